@@ -1,0 +1,3 @@
+from guardfix.cli import run
+
+run()

@@ -1,0 +1,170 @@
+"""The command line: parse options, run the pipeline, print, return an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from guardfix import __version__
+from guardfix.config import KEYS, ConfigError, find_config_file, load_config
+from guardfix.engine import check
+from guardfix.git import GitError
+from guardfix.rules import RULES, RULES_BY_CODE
+from guardfix.select import SelectError, Selection, diff_base, every_file, explicit, staged
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+HELP = f"""Find Next.js Server Actions that change data without checking who is calling.
+
+Every "use server" function is a public POST endpoint. guardfix finds the ones
+that write to the database (Prisma, Drizzle, Supabase, Kysely, Mongoose, SQL) or
+cause side effects (email, payments, storage, files, Redis) with no session
+check before the first write.
+
+\b
+What it checks:
+  guardfix                    the staged change (what `git commit` would record)
+  guardfix --all              every tracked file (every file below . outside git)
+  guardfix app/ lib/auth.ts   those files and folders, whole
+  guardfix --staged FILES     as a pre-commit hook: staged files by their changes
+  guardfix --diff-base main   what this branch changes since main (for CI)
+
+\b
+In the staged and branch modes only actions that overlap a changed line (or
+whose file's "use server" line changed) are reported.
+
+\b
+Exit status: 0 nothing found, 1 findings, 2 usage or configuration error.
+
+\b
+Rules:
+{chr(10).join(f"  {r.code} {r.name:<20} {r.summary}" for r in RULES)}
+  Run `guardfix --explain GF001` for a rule's full documentation.
+
+\b
+Configuration (guardfix.toml, .guardfix.toml or [tool.guardfix] in pyproject.toml):
+{chr(10).join(f"  {key:<16}{meaning}" for key, meaning in KEYS.items())}
+"""
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+@app.command(help=HELP, no_args_is_help=False)
+def command(
+    paths: Annotated[
+        Optional[list[str]],  # noqa: UP045 (typer reads the annotation at run time)
+        typer.Argument(help="Files or folders to check whole (default: the staged change).",
+                       show_default=False),
+    ] = None,
+    all_files: Annotated[bool, typer.Option(
+        "--all", help="Check every tracked file, or every file below PATH outside git.")] = False,
+    staged_paths: Annotated[bool, typer.Option(
+        "--staged", help="With PATHS (from pre-commit): staged files report only touched "
+        "actions; files with no staged change are checked whole.")] = False,
+    base: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--diff-base", metavar="REF", help="Check what HEAD changes since REF.")] = None,
+    output: Annotated[Format, typer.Option(
+        "--format", help="Report format.", case_sensitive=False)] = Format.text,
+    config_path: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--config", metavar="FILE", help="Read this configuration file instead.",
+        dir_okay=False)] = None,
+    explain: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--explain", metavar="CODE", help="Print a rule's documentation and exit.")] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")
+                       ] = False,
+) -> int:
+    if version:
+        print(f"guardfix {__version__}")
+        return EXIT_CLEAN
+    if explain is not None:
+        return _explain(explain)
+    cwd = Path.cwd()
+    modes = sum([all_files, staged_paths, base is not None])
+    if modes > 1:
+        raise click.UsageError("use only one of --all, --staged and --diff-base")
+    if staged_paths and not paths:
+        raise click.UsageError("--staged needs the file names (pre-commit passes them)")
+    if all_files and paths and len(paths) > 1:
+        raise click.UsageError("--all takes at most one folder")
+    if base is not None and paths:
+        raise click.UsageError("--diff-base does not take paths")
+    selection = _select(cwd, paths or [], all_files, staged_paths, base)
+    config_file = config_path if config_path is not None else find_config_file(selection.root)
+    if config_path is not None and not config_path.is_file():
+        raise ConfigError(f"{config_path}: no such configuration file")
+    config = load_config(config_file, frozenset(RULES_BY_CODE))
+    report = check(selection, config)
+    if output is Format.json:
+        from guardfix.report.json_report import render as render_json
+
+        sys.stdout.write(render_json(report))
+    else:
+        from guardfix.report.text import render as render_text
+
+        sys.stdout.write(render_text(report, color=_use_color()))
+    return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+
+
+def _select(cwd: Path, paths: list[str], all_files: bool, staged_paths: bool,
+            base: str | None) -> Selection:
+    if base is not None:
+        return diff_base(cwd, base)
+    if all_files:
+        return every_file(cwd, paths[0] if paths else None)
+    if staged_paths:
+        return staged(cwd, paths)
+    if paths:
+        return explicit(cwd, paths)
+    return staged(cwd)
+
+
+def _explain(code: str) -> int:
+    rule = RULES_BY_CODE.get(code.upper()) or next(
+        (r for r in RULES if r.name == code.lower()), None)
+    if rule is None:
+        raise click.UsageError(
+            f"unknown rule {code!r}; rules: {', '.join(r.code for r in RULES)}")
+    print(f"# {rule.code} {rule.name}\n\n{rule.summary}.\n\n{rule.doc.strip()}")
+    return EXIT_CLEAN
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get(
+        "TERM") != "dumb"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run guardfix as `guardfix ARGS`; returns the exit code (for tests and the script)."""
+    cli = typer.main.get_command(app)
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="guardfix",
+                          standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        print(f"guardfix: error: {exc.format_message()}", file=sys.stderr)
+        print("Try 'guardfix --help' for help.", file=sys.stderr)
+        return EXIT_ERROR
+    except (ConfigError, SelectError, GitError) as exc:
+        print(f"guardfix: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        return EXIT_ERROR
+    return int(result) if isinstance(result, int) else EXIT_CLEAN
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Configuration: guardfix.toml, .guardfix.toml or [tool.guardfix] in pyproject.toml."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILES = ("guardfix.toml", ".guardfix.toml", "pyproject.toml")
+DEFAULT_MAX_FILE_SIZE = 1_000_000
+
+# key -> what it means (shown by `guardfix --help` and in errors)
+KEYS = {
+    "guards": "list of function names that stop an anonymous caller by themselves",
+    "session-lookups": "list of function names that return the session, or null without one",
+    "include": "list of gitignore-style globs; only matching files are checked",
+    "exclude": "list of gitignore-style globs; matching files are skipped",
+    "select": "list of rule codes to run (default: all)",
+    "ignore": "list of rule codes not to run",
+    "max-file-size": "files larger than this many bytes are skipped (default 1000000)",
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem, said in one line."""
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str | None = None
+    guards: frozenset[str] = frozenset()
+    lookups: frozenset[str] = frozenset()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    _include_spec: pathspec.PathSpec | None = field(default=None, compare=False, repr=False)
+    _exclude_spec: pathspec.PathSpec | None = field(default=None, compare=False, repr=False)
+
+    def wants_path(self, path: str) -> bool:
+        if self._include_spec is not None and not self._include_spec.match_file(path):
+            return False
+        return not (self._exclude_spec is not None and self._exclude_spec.match_file(path))
+
+    def wants_rule(self, code: str) -> bool:
+        if self.select is not None and code not in self.select:
+            return False
+        return code not in self.ignore
+
+
+def find_config_file(root: Path) -> Path | None:
+    for name in CONFIG_FILES:
+        candidate = root / name
+        if not candidate.is_file():
+            continue
+        if name != "pyproject.toml":
+            return candidate
+        if "guardfix" in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def load_config(path: Path | None, rule_codes: frozenset[str]) -> Config:
+    if path is None:
+        return Config()
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("guardfix", {})
+        where = f"{path.name} [tool.guardfix]"
+    else:
+        table, where = data, path.name
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table of settings")
+    return _parse(table, where, rule_codes, str(path))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
+
+
+def _parse(table: dict[str, Any], where: str, rule_codes: frozenset[str], source: str) -> Config:
+    for key in table:
+        if key not in KEYS:
+            raise ConfigError(
+                f"{where}: unknown key {key!r}; allowed keys: {', '.join(KEYS)}"
+            )
+    guards = _names(table, "guards", where)
+    lookups = _names(table, "session-lookups", where)
+    include = _names(table, "include", where)
+    exclude = _names(table, "exclude", where)
+    select = _codes(table, "select", where, rule_codes)
+    ignore = _codes(table, "ignore", where, rule_codes)
+    size = table.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        raise ConfigError(f"{where}: 'max-file-size' must be a positive integer (bytes)")
+    return Config(
+        source=source,
+        guards=frozenset(guards),
+        lookups=frozenset(lookups),
+        include=tuple(include),
+        exclude=tuple(exclude),
+        select=frozenset(select) if "select" in table else None,
+        ignore=frozenset(ignore),
+        max_file_size=size,
+        _include_spec=pathspec.GitIgnoreSpec.from_lines(include) if include else None,
+        _exclude_spec=pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None,
+    )
+
+
+def _names(table: dict[str, Any], key: str, where: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where}: {key!r} must be a list of non-empty strings ({KEYS[key]})")
+    return list(value)
+
+
+def _codes(table: dict[str, Any], key: str, where: str, rule_codes: frozenset[str]) -> list[str]:
+    codes = [c.upper() for c in _names(table, key, where)]
+    for code in codes:
+        if code not in rule_codes:
+            raise ConfigError(
+                f"{where}: {key!r} names unknown rule {code!r}; rules: "
+                f"{', '.join(sorted(rule_codes))}"
+            )
+    return codes

@@ -1,0 +1,95 @@
+"""The pipeline from selected files to findings: read, parse, find actions, facts, rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from guardfix.actions import find_actions
+from guardfix.config import Config
+from guardfix.facts.project import Project
+from guardfix.model import ActionKind, Finding, ServerAction, Source
+from guardfix.module import Module
+from guardfix.parse import is_source_path
+from guardfix.rules import RULES
+from guardfix.select import Selection
+
+SUPPRESSION = re.compile(rb"guardfix-ignore\s+(GF\d{3}(?:\s*,\s*GF\d{3})*)\s*:\s*\S")
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0  # source files checked
+    actions: int = 0  # server actions found in them
+    notices: list[str] = field(default_factory=list)
+    contents: dict[str, bytes] = field(default_factory=dict)  # files with findings
+
+
+def check(selection: Selection, config: Config) -> Report:
+    report = Report(notices=list(selection.notices))
+    project = Project(selection.reader, lookups=config.lookups, guards=config.guards)
+    for source in selection.sources:
+        if not is_source_path(source.path) or not config.wants_path(source.path):
+            continue
+        problem = unreadable(source.content, config.max_file_size)
+        if problem is not None:
+            report.notices.append(f"{source.path}: skipped, {problem}")
+            continue
+        report.files += 1
+        module = project.add(source.path, source.content)
+        for action in find_actions(module):
+            report.actions += 1
+            if not touched(action, module, source):
+                continue
+            facts = project.analyze(action, module)
+            for rule in RULES:
+                if not config.wants_rule(rule.code):
+                    continue
+                for finding in rule.check(facts, module):
+                    if not suppressed(finding, module):
+                        report.findings.append(finding)
+                        report.contents[source.path] = source.content
+    report.notices.extend(project.notices)
+    report.findings.sort(key=lambda f: (f.path, f.start.line, f.start.column, f.rule))
+    return report
+
+
+def unreadable(content: bytes, max_size: int) -> str | None:
+    """Why a file cannot be checked, or None."""
+    if len(content) > max_size:
+        return f"larger than max-file-size ({len(content)} > {max_size} bytes)"
+    if b"\0" in content[:8192]:
+        return "binary content"
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 (invalid byte at offset {exc.start})"
+    return None
+
+
+def touched(action: ServerAction, module: Module, source: Source) -> bool:
+    """In diff mode: the action overlaps a changed line, or its file's directive changed."""
+    if source.changed_lines is None:
+        return True
+    first, last = action.node.start_point[0] + 1, action.node.end_point[0] + 1
+    if any(first <= line <= last for line in source.changed_lines):
+        return True
+    directive = module.directive
+    return (
+        action.kind is not ActionKind.INLINE_DIRECTIVE
+        and directive is not None
+        and directive.start_point[0] + 1 in source.changed_lines
+    )
+
+
+def suppressed(finding: Finding, module: Module) -> bool:
+    """`// guardfix-ignore GF001: reason` on or above the finding, or above the action."""
+    lines = module.content.split(b"\n")
+    candidates = {finding.start.line, finding.start.line - 1, finding.action_lines[0] - 1}
+    for number in candidates:
+        if 1 <= number <= len(lines):
+            match = SUPPRESSION.search(lines[number - 1])
+            if match and finding.rule.encode() in match.group(1):
+                return True
+    return False

@@ -1,0 +1,1 @@
+"""Facts per action: where state changes, and whether an anonymous caller gets there."""

@@ -1,0 +1,593 @@
+"""Walk a function as an anonymous caller would, in evaluation order.
+
+The walker tracks one question along every path: can a caller with no session
+still be running here? A checked session lookup, a dereference that throws on a
+missing session, or a call that throws or redirects by itself answers "no". Each
+mutation is recorded with the answer at the point it runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from tree_sitter import Node
+
+from guardfix.actions import has_inline_directive
+from guardfix.facts.lookups import (
+    ASSERT_CALLS,
+    EXIT_CALLS,
+    PUBLIC_AUTH_CALLS,
+    classify_lookup,
+)
+from guardfix.facts.mutations import classify_call, classify_new
+from guardfix.facts.values import (
+    COOKIE_STORE,
+    FALSE,
+    FUNCTION,
+    NO_SESSION,
+    NULL,
+    NULLISH,
+    OBJECT,
+    TRUE,
+    TRUTHY,
+    UNKNOWN,
+    UNKNOWN_KIND,
+    Val,
+)
+from guardfix.model import Mutation, MutationEvent
+from guardfix.module import Module
+from guardfix.syntax import (
+    FUNCTION_TYPES,
+    call_arguments,
+    callee_name,
+    is_optional_member,
+    string_value,
+    text,
+    unwrap,
+)
+
+SESSION_COOKIE = re.compile(r"sess|auth|token|sid|jwt|user", re.IGNORECASE)
+LOOP_TYPES = frozenset(
+    {"for_statement", "for_in_statement", "while_statement", "do_statement"}
+)
+SKIPPED_STATEMENTS = frozenset(
+    {"function_declaration", "generator_function_declaration", "class_declaration",
+     "type_alias_declaration", "interface_declaration", "enum_declaration", "import_statement",
+     "empty_statement", "comment", "abstract_class_declaration", "ambient_declaration"}
+)
+EQUALITY = frozenset({"===", "==", "!==", "!="})
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What calling a project function means for an anonymous caller."""
+
+    guards: bool  # every path through it stops an anonymous caller
+    value: Val  # what it returns to one
+    mutation: Mutation | None  # the first state change it makes unguarded
+    public_api: str | None  # it calls the auth library's sign-in/sign-up API
+
+
+class Resolver(Protocol):
+    lookups: frozenset[str]
+    guards: frozenset[str]
+
+    def call_summary(self, call: Node, module: Module) -> tuple[str, Summary] | None: ...
+
+
+@dataclass
+class State:
+    stopped: bool = False  # an anonymous caller cannot be here
+    lookup: bool = False  # a session lookup ran on every path to here
+    env: dict[str, Val] = field(default_factory=dict)  # names bound to session values
+
+    def copy(self) -> State:
+        return State(self.stopped, self.lookup, dict(self.env))
+
+    def merge(self, branches: list[State]) -> None:
+        """Join branches back into this state: the caller is stopped only if stopped on all."""
+        live = [b for b in branches if not b.stopped]
+        self.stopped = not live
+        self.lookup = all(b.lookup for b in live) if live else any(b.lookup for b in branches)
+        for b in branches:
+            self.env.update(b.env)
+
+
+class Walker:
+    def __init__(
+        self,
+        module: Module,
+        resolver: Resolver,
+        *,
+        sinks: frozenset[str] = frozenset(),
+        helper: bool = False,
+    ) -> None:
+        self.module = module
+        self.resolver = resolver
+        self.sinks = sinks  # callee texts whose calls run the wrapped action (`next`, `handler`)
+        self.helper = helper  # walking a helper: calls fed session values yield session values
+        self.events: list[MutationEvent] = []
+        self.returns: list[tuple[bool, Val]] = []
+        self.sink_states: list[bool] = []
+        self.public_api: str | None = None
+        self._pending: dict[int, Mutation] = {}
+
+    # -- entry point -------------------------------------------------------------------
+
+    def run(self, fn: Node, stopped: bool = False) -> State:
+        st = State(stopped=stopped)
+        body = fn.child_by_field_name("body")
+        if body is None:
+            return st
+        if body.type == "statement_block":
+            self.block(body, st)
+            if not st.stopped:
+                self.returns.append((False, NULL))
+        else:
+            value = self.expr(body, st)
+            self.returns.append((st.stopped, value))
+        return st
+
+    # -- statements --------------------------------------------------------------------
+
+    def block(self, block: Node, st: State) -> None:
+        for stmt in block.named_children:
+            self.statement(stmt, st)
+
+    def statement(self, node: Node, st: State) -> None:
+        kind = node.type
+        if kind in SKIPPED_STATEMENTS:
+            return
+        if kind == "statement_block":
+            self.block(node, st)
+        elif kind == "expression_statement":
+            for child in node.named_children:
+                self.expr(child, st)
+        elif kind in ("lexical_declaration", "variable_declaration"):
+            for decl in node.named_children:
+                if decl.type == "variable_declarator":
+                    self.declarator(decl, st)
+        elif kind == "if_statement":
+            self.if_statement(node, st)
+        elif kind == "return_statement":
+            value = NULL
+            for child in node.named_children:
+                value = self.expr(child, st)
+            self.returns.append((st.stopped, value))
+            st.stopped = True
+        elif kind == "throw_statement":
+            for child in node.named_children:
+                self.expr(child, st)
+            st.stopped = True
+        elif kind == "try_statement":
+            self.try_statement(node, st)
+        elif kind in LOOP_TYPES:
+            self.loop(node, st)
+        elif kind == "switch_statement":
+            self.switch(node, st)
+        elif kind == "export_statement":
+            decl = node.child_by_field_name("declaration")
+            if decl is not None:
+                self.statement(decl, st)
+        else:
+            for child in node.named_children:
+                if child.type.endswith("statement") or child.type == "statement_block":
+                    self.statement(child, st)
+                else:
+                    self.expr(child, st)
+
+    def declarator(self, decl: Node, st: State) -> None:
+        value_node = decl.child_by_field_name("value")
+        value = self.expr(value_node, st) if value_node is not None else NULL
+        name = decl.child_by_field_name("name")
+        if name is not None:
+            self.bind(name, value, st)
+
+    def bind(self, pattern: Node, value: Val, st: State) -> None:
+        kind = pattern.type
+        if kind == "identifier":
+            self.bind_name(text(pattern), value, st)
+        elif kind == "object_pattern":
+            if value.kind == NULLISH and value.session and not st.stopped:
+                # Destructuring a missing session throws a TypeError.
+                st.stopped = True
+            for prop in pattern.named_children:
+                if prop.type == "shorthand_property_identifier_pattern":
+                    self.bind_name(text(prop), value.field(text(prop)), st)
+                elif prop.type == "pair_pattern":
+                    key = prop.child_by_field_name("key")
+                    target = prop.child_by_field_name("value")
+                    key_name = string_value(key) or text(key)
+                    if target is not None:
+                        self.bind(target, value.field(key_name), st)
+                elif prop.type == "object_assignment_pattern":
+                    left = prop.child_by_field_name("left")
+                    if left is not None:
+                        self.bind(left, value.field(text(left)), st)
+        elif kind == "array_pattern":
+            for element in pattern.named_children:
+                self.bind(element, Val(UNKNOWN_KIND, session=value.session), st)
+        elif kind == "assignment_pattern":
+            left = pattern.child_by_field_name("left")
+            if left is not None:
+                self.bind(left, value, st)
+
+    def bind_name(self, name: str, value: Val, st: State) -> None:
+        if value.session or value.cookies:
+            st.env[name] = value.settled()
+        else:
+            st.env.pop(name, None)
+
+    def if_statement(self, node: Node, st: State) -> None:
+        condition = node.child_by_field_name("condition")
+        truth = None
+        if condition is not None:
+            truth = self.expr(condition, st).truth()
+        then_st, else_st = st.copy(), st.copy()
+        if truth is True:
+            else_st.stopped = True
+        elif truth is False:
+            then_st.stopped = True
+        consequence = node.child_by_field_name("consequence")
+        if consequence is not None:
+            self.statement(consequence, then_st)
+        alternative = node.child_by_field_name("alternative")
+        if alternative is not None:
+            for child in alternative.named_children:
+                self.statement(child, else_st)
+        st.merge([then_st, else_st])
+
+    def try_statement(self, node: Node, st: State) -> None:
+        body = node.child_by_field_name("body")
+        handler = node.child_by_field_name("handler")
+        finalizer = node.child_by_field_name("finalizer")
+        try_st = st.copy()
+        if body is not None:
+            self.block(body, try_st)
+        branches = [try_st]
+        if handler is not None:
+            # The catch block may start before anything in the try block ran.
+            catch_st = st.copy()
+            catch_body = handler.child_by_field_name("body")
+            if catch_body is not None:
+                self.block(catch_body, catch_st)
+            branches.append(catch_st)
+        st.merge(branches)
+        if finalizer is not None:
+            for child in finalizer.named_children:
+                self.statement(child, st)
+
+    def loop(self, node: Node, st: State) -> None:
+        body_st = st.copy()
+        for child in node.named_children:
+            if child == node.child_by_field_name("body"):
+                self.statement(child, body_st)
+            elif child.type.endswith("statement") or child.type == "statement_block":
+                self.statement(child, body_st)
+            else:
+                self.expr(child, st)
+        # The body may run zero times: what it proves does not hold afterwards.
+        st.merge([st.copy(), body_st])
+
+    def switch(self, node: Node, st: State) -> None:
+        value = node.child_by_field_name("value")
+        if value is not None:
+            self.expr(value, st)
+        body = node.child_by_field_name("body")
+        branches: list[State] = []
+        has_default = False
+        for case in body.named_children if body is not None else []:
+            has_default = has_default or case.type == "switch_default"
+            case_st = st.copy()
+            for child in case.named_children:
+                if child == case.child_by_field_name("value"):
+                    self.expr(child, st)
+                else:
+                    self.statement(child, case_st)
+            branches.append(case_st)
+        if not has_default:
+            branches.append(st.copy())
+        st.merge(branches)
+
+    # -- expressions -------------------------------------------------------------------
+
+    def expr(self, node: Node, st: State) -> Val:
+        value = self._expr(node, st)
+        pending = self._pending.pop(node.id, None)
+        if pending is not None:
+            self.record(pending, st)
+        return value
+
+    def _expr(self, node: Node, st: State) -> Val:
+        kind = node.type
+        if kind == "identifier":
+            name = text(node)
+            if name in st.env:
+                return st.env[name]
+            return NULL if name == "undefined" else UNKNOWN
+        if kind in ("null", "undefined"):
+            return NULL
+        if kind == "true":
+            return TRUE
+        if kind == "false":
+            return FALSE
+        if kind == "number":
+            return FALSE if text(node) in ("0", "0.0") else TRUE
+        if kind == "string":
+            return TRUE if string_value(node) else FALSE
+        if kind in ("parenthesized_expression", "non_null_expression", "as_expression",
+                    "satisfies_expression", "type_assertion", "await_expression"):
+            inner = next((c for c in node.named_children if not c.type.endswith("type")), None)
+            return self.expr(inner, st) if inner is not None else UNKNOWN
+        if kind == "member_expression":
+            return self.member(node, st)
+        if kind == "subscript_expression":
+            obj_node = node.child_by_field_name("object")
+            index = node.child_by_field_name("index")
+            obj = self.expr(obj_node, st) if obj_node is not None else UNKNOWN
+            key = string_value(index) if index is not None else None
+            if index is not None:
+                self.expr(index, st)
+            return self.access(obj, key, is_optional_member(node), st)
+        if kind == "call_expression":
+            return self.call(node, st)
+        if kind == "new_expression":
+            for child in node.named_children:
+                self.expr(child, st)
+            mutation = classify_new(node, self.module)
+            if mutation is not None:
+                self.record(mutation, st)
+            return TRUE
+        if kind == "unary_expression":
+            return self.unary(node, st)
+        if kind == "binary_expression":
+            return self.binary(node, st)
+        if kind == "ternary_expression":
+            return self.ternary(node, st)
+        if kind == "assignment_expression":
+            right = node.child_by_field_name("right")
+            value = self.expr(right, st) if right is not None else UNKNOWN
+            left = node.child_by_field_name("left")
+            if left is not None and left.type in ("identifier", "object_pattern", "array_pattern"):
+                self.bind(left, value, st)
+            elif left is not None:
+                self.expr(left, st)
+            return value
+        if kind in FUNCTION_TYPES:
+            self.nested_function(node, st)
+            return Val(FUNCTION)
+        if kind in ("object", "array", "template_string"):
+            for child in node.named_children:
+                self.expr(child, st)
+            return TRUE
+        if kind == "sequence_expression":
+            value = UNKNOWN
+            for child in node.named_children:
+                value = self.expr(child, st)
+            return value
+        if kind.endswith("type") or kind in ("type_arguments", "type_annotation", "comment"):
+            return UNKNOWN
+        for child in node.named_children:
+            if child.type.endswith("statement"):
+                self.statement(child, st)
+            else:
+                self.expr(child, st)
+        return UNKNOWN
+
+    def member(self, node: Node, st: State) -> Val:
+        obj_node = node.child_by_field_name("object")
+        obj = self.expr(obj_node, st) if obj_node is not None else UNKNOWN
+        prop = node.child_by_field_name("property")
+        return self.access(obj, text(prop) if prop is not None else None,
+                           is_optional_member(node), st)
+
+    def access(self, obj: Val, key: str | None, optional: bool, st: State) -> Val:
+        if obj.short:
+            return obj
+        if obj.kind == NULLISH:
+            if optional:
+                return Val(NULLISH, session=obj.session, short=True)
+            if obj.session:
+                # `session.user` with no session throws before anything below runs.
+                st.stopped = True
+            return UNKNOWN
+        if obj.kind == OBJECT:
+            return obj.field(key)
+        return Val(UNKNOWN_KIND, session=obj.session) if obj.session else UNKNOWN
+
+    def unary(self, node: Node, st: State) -> Val:
+        operator = text(node.child_by_field_name("operator"))
+        argument = node.child_by_field_name("argument")
+        value = self.expr(argument, st) if argument is not None else UNKNOWN
+        if operator == "!":
+            truth = value.truth()
+            return UNKNOWN if truth is None else (FALSE if truth else TRUE)
+        if operator == "void":
+            return NULL
+        return UNKNOWN
+
+    def binary(self, node: Node, st: State) -> Val:
+        operator = text(node.child_by_field_name("operator"))
+        left_node = node.child_by_field_name("left")
+        right_node = node.child_by_field_name("right")
+        if left_node is None or right_node is None:
+            return UNKNOWN
+        left = self.expr(left_node, st)
+        if operator in ("&&", "||", "??"):
+            return self.logical(operator, left, right_node, st)
+        right = self.expr(right_node, st)
+        if operator in EQUALITY:
+            equal = _equality(left_node, left, right_node, right)
+            if equal is None:
+                return UNKNOWN
+            if operator in ("!==", "!="):
+                equal = not equal
+            return TRUE if equal else FALSE
+        return UNKNOWN
+
+    def logical(self, operator: str, left: Val, right_node: Node, st: State) -> Val:
+        runs_right: bool | None
+        if operator == "??":
+            runs_right = True if left.kind == NULLISH else (None if left.truth() is None else False)
+        elif operator == "&&":
+            runs_right = left.truth()
+        else:
+            truth = left.truth()
+            runs_right = None if truth is None else not truth
+        if runs_right is False:
+            return left
+        if runs_right is True:
+            right = self.expr(right_node, st)
+            if st.stopped and left.session:
+                # `(await auth()) ?? redirect("/login")`: past here the session exists.
+                return Val(TRUTHY, session=True)
+            return right
+        right = self.expr(right_node, st.copy())
+        right_truth = right.truth()
+        if operator == "&&" and right_truth is False:
+            return FALSE
+        if operator == "||" and right_truth is True:
+            return TRUE
+        return Val(UNKNOWN_KIND, session=left.session or right.session)
+
+    def ternary(self, node: Node, st: State) -> Val:
+        condition = node.child_by_field_name("condition")
+        truth = self.expr(condition, st).truth() if condition is not None else None
+        consequence = node.child_by_field_name("consequence")
+        alternative = node.child_by_field_name("alternative")
+        if truth is True and consequence is not None:
+            return self.expr(consequence, st)
+        if truth is False and alternative is not None:
+            return self.expr(alternative, st)
+        branches: list[State] = []
+        values: list[Val] = []
+        for branch in (consequence, alternative):
+            if branch is not None:
+                branch_st = st.copy()
+                values.append(self.expr(branch, branch_st))
+                branches.append(branch_st)
+        st.merge(branches)
+        session = any(v.session for v in values)
+        return Val(UNKNOWN_KIND, session=session)
+
+    def nested_function(self, fn: Node, st: State) -> None:
+        """A callback runs where it is passed, if at all: walk it on a copy of the state."""
+        if has_inline_directive(fn):
+            return  # a server action of its own, checked on its own
+        saved = self.returns
+        self.returns = []
+        inner = st.copy()
+        body = fn.child_by_field_name("body")
+        if body is not None and body.type == "statement_block":
+            self.block(body, inner)
+        elif body is not None:
+            self.expr(body, inner)
+        self.returns = saved
+
+    def call(self, node: Node, st: State) -> Val:
+        callee = unwrap(node.child_by_field_name("function"))
+        callee_val = receiver = UNKNOWN
+        if callee is not None and callee.type == "member_expression":
+            obj = callee.child_by_field_name("object")
+            receiver = self.expr(obj, st) if obj is not None else UNKNOWN
+            prop = callee.child_by_field_name("property")
+            callee_val = self.access(receiver, text(prop) if prop is not None else None,
+                                     is_optional_member(callee), st)
+        elif callee is not None and callee.type != "import":
+            callee_val = self.expr(callee, st)
+        args = call_arguments(node)
+        arg_vals = [self.expr(a, st) for a in args]
+        name = callee_name(node) or ""
+        callee_text = text(callee)
+
+        if callee_text in self.sinks:
+            self.sink_states.append(st.stopped)
+        if name in PUBLIC_AUTH_CALLS and self.public_api is None:
+            self.public_api = callee_text
+
+        mutation = classify_call(node, self.module)
+        if mutation is not None:
+            if mutation.node.id == node.id:
+                self.record(mutation, st)
+            else:
+                self._pending[mutation.node.id] = mutation
+
+        if callee is not None and callee.type == "identifier" and name in EXIT_CALLS:
+            st.stopped = True
+            return UNKNOWN
+        if name in ASSERT_CALLS and arg_vals and arg_vals[0].truth() is False:
+            st.stopped = True
+            return UNKNOWN
+
+        lookup = classify_lookup(node, self.module, self.resolver.lookups, self.resolver.guards)
+        if lookup is not None:
+            st.lookup = True
+            if lookup.stops:
+                st.stopped = True
+            return lookup.value
+
+        if callee_val.kind == FUNCTION and callee_val.session:
+            st.lookup = True
+            if callee_val.guard:
+                st.stopped = True
+            return callee_val.inner or UNKNOWN
+
+        if callee is not None and callee.type == "identifier" and text(callee) == "cookies":
+            return COOKIE_STORE
+        if receiver.cookies and name == "get":
+            cookie = string_value(args[0]) if args else None
+            if cookie is not None and SESSION_COOKIE.search(cookie):
+                st.lookup = True
+                return NO_SESSION
+            return UNKNOWN
+
+        if mutation is None:
+            resolved = self.resolver.call_summary(node, self.module)
+            if resolved is not None:
+                return self.apply_summary(node, resolved[0], resolved[1], st)
+
+        if self.helper and (
+            any(v.session for v in arg_vals) or (callee_val.session and name != "get")
+        ):
+            # A helper that looks a row up by a session token yields a session or nothing.
+            return NO_SESSION
+        return UNKNOWN
+
+    def apply_summary(self, call: Node, name: str, summary: Summary, st: State) -> Val:
+        if summary.public_api is not None and self.public_api is None:
+            self.public_api = summary.public_api
+        if summary.mutation is not None:
+            self.record(Mutation(call, summary.mutation.api, summary.mutation.operation,
+                                 summary.mutation.label, via=name), st)
+        if summary.guards:
+            st.stopped = True
+            st.lookup = True
+            return Val(TRUTHY, session=True)
+        if summary.value.session:
+            st.lookup = True
+        return summary.value
+
+    def record(self, mutation: Mutation, st: State) -> None:
+        self.events.append(MutationEvent(mutation, st.stopped, st.lookup))
+
+
+def _equality(left_node: Node, left: Val, right_node: Node, right: Val) -> bool | None:
+    """`a === b` for an anonymous caller, when it can be told."""
+    for value, other_node in ((left, right_node), (right, left_node)):
+        literal = unwrap(other_node)
+        if literal is None:
+            continue
+        if literal.type in ("null", "undefined") or (
+            literal.type == "identifier" and text(literal) == "undefined"
+        ):
+            if value.kind == NULLISH:
+                return True
+            if value.truth() is True:
+                return False
+        elif literal.type in ("string", "number", "true", "false", "template_string"):
+            # A missing session never equals a concrete value such as "admin".
+            if value.kind == NULLISH:
+                return False
+    return None

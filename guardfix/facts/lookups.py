@@ -1,0 +1,114 @@
+"""Session lookups of the auth libraries people use with Next.js.
+
+Each entry says what the call returns when nobody is signed in, or that the call
+stops an anonymous caller by itself (Clerk's `auth.protect()`, WorkOS's
+`withAuth({ ensureSignedIn: true })`, Stack's `getUser({ or: "throw" })`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from guardfix.facts.values import (
+    CLERK_AUTH,
+    KINDE_SESSION,
+    NO_SESSION,
+    OBJECT_OF_NULLS,
+    SUPABASE_AUTH,
+    Val,
+)
+from guardfix.module import Module
+from guardfix.syntax import call_arguments, member_parts, object_property, string_value, text, unwrap
+
+CLERK_MODULES = ("@clerk/nextjs", "@clerk/nextjs/server")
+AUTH0_MODULES = ("@auth0/nextjs-auth0",)
+# Calls that end the request for everyone who reaches them (they throw inside Next.js).
+EXIT_CALLS = frozenset(
+    {"redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden", "redirectToSignIn"}
+)
+ASSERT_CALLS = frozenset({"assert", "invariant", "ok"})
+# An auth library's own sign-in/sign-up API: an action that calls it is public by design.
+PUBLIC_AUTH_CALLS = frozenset(
+    {
+        "signIn", "signUp", "signUpEmail", "signInEmail", "signInSocial", "signInUsername",
+        "signInWithPassword", "signInWithOtp", "signInWithOAuth", "signInWithIdToken",
+        "signInWithSSO", "signInAnonymously", "resetPasswordForEmail", "verifyOtp",
+        "exchangeCodeForSession", "forgetPassword", "requestPasswordReset", "resetPassword",
+        "verifyEmail", "sendVerificationEmail", "sendVerificationOtp", "createSession",
+        "signInMagicLink",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    label: str
+    value: Val  # what the call yields for an anonymous caller
+    stops: bool = False  # the call itself throws or redirects when nobody is signed in
+
+
+def classify_lookup(
+    call: Node, module: Module, lookups: frozenset[str], guards: frozenset[str]
+) -> Lookup | None:
+    callee = unwrap(call.child_by_field_name("function"))
+    if callee is None:
+        return None
+    args = call_arguments(call)
+    parts = member_parts(callee)
+    if callee.type == "identifier":
+        name = text(callee)
+        origin = module.imports.get(name)
+        source = origin.specifier if origin is not None else ""
+        imported = origin.name if origin is not None else name
+        if name in guards:
+            return Lookup(name, Val("truthy", session=True), stops=True)
+        if name in lookups:
+            return Lookup(name, NO_SESSION)
+        if imported == "auth" and source in CLERK_MODULES:
+            return Lookup("auth", CLERK_AUTH)
+        if imported in ("auth", "getServerSession", "currentUser", "verifySession"):
+            return Lookup(name, NO_SESSION)
+        if imported == "getSession" and source.startswith(AUTH0_MODULES):
+            return Lookup(name, NO_SESSION)
+        if imported == "validateRequest":
+            return Lookup(name, OBJECT_OF_NULLS)
+        if imported == "getKindeServerSession":
+            return Lookup(name, KINDE_SESSION)
+        if imported == "getIronSession":
+            return Lookup(name, OBJECT_OF_NULLS)
+        if imported == "withAuth" and not _has_function_argument(args):
+            ensure = object_property(args[0] if args else None, "ensureSignedIn")
+            if ensure is not None and text(unwrap(ensure)) == "true":
+                return Lookup(name, OBJECT_OF_NULLS, stops=True)
+            return Lookup(name, OBJECT_OF_NULLS)
+        return None
+    if parts is None:
+        # `auth().protect()` and `(await auth()).protect()` are handled by value shape.
+        return None
+    label = ".".join(parts)
+    last = parts[-1]
+    if label in guards:
+        return Lookup(label, Val("truthy", session=True), stops=True)
+    if label in lookups:
+        return Lookup(label, NO_SESSION)
+    if parts[-2:] == ["auth", "protect"]:
+        return Lookup(label, Val("truthy", session=True), stops=True)
+    if len(parts) >= 2 and parts[-2] == "auth" and last in ("getUser", "getClaims"):
+        return Lookup(label, SUPABASE_AUTH)
+    if parts[-2:] == ["api", "getSession"]:
+        return Lookup(label, NO_SESSION)
+    if last == "getSession" and "auth0" in parts[0].lower():
+        return Lookup(label, NO_SESSION)
+    if last == "getUser" and "stack" in parts[0].lower():
+        mode = string_value(object_property(args[0] if args else None, "or"))
+        return Lookup(label, NO_SESSION, stops=mode in ("throw", "redirect"))
+    return None
+
+
+def _has_function_argument(args: list[Node]) -> bool:
+    return any(
+        (a := unwrap(arg)) is not None and a.type in ("arrow_function", "function_expression")
+        for arg in args
+    )

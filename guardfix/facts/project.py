@@ -1,0 +1,299 @@
+"""The project as the facts stage sees it: files parsed once, helpers summarised once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tree_sitter import Node
+
+from guardfix.actions import chain_calls, chain_root
+from guardfix.facts.flow import Summary, Walker
+from guardfix.facts.resolve import ModuleResolver, Reader
+from guardfix.facts.values import NULL, UNKNOWN, Val
+from guardfix.model import ActionFacts, ActionKind, ServerAction
+from guardfix.module import Module, build_module
+from guardfix.parse import is_source_path, parse
+from guardfix.syntax import FUNCTION_TYPES, call_arguments, callee_name, text, unwrap
+
+# How many calls deep helpers are followed (action -> helper -> helper ...).
+MAX_DEPTH = 4
+_ChainCheck = Callable[[Node, Module, int], bool]
+_IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None, public_api=None)
+
+
+class Project:
+    def __init__(
+        self,
+        reader: Reader,
+        *,
+        lookups: frozenset[str] = frozenset(),
+        guards: frozenset[str] = frozenset(),
+    ) -> None:
+        self.reader = reader
+        self.lookups = lookups
+        self.guards = guards
+        self.notices: list[str] = []
+        self.resolver = ModuleResolver(reader, self.notices)
+        self._modules: dict[str, Module | None] = {}
+        self._summaries: dict[tuple[str, int], Summary] = {}
+        self._depth = 0
+
+    # -- files -------------------------------------------------------------------------
+
+    def add(self, path: str, content: bytes) -> Module:
+        """Parse a file the run was asked to check (content may come from the index)."""
+        module = build_module(path, content, parse(path, content))
+        self._modules[path] = module
+        return module
+
+    def module(self, path: str) -> Module | None:
+        if path not in self._modules:
+            content = self.reader.read(path) if is_source_path(path) else None
+            self._modules[path] = (
+                build_module(path, content, parse(path, content)) if content is not None else None
+            )
+        return self._modules[path]
+
+    # -- names -------------------------------------------------------------------------
+
+    def definition(self, module: Module, name: str, at: Node | None = None,
+                   depth: int = 0) -> tuple[Module, Node] | None:
+        """Where a name used in `module` (at node `at`) is defined, across imports."""
+        if at is not None:
+            local = _scope_definition(at, name)
+            if local is not None:
+                return module, local
+        if name in module.definitions:
+            return module, module.definitions[name]
+        origin = module.imports.get(name)
+        if origin is None or origin.name == "*" or depth > MAX_DEPTH:
+            return None
+        target = self.resolver.resolve(module.path, origin.specifier)
+        other = self.module(target) if target is not None else None
+        if other is None:
+            return None
+        return self.exported(other, origin.name, depth + 1)
+
+    def exported(self, module: Module, name: str, depth: int) -> tuple[Module, Node] | None:
+        target = module.exports.get(name)
+        if isinstance(target, str):
+            return self.definition(module, target, None, depth)
+        if target is not None:
+            return module, target
+        for reexport in module.reexports:
+            if reexport.name not in (name, "*") or depth > MAX_DEPTH:
+                continue
+            path = self.resolver.resolve(module.path, reexport.specifier)
+            other = self.module(path) if path is not None else None
+            if other is None:
+                continue
+            found = self.exported(other, name if reexport.name == "*" else reexport.imported,
+                                  depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def function_for(self, module: Module, name: str, at: Node | None) -> tuple[Module, Node] | None:
+        found = self.definition(module, name, at)
+        if found is None:
+            return None
+        fn = _as_function(found[1])
+        return (found[0], fn) if fn is not None else None
+
+    # -- summaries (the flow walker's Resolver) ----------------------------------------
+
+    def call_summary(self, call: Node, module: Module) -> tuple[str, Summary] | None:
+        callee = unwrap(call.child_by_field_name("function"))
+        if callee is None or callee.type != "identifier":
+            return None
+        name = text(callee)
+        found = self.function_for(module, name, call)
+        if found is None:
+            return None
+        summary = self.summary(*found)
+        return (name, summary) if summary is not None else None
+
+    def summary(self, module: Module, fn: Node) -> Summary | None:
+        key = (module.path, fn.start_byte)
+        if key in self._summaries:
+            return self._summaries[key]
+        if self._depth >= MAX_DEPTH:
+            return None
+        self._summaries[key] = _IN_PROGRESS  # recursion ends here
+        self._depth += 1
+        try:
+            walker = Walker(module, self, helper=True)
+            walker.run(fn)
+        finally:
+            self._depth -= 1
+        live = [value for stopped, value in walker.returns if not stopped]
+        value: Val = NULL
+        if any(v.session for v in live):
+            value = Val("nullish", session=True)
+        elif live:
+            value = UNKNOWN
+        first = next((e.mutation for e in walker.events if not e.guarded), None)
+        summary = Summary(guards=not live, value=value, mutation=first,
+                          public_api=walker.public_api)
+        self._summaries[key] = summary
+        return summary
+
+    # -- actions -----------------------------------------------------------------------
+
+    def analyze(self, action: ServerAction, module: Module) -> ActionFacts:
+        stopped = False
+        if action.builder is not None:
+            if action.kind is ActionKind.SAFE_ACTION:
+                stopped = self.client_guards(action.builder, module, 0)
+            elif action.kind is ActionKind.ZSA:
+                stopped = self.procedure_guards(action.builder, module, 0)
+            elif action.kind is ActionKind.WRAPPER:
+                stopped = self.wrapper_guards(action.builder, action.function, module)
+        walker = Walker(module, self)
+        walker.run(action.function, stopped)
+        return ActionFacts(action, tuple(walker.events), walker.public_api)
+
+    def client_guards(self, chain: Node, module: Module, depth: int) -> bool:
+        """A next-safe-action client (or action chain) whose `.use()` middleware guards."""
+        for call in chain_calls(chain):
+            if callee_name(call) == "use" and call_arguments(call):
+                if self.middleware_guards(call_arguments(call)[0], module):
+                    return True
+        return self._root_guards(chain, module, depth, self.client_guards)
+
+    def procedure_guards(self, chain: Node, module: Module, depth: int) -> bool:
+        """A zsa procedure whose `.handler()` stops anonymous callers."""
+        for call in chain_calls(chain):
+            name = callee_name(call)
+            args = call_arguments(call)
+            if name == "handler" and args and "createServerActionProcedure" in text(chain):
+                found = self._function_arg(args[0], module)
+                if found is not None:
+                    summary = self.summary(*found)
+                    if summary is not None and summary.guards:
+                        return True
+            if name == "createServerActionProcedure" and args:
+                parent = unwrap(args[0])
+                if parent is not None and parent.type == "identifier" and self._named_chain_guards(
+                    text(parent), module, depth, self.procedure_guards
+                ):
+                    return True
+        return self._root_guards(chain, module, depth, self.procedure_guards)
+
+    def _root_guards(self, chain: Node, module: Module, depth: int, check: _ChainCheck) -> bool:
+        root = chain_root(chain)
+        if root is None or root.type != "identifier":
+            return False
+        return self._named_chain_guards(text(root), module, depth, check)
+
+    def _named_chain_guards(self, name: str, module: Module, depth: int,
+                            check: _ChainCheck) -> bool:
+        if depth > MAX_DEPTH:
+            return False
+        found = self.definition(module, name)
+        if found is None or found[1].type != "variable_declarator":
+            return False
+        value = unwrap(found[1].child_by_field_name("value"))
+        if value is None or value.type != "call_expression":
+            return False
+        return check(value, found[0], depth + 1)
+
+    def middleware_guards(self, arg: Node, module: Module) -> bool:
+        found = self._function_arg(arg, module)
+        if found is None:
+            return False
+        mw_module, fn = found
+        walker = Walker(mw_module, self, sinks=_next_sinks(fn))
+        walker.run(fn)
+        return bool(walker.sink_states) and all(walker.sink_states)
+
+    def wrapper_guards(self, call: Node, inner: Node, module: Module) -> bool:
+        """`withAuth(async () => ...)`: the wrapper calls the action only after a guard."""
+        callee = unwrap(call.child_by_field_name("function"))
+        if callee is None or callee.type != "identifier":
+            return False
+        found = self.function_for(module, text(callee), call)
+        if found is None:
+            return False
+        wrapper_module, wrapper = found
+        args = [unwrap(a) for a in call_arguments(call)]
+        params = _param_names(wrapper)
+        position = next((i for i, a in enumerate(args) if a is not None and a.id == inner.id), -1)
+        if position < 0 or position >= len(params) or params[position] is None:
+            return False
+        walker = Walker(wrapper_module, self, sinks=frozenset({params[position] or ""}))
+        walker.run(wrapper)
+        return bool(walker.sink_states) and all(walker.sink_states)
+
+    def _function_arg(self, arg: Node, module: Module) -> tuple[Module, Node] | None:
+        node = unwrap(arg)
+        if node is None:
+            return None
+        if node.type in FUNCTION_TYPES:
+            return module, node
+        if node.type == "identifier":
+            return self.function_for(module, text(node), node)
+        return None
+
+
+def _as_function(node: Node) -> Node | None:
+    if node.type in FUNCTION_TYPES:
+        return node
+    if node.type != "variable_declarator":
+        return None
+    name = node.child_by_field_name("name")
+    if name is None or name.type != "identifier":
+        return None
+    value = unwrap(node.child_by_field_name("value"))
+    if value is None:
+        return None
+    if value.type in FUNCTION_TYPES:
+        return value
+    if value.type == "call_expression":
+        # `export const getUser = cache(async () => {...})`
+        args = [unwrap(a) for a in call_arguments(value)]
+        if len(args) == 1 and args[0] is not None and args[0].type in FUNCTION_TYPES:
+            return args[0]
+    return None
+
+
+def _scope_definition(at: Node, name: str) -> Node | None:
+    """A function or const named `name` in a block enclosing `at` (not the file level)."""
+    node = at.parent
+    while node is not None and node.type != "program":
+        if node.type == "statement_block":
+            for stmt in node.named_children:
+                if stmt.type == "function_declaration":
+                    ident = stmt.child_by_field_name("name")
+                    if ident is not None and text(ident) == name:
+                        return stmt
+                elif stmt.type in ("lexical_declaration", "variable_declaration"):
+                    for decl in stmt.named_children:
+                        ident = decl.child_by_field_name("name")
+                        if decl.type == "variable_declarator" and ident is not None and text(
+                            ident) == name:
+                            return decl
+        node = node.parent
+    return None
+
+
+def _param_names(fn: Node) -> list[str | None]:
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        single = fn.child_by_field_name("parameter")
+        return [text(single)] if single is not None else []
+    names: list[str | None] = []
+    for param in params.named_children:
+        pattern = param.child_by_field_name("pattern") if param.type in (
+            "required_parameter", "optional_parameter") else param
+        names.append(text(pattern) if pattern is not None and pattern.type == "identifier"
+                     else None)
+    return names
+
+
+def _next_sinks(fn: Node) -> frozenset[str]:
+    """The callee texts that continue a next-safe-action middleware: `next` or `opts.next`."""
+    params = _param_names(fn)
+    if params and params[0] is not None:
+        return frozenset({f"{params[0]}.next"})
+    return frozenset({"next"})

@@ -1,0 +1,148 @@
+"""Module resolution as TypeScript does it: relative imports and tsconfig `paths`."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import json5
+
+EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
+
+
+class Reader(Protocol):
+    """Reads project files by root-relative `/` path (working tree, index or a commit)."""
+
+    def read(self, path: str) -> bytes | None: ...
+
+    def exists(self, path: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class PathAliases:
+    base: str  # root-relative folder the targets are relative to
+    patterns: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def inside_root(path: str) -> str | None:
+    """Normalise a root-relative path; None when it leaves the root."""
+    if path.startswith("/"):
+        return None
+    norm = posixpath.normpath(path)
+    if norm == ".." or norm.startswith("../"):
+        return None
+    return "" if norm == "." else norm
+
+
+class ModuleResolver:
+    def __init__(self, reader: Reader, notices: list[str]) -> None:
+        self.reader = reader
+        self.notices = notices
+        self._aliases: dict[str, PathAliases | None] = {}
+
+    def resolve(self, from_path: str, specifier: str) -> str | None:
+        """The project file an import names, or None for packages and missing files."""
+        directory = posixpath.dirname(from_path)
+        if specifier.startswith("."):
+            return self._file(posixpath.join(directory, specifier))
+        aliases = self.aliases_for(directory)
+        if aliases is None:
+            return None
+        for pattern, targets in aliases.patterns:
+            star = _match(pattern, specifier)
+            if star is None:
+                continue
+            for target in targets:
+                found = self._file(posixpath.join(aliases.base, target.replace("*", star, 1)))
+                if found is not None:
+                    return found
+        return None
+
+    def _file(self, joined: str) -> str | None:
+        base = inside_root(joined)
+        if base is None:
+            return None
+        stem, ext = posixpath.splitext(base)
+        candidates = [base] if ext in EXTENSIONS else []
+        if ext in (".js", ".jsx", ".mjs", ".cjs"):
+            # `import "./x.js"` in TypeScript ESM names `./x.ts`.
+            candidates += [stem + e for e in (".ts", ".tsx", ".mts", ".cts")]
+        candidates += [base + e for e in EXTENSIONS]
+        candidates += [posixpath.join(base, "index" + e) for e in EXTENSIONS]
+        for candidate in candidates:
+            if self.reader.exists(candidate):
+                return candidate
+        return None
+
+    def aliases_for(self, directory: str) -> PathAliases | None:
+        """The `paths` of the nearest tsconfig.json or jsconfig.json above `directory`."""
+        if directory in self._aliases:
+            return self._aliases[directory]
+        found: PathAliases | None = None
+        for name in CONFIG_NAMES:
+            config_path = posixpath.join(directory, name) if directory else name
+            if self.reader.exists(config_path):
+                found = self._load(config_path, 0)
+                break
+        else:
+            if directory:
+                found = self.aliases_for(posixpath.dirname(directory))
+        self._aliases[directory] = found
+        return found
+
+    def _load(self, config_path: str, depth: int) -> PathAliases | None:
+        data = self._read_json(config_path)
+        if data is None:
+            return None
+        directory = posixpath.dirname(config_path)
+        options = data.get("compilerOptions")
+        options = options if isinstance(options, dict) else {}
+        paths = options.get("paths")
+        base_url = options.get("baseUrl")
+        if isinstance(paths, dict):
+            base = inside_root(posixpath.join(directory, base_url)) if isinstance(
+                base_url, str) else directory
+            patterns = tuple(
+                (key, tuple(t for t in targets if isinstance(t, str)))
+                for key, targets in paths.items()
+                if isinstance(key, str) and isinstance(targets, list)
+            )
+            return PathAliases(base or "", patterns)
+        extends = data.get("extends")
+        if isinstance(extends, str) and extends.startswith(".") and depth < 5:
+            parent = inside_root(posixpath.join(directory, extends))
+            if parent is not None:
+                if not parent.endswith(".json"):
+                    parent += ".json"
+                if self.reader.exists(parent):
+                    return self._load(parent, depth + 1)
+        return None
+
+    def _read_json(self, path: str) -> dict[str, Any] | None:
+        raw = self.reader.read(path)
+        if raw is None:
+            return None
+        try:
+            data = json5.loads(raw.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            self.notices.append(f"{path}: cannot read it ({_first_line(exc)}); "
+                                "import aliases from it are ignored")
+            return None
+        return data if isinstance(data, dict) else None
+
+
+def _match(pattern: str, specifier: str) -> str | None:
+    if "*" not in pattern:
+        return "" if pattern == specifier else None
+    prefix, _, suffix = pattern.partition("*")
+    if specifier.startswith(prefix) and specifier.endswith(suffix) and len(specifier) >= len(
+        prefix) + len(suffix):
+        return specifier[len(prefix): len(specifier) - len(suffix)]
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

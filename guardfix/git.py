@@ -1,0 +1,136 @@
+"""The few git commands guardfix runs, and readers over the index, a commit or the disk."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from guardfix.facts.resolve import inside_root
+
+
+class GitError(Exception):
+    """git failed or is missing; the message is one line for the user."""
+
+
+def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.quotePath=false", *args],
+            cwd=root,
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {message[-1] if message else proc.returncode}")
+    return proc.stdout
+
+
+def toplevel(start: Path) -> Path | None:
+    """The work tree root that contains `start`, or None outside a repository."""
+    try:
+        out = git(start if start.is_dir() else start.parent, "rev-parse", "--show-toplevel")
+    except GitError:
+        return None
+    return Path(out.decode("utf-8", "surrogateescape").strip())
+
+
+def ls_files(root: Path) -> list[str]:
+    out = git(root, "ls-files", "-z", "--cached")
+    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
+    """Read many objects (`:path` for the index, `REV:path`) in one `git cat-file`."""
+    specs = [s for s in specs if "\n" not in s]
+    if not specs:
+        return {}
+    out = git(root, "cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode(
+        "utf-8", "surrogateescape"))
+    result: dict[str, bytes | None] = {}
+    pos = 0
+    for spec in specs:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[-1] == b"missing" or header[1] != b"blob":
+            result[spec] = None
+            if len(header) == 3 and header[1] != b"blob":
+                pos += int(header[2]) + 1
+            continue
+        size = int(header[2])
+        result[spec] = out[pos:pos + size]
+        pos += size + 1
+    return result
+
+
+class DiskReader:
+    """Project files as they are on disk under `root`; never leaves the root."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._real_root = os.path.realpath(root)
+
+    def _path(self, path: str) -> Path | None:
+        norm = inside_root(path)
+        if norm is None:
+            return None
+        full = self.root / norm
+        real = os.path.realpath(full)
+        if real != self._real_root and not real.startswith(self._real_root + os.sep):
+            return None  # a symlink that points outside the project
+        return full
+
+    def read(self, path: str) -> bytes | None:
+        full = self._path(path)
+        if full is None:
+            return None
+        try:
+            return full.read_bytes()
+        except OSError:
+            return None
+
+    def exists(self, path: str) -> bool:
+        full = self._path(path)
+        return full is not None and full.is_file()
+
+
+class BlobReader:
+    """Project files as stored in the index (`rev=""`) or in a commit."""
+
+    def __init__(self, root: Path, rev: str = "") -> None:
+        self.root = root
+        self.rev = rev
+        self._files: set[str] | None = None
+        self._cache: dict[str, bytes | None] = {}
+
+    def files(self) -> set[str]:
+        if self._files is None:
+            if self.rev:
+                out = git(self.root, "ls-tree", "-r", "-z", "--name-only", self.rev)
+                self._files = {p for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+            else:
+                self._files = set(ls_files(self.root))
+        return self._files
+
+    def prefetch(self, paths: list[str]) -> None:
+        wanted = [p for p in paths if p not in self._cache]
+        blobs = read_blobs(self.root, [f"{self.rev}:{p}" for p in wanted])
+        for path in wanted:
+            self._cache[path] = blobs.get(f"{self.rev}:{path}")
+
+    def read(self, path: str) -> bytes | None:
+        norm = inside_root(path)
+        if norm is None:
+            return None
+        if norm not in self._cache:
+            self.prefetch([norm])
+        return self._cache[norm]
+
+    def exists(self, path: str) -> bool:
+        norm = inside_root(path)
+        return norm is not None and norm in self.files()

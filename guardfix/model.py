@@ -1,0 +1,94 @@
+"""Plain data passed between the pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from tree_sitter import Node
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in a file: 1-based line, 1-based column in characters."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file as read for this run: path relative to the root, with `/`."""
+
+    path: str
+    content: bytes
+    # Lines touched by the change (1-based); None means "the whole file".
+    changed_lines: frozenset[int] | None = None
+
+
+class ActionKind(str, Enum):
+    FILE_DIRECTIVE = "file-directive"
+    INLINE_DIRECTIVE = "inline-directive"
+    SAFE_ACTION = "next-safe-action"
+    ZSA = "zsa"
+    WRAPPER = "wrapper"
+
+
+@dataclass(frozen=True)
+class ServerAction:
+    """A function that Next.js exposes as a public POST endpoint."""
+
+    name: str | None
+    kind: ActionKind
+    function: Node  # the function whose body runs on each call
+    node: Node  # the whole construct (export statement, declarator or function)
+    # The builder call for library-built actions (the `.action(...)` chain or wrapper call).
+    builder: Node | None = None
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A call that changes state: a database write or an outside side effect."""
+
+    node: Node  # the expression reported (the whole query chain for builders)
+    api: str  # "prisma", "drizzle", "supabase", "stripe", "fs", "call" ...
+    operation: str
+    label: str  # short text for messages, e.g. "prisma.post.delete"
+    via: str | None = None  # helper function name when reached through a call
+
+
+@dataclass(frozen=True)
+class MutationEvent:
+    """A mutation as reached by an anonymous caller walking the action."""
+
+    mutation: Mutation
+    guarded: bool  # an anonymous caller cannot reach it
+    lookup_seen: bool  # a session lookup happened on every path before it
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    action: ServerAction
+    events: tuple[MutationEvent, ...]
+    public_by_design: str | None  # the auth API call that makes it a sign-in/up action
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    path: str
+    start: Position
+    end: Position
+    action: str | None
+    message: str
+    fixable: bool = False
+    # Lines of the action (1-based, inclusive), for staged-mode selection.
+    action_lines: tuple[int, int] = (0, 0)
+    extra: dict[str, str] = field(default_factory=dict, compare=False)

@@ -1,0 +1,1 @@
+"""Writing a report: text for people, JSON for tools."""

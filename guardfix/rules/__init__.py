@@ -1,0 +1,9 @@
+"""The rules, one module each; this list is the registry."""
+
+from __future__ import annotations
+
+from guardfix.rules import gf001_missing_auth, gf004_unchecked_session
+from guardfix.rules.base import Rule
+
+RULES: tuple[Rule, ...] = (gf001_missing_auth.RULE, gf004_unchecked_session.RULE)
+RULES_BY_CODE = {rule.code: rule for rule in RULES}

@@ -1,0 +1,34 @@
+"""Turning a rule's verdict on an action into a located finding."""
+
+from __future__ import annotations
+
+from guardfix.model import ActionFacts, Finding, MutationEvent, Position, Severity
+from guardfix.module import Module
+from guardfix.rules.base import Rule
+
+
+def first_unguarded(facts: ActionFacts) -> MutationEvent | None:
+    return next((e for e in facts.events if not e.guarded), None)
+
+
+def position(point: tuple[int, int], content: bytes, byte: int) -> Position:
+    """1-based line and character column of a tree-sitter point at byte offset `byte`."""
+    line_start = content.rfind(b"\n", 0, byte) + 1
+    return Position(point[0] + 1, len(content[line_start:byte].decode("utf-8", "replace")) + 1)
+
+
+def finding_at(rule: Rule, severity: Severity, facts: ActionFacts, event: MutationEvent,
+               module: Module, message: str) -> Finding:
+    node = event.mutation.node
+    action = facts.action
+    return Finding(
+        rule=rule.code,
+        name=rule.name,
+        severity=severity,
+        path=module.path,
+        start=position(node.start_point, module.content, node.start_byte),
+        end=position(node.end_point, module.content, node.end_byte),
+        action=action.name,
+        message=message,
+        action_lines=(action.node.start_point[0] + 1, action.node.end_point[0] + 1),
+    )

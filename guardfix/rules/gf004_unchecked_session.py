@@ -1,0 +1,78 @@
+"""## What it does
+Finds server actions that look the session up but never handle its absence
+before they change data.
+
+## Why is this bad?
+Looking the session up is not a check. `const session = await auth()` returns
+`null` for an anonymous caller; `session?.user?.id` then quietly becomes
+`undefined` and the action carries on. With Prisma it is worse than it looks: a
+filter value of `undefined` is dropped, so `where: { id, authorId:
+session?.user?.id }` matches the row whoever owns it, and `deleteMany({ where:
+{ authorId: undefined } })` matches every row. A comparison such as
+`if (post.authorId !== session?.user?.id) throw` passes when both sides are
+`undefined`, so it does not count either.
+
+## Example
+```ts
+export async function archivePost(formData: FormData) {
+  const session = await auth();
+  await prisma.post.update({
+    where: { id: String(formData.get("id")), authorId: session?.user?.id },
+    data: { archived: true },
+  });
+}
+```
+
+## Use instead
+```ts
+export async function archivePost(formData: FormData) {
+  const session = await auth();
+  if (!session?.user?.id) {
+    throw new Error("Unauthorized");
+  }
+  await prisma.post.update({
+    where: { id: String(formData.get("id")), authorId: session.user.id },
+    data: { archived: true },
+  });
+}
+```
+
+## Fix safety
+Not fixable yet. Adding the check changes behaviour on purpose: anonymous callers
+are refused from then on.
+
+## References
+- [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)
+- [Prisma: null and undefined](https://www.prisma.io/docs/orm/prisma-client/special-fields-and-types/null-and-undefined)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardfix.model import ActionFacts, Finding, Severity
+from guardfix.module import Module
+from guardfix.rules.base import Rule
+from guardfix.rules.findings import finding_at, first_unguarded
+
+
+def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
+    event = first_unguarded(facts)
+    if event is None or not event.lookup_seen:
+        return
+    name = facts.action.name
+    who = f"`{name}`" if name else "this server action"
+    yield finding_at(
+        RULE, Severity.ERROR, facts, event, module,
+        f"{who} looks the session up but never handles a missing session before it "
+        f"changes data ({event.mutation.label}); an anonymous caller gets through",
+    )
+
+
+RULE = Rule(
+    code="GF004",
+    name="unchecked-session",
+    summary="The session is looked up but its absence is not handled before a change",
+    doc=__doc__ or "",
+    check=check,
+)

@@ -1,0 +1,189 @@
+"""What to look at: the staged change, a branch's change, every file, or given paths."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from unidiff import PatchSet
+from unidiff.errors import UnidiffParseError
+
+from guardfix.facts.resolve import Reader
+from guardfix.git import BlobReader, DiskReader, GitError, git, ls_files, toplevel
+from guardfix.model import Source
+from guardfix.parse import SKIPPED_DIRS, is_source_path
+
+
+class SelectError(Exception):
+    """The selection cannot be made (not a repository, a path outside it...)."""
+
+
+@dataclass
+class Selection:
+    root: Path
+    sources: list[Source]
+    reader: Reader  # for files the checked ones import
+    notices: list[str] = field(default_factory=list)
+    mode: str = "paths"
+
+
+def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
+    """The staged change (index against HEAD); with paths, only those files."""
+    root = _repo_root(cwd, "checking the staged change")
+    reader = BlobReader(root)
+    changes = _diff_lines(root, ["diff", "--cached"])
+    if paths is None:
+        wanted = sorted(p for p in changes if is_source_path(p))
+    else:
+        wanted = [p for p in _relative(root, cwd, paths) if is_source_path(p)]
+    in_index = reader.files()
+    tracked = [p for p in wanted if p in in_index]
+    reader.prefetch(tracked)
+    sources: list[Source] = []
+    notices: list[str] = []
+    for path in wanted:
+        content = reader.read(path) if path in in_index else DiskReader(root).read(path)
+        if content is None:
+            notices.append(f"{path}: skipped, not in the index")
+            continue
+        sources.append(Source(path, content, changes.get(path)))
+    return Selection(root, sources, reader, notices, mode="staged")
+
+
+def diff_base(cwd: Path, base: str) -> Selection:
+    """What HEAD changes since it left `base` (for CI on a branch)."""
+    root = _repo_root(cwd, "--diff-base")
+    reader = BlobReader(root, "HEAD")
+    try:
+        changes = _diff_lines(root, ["diff", f"{base}...HEAD"])
+    except GitError as exc:
+        raise SelectError(f"cannot diff against {base!r}: {exc}") from None
+    wanted = sorted(p for p in changes if is_source_path(p))
+    reader.prefetch(wanted)
+    sources = [
+        Source(p, content, changes[p]) for p in wanted if (content := reader.read(p)) is not None
+    ]
+    return Selection(root, sources, reader, mode="diff-base")
+
+
+def every_file(cwd: Path, folder: str | None) -> Selection:
+    """Every tracked file; outside git, every file below the folder."""
+    start = (cwd / folder) if folder else cwd
+    if not start.is_dir():
+        raise SelectError(f"{folder}: not a folder")
+    root = toplevel(start)
+    if root is None:
+        root = Path(os.path.abspath(start))
+        reader = DiskReader(root)
+        return _whole_files(root, reader, _walk(root, ""), "all")
+    reader = DiskReader(root)
+    prefix = _relative(root, cwd, [folder])[0] if folder else ""
+    files = [
+        p for p in ls_files(root)
+        if is_source_path(p) and (not prefix or p == prefix or p.startswith(prefix + "/"))
+    ]
+    return _whole_files(root, reader, files, "all")
+
+
+def explicit(cwd: Path, paths: list[str]) -> Selection:
+    """The given files and folders, whole, from disk."""
+    for p in paths:
+        if not (cwd / p).exists():
+            raise SelectError(f"{p}: no such file or folder")
+    first = cwd / paths[0]
+    root = toplevel(first) or (cwd if _all_below(cwd, paths) else _common_parent(cwd, paths))
+    reader = DiskReader(root)
+    files: list[str] = []
+    for rel in _relative(root, cwd, paths):
+        full = root / rel if rel else root
+        if full.is_dir():
+            files.extend(_walk(root, rel))
+        elif is_source_path(rel):
+            files.append(rel)
+    return _whole_files(root, reader, sorted(dict.fromkeys(files)), "paths")
+
+
+def _whole_files(root: Path, reader: DiskReader, files: list[str], mode: str) -> Selection:
+    sources: list[Source] = []
+    notices: list[str] = []
+    for path in files:
+        content = reader.read(path)
+        if content is None:
+            notices.append(f"{path}: skipped, cannot be read (or points outside the project)")
+            continue
+        sources.append(Source(path, content, None))
+    return Selection(root, sources, reader, notices, mode=mode)
+
+
+def _repo_root(cwd: Path, what: str) -> Path:
+    root = toplevel(cwd)
+    if root is None:
+        raise SelectError(
+            f"{what} needs a git repository; run it inside one, or pass paths (or --all)"
+        )
+    return root
+
+
+def _diff_lines(root: Path, args: list[str]) -> dict[str, frozenset[int]]:
+    """Changed line numbers per file (new side) from `git diff -U0`, parsed by unidiff."""
+    raw = git(root, *args, "-M", "--no-color", "--no-ext-diff", "--no-textconv", "-U0",
+              "--src-prefix=a/", "--dst-prefix=b/")
+    try:
+        patch = PatchSet(raw.decode("utf-8", "surrogateescape"))
+    except UnidiffParseError as exc:
+        raise SelectError(f"cannot read the diff git printed: {exc}") from None
+    changes: dict[str, frozenset[int]] = {}
+    for patched in patch:
+        if patched.is_removed_file:
+            continue
+        lines: set[int] = set()
+        for hunk in patched:
+            # A pure deletion's hunk starts at the line before it (`+4,0`).
+            last = hunk.target_start if hunk.target_length == 0 else hunk.target_start - 1
+            for line in hunk:
+                if line.is_added and line.target_line_no is not None:
+                    lines.add(line.target_line_no)
+                    last = line.target_line_no
+                elif line.is_removed:
+                    lines.add(last + 1)  # the line that now stands where it was
+                elif line.is_context and line.target_line_no is not None:
+                    last = line.target_line_no
+        changes[patched.path] = frozenset(lines)
+    return changes
+
+
+def _relative(root: Path, cwd: Path, paths: list[str]) -> list[str]:
+    out: list[str] = []
+    real_root = os.path.abspath(root)
+    for p in paths:
+        full = os.path.abspath(os.path.join(cwd, p))
+        if full != real_root and not full.startswith(real_root + os.sep):
+            raise SelectError(f"{p}: outside the repository at {root}")
+        rel = os.path.relpath(full, real_root)
+        out.append("" if rel == "." else rel.replace(os.sep, "/"))
+    return out
+
+
+def _walk(root: Path, rel: str) -> list[str]:
+    found: list[str] = []
+    base = root / rel if rel else root
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
+        for name in sorted(filenames):
+            path = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+            if is_source_path(path):
+                found.append(path)
+    return found
+
+
+def _all_below(cwd: Path, paths: list[str]) -> bool:
+    base = os.path.abspath(cwd)
+    return all(os.path.abspath(os.path.join(cwd, p)).startswith(base + os.sep)
+               or os.path.abspath(os.path.join(cwd, p)) == base for p in paths)
+
+
+def _common_parent(cwd: Path, paths: list[str]) -> Path:
+    full = [os.path.abspath(os.path.join(cwd, p)) for p in paths]
+    common = os.path.commonpath(full)
+    return Path(common if os.path.isdir(common) else os.path.dirname(common))

@@ -1,0 +1,152 @@
+"""Small helpers over tree-sitter nodes; everything stays in bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "generator_function_declaration",
+        "method_definition",
+    }
+)
+# Wrappers that do not change a value: (x), x!, x as T, x satisfies T, <T>x.
+TRANSPARENT_TYPES = frozenset(
+    {"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
+     "type_assertion"}
+)
+
+
+def text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", "replace")
+
+
+def unwrap(node: Node | None) -> Node | None:
+    """Strip parentheses, `!`, `as` and `satisfies` (and `await` when asked elsewhere)."""
+    while node is not None and node.type in TRANSPARENT_TYPES:
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+def unwrap_await(node: Node | None) -> Node | None:
+    node = unwrap(node)
+    while node is not None and node.type == "await_expression":
+        node = unwrap(node.named_children[0] if node.named_children else None)
+    return node
+
+
+def string_value(node: Node | None) -> str | None:
+    """The value of a plain string literal (or a template without substitutions)."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "string":
+        return "".join(text(c) for c in node.named_children if c.type in
+                       ("string_fragment", "escape_sequence"))
+    if node.type == "template_string" and not any(
+        c.type == "template_substitution" for c in node.named_children
+    ):
+        return "".join(text(c) for c in node.named_children)
+    return None
+
+
+def is_directive(node: Node, value: str) -> bool:
+    """An expression statement holding exactly the string `value`."""
+    if node.type != "expression_statement" or not node.named_children:
+        return False
+    expr = node.named_children[0]
+    return expr.type == "string" and string_value(expr) == value
+
+
+def first_statement(block: Node) -> Node | None:
+    """The first statement of a program or block, skipping comments."""
+    for child in block.named_children:
+        if child.type in ("comment", "hash_bang_line"):
+            continue
+        return child
+    return None
+
+
+def function_body(fn: Node) -> Node | None:
+    return fn.child_by_field_name("body")
+
+
+def is_async(fn: Node) -> bool:
+    return any(c.type == "async" for c in fn.children)
+
+
+def member_parts(node: Node | None) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"]; None when the chain has a call or computed part."""
+    node = unwrap_await(node)
+    if node is None:
+        return None
+    if node.type in ("identifier", "this"):
+        return [text(node)]
+    if node.type == "member_expression":
+        obj = member_parts(node.child_by_field_name("object"))
+        prop = node.child_by_field_name("property")
+        if obj is None or prop is None:
+            return None
+        return [*obj, text(prop)]
+    return None
+
+
+def is_optional_member(node: Node) -> bool:
+    """`a?.b`: the member access itself is optional."""
+    return any(c.type == "optional_chain" for c in node.children)
+
+
+def callee_name(call: Node) -> str | None:
+    """The last name of a call's callee: `c` for `a.b.c()`, `f` for `f()`."""
+    fn = unwrap(call.child_by_field_name("function"))
+    if fn is None:
+        return None
+    if fn.type == "identifier":
+        return text(fn)
+    if fn.type == "member_expression":
+        prop = fn.child_by_field_name("property")
+        return text(prop) if prop is not None else None
+    return None
+
+
+def call_arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    if args is None or args.type != "arguments":
+        return []
+    return [a for a in args.named_children if a.type != "comment"]
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """All named descendants in source order, the node itself first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.named_children))
+
+
+def object_property(obj: Node | None, key: str) -> Node | None:
+    """The value of `key` in an object literal (or the shorthand identifier)."""
+    obj = unwrap(obj)
+    if obj is None or obj.type != "object":
+        return None
+    for child in obj.named_children:
+        if child.type == "pair":
+            k = child.child_by_field_name("key")
+            if k is not None and (text(k) == key or string_value(k) == key):
+                return child.child_by_field_name("value")
+        elif child.type == "shorthand_property_identifier" and text(child) == key:
+            return child
+    return None
+
+
+def has_error_near(node: Node) -> bool:
+    """True when the node contains an error or missing node."""
+    return node.has_error
