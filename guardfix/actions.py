@@ -60,9 +60,8 @@ def _exported_action(module: Module, exported: str, target: str | Node) -> Serve
     if node.type in FUNCTION_TYPES:
         return _function_action(name, node, node)
     if node.type == "variable_declarator":
-        if node.child_by_field_name("name") is None or (
-            node.child_by_field_name("name").type != "identifier"  # type: ignore[union-attr]
-        ):
+        declared = node.child_by_field_name("name")
+        if declared is None or declared.type != "identifier":
             return None
         value = unwrap(node.child_by_field_name("value"))
         if value is None:
@@ -89,10 +88,10 @@ def built_action(name: str | None, call: Node, node: Node) -> ServerAction | Non
     """An action made by next-safe-action, zsa, or a higher-order wrapper."""
     method = callee_name(call)
     args = call_arguments(call)
-    fn = next((unwrap(a) for a in reversed(args) if unwrap(a) is not None
-               and unwrap(a).type in FUNCTION_TYPES), None)  # type: ignore[union-attr]
-    if fn is None:
+    functions = [a for a in map(unwrap, args) if a is not None and a.type in FUNCTION_TYPES]
+    if not functions:
         return None
+    fn = functions[-1]
     callee = unwrap(call.child_by_field_name("function"))
     if callee is not None and callee.type == "member_expression":
         chain = chain_methods(call)
@@ -107,11 +106,13 @@ def built_action(name: str | None, call: Node, node: Node) -> ServerAction | Non
 
 
 def chain_methods(call: Node) -> list[str]:
-    """Method names of a builder chain, root first: `a.b().c()` -> ["b", "c"]."""
+    """Call names of a builder chain, root first: `a.b().c()` -> ["b", "c"], `f().g()` -> ["f", "g"]."""
     names: list[str] = []
     current: Node | None = call
     while current is not None and current.type == "call_expression":
         callee = unwrap(current.child_by_field_name("function"))
+        if callee is not None and callee.type == "identifier":
+            names.append(text(callee))  # the chain starts with a plain call
         if callee is None or callee.type != "member_expression":
             break
         names.append(text(callee.child_by_field_name("property")))
@@ -151,7 +152,9 @@ def _local_name(fn: Node) -> str | None:
         return text(name)
     parent = fn.parent
     while parent is not None and parent.type in (
-        "parenthesized_expression", "as_expression", "satisfies_expression"
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
     ):
         parent = parent.parent
     if parent is not None and parent.type == "variable_declarator":

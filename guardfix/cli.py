@@ -66,25 +66,46 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_mar
 def command(
     paths: Annotated[
         Optional[list[str]],  # noqa: UP045 (typer reads the annotation at run time)
-        typer.Argument(help="Files or folders to check whole (default: the staged change).",
-                       show_default=False),
+        typer.Argument(
+            help="Files or folders to check whole (default: the staged change).", show_default=False
+        ),
     ] = None,
-    all_files: Annotated[bool, typer.Option(
-        "--all", help="Check every tracked file, or every file below PATH outside git.")] = False,
-    staged_paths: Annotated[bool, typer.Option(
-        "--staged", help="With PATHS (from pre-commit): staged files report only touched "
-        "actions; files with no staged change are checked whole.")] = False,
-    base: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--diff-base", metavar="REF", help="Check what HEAD changes since REF.")] = None,
-    output: Annotated[Format, typer.Option(
-        "--format", help="Report format.", case_sensitive=False)] = Format.text,
-    config_path: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--config", metavar="FILE", help="Read this configuration file instead.",
-        dir_okay=False)] = None,
-    explain: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--explain", metavar="CODE", help="Print a rule's documentation and exit.")] = None,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")
-                       ] = False,
+    all_files: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Check every tracked file, or every file below PATH outside git."
+        ),
+    ] = False,
+    staged_paths: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="With PATHS (from pre-commit): staged files report only touched "
+            "actions; files with no staged change are checked whole.",
+        ),
+    ] = False,
+    base: Annotated[
+        Optional[str],
+        typer.Option(  # noqa: UP045
+            "--diff-base", metavar="REF", help="Check what HEAD changes since REF."
+        ),
+    ] = None,
+    output: Annotated[
+        Format, typer.Option("--format", help="Report format.", case_sensitive=False)
+    ] = Format.text,
+    config_path: Annotated[
+        Optional[Path],
+        typer.Option(  # noqa: UP045
+            "--config", metavar="FILE", help="Read this configuration file instead.", dir_okay=False
+        ),
+    ] = None,
+    explain: Annotated[
+        Optional[str],
+        typer.Option(  # noqa: UP045
+            "--explain", metavar="CODE", help="Print a rule's documentation and exit."
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> int:
     if version:
         print(f"guardfix {__version__}")
@@ -118,8 +139,9 @@ def command(
     return EXIT_FINDINGS if report.findings else EXIT_CLEAN
 
 
-def _select(cwd: Path, paths: list[str], all_files: bool, staged_paths: bool,
-            base: str | None) -> Selection:
+def _select(
+    cwd: Path, paths: list[str], all_files: bool, staged_paths: bool, base: str | None
+) -> Selection:
     if base is not None:
         return diff_base(cwd, base)
     if all_files:
@@ -133,25 +155,29 @@ def _select(cwd: Path, paths: list[str], all_files: bool, staged_paths: bool,
 
 def _explain(code: str) -> int:
     rule = RULES_BY_CODE.get(code.upper()) or next(
-        (r for r in RULES if r.name == code.lower()), None)
+        (r for r in RULES if r.name == code.lower()), None
+    )
     if rule is None:
-        raise click.UsageError(
-            f"unknown rule {code!r}; rules: {', '.join(r.code for r in RULES)}")
+        raise click.UsageError(f"unknown rule {code!r}; rules: {', '.join(r.code for r in RULES)}")
     print(f"# {rule.code} {rule.name}\n\n{rule.summary}.\n\n{rule.doc.strip()}")
     return EXIT_CLEAN
 
 
 def _use_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get(
-        "TERM") != "dumb"
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run guardfix as `guardfix ARGS`; returns the exit code (for tests and the script)."""
     cli = typer.main.get_command(app)
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="guardfix",
-                          standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="guardfix",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

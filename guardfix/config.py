@@ -12,7 +12,7 @@ import pathspec
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 CONFIG_FILES = ("guardfix.toml", ".guardfix.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 1_000_000
@@ -43,8 +43,8 @@ class Config:
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    _include_spec: pathspec.PathSpec | None = field(default=None, compare=False, repr=False)
-    _exclude_spec: pathspec.PathSpec | None = field(default=None, compare=False, repr=False)
+    _include_spec: pathspec.GitIgnoreSpec | None = field(default=None, compare=False, repr=False)
+    _exclude_spec: pathspec.GitIgnoreSpec | None = field(default=None, compare=False, repr=False)
 
     def wants_path(self, path: str) -> bool:
         if self._include_spec is not None and not self._include_spec.match_file(path):
@@ -86,7 +86,8 @@ def load_config(path: Path | None, rule_codes: frozenset[str]) -> Config:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name}: not valid TOML ({exc})") from None
     except OSError as exc:
@@ -96,9 +97,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _parse(table: dict[str, Any], where: str, rule_codes: frozenset[str], source: str) -> Config:
     for key in table:
         if key not in KEYS:
-            raise ConfigError(
-                f"{where}: unknown key {key!r}; allowed keys: {', '.join(KEYS)}"
-            )
+            raise ConfigError(f"{where}: unknown key {key!r}; allowed keys: {', '.join(KEYS)}")
     guards = _names(table, "guards", where)
     lookups = _names(table, "session-lookups", where)
     include = _names(table, "include", where)

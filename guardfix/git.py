@@ -49,8 +49,12 @@ def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
     specs = [s for s in specs if "\n" not in s]
     if not specs:
         return {}
-    out = git(root, "cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode(
-        "utf-8", "surrogateescape"))
+    out = git(
+        root,
+        "cat-file",
+        "--batch",
+        stdin="".join(s + "\n" for s in specs).encode("utf-8", "surrogateescape"),
+    )
     result: dict[str, bytes | None] = {}
     pos = 0
     for spec in specs:
@@ -63,7 +67,7 @@ def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
                 pos += int(header[2]) + 1
             continue
         size = int(header[2])
-        result[spec] = out[pos:pos + size]
+        result[spec] = out[pos : pos + size]
         pos += size + 1
     return result
 

@@ -44,9 +44,7 @@ def build_module(path: str, content: bytes, tree: Tree) -> Module:
     module = Module(path=path, content=content, tree=tree)
     root = tree.root_node
     first = first_statement(root)
-    if first is not None and (
-        is_directive(first, "use server")
-    ):
+    if first is not None and is_directive(first, "use server"):
         module.directive = first
     for stmt in root.named_children:
         if stmt.type == "import_statement":
@@ -149,18 +147,17 @@ def _read_export(module: Module, stmt: Node) -> None:
         for spec in clause.named_children:
             if spec.type != "export_specifier":
                 continue
-            name = spec.child_by_field_name("name")
+            name_node = spec.child_by_field_name("name")
             alias = spec.child_by_field_name("alias")
-            if name is None:
+            if name_node is None:
                 continue
-            local = string_value(name) or text(name)
+            local = string_value(name_node) or text(name_node)
             exported = (string_value(alias) or text(alias)) if alias is not None else local
             if source is not None:
                 module.reexports.append(ReExport(source, exported, local))
             else:
                 module.exports[exported] = local
         return
-    if source is not None:
-        # `export * from "./x"` (and `export * as ns from`, which we do not follow).
-        if not any(c.type == "namespace_export" for c in stmt.named_children):
-            module.reexports.append(ReExport(source, "*", "*"))
+    # `export * from "./x"` (not `export * as ns from`, which we do not follow).
+    if source is not None and not any(c.type == "namespace_export" for c in stmt.named_children):
+        module.reexports.append(ReExport(source, "*", "*"))

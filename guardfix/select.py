@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
+from unidiff.patch import PatchSet
 
 from guardfix.facts.resolve import Reader
 from guardfix.git import BlobReader, DiskReader, GitError, git, ls_files, toplevel
@@ -80,7 +80,8 @@ def every_file(cwd: Path, folder: str | None) -> Selection:
     reader = DiskReader(root)
     prefix = _relative(root, cwd, [folder])[0] if folder else ""
     files = [
-        p for p in ls_files(root)
+        p
+        for p in ls_files(root)
         if is_source_path(p) and (not prefix or p == prefix or p.startswith(prefix + "/"))
     ]
     return _whole_files(root, reader, files, "all")
@@ -127,8 +128,17 @@ def _repo_root(cwd: Path, what: str) -> Path:
 
 def _diff_lines(root: Path, args: list[str]) -> dict[str, frozenset[int]]:
     """Changed line numbers per file (new side) from `git diff -U0`, parsed by unidiff."""
-    raw = git(root, *args, "-M", "--no-color", "--no-ext-diff", "--no-textconv", "-U0",
-              "--src-prefix=a/", "--dst-prefix=b/")
+    raw = git(
+        root,
+        *args,
+        "-M",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "-U0",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+    )
     try:
         patch = PatchSet(raw.decode("utf-8", "surrogateescape"))
     except UnidiffParseError as exc:
@@ -179,8 +189,11 @@ def _walk(root: Path, rel: str) -> list[str]:
 
 def _all_below(cwd: Path, paths: list[str]) -> bool:
     base = os.path.abspath(cwd)
-    return all(os.path.abspath(os.path.join(cwd, p)).startswith(base + os.sep)
-               or os.path.abspath(os.path.join(cwd, p)) == base for p in paths)
+    return all(
+        os.path.abspath(os.path.join(cwd, p)).startswith(base + os.sep)
+        or os.path.abspath(os.path.join(cwd, p)) == base
+        for p in paths
+    )
 
 
 def _common_parent(cwd: Path, paths: list[str]) -> Path:

@@ -17,8 +17,13 @@ FUNCTION_TYPES = frozenset(
 )
 # Wrappers that do not change a value: (x), x!, x as T, x satisfies T, <T>x.
 TRANSPARENT_TYPES = frozenset(
-    {"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
-     "type_assertion"}
+    {
+        "parenthesized_expression",
+        "non_null_expression",
+        "as_expression",
+        "satisfies_expression",
+        "type_assertion",
+    }
 )
 
 
@@ -48,8 +53,9 @@ def string_value(node: Node | None) -> str | None:
     if node is None:
         return None
     if node.type == "string":
-        return "".join(text(c) for c in node.named_children if c.type in
-                       ("string_fragment", "escape_sequence"))
+        return "".join(
+            text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence")
+        )
     if node.type == "template_string" and not any(
         c.type == "template_substitution" for c in node.named_children
     ):
@@ -145,8 +151,3 @@ def object_property(obj: Node | None, key: str) -> Node | None:
         elif child.type == "shorthand_property_identifier" and text(child) == key:
             return child
     return None
-
-
-def has_error_near(node: Node) -> bool:
-    """True when the node contains an error or missing node."""
-    return node.has_error

@@ -262,9 +262,7 @@ class Walker:
     def loop(self, node: Node, st: State) -> None:
         body_st = st.copy()
         for child in node.named_children:
-            if child == node.child_by_field_name("body"):
-                self.statement(child, body_st)
-            elif child.type.endswith("statement") or child.type == "statement_block":
+            if child == node.child_by_field_name("body") or child.type.endswith("statement") or child.type == "statement_block":
                 self.statement(child, body_st)
             else:
                 self.expr(child, st)

@@ -20,7 +20,14 @@ from guardfix.facts.values import (
     Val,
 )
 from guardfix.module import Module
-from guardfix.syntax import call_arguments, member_parts, object_property, string_value, text, unwrap
+from guardfix.syntax import (
+    call_arguments,
+    member_parts,
+    object_property,
+    string_value,
+    text,
+    unwrap,
+)
 
 CLERK_MODULES = ("@clerk/nextjs", "@clerk/nextjs/server")
 AUTH0_MODULES = ("@auth0/nextjs-auth0",)

@@ -103,8 +103,11 @@ class ModuleResolver:
         paths = options.get("paths")
         base_url = options.get("baseUrl")
         if isinstance(paths, dict):
-            base = inside_root(posixpath.join(directory, base_url)) if isinstance(
-                base_url, str) else directory
+            base = (
+                inside_root(posixpath.join(directory, base_url))
+                if isinstance(base_url, str)
+                else directory
+            )
             patterns = tuple(
                 (key, tuple(t for t in targets if isinstance(t, str)))
                 for key, targets in paths.items()
@@ -128,8 +131,9 @@ class ModuleResolver:
         try:
             data = json5.loads(raw.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            self.notices.append(f"{path}: cannot read it ({_first_line(exc)}); "
-                                "import aliases from it are ignored")
+            self.notices.append(
+                f"{path}: cannot read it ({_first_line(exc)}); import aliases from it are ignored"
+            )
             return None
         return data if isinstance(data, dict) else None
 
@@ -138,9 +142,12 @@ def _match(pattern: str, specifier: str) -> str | None:
     if "*" not in pattern:
         return "" if pattern == specifier else None
     prefix, _, suffix = pattern.partition("*")
-    if specifier.startswith(prefix) and specifier.endswith(suffix) and len(specifier) >= len(
-        prefix) + len(suffix):
-        return specifier[len(prefix): len(specifier) - len(suffix)]
+    if (
+        specifier.startswith(prefix)
+        and specifier.endswith(suffix)
+        and len(specifier) >= len(prefix) + len(suffix)
+    ):
+        return specifier[len(prefix) : len(specifier) - len(suffix)]
     return None
 
 

@@ -17,8 +17,14 @@ def position(point: tuple[int, int], content: bytes, byte: int) -> Position:
     return Position(point[0] + 1, len(content[line_start:byte].decode("utf-8", "replace")) + 1)
 
 
-def finding_at(rule: Rule, severity: Severity, facts: ActionFacts, event: MutationEvent,
-               module: Module, message: str) -> Finding:
+def finding_at(
+    rule: Rule,
+    severity: Severity,
+    facts: ActionFacts,
+    event: MutationEvent,
+    module: Module,
+    message: str,
+) -> Finding:
     node = event.mutation.node
     action = facts.action
     return Finding(

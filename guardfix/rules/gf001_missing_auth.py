@@ -70,7 +70,11 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     name = facts.action.name
     who = f"`{name}`" if name else "this server action"
     yield finding_at(
-        RULE, Severity.ERROR, facts, event, module,
+        RULE,
+        Severity.ERROR,
+        facts,
+        event,
+        module,
         f"{who} changes data ({what}) with no session check before it; "
         "anyone can call a server action",
     )

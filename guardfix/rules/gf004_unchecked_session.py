@@ -63,7 +63,11 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     name = facts.action.name
     who = f"`{name}`" if name else "this server action"
     yield finding_at(
-        RULE, Severity.ERROR, facts, event, module,
+        RULE,
+        Severity.ERROR,
+        facts,
+        event,
+        module,
         f"{who} looks the session up but never handles a missing session before it "
         f"changes data ({event.mutation.label}); an anonymous caller gets through",
     )

@@ -1,0 +1,65 @@
+"""Shared helpers: build small projects in temp folders and run the real pipeline on them."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from guardfix.config import Config
+from guardfix.engine import Report, check
+from guardfix.select import explicit
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            target.write_text(content, encoding="utf-8", newline="")
+        else:
+            target.write_bytes(content)
+
+
+def run_on_files(root: Path, files: dict[str, str | bytes], config: Config | None = None) -> Report:
+    """Write `files` under `root` (not a git repo) and check all of them whole."""
+    write_tree(root, files)
+    selection = explicit(root, sorted(files))
+    return check(selection, config or Config())
+
+
+def findings_of(report: Report) -> list[tuple[str, str | None, int]]:
+    """(rule, action, line) per finding: what the test tables compare."""
+    return [(f.rule, f.action, f.start.line) for f in report.findings]
+
+
+@pytest.fixture
+def project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Check a source (or several files) and return (rule, action, line) per finding."""
+
+    def run(
+        source: str | dict[str, str], path: str = "app/actions.ts", config: Config | None = None
+    ) -> list[tuple[str, str | None, int]]:
+        files = {path: source} if isinstance(source, str) else source
+        return findings_of(run_on_files(tmp_path, dict(files), config))
+
+    return run
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A real, empty git repository with an identity set."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "dev@example.com")
+    git(root, "config", "user.name", "Dev")
+    git(root, "config", "commit.gpgsign", "false")
+    return root
