@@ -14,12 +14,13 @@ import typer
 
 from guardfix import __version__
 from guardfix.config import KEYS, ConfigError, find_config_file, load_config
-from guardfix.engine import check
+from guardfix.engine import InternalError, Report, check
 from guardfix.git import GitError
 from guardfix.rules import RULES, RULES_BY_CODE
 from guardfix.select import SelectError, Selection, diff_base, every_file, explicit, staged
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+ISSUES_URL = "https://github.com/guardfix/guardfix/issues"
 
 HELP = f"""Find Next.js Server Actions that change data without checking who is calling.
 
@@ -35,6 +36,7 @@ What it checks:
   guardfix app/ lib/auth.ts   those files and folders, whole
   guardfix --staged FILES     as a pre-commit hook: staged files by their changes
   guardfix --diff-base main   what this branch changes since main (for CI)
+  guardfix --format github    annotations for GitHub Actions (also: json, sarif)
 
 \b
 In the staged and branch modes only actions that overlap a changed line (or
@@ -47,6 +49,8 @@ Exit status: 0 nothing found, 1 findings, 2 usage or configuration error.
 Rules:
 {chr(10).join(f"  {r.code} {r.name:<20} {r.summary}" for r in RULES)}
   Run `guardfix --explain GF001` for a rule's full documentation.
+  Silence a deliberate public action with a reason, on the line above it:
+    // guardfix-ignore GF001: public contact form
 
 \b
 Configuration (guardfix.toml, .guardfix.toml or [tool.guardfix] in pyproject.toml):
@@ -57,6 +61,8 @@ Configuration (guardfix.toml, .guardfix.toml or [tool.guardfix] in pyproject.tom
 class Format(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -128,15 +134,27 @@ def command(
         raise ConfigError(f"{config_path}: no such configuration file")
     config = load_config(config_file, frozenset(RULES_BY_CODE))
     report = check(selection, config)
-    if output is Format.json:
-        from guardfix.report.json_report import render as render_json
-
-        sys.stdout.write(render_json(report))
-    else:
-        from guardfix.report.text import render as render_text
-
-        sys.stdout.write(render_text(report, color=_use_color()))
+    sys.stdout.write(_render(report, output))
     return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+
+
+def _render(report: Report, output: Format) -> str:
+    # Each renderer is imported only when used: start-up time is the hook's budget.
+    if output is Format.json:
+        from guardfix.report import json_report
+
+        return json_report.render(report)
+    if output is Format.sarif:
+        from guardfix.report import sarif
+
+        return sarif.render(report)
+    if output is Format.github:
+        from guardfix.report import github
+
+        return github.render(report)
+    from guardfix.report import text
+
+    return text.render(report, color=_use_color())
 
 
 def _select(
@@ -188,6 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"guardfix: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except click.exceptions.Abort:
+        return EXIT_ERROR
+    except InternalError as exc:
+        print(f"guardfix: internal error while checking {exc.path}: {exc.cause!r}", file=sys.stderr)
+        print(f"Please report it at {ISSUES_URL} with that file if you can.", file=sys.stderr)
         return EXIT_ERROR
     return int(result) if isinstance(result, int) else EXIT_CLEAN
 

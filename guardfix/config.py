@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -116,9 +117,17 @@ def _parse(table: dict[str, Any], where: str, rule_codes: frozenset[str], source
         select=frozenset(select) if "select" in table else None,
         ignore=frozenset(ignore),
         max_file_size=size,
-        _include_spec=pathspec.GitIgnoreSpec.from_lines(include) if include else None,
-        _exclude_spec=pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None,
+        _include_spec=_spec(include),
+        _exclude_spec=_spec(exclude),
     )
+
+
+def _spec(globs: list[str]) -> pathspec.GitIgnoreSpec | None:
+    if not globs:
+        return None
+    import pathspec  # only when globs are configured: start-up time is the hook's budget
+
+    return pathspec.GitIgnoreSpec.from_lines(globs)
 
 
 def _names(table: dict[str, Any], key: str, where: str) -> list[str]:

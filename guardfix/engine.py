@@ -17,6 +17,15 @@ from guardfix.select import Selection
 SUPPRESSION = re.compile(rb"guardfix-ignore\s+(GF\d{3}(?:\s*,\s*GF\d{3})*)\s*:\s*\S")
 
 
+class InternalError(Exception):
+    """A bug in guardfix met while checking `path`; the run stops and asks for a report."""
+
+    def __init__(self, path: str, cause: BaseException) -> None:
+        super().__init__(f"{path}: {cause!r}")
+        self.path = path
+        self.cause = cause
+
+
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)
@@ -37,22 +46,31 @@ def check(selection: Selection, config: Config) -> Report:
             report.notices.append(f"{source.path}: skipped, {problem}")
             continue
         report.files += 1
-        module = project.add(source.path, source.content)
-        for action in find_actions(module):
-            report.actions += 1
-            if not touched(action, module, source):
-                continue
-            facts = project.analyze(action, module)
-            for rule in RULES:
-                if not config.wants_rule(rule.code):
-                    continue
-                for finding in rule.check(facts, module):
-                    if not suppressed(finding, module):
-                        report.findings.append(finding)
-                        report.contents[source.path] = source.content
+        try:
+            _check_file(project, source, config, report)
+        except RecursionError:
+            report.notices.append(f"{source.path}: skipped, nested too deeply to analyse")
+        except Exception as exc:
+            raise InternalError(source.path, exc) from exc
     report.notices.extend(project.notices)
     report.findings.sort(key=lambda f: (f.path, f.start.line, f.start.column, f.rule))
     return report
+
+
+def _check_file(project: Project, source: Source, config: Config, report: Report) -> None:
+    module = project.add(source.path, source.content)
+    for action in find_actions(module):
+        report.actions += 1
+        if not touched(action, module, source):
+            continue
+        facts = project.analyze(action, module)
+        for rule in RULES:
+            if not config.wants_rule(rule.code):
+                continue
+            for finding in rule.check(facts, module):
+                if not suppressed(finding, module):
+                    report.findings.append(finding)
+                    report.contents[source.path] = source.content
 
 
 def unreadable(content: bytes, max_size: int) -> str | None:

@@ -16,9 +16,11 @@ from guardfix.syntax import (
     call_arguments,
     callee_name,
     member_parts,
+    object_property,
     string_value,
     text,
     unwrap,
+    unwrap_await,
 )
 
 PRISMA_OPS = frozenset(
@@ -26,6 +28,10 @@ PRISMA_OPS = frozenset(
      "updateManyAndReturn", "upsert", "delete", "deleteMany"}
 )
 PRISMA_RAW = frozenset({"$executeRaw", "$executeRawUnsafe"})
+# The client in `<client>.<model>.<op>()`: OpenAI, Stripe and Twilio SDKs share the shape.
+PRISMA_CLIENT = re.compile(r"prisma|db$|^(tx|trx)$|database", re.IGNORECASE)
+# Every Prisma write given an object literal names its rows or its data.
+PRISMA_ARG_KEYS = frozenset({"where", "data"})
 DRIZZLE_OPS = frozenset({"insert", "update", "delete"})
 DRIZZLE_CHAIN = frozenset(
     {"values", "set", "where", "returning", "onConflictDoNothing", "onConflictDoUpdate",
@@ -81,7 +87,7 @@ def classify_call(call: Node, module: Module) -> Mutation | None:
         return None
     args = call_arguments(call)
     if callee.type == "identifier":
-        return _identifier_call(call, text(callee), args, module)
+        return _identifier_call(call, text(callee), module)
     if callee.type != "member_expression":
         return None
     op = text(callee.child_by_field_name("property"))
@@ -126,28 +132,29 @@ def _label(callee_parts: list[str] | None, fallback: str) -> str:
     return ".".join(callee_parts) if callee_parts else fallback
 
 
-def _identifier_call(
-    call: Node, name: str, args: list[Node], module: Module
-) -> Mutation | None:
+def _identifier_call(call: Node, name: str, module: Module) -> Mutation | None:
     origin = module.imports.get(name)
     if origin is None:
-        if name == "sql" and _is_write_template(args):
+        if name == "sql" and _is_write_template(call):
             return Mutation(call, "sql", "write", "sql`...`")
         return None
     if origin.specifier == "@vercel/blob" and origin.name in BLOB_WRITES:
         return Mutation(call, "blob", origin.name, name)
     if origin.specifier in FS_MODULES and origin.name in FS_WRITES:
         return Mutation(call, "fs", origin.name, name)
-    if origin.name == "sql" and _is_write_template(args):
+    if origin.name == "sql" and _is_write_template(call):
         return Mutation(call, "sql", "write", f"{name}`...`")
     return None
 
 
-def _is_write_template(args: list[Node]) -> bool:
-    if len(args) != 1 or args[0].type != "template_string":
+def _is_write_template(call: Node) -> bool:
+    """A tagged template (sql`...`) whose text is a write statement."""
+    # The grammar puts a tagged template's literal in `arguments`, not in an argument list.
+    template = call.child_by_field_name("arguments")
+    if template is None or template.type != "template_string":
         return False
     fragments = "".join(
-        text(c) if c.type != "template_substitution" else " ? " for c in args[0].named_children
+        text(c) if c.type != "template_substitution" else " ? " for c in template.named_children
     )
     return SQL_WRITE.search(fragments) is not None
 
@@ -156,7 +163,7 @@ def _prisma(call: Node, op: str, receiver: Node, parts: list[str] | None, args: 
             module: Module) -> Mutation | None:
     if op in PRISMA_RAW:
         return Mutation(call, "prisma", op, _label(parts, op))
-    if op not in PRISMA_OPS or receiver.type != "member_expression":
+    if op not in PRISMA_OPS or receiver.type != "member_expression" or len(args) > 1:
         return None
     model = receiver.child_by_field_name("property")
     if model is None or model.type != "property_identifier":
@@ -166,7 +173,25 @@ def _prisma(call: Node, op: str, receiver: Node, parts: list[str] | None, args: 
         return None
     if first is None and op not in ("deleteMany", "updateMany"):
         return None
+    if not (_looks_like_db(receiver.child_by_field_name("object")) or _prisma_args(first)):
+        return None
     return Mutation(call, "prisma", op, _label(parts, f"{text(model)}.{op}"))
+
+
+def _looks_like_db(client: Node | None) -> bool:
+    """`prisma`, `db`, `ctx.db`, `this.prisma`, `getDb()`: a name that says database."""
+    client = unwrap_await(client)
+    if client is not None and client.type == "call_expression":
+        return PRISMA_CLIENT.search(callee_name(client) or "") is not None
+    parts = member_parts(client)
+    return parts is not None and PRISMA_CLIENT.search(parts[-1]) is not None
+
+
+def _prisma_args(first: Node | None) -> bool:
+    """`{ where: ... }` or `{ data: ... }`: the argument Prisma's writes take."""
+    if first is None or first.type != "object":
+        return False
+    return any(object_property(first, key) is not None for key in PRISMA_ARG_KEYS)
 
 
 def _supabase(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],

@@ -7,3 +7,10 @@ from guardfix.rules.base import Rule
 
 RULES: tuple[Rule, ...] = (gf001_missing_auth.RULE, gf004_unchecked_session.RULE)
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+
+def rule_table() -> str:
+    """The README's rule table, made from the rules' own text."""
+    rows = ["| Code | Name | What it finds |", "| --- | --- | --- |"]
+    rows += [f"| {r.code} | {r.name} | {r.summary} |" for r in RULES]
+    return "\n".join(rows)

@@ -1,0 +1,60 @@
+"""SARIF 2.1.0, for code-scanning dashboards."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from guardfix import __version__
+from guardfix.engine import Report
+from guardfix.rules import RULES
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render(report: Report) -> str:
+    rules: list[dict[str, Any]] = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.summary},
+            "help": {"text": rule.doc.strip(), "markdown": rule.doc.strip()},
+            "defaultConfiguration": {"level": "error"},
+        }
+        for rule in RULES
+    ]
+    index = {rule.code: i for i, rule in enumerate(RULES)}
+    results: list[dict[str, Any]] = [
+        {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": f.severity.value,
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": f.start.line,
+                            "startColumn": f.start.column,
+                            "endLine": f.end.line,
+                            "endColumn": f.end.column,
+                        },
+                    }
+                }
+            ],
+        }
+        for f in report.findings
+    ]
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "guardfix", "version": __version__, "rules": rules}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

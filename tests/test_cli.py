@@ -1,0 +1,208 @@
+"""The command line: output formats, exit codes, configuration, help."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from guardfix.cli import main
+from tests.conftest import write_tree
+
+VULNERABLE = """"use server";
+export async function deletePost(formData: FormData) {
+  const id = formData.get("id") as string;
+  await prisma.post.delete({ where: { id } });
+}
+"""
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_tree(tmp_path, {"app/actions/posts.ts": VULNERABLE})
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_json_report_shape(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--format", "json", "app"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["version"] == 1
+    assert document["summary"] == {"files": 1, "actions": 1, "findings": 1}
+    (finding,) = document["findings"]
+    assert finding == {
+        "rule": "GF001",
+        "name": "missing-auth",
+        "severity": "error",
+        "path": "app/actions/posts.ts",
+        "line": 4,
+        "column": 9,
+        "end_line": 4,
+        "end_column": 46,
+        "action": "deletePost",
+        "message": finding["message"],
+        "fixable": False,
+    }
+    assert "deletePost" in finding["message"]
+
+
+def test_text_report_has_frame_and_summary(app: Path, capsys: pytest.CaptureFixture[str]
+                                           ) -> None:
+    assert main(["app/actions/posts.ts"]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("app/actions/posts.ts:4:9: GF001 [missing-auth]")
+    assert "4 |   await prisma.post.delete({ where: { id } });" in out
+    assert "  |         " + "^" * 37 in out
+    assert out.rstrip().endswith("Found 1 problem in 1 file (1 server action in 1 file checked).")
+    assert "\033[" not in out  # not a terminal: no color
+
+
+def test_column_counts_characters_not_bytes(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    source = VULNERABLE.replace("  await prisma", '  const é = "ü"; await prisma')
+    write_tree(tmp_path, {"a.ts": source})
+    monkeypatch.chdir(tmp_path)
+    main(["--format", "json", "a.ts"])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["column"] == len('  const é = "ü"; await ') + 1
+
+
+def test_clean_run_exits_zero(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    write_tree(tmp_path, {"a.ts": "export const x = 1;\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["a.ts"]) == 0
+    assert capsys.readouterr().out.strip() == "No problems found (0 server actions in 1 file checked)."
+
+
+@pytest.mark.parametrize(
+    ("config_name", "content", "expected"),
+    [
+        ("guardfix.toml", 'ignore = ["GF001"]\n', 0),
+        (".guardfix.toml", 'select = ["GF004"]\n', 0),
+        ("pyproject.toml", '[tool.guardfix]\nexclude = ["app/actions/**"]\n', 0),
+        ("guardfix.toml", 'include = ["lib/**"]\n', 0),
+        ("guardfix.toml", 'include = ["app/**"]\n', 1),
+        ("guardfix.toml", 'guards = ["checkAdmin"]\n', 1),
+    ],
+)
+def test_configuration(app: Path, capsys, config_name: str, content: str, expected: int) -> None:  # type: ignore[no-untyped-def]
+    write_tree(app, {config_name: content})
+    assert main(["app"]) == expected
+
+
+def test_configured_guard_name(app: Path) -> None:
+    write_tree(app, {
+        "guardfix.toml": 'guards = ["checkAdmin"]\n',
+        "app/actions/posts.ts": VULNERABLE.replace("  const id", "  await checkAdmin();\n  const id"),
+    })
+    assert main(["app"]) == 0
+
+
+def test_configured_session_lookup(app: Path) -> None:
+    write_tree(app, {
+        "guardfix.toml": 'session-lookups = ["getViewer"]\n',
+        "app/actions/posts.ts": VULNERABLE.replace(
+            "  const id", "  const viewer = await getViewer();\n  if (!viewer) return;\n  const id"),
+    })
+    assert main(["app"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("selec = []\n", "guardfix.toml: unknown key 'selec'; allowed keys: guards,"),
+        ('select = ["GF999"]\n', "guardfix.toml: 'select' names unknown rule 'GF999'"),
+        ("guards = 3\n", "guardfix.toml: 'guards' must be a list of non-empty strings"),
+        ("max-file-size = -1\n", "guardfix.toml: 'max-file-size' must be a positive integer"),
+        ("guards = [\n", "guardfix.toml: not valid TOML"),
+    ],
+)
+def test_configuration_errors(app: Path, capsys, content: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    write_tree(app, {"guardfix.toml": content})
+    assert main(["app"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"guardfix: error: {message}")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--all", "--diff-base", "main"], "use only one of --all, --staged and --diff-base"),
+        (["--staged"], "--staged needs the file names"),
+        (["--format", "xml", "app"], "'xml' is not one of"),
+        (["--no-such-flag"], "No such option '--no-such-flag'"),
+        (["missing/path"], "missing/path: no such file or folder"),
+        (["--explain", "GF999"], "unknown rule 'GF999'"),
+        (["--config", "nope.toml", "app"], "nope.toml: no such configuration file"),
+    ],
+)
+def test_usage_errors(app: Path, capsys, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_explain_prints_the_rule_doc(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--explain", "GF001"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead",
+                    "## Fix safety"):
+        assert heading in out
+    assert main(["--explain", "unchecked-session"]) == 0
+    assert "# GF004 unchecked-session" in capsys.readouterr().out
+
+
+def test_help_teaches(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for text in ("--all", "--staged", "--diff-base", "GF001", "GF004", "guardfix.toml",
+                 "Exit status"):
+        assert text in out
+
+
+def test_suppression_needs_a_reason(app: Path) -> None:
+    with_reason = VULNERABLE.replace(
+        "export async", "// guardfix-ignore GF001: public demo endpoint\nexport async")
+    write_tree(app, {"app/actions/posts.ts": with_reason})
+    assert main(["app"]) == 0
+    without = VULNERABLE.replace("export async", "// guardfix-ignore GF001\nexport async")
+    write_tree(app, {"app/actions/posts.ts": without})
+    assert main(["app"]) == 1
+
+
+def test_github_annotations(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--format", "github", "app"]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(
+        "::error file=app/actions/posts.ts,line=4,col=9,endLine=4,endColumn=46,"
+        "title=GF001 missing-auth::`deletePost` changes data"
+    )
+
+
+def test_sarif_report(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--format", "sarif", "app"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["version"] == "2.1.0"
+    (run,) = document["runs"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["GF001", "GF004"]
+    (result,) = run["results"]
+    assert result["ruleId"] == "GF001"
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "app/actions/posts.ts"
+    assert location["region"] == {"startLine": 4, "startColumn": 9, "endLine": 4,
+                                  "endColumn": 46}
+
+
+def test_internal_error_is_one_line_with_the_file(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    def broken(*args: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr("guardfix.engine.find_actions", broken)
+    assert main(["app"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (
+        "guardfix: internal error while checking app/actions/posts.ts: ValueError('boom')"
+    )
+    assert "Traceback" not in err

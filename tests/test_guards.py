@@ -1,0 +1,1313 @@
+"""Which session checks stop an anonymous caller before a mutation, and which do not.
+
+Each case is a small `"use server"` file (plus the project files it imports) and the
+findings expected from the real pipeline, as `(rule, action, line of the mutation)`.
+"""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+
+def ts(source: str) -> str:
+    """A source written indented in the table, as it sits in the file (line 1 first)."""
+    return dedent(source).lstrip("\n")
+
+
+# A tsconfig as `create-next-app` writes it: JSONC, with comments and trailing commas.
+TSCONFIG = ts("""
+    {
+      "compilerOptions": {
+        "strict": true,
+        // `@/lib/x` is `./lib/x` from the project root
+        "baseUrl": ".",
+        "paths": { "@/*": ["./*"], },
+      },
+    }
+    """)
+
+# -- 1. Guards that count --------------------------------------------------------------
+
+GUARDS = [
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        id="authjs-throw",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session?.user?.id) return { error: "You must be signed in" };
+              await prisma.post.delete({ where: { id, authorId: session.user.id } });
+              return { ok: true };
+            }
+            """),
+        id="authjs-return-error",
+    ),
+    *(
+        pytest.param(
+            ts(f"""
+                "use server";
+                import {{ {exit} }} from "next/navigation";
+                import {{ auth }} from "@/auth";
+                import {{ prisma }} from "@/lib/prisma";
+
+                export async function deletePost(id: string) {{
+                  const session = await auth();
+                  if (!session) {{
+                    {exit}({arg});
+                  }}
+                  await prisma.post.delete({{ where: {{ id }} }});
+                }}
+                """),
+            id=f"authjs-{exit}",
+        )
+        for exit, arg in [
+            ("redirect", '"/login"'),
+            ("notFound", ""),
+            ("unauthorized", ""),
+            ("forbidden", ""),
+        ]
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session || !session.user) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        id="authjs-or-check",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (session == null) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        id="authjs-loose-null-check",
+    ),
+    pytest.param(
+        # A missing session never equals "admin": the comparison refuses it.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function banUser(userId: string) {
+              const session = await auth();
+              if (session?.user?.role !== "admin") {
+                throw new Error("Forbidden");
+              }
+              await prisma.user.update({ where: { id: userId }, data: { banned: true } });
+            }
+            """),
+        id="authjs-role-check",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = (await auth()) ?? redirect("/login");
+              await prisma.post.delete({ where: { id, authorId: session.user.id } });
+            }
+            """),
+        id="authjs-nullish-redirect",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { getServerSession } from "next-auth";
+            import { authOptions } from "@/lib/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await getServerSession(authOptions);
+              if (!session?.user) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        id="next-auth-v4-getServerSession",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@clerk/nextjs/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const { userId } = await auth();
+              if (!userId) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            }
+            """),
+        id="clerk-auth-userId",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@clerk/nextjs/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              await auth.protect();
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        id="clerk-auth-protect",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@clerk/nextjs/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const { userId } = (await auth()).protect();
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            }
+            """),
+        id="clerk-auth-result-protect",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { currentUser } from "@clerk/nextjs/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const user = await currentUser();
+              if (!user) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            }
+            """),
+        id="clerk-currentUser",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { createClient } from "@/utils/supabase/server";
+
+            export async function deletePost(id: string) {
+              const supabase = await createClient();
+              const {
+                data: { user },
+              } = await supabase.auth.getUser();
+              if (!user) throw new Error("Unauthorized");
+              await supabase.from("posts").delete().eq("id", id);
+            }
+            """),
+        id="supabase-getUser-destructured",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { createClient } from "@/utils/supabase/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const supabase = await createClient();
+              const { data, error } = await supabase.auth.getUser();
+              if (error || !data.user) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.delete({ where: { id, authorId: data.user.id } });
+            }
+            """),
+        id="supabase-getUser-error-or-data",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { createClient } from "@/utils/supabase/server";
+
+            export async function deletePost(id: string) {
+              const supabase = await createClient();
+              const { data } = await supabase.auth.getClaims();
+              if (!data?.claims) redirect("/login");
+              await supabase.from("posts").delete().eq("id", id);
+            }
+            """),
+        id="supabase-getClaims",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { headers } from "next/headers";
+            import { auth } from "@/lib/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth.api.getSession({ headers: await headers() });
+              if (!session) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id, authorId: session.user.id } });
+            }
+            """),
+        id="better-auth-getSession",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { validateRequest } from "@/lib/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const { user } = await validateRequest();
+              if (!user) {
+                return { error: "Unauthorized" };
+              }
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            }
+            """),
+        id="lucia-validateRequest",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { getKindeServerSession } from "@kinde-oss/kinde-auth-nextjs/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const { getUser } = getKindeServerSession();
+              const user = await getUser();
+              if (!user) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            }
+            """),
+        id="kinde-getUser",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { getKindeServerSession } from "@kinde-oss/kinde-auth-nextjs/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const { isAuthenticated } = getKindeServerSession();
+              if (!(await isAuthenticated())) {
+                redirect("/api/auth/login");
+              }
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        id="kinde-isAuthenticated",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth0 } from "@/lib/auth0";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth0.getSession();
+              if (!session) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id, authorId: session.user.sub } });
+            }
+            """),
+        id="auth0-getSession",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { withAuth } from "@workos-inc/authkit-nextjs";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const { user } = await withAuth({ ensureSignedIn: true });
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            }
+            """),
+        id="workos-withAuth-ensureSignedIn",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { withAuth } from "@workos-inc/authkit-nextjs";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const { user } = await withAuth();
+              if (!user) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            }
+            """),
+        id="workos-withAuth-checked",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { cookies } from "next/headers";
+            import { getIronSession } from "iron-session";
+            import { sessionOptions, type SessionData } from "@/lib/session";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await getIronSession<SessionData>(await cookies(), sessionOptions);
+              if (!session.userId) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id, authorId: session.userId } });
+            }
+            """),
+        id="iron-session-userId",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { cookies } from "next/headers";
+            import { redirect } from "next/navigation";
+            import { getIronSession } from "iron-session";
+            import { sessionOptions, type SessionData } from "@/lib/session";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await getIronSession<SessionData>(await cookies(), sessionOptions);
+              if (!session.isLoggedIn) redirect("/login");
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        id="iron-session-isLoggedIn",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { stackServerApp } from "@/stack";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const user = await stackServerApp.getUser({ or: "throw" });
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            }
+            """),
+        id="stack-getUser-or-throw",
+    ),
+    pytest.param(
+        # The Next.js docs' Data Access Layer, as its Server Action example uses it.
+        ts("""
+            "use server";
+            import { verifySession } from "@/app/lib/dal";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await verifySession();
+              const userRole = session?.user?.role;
+              if (userRole !== "admin") {
+                return null;
+              }
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        id="nextjs-dal-verifySession",
+    ),
+    pytest.param(
+        # `session.user` throws a TypeError for an anonymous caller before the delete runs.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              const userId = session.user.id;
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            }
+            """),
+        id="implicit-dereference",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              await prisma.post.delete({ where: { id, authorId: session!.user.id } });
+            }
+            """),
+        id="implicit-dereference-in-where",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              const { user } = session;
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            }
+            """),
+        id="implicit-destructuring",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              try {
+                const session = await auth();
+                if (!session) throw new Error("Unauthorized");
+              } catch {
+                return { error: "Unauthorized" };
+              }
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        id="check-in-try-catch-returns",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              try {
+                const session = await auth();
+                if (!session?.user) throw new Error("Unauthorized");
+                await prisma.post.delete({ where: { id, authorId: session.user.id } });
+              } catch (error) {
+                return { error: String(error) };
+              }
+            }
+            """),
+        id="check-and-mutation-in-try",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function savePost(formData: FormData) {
+              const session = await auth();
+              if (formData.get("intent") === "publish") {
+                if (!session?.user) throw new Error("Sign in to publish");
+              } else {
+                if (!session) redirect("/login");
+              }
+              await prisma.post.update({
+                where: { id: String(formData.get("id")) },
+                data: { published: formData.get("intent") === "publish" },
+              });
+            }
+            """),
+        id="check-in-both-branches",
+    ),
+]
+
+
+@pytest.mark.parametrize("source", GUARDS)
+def test_guard_counts(project, source: str) -> None:  # type: ignore[no-untyped-def]
+    assert project(source) == []
+
+
+# -- 2. Not guards -----------------------------------------------------------------------
+
+NOT_GUARDS = [
+    pytest.param(
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF001", "deletePost", 5)],
+        id="no-lookup",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              console.log("deleting", id, "for", session?.user?.email);
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 8)],
+        id="lookup-without-check",
+    ),
+    pytest.param(
+        # Prisma drops an `undefined` filter, so this deletes the post whoever owns it.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              await prisma.post.delete({ where: { id, authorId: session?.user?.id } });
+            }
+            """),
+        [("GF004", "deletePost", 7)],
+        id="optional-chain-into-where",
+    ),
+    pytest.param(
+        # Both sides are undefined for an anonymous caller when the post has no author.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              const post = await prisma.post.findUnique({ where: { id } });
+              if (post?.authorId !== session?.user?.id) {
+                throw new Error("Forbidden");
+              }
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 11)],
+        id="ownership-comparison-with-optional-session",
+    ),
+    pytest.param(
+        # The caller who skips the `if` never looked the session up: nothing was looked
+        # up on every path to the update, so it is a missing lookup (GF001), not an
+        # unchecked one.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function updatePost(formData: FormData) {
+              if (formData.get("notify")) {
+                const session = await auth();
+                if (!session) throw new Error("Unauthorized");
+              }
+              await prisma.post.update({
+                where: { id: String(formData.get("id")) },
+                data: { title: String(formData.get("title")) },
+              });
+            }
+            """),
+        [("GF001", "updatePost", 10)],
+        id="guard-only-inside-if",
+    ),
+    pytest.param(
+        # Here every path looked the session up, but only one of them checks it.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function updatePost(formData: FormData) {
+              const session = await auth();
+              if (formData.get("notify")) {
+                if (!session) throw new Error("Unauthorized");
+              }
+              await prisma.post.update({
+                where: { id: String(formData.get("id")) },
+                data: { title: String(formData.get("title")) },
+              });
+            }
+            """),
+        [("GF004", "updatePost", 10)],
+        id="check-only-inside-if",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              await prisma.post.delete({ where: { id } });
+              const session = await auth();
+              if (!session) throw new Error("Unauthorized");
+              await prisma.auditLog.create({ data: { action: "delete", postId: id } });
+            }
+            """),
+        [("GF001", "deletePost", 6)],
+        id="check-after-first-mutation",
+    ),
+    pytest.param(
+        # getSession() reads the cookie without verifying it: Supabase says never to
+        # trust it on the server, so it is no lookup at all.
+        ts("""
+            "use server";
+            import { createClient } from "@/utils/supabase/server";
+
+            export async function deletePost(id: string) {
+              const supabase = await createClient();
+              const {
+                data: { session },
+              } = await supabase.auth.getSession();
+              if (!session) throw new Error("Unauthorized");
+              await supabase.from("posts").delete().eq("id", id);
+            }
+            """),
+        [("GF001", "deletePost", 10)],
+        id="supabase-getSession",
+    ),
+    pytest.param(
+        # Clerk's auth() returns an object; destructuring it never throws.
+        ts("""
+            "use server";
+            import { auth } from "@clerk/nextjs/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const { userId } = await auth();
+              console.log("delete", id, "by", userId);
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 8)],
+        id="clerk-auth-unchecked",
+    ),
+    pytest.param(
+        # With no ids the loop body never runs, and neither does its check.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePosts(ids: string[]) {
+              for (const id of ids) {
+                const session = await auth();
+                if (!session) throw new Error("Unauthorized");
+              }
+              await prisma.post.deleteMany({ where: { id: { in: ids } } });
+            }
+            """),
+        [("GF001", "deletePosts", 10)],
+        id="check-inside-loop",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              try {
+                if (!session) throw new Error("Unauthorized");
+              } catch (e) {
+                console.error(e);
+              }
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 12)],
+        id="check-swallowed-by-catch",
+    ),
+    pytest.param(
+        # The catch may start before anything in the try ran (`auth()` itself can
+        # throw), so the lookup is not on every path to the delete: GF001.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              try {
+                const session = await auth();
+                if (!session) throw new Error("Unauthorized");
+              } catch (e) {
+                console.error(e);
+              }
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF001", "deletePost", 12)],
+        id="lookup-and-check-swallowed-by-catch",
+    ),
+    pytest.param(
+        # redirect() throws NEXT_REDIRECT; a catch-all swallows it and the action goes on.
+        ts("""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              try {
+                if (!session) redirect("/login");
+              } catch (e) {
+                console.error(e);
+              }
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 13)],
+        id="redirect-swallowed-by-catch",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session) console.log("anonymous delete of", id);
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 8)],
+        id="check-without-exit",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (session) {
+                return { error: "Already signed in" };
+              }
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 10)],
+        id="inverted-check",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), NOT_GUARDS)
+def test_not_a_guard(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+    assert project(source) == expected
+
+
+# -- 3. Helpers across files -------------------------------------------------------------
+
+REQUIRE_USER = ts("""
+    import { redirect } from "next/navigation";
+    import { auth } from "@/auth";
+
+    export async function requireUser() {
+      const session = await auth();
+      if (!session?.user) redirect("/login");
+      return session.user;
+    }
+    """)
+
+GET_CURRENT_USER = ts("""
+    import { cookies } from "next/headers";
+    import { prisma } from "@/lib/prisma";
+
+    export async function getCurrentUser() {
+      const token = (await cookies()).get("session")?.value;
+      if (!token) return null;
+      const session = await prisma.session.findUnique({
+        where: { token },
+        include: { user: true },
+      });
+      return session?.user ?? null;
+    }
+    """)
+
+
+def action_using(import_line: str, *body: str, name: str = "deletePost") -> str:
+    """app/actions.ts: one action that runs `body` and then deletes a post (line 6 + len)."""
+    lines = "\n".join(f"  {line}" for line in body)
+    return (
+        '"use server";\n'
+        f"{import_line}\n"
+        'import { prisma } from "@/lib/prisma";\n'
+        "\n"
+        f"export async function {name}(id: string) {{\n"
+        f"{lines}\n"
+        "  await prisma.post.delete({ where: { id } });\n"
+        "}\n"
+    )
+
+
+HELPERS = [
+    pytest.param(
+        {
+            "lib/auth-guard.ts": REQUIRE_USER,
+            "app/actions.ts": action_using(
+                'import { requireUser } from "../lib/auth-guard";', "await requireUser();"
+            ),
+        },
+        [],
+        id="requireUser-relative-import",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/auth-guard.ts": REQUIRE_USER,
+            "app/actions.ts": action_using(
+                'import { requireUser } from "@/lib/auth-guard";', "await requireUser();"
+            ),
+        },
+        [],
+        id="requireUser-tsconfig-alias",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/session.ts": GET_CURRENT_USER,
+            "app/actions.ts": action_using(
+                'import { getCurrentUser } from "@/lib/session";',
+                "const user = await getCurrentUser();",
+                'if (!user) throw new Error("Unauthorized");',
+            ),
+        },
+        [],
+        id="getCurrentUser-checked",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/session.ts": GET_CURRENT_USER,
+            "app/actions.ts": action_using(
+                'import { getCurrentUser } from "@/lib/session";',
+                "const user = await getCurrentUser();",
+                'console.log("delete", id, "by", user?.email);',
+            ),
+        },
+        [("GF004", "deletePost", 8)],
+        id="getCurrentUser-unchecked",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/auth-guard.ts": ts("""
+                export async function requireAuth() {
+                  // TODO: check the session once sign-in ships
+                  return;
+                }
+                """),
+            "app/actions.ts": action_using(
+                'import { requireAuth } from "@/lib/auth-guard";', "await requireAuth();"
+            ),
+        },
+        [("GF001", "deletePost", 7)],
+        id="requireAuth-that-checks-nothing",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/auth-guard.ts": ts("""
+                import { auth } from "@/auth";
+
+                export async function requireAuth() {
+                  const session = await auth();
+                  return session;
+                }
+                """),
+            "app/actions.ts": action_using(
+                'import { requireAuth } from "@/lib/auth-guard";', "await requireAuth();"
+            ),
+        },
+        [("GF004", "deletePost", 7)],
+        id="requireAuth-that-only-looks-up",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "app/lib/dal.ts": ts("""
+                import "server-only";
+                import { cache } from "react";
+                import { cookies } from "next/headers";
+                import { redirect } from "next/navigation";
+                import { decrypt } from "@/app/lib/session";
+
+                export const verifySession = cache(async () => {
+                  const cookie = (await cookies()).get("session")?.value;
+                  const session = await decrypt(cookie);
+                  if (!session?.userId) {
+                    redirect("/login");
+                  }
+                  return { isAuth: true, userId: session.userId };
+                });
+                """),
+            "app/actions.ts": action_using(
+                'import { verifySession } from "@/app/lib/dal";', "await verifySession();"
+            ),
+        },
+        [],
+        id="nextjs-dal-cached-verifySession",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/auth/guard.ts": REQUIRE_USER,
+            "lib/auth/index.ts": 'export * from "./guard";\n',
+            "app/actions.ts": action_using(
+                'import { requireUser } from "@/lib/auth";', "await requireUser();"
+            ),
+        },
+        [],
+        id="requireUser-export-star",
+    ),
+    pytest.param(
+        {
+            "lib/auth/guard.ts": REQUIRE_USER,
+            "lib/auth/index.ts": 'export { requireUser } from "./guard";\n',
+            "app/actions.ts": action_using(
+                'import { requireUser } from "../lib/auth";', "await requireUser();"
+            ),
+        },
+        [],
+        id="requireUser-named-reexport",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": action_using(
+                'import { requireUser } from "some-pkg";', "await requireUser();"
+            ),
+        },
+        [("GF001", "deletePost", 7)],
+        id="unresolvable-package-import",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), HELPERS)
+def test_helpers_across_files(  # type: ignore[no-untyped-def]
+    project, files: dict[str, str], expected: list[tuple[str, str, int]]
+) -> None:
+    assert project(files, path="app/actions.ts") == expected
+
+
+# -- 4. Built actions ----------------------------------------------------------------------
+
+SAFE_ACTION_CLIENTS = ts("""
+    import { createSafeActionClient } from "next-safe-action";
+    import { auth } from "@/auth";
+
+    export const actionClient = createSafeActionClient();
+
+    export const authActionClient = actionClient.use(async ({ next }) => {
+      const session = await auth();
+      if (!session?.user) {
+        throw new Error("Unauthorized");
+      }
+      return next({ ctx: { userId: session.user.id } });
+    });
+
+    export const loggedActionClient = actionClient.use(async ({ next, clientInput }) => {
+      console.log("action input", clientInput);
+      return next();
+    });
+    """)
+
+
+def safe_action(client: str, schema_method: str = "inputSchema") -> str:
+    """A next-safe-action action built on `client`; the delete is on line 10."""
+    return ts(f"""
+        "use server";
+        import {{ z }} from "zod";
+        import {{ {client} }} from "@/lib/safe-action";
+        import {{ prisma }} from "@/lib/prisma";
+
+        export const deletePost = {client}
+          .{schema_method}(z.object({{ id: z.string() }}))
+          .action(async ({{ parsedInput }}) => {{
+            const {{ id }} = parsedInput;
+            await prisma.post.delete({{ where: {{ id }} }});
+          }});
+        """)
+
+
+PROCEDURES = ts("""
+    import { createServerActionProcedure } from "zsa";
+    import { auth } from "@/auth";
+
+    export const authedProcedure = createServerActionProcedure().handler(async () => {
+      const session = await auth();
+      if (!session?.user) throw new Error("Unauthorized");
+      return { user: session.user };
+    });
+    """)
+
+WRAPPERS = ts("""
+    import { auth } from "@/auth";
+
+    export function withAuth<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
+      return async (...args: A): Promise<R> => {
+        const session = await auth();
+        if (!session) throw new Error("Unauthorized");
+        return fn(...args);
+      };
+    }
+
+    export function withLogging<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
+      return async (...args: A): Promise<R> => {
+        console.log("server action called");
+        return fn(...args);
+      };
+    }
+    """)
+
+
+def wrapped_action(wrapper: str) -> str:
+    """An action wrapped in a project function; the delete is on line 6."""
+    return ts(f"""
+        "use server";
+        import {{ {wrapper} }} from "@/lib/wrappers";
+        import {{ prisma }} from "@/lib/prisma";
+
+        export const deletePost = {wrapper}(async (id: string) => {{
+          await prisma.post.delete({{ where: {{ id }} }});
+        }});
+        """)
+
+
+BUILT = [
+    pytest.param(
+        {"lib/safe-action.ts": SAFE_ACTION_CLIENTS, "app/actions.ts": safe_action("actionClient")},
+        [("GF001", "deletePost", 10)],
+        id="next-safe-action-public-client",
+    ),
+    pytest.param(
+        {
+            "lib/safe-action.ts": SAFE_ACTION_CLIENTS,
+            "app/actions.ts": safe_action("authActionClient"),
+        },
+        [],
+        id="next-safe-action-authed-client-inputSchema",
+    ),
+    pytest.param(
+        {
+            "lib/safe-action.ts": SAFE_ACTION_CLIENTS,
+            "app/actions.ts": safe_action("authActionClient", "schema"),
+        },
+        [],
+        id="next-safe-action-authed-client-schema",
+    ),
+    pytest.param(
+        {
+            "lib/safe-action.ts": SAFE_ACTION_CLIENTS,
+            "app/actions.ts": safe_action("loggedActionClient", "schema"),
+        },
+        [("GF001", "deletePost", 10)],
+        id="next-safe-action-middleware-without-check",
+    ),
+    pytest.param(
+        {
+            "lib/procedures.ts": PROCEDURES,
+            "app/actions.ts": ts("""
+                "use server";
+                import { z } from "zod";
+                import { authedProcedure } from "@/lib/procedures";
+                import { prisma } from "@/lib/prisma";
+
+                export const deletePost = authedProcedure
+                  .createServerAction()
+                  .input(z.object({ id: z.string() }))
+                  .handler(async ({ input, ctx }) => {
+                    await prisma.post.delete({ where: { id: input.id, authorId: ctx.user.id } });
+                  });
+                """),
+        },
+        [],
+        id="zsa-authed-procedure",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": ts("""
+                "use server";
+                import { z } from "zod";
+                import { createServerAction } from "zsa";
+                import { prisma } from "@/lib/prisma";
+
+                export const deletePost = createServerAction()
+                  .input(z.object({ id: z.string() }))
+                  .handler(async ({ input }) => {
+                    await prisma.post.delete({ where: { id: input.id } });
+                  });
+                """),
+        },
+        [("GF001", "deletePost", 9)],
+        id="zsa-plain-createServerAction",
+    ),
+    pytest.param(
+        {"lib/wrappers.ts": WRAPPERS, "app/actions.ts": wrapped_action("withAuth")},
+        [],
+        id="wrapper-that-checks",
+    ),
+    pytest.param(
+        {"lib/wrappers.ts": WRAPPERS, "app/actions.ts": wrapped_action("withLogging")},
+        [("GF001", "deletePost", 6)],
+        id="wrapper-without-check",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), BUILT)
+def test_built_actions(  # type: ignore[no-untyped-def]
+    project, files: dict[str, str], expected: list[tuple[str, str, int]]
+) -> None:
+    assert project({"tsconfig.json": TSCONFIG, **files}, path="app/actions.ts") == expected
+
+
+# -- 5. Public by design -------------------------------------------------------------------
+
+PUBLIC = [
+    pytest.param(
+        ts("""
+            "use server";
+            import bcrypt from "bcryptjs";
+            import { signIn } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function signUp(formData: FormData) {
+              const email = String(formData.get("email"));
+              const password = String(formData.get("password"));
+              const passwordHash = await bcrypt.hash(password, 12);
+              await prisma.user.create({ data: { email, passwordHash } });
+              await signIn("credentials", { email, password, redirectTo: "/dashboard" });
+            }
+            """),
+        [],
+        id="credentials-sign-up-then-signIn",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { createClient } from "@/utils/supabase/server";
+
+            export async function signUp(formData: FormData) {
+              const supabase = await createClient();
+              const email = String(formData.get("email"));
+              const { error } = await supabase.auth.signUp({
+                email,
+                password: String(formData.get("password")),
+              });
+              if (error) return { error: error.message };
+              await supabase.from("waitlist").delete().eq("email", email);
+            }
+            """),
+        [],
+        id="supabase-signUp",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { createClient } from "@/utils/supabase/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function requestPasswordReset(formData: FormData) {
+              const supabase = await createClient();
+              const email = String(formData.get("email"));
+              await supabase.auth.resetPasswordForEmail(email, {
+                redirectTo: "https://example.com/account/update-password",
+              });
+              await prisma.auditLog.create({ data: { event: "password-reset", email } });
+            }
+            """),
+        [],
+        id="supabase-resetPasswordForEmail",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/lib/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function signUp(formData: FormData) {
+              const { user } = await auth.api.signUpEmail({
+                body: {
+                  name: String(formData.get("name")),
+                  email: String(formData.get("email")),
+                  password: String(formData.get("password")),
+                },
+              });
+              await prisma.profile.create({ data: { userId: user.id } });
+            }
+            """),
+        [],
+        id="better-auth-signUpEmail",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { revalidatePath } from "next/cache";
+            import { redirect } from "next/navigation";
+
+            export async function refreshPosts() {
+              revalidatePath("/posts");
+              redirect("/posts");
+            }
+            """),
+        [],
+        id="revalidate-and-redirect-only",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            // guardfix-ignore GF001: public contact form
+            export async function sendMessage(formData: FormData) {
+              await prisma.message.create({
+                data: { email: String(formData.get("email")), body: String(formData.get("body")) },
+              });
+            }
+            """),
+        [],
+        id="suppressed-with-reason",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            // guardfix-ignore GF001
+            export async function sendMessage(formData: FormData) {
+              await prisma.message.create({
+                data: { email: String(formData.get("email")), body: String(formData.get("body")) },
+              });
+            }
+            """),
+        [("GF001", "sendMessage", 6)],
+        id="suppression-without-reason",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PUBLIC)
+def test_public_by_design(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+    assert project(source) == expected

@@ -1,0 +1,1087 @@
+"""Which calls count as mutations: one unguarded `"use server"` action per case.
+
+A mutation in an action with no session check is a GF001 finding at the line of
+the mutation (or of the call into the helper that makes it); anything else must
+stay silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from guardfix.facts.mutations import classify_call
+from guardfix.module import build_module
+from guardfix.parse import parse
+from guardfix.syntax import walk
+
+Findings = list[tuple[str, str, int]]
+Project = Callable[..., Findings]
+
+PRISMA = """"use server";
+import { prisma } from "@/lib/prisma";
+
+export async function {name}(id: string, title: string) {
+  {body}
+}
+"""
+
+
+def prisma_action(name: str, body: str) -> str:
+    """A Prisma action whose single body line is line 5."""
+    return PRISMA.replace("{name}", name).replace("{body}", body)
+
+
+DATABASE_WRITES = [
+    # -- Prisma ------------------------------------------------------------------------
+    pytest.param(
+        prisma_action("createPost", "await prisma.post.create({ data: { title } });"),
+        [("GF001", "createPost", 5)],
+        id="prisma-create",
+    ),
+    pytest.param(
+        prisma_action(
+            "importPosts", "await prisma.post.createMany({ data: [{ title }, { title }] });"
+        ),
+        [("GF001", "importPosts", 5)],
+        id="prisma-createMany",
+    ),
+    pytest.param(
+        prisma_action(
+            "importPostsBack", "return prisma.post.createManyAndReturn({ data: [{ title }] });"
+        ),
+        [("GF001", "importPostsBack", 5)],
+        id="prisma-createManyAndReturn",
+    ),
+    pytest.param(
+        prisma_action(
+            "renamePost", "await prisma.post.update({ where: { id }, data: { title } });"
+        ),
+        [("GF001", "renamePost", 5)],
+        id="prisma-update",
+    ),
+    pytest.param(
+        prisma_action("publishAll", "await prisma.post.updateMany({ data: { published: true } });"),
+        [("GF001", "publishAll", 5)],
+        id="prisma-updateMany",
+    ),
+    pytest.param(
+        prisma_action(
+            "savePost",
+            "await prisma.post.upsert({ where: { id }, create: { title }, update: { title } });",
+        ),
+        [("GF001", "savePost", 5)],
+        id="prisma-upsert",
+    ),
+    pytest.param(
+        prisma_action("deletePost", "await prisma.post.delete({ where: { id } });"),
+        [("GF001", "deletePost", 5)],
+        id="prisma-delete",
+    ),
+    pytest.param(
+        prisma_action("purgePosts", "await prisma.post.deleteMany();"),
+        [("GF001", "purgePosts", 5)],
+        id="prisma-deleteMany-no-args",
+    ),
+    pytest.param(
+        prisma_action("purgeDrafts", "await prisma.post.deleteMany({ where: { title } });"),
+        [("GF001", "purgeDrafts", 5)],
+        id="prisma-deleteMany",
+    ),
+    pytest.param(
+        prisma_action(
+            "deleteRaw", 'await prisma.$executeRaw`DELETE FROM "Post" WHERE id = ${id}`;'
+        ),
+        [("GF001", "deleteRaw", 5)],
+        id="prisma-executeRaw-tagged",
+    ),
+    pytest.param(
+        prisma_action(
+            "deleteRawUnsafe",
+            "await prisma.$executeRawUnsafe('DELETE FROM \"Post\" WHERE id = $1', id);",
+        ),
+        [("GF001", "deleteRawUnsafe", 5)],
+        id="prisma-executeRawUnsafe",
+    ),
+    pytest.param(
+        """"use server";
+import { prisma } from "@/lib/prisma";
+
+export async function deletePostAndComments(id: string) {
+  await prisma.$transaction([
+    prisma.comment.deleteMany({ where: { postId: id } }),
+    prisma.post.delete({ where: { id } }),
+  ]);
+}
+""",
+        [("GF001", "deletePostAndComments", 6)],
+        id="prisma-transaction-array",
+    ),
+    pytest.param(
+        """"use server";
+import { prisma } from "@/lib/prisma";
+
+export async function deletePostInTx(id: string) {
+  await prisma.$transaction(async (tx) => {
+    await tx.post.delete({ where: { id } });
+  });
+}
+""",
+        [("GF001", "deletePostInTx", 6)],
+        id="prisma-transaction-callback",
+    ),
+    pytest.param(
+        """"use server";
+import { createContext } from "@/server/context";
+
+export async function deletePostCtx(id: string) {
+  const ctx = await createContext();
+  await ctx.db.post.delete({ where: { id } });
+}
+""",
+        [("GF001", "deletePostCtx", 6)],
+        id="prisma-deeper-receiver",
+    ),
+    pytest.param(
+        """"use server";
+import { repo } from "@/server/repo";
+
+export async function retitle(id: string, title: string) {
+  await repo.post.update({ where: { id }, data: { title } });
+}
+""",
+        [("GF001", "retitle", 5)],
+        id="prisma-any-client-name-where-data",
+    ),
+    pytest.param(
+        """"use server";
+import { db } from "@/server/db";
+
+export async function addTag(name: string) {
+  const input = { data: { name } };
+  await db.tag.create(input);
+}
+""",
+        [("GF001", "addTag", 6)],
+        id="prisma-db-client-args-variable",
+    ),
+    # -- Drizzle -----------------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import { db } from "@/db";
+import { posts } from "@/db/schema";
+
+export async function createPostDrizzle(title: string) {
+  await db.insert(posts).values({ title });
+}
+""",
+        [("GF001", "createPostDrizzle", 6)],
+        id="drizzle-insert",
+    ),
+    pytest.param(
+        """"use server";
+import { eq } from "drizzle-orm";
+import { db } from "@/db";
+import { posts } from "@/db/schema";
+
+export async function renamePostDrizzle(id: number, title: string) {
+  await db.update(posts).set({ title }).where(eq(posts.id, id));
+}
+""",
+        [("GF001", "renamePostDrizzle", 7)],
+        id="drizzle-update",
+    ),
+    pytest.param(
+        """"use server";
+import { eq } from "drizzle-orm";
+import { db } from "@/db";
+import { posts } from "@/db/schema";
+
+export async function deletePostDrizzle(id: number) {
+  await db.delete(posts).where(eq(posts.id, id));
+}
+""",
+        [("GF001", "deletePostDrizzle", 7)],
+        id="drizzle-delete",
+    ),
+    pytest.param(
+        """"use server";
+import { eq } from "drizzle-orm";
+import { db } from "@/db";
+import { posts } from "@/db/schema";
+
+export async function deletePostDrizzleTx(id: number) {
+  await db.transaction(async (tx) => {
+    await tx.delete(posts).where(eq(posts.id, id));
+  });
+}
+""",
+        [("GF001", "deletePostDrizzleTx", 8)],
+        id="drizzle-transaction",
+    ),
+    # -- Supabase ----------------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import { createClient } from "@/utils/supabase/server";
+
+export async function createPostSupabase(title: string) {
+  const supabase = await createClient();
+  await supabase.from("posts").insert({ title });
+}
+""",
+        [("GF001", "createPostSupabase", 6)],
+        id="supabase-insert",
+    ),
+    pytest.param(
+        """"use server";
+import { createClient } from "@/utils/supabase/server";
+
+export async function renamePostSupabase(id: string, title: string) {
+  const supabase = await createClient();
+  await supabase.from("posts").update({ title }).eq("id", id);
+}
+""",
+        [("GF001", "renamePostSupabase", 6)],
+        id="supabase-update",
+    ),
+    pytest.param(
+        """"use server";
+import { createClient } from "@/utils/supabase/server";
+
+export async function savePostSupabase(id: string, title: string) {
+  const supabase = await createClient();
+  await supabase.from("posts").upsert({ id, title }).select();
+}
+""",
+        [("GF001", "savePostSupabase", 6)],
+        id="supabase-upsert",
+    ),
+    pytest.param(
+        """"use server";
+import { createClient } from "@/utils/supabase/server";
+
+export async function deletePostSupabase(id: string) {
+  const supabase = await createClient();
+  const { error } = await supabase.from("posts").delete().eq("id", id);
+  if (error) throw error;
+}
+""",
+        [("GF001", "deletePostSupabase", 6)],
+        id="supabase-delete",
+    ),
+    pytest.param(
+        """"use server";
+import { createClient } from "@/utils/supabase/server";
+
+export async function resetCounters() {
+  const supabase = await createClient();
+  await supabase.rpc("reset_counters");
+}
+""",
+        [("GF001", "resetCounters", 6)],
+        id="supabase-rpc",
+    ),
+    pytest.param(
+        """"use server";
+import { createClient } from "@/utils/supabase/server";
+
+export async function uploadAvatar(path: string, file: File) {
+  const supabase = await createClient();
+  await supabase.storage.from("avatars").upload(path, file);
+}
+""",
+        [("GF001", "uploadAvatar", 6)],
+        id="supabase-storage-upload",
+    ),
+    pytest.param(
+        """"use server";
+import { createClient } from "@/utils/supabase/server";
+
+export async function removeAvatar(path: string) {
+  const supabase = await createClient();
+  await supabase.storage.from("avatars").remove([path]);
+}
+""",
+        [("GF001", "removeAvatar", 6)],
+        id="supabase-storage-remove",
+    ),
+    # -- Kysely ------------------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import { db } from "@/lib/kysely";
+
+export async function createPostKysely(title: string) {
+  await db.insertInto("post").values({ title }).execute();
+}
+""",
+        [("GF001", "createPostKysely", 5)],
+        id="kysely-insertInto",
+    ),
+    pytest.param(
+        """"use server";
+import { db } from "@/lib/kysely";
+
+export async function renamePostKysely(id: number, title: string) {
+  await db.updateTable("post").set({ title }).where("id", "=", id).execute();
+}
+""",
+        [("GF001", "renamePostKysely", 5)],
+        id="kysely-updateTable",
+    ),
+    pytest.param(
+        """"use server";
+import { db } from "@/lib/kysely";
+
+export async function deletePostKysely(id: number) {
+  await db.deleteFrom("post").where("id", "=", id).executeTakeFirst();
+}
+""",
+        [("GF001", "deletePostKysely", 5)],
+        id="kysely-deleteFrom",
+    ),
+    # -- Mongoose ----------------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import { Post } from "@/models/post";
+
+export async function createPostMongo(title: string) {
+  await Post.create({ title });
+}
+""",
+        [("GF001", "createPostMongo", 5)],
+        id="mongoose-create",
+    ),
+    pytest.param(
+        """"use server";
+import { Post } from "@/models/post";
+
+export async function renamePostMongo(id: string, title: string) {
+  await Post.updateOne({ _id: id }, { title });
+}
+""",
+        [("GF001", "renamePostMongo", 5)],
+        id="mongoose-updateOne",
+    ),
+    pytest.param(
+        """"use server";
+import { Post } from "@/models/post";
+
+export async function purgePostsMongo(author: string) {
+  await Post.deleteMany({ author });
+}
+""",
+        [("GF001", "purgePostsMongo", 5)],
+        id="mongoose-deleteMany",
+    ),
+    pytest.param(
+        """"use server";
+import { Post } from "@/models/post";
+
+export async function publishPostMongo(id: string) {
+  await Post.findByIdAndUpdate(id, { published: true });
+}
+""",
+        [("GF001", "publishPostMongo", 5)],
+        id="mongoose-findByIdAndUpdate",
+    ),
+    pytest.param(
+        """"use server";
+import { Post } from "@/models/post";
+
+export async function deletePostMongo(slug: string) {
+  await Post.findOneAndDelete({ slug });
+}
+""",
+        [("GF001", "deletePostMongo", 5)],
+        id="mongoose-findOneAndDelete",
+    ),
+    pytest.param(
+        """"use server";
+import { Post } from "@/models/post";
+
+export async function retitlePostMongo(id: string, title: string) {
+  const doc = await Post.findById(id);
+  if (!doc) return;
+  doc.title = title;
+  await doc.save();
+}
+""",
+        [("GF001", "retitlePostMongo", 8)],
+        id="mongoose-doc-save",
+    ),
+    # -- SQL ---------------------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import { sql } from "@vercel/postgres";
+
+export async function deletePostSql(id: string) {
+  await sql`DELETE FROM posts WHERE id = ${id}`;
+}
+""",
+        [("GF001", "deletePostSql", 5)],
+        id="vercel-postgres-sql-tag",
+    ),
+    pytest.param(
+        """"use server";
+import { sql } from "drizzle-orm";
+import { db } from "@/db";
+
+export async function bumpViews(id: number) {
+  await db.execute(sql`UPDATE posts SET views = views + 1 WHERE id = ${id}`);
+}
+""",
+        [("GF001", "bumpViews", 6)],
+        id="drizzle-execute-sql-tag",
+    ),
+    pytest.param(
+        """"use server";
+import { pool } from "@/lib/pg";
+
+export async function deletePostPg(id: string) {
+  await pool.query("DELETE FROM posts WHERE id = $1", [id]);
+}
+""",
+        [("GF001", "deletePostPg", 5)],
+        id="pg-pool-query",
+    ),
+    pytest.param(
+        """"use server";
+import Database from "better-sqlite3";
+
+const db = new Database("app.db");
+
+export async function createPostSqlite(title: string) {
+  db.prepare("INSERT INTO posts (title) VALUES (?)").run(title);
+}
+""",
+        [("GF001", "createPostSqlite", 7)],
+        id="better-sqlite3-prepare-run",
+    ),
+]
+
+SIDE_EFFECTS = [
+    # -- Redis / Upstash / Vercel KV ---------------------------------------------------
+    *(
+        pytest.param(
+            f""""use server";
+import {{ Redis }} from "@upstash/redis";
+
+const redis = Redis.fromEnv();
+
+export async function touch(key: string) {{
+  await redis.{call};
+}}
+""",
+            [("GF001", "touch", 7)],
+            id=f"redis-{call.split('(')[0]}",
+        )
+        for call in (
+            'set(key, "1")',
+            "del(key)",
+            'hset(key, { seen: "1" })',
+            "incr(key)",
+            "expire(key, 60)",
+            'lpush(key, "event")',
+            'zadd(key, { score: 1, member: "a" })',
+        )
+    ),
+    pytest.param(
+        """"use server";
+import { kv } from "@vercel/kv";
+
+export async function saveDraft(id: string, body: string) {
+  await kv.set(`draft:${id}`, body);
+}
+""",
+        [("GF001", "saveDraft", 5)],
+        id="vercel-kv-set",
+    ),
+    # -- Stripe ------------------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import { stripe } from "@/lib/stripe";
+
+export async function createCustomer(email: string) {
+  await stripe.customers.create({ email });
+}
+""",
+        [("GF001", "createCustomer", 5)],
+        id="stripe-customers-create",
+    ),
+    pytest.param(
+        """"use server";
+import { stripe } from "@/lib/stripe";
+
+export async function changePlan(subscriptionId: string, price: string) {
+  await stripe.subscriptions.update(subscriptionId, { items: [{ price }] });
+}
+""",
+        [("GF001", "changePlan", 5)],
+        id="stripe-subscriptions-update",
+    ),
+    pytest.param(
+        """"use server";
+import { stripe } from "@/lib/stripe";
+
+export async function cancelPlan(subscriptionId: string) {
+  await stripe.subscriptions.cancel(subscriptionId);
+}
+""",
+        [("GF001", "cancelPlan", 5)],
+        id="stripe-subscriptions-cancel",
+    ),
+    pytest.param(
+        """"use server";
+import { stripe } from "@/lib/stripe";
+
+export async function deleteCustomer(customerId: string) {
+  await stripe.customers.del(customerId);
+}
+""",
+        [("GF001", "deleteCustomer", 5)],
+        id="stripe-customers-del",
+    ),
+    # -- Email -------------------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import { Resend } from "resend";
+
+const resend = new Resend(process.env.RESEND_API_KEY);
+
+export async function sendInvite(to: string) {
+  await resend.emails.send({ from: "team@example.com", to, subject: "Hi", html: "<p>Hi</p>" });
+}
+""",
+        [("GF001", "sendInvite", 7)],
+        id="resend-emails-send",
+    ),
+    pytest.param(
+        """"use server";
+import nodemailer from "nodemailer";
+
+const transporter = nodemailer.createTransport({ host: "smtp.example.com", port: 587 });
+
+export async function sendNewsletter(to: string) {
+  await transporter.sendMail({ from: "news@example.com", to, subject: "News", text: "Hi" });
+}
+""",
+        [("GF001", "sendNewsletter", 7)],
+        id="nodemailer-sendMail",
+    ),
+    # -- Files -------------------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import fs from "fs";
+
+export async function saveNote(body: string) {
+  fs.writeFile("notes.txt", body, () => {});
+}
+""",
+        [("GF001", "saveNote", 5)],
+        id="fs-default-import-writeFile",
+    ),
+    pytest.param(
+        """"use server";
+import { writeFile } from "fs/promises";
+
+export async function saveNoteNamed(body: string) {
+  await writeFile("notes.txt", body);
+}
+""",
+        [("GF001", "saveNoteNamed", 5)],
+        id="fs-promises-named-writeFile",
+    ),
+    pytest.param(
+        """"use server";
+import fs from "fs";
+
+export async function saveNotePromises(body: string) {
+  await fs.promises.writeFile("notes.txt", body);
+}
+""",
+        [("GF001", "saveNotePromises", 5)],
+        id="fs-promises-member-writeFile",
+    ),
+    pytest.param(
+        """"use server";
+import { writeFile } from "node:fs/promises";
+
+export async function saveNoteNode(body: string) {
+  await writeFile("notes.txt", body);
+}
+""",
+        [("GF001", "saveNoteNode", 5)],
+        id="node-fs-promises-writeFile",
+    ),
+    pytest.param(
+        """"use server";
+import * as fs from "node:fs/promises";
+
+export async function removeNote(name: string) {
+  await fs.unlink(`notes/${name}`);
+}
+""",
+        [("GF001", "removeNote", 5)],
+        id="node-fs-promises-namespace-unlink",
+    ),
+    # -- Object storage ----------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import { put } from "@vercel/blob";
+
+export async function uploadFile(file: File) {
+  await put(file.name, file, { access: "public" });
+}
+""",
+        [("GF001", "uploadFile", 5)],
+        id="vercel-blob-put",
+    ),
+    pytest.param(
+        """"use server";
+import { del } from "@vercel/blob";
+
+export async function deleteFile(url: string) {
+  await del(url);
+}
+""",
+        [("GF001", "deleteFile", 5)],
+        id="vercel-blob-del",
+    ),
+    pytest.param(
+        """"use server";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+
+const s3 = new S3Client({ region: "us-east-1" });
+
+export async function uploadObject(key: string, body: string) {
+  await s3.send(new PutObjectCommand({ Bucket: "uploads", Key: key, Body: body }));
+}
+""",
+        [("GF001", "uploadObject", 7)],
+        id="s3-put-object",
+    ),
+    pytest.param(
+        """"use server";
+import { DeleteObjectCommand, S3Client } from "@aws-sdk/client-s3";
+
+const s3 = new S3Client({ region: "us-east-1" });
+
+export async function deleteObject(key: string) {
+  await s3.send(new DeleteObjectCommand({ Bucket: "uploads", Key: key }));
+}
+""",
+        [("GF001", "deleteObject", 7)],
+        id="s3-delete-object",
+    ),
+]
+
+NOT_MUTATIONS = [
+    # -- database reads ----------------------------------------------------------------
+    *(
+        pytest.param(prisma_action("readPosts", f"return prisma.post.{call};"), [], id=ident)
+        for ident, call in (
+            ("prisma-findMany", "findMany({ where: { title } })"),
+            ("prisma-findUnique", "findUnique({ where: { id } })"),
+            ("prisma-findFirst", "findFirst({ where: { title } })"),
+            ("prisma-count", "count({ where: { title } })"),
+            ("prisma-aggregate", "aggregate({ _count: { id: true } })"),
+        )
+    ),
+    pytest.param(
+        prisma_action("readRaw", 'return prisma.$queryRaw`SELECT * FROM "Post" WHERE id = ${id}`;'),
+        [],
+        id="prisma-queryRaw",
+    ),
+    pytest.param(
+        """"use server";
+import { db } from "@/db";
+import { posts } from "@/db/schema";
+
+export async function listPostsDrizzle() {
+  return db.select().from(posts);
+}
+""",
+        [],
+        id="drizzle-select",
+    ),
+    pytest.param(
+        """"use server";
+import { createClient } from "@/utils/supabase/server";
+
+export async function listPostsSupabase() {
+  const supabase = await createClient();
+  const { data } = await supabase.from("posts").select("*").eq("published", true);
+  return data;
+}
+""",
+        [],
+        id="supabase-select",
+    ),
+    pytest.param(
+        """"use server";
+import { sql } from "@vercel/postgres";
+
+export async function listPostsSql(id: string) {
+  const { rows } = await sql`SELECT * FROM posts WHERE id = ${id}`;
+  return rows;
+}
+""",
+        [],
+        id="sql-select-tag",
+    ),
+    # -- Next.js request and cache APIs ------------------------------------------------
+    pytest.param(
+        """"use server";
+import { cookies } from "next/headers";
+
+export async function setTheme(theme: string) {
+  cookies().set("theme", theme);
+}
+""",
+        [],
+        id="cookies-set",
+    ),
+    pytest.param(
+        """"use server";
+import { cookies } from "next/headers";
+
+export async function clearBanner() {
+  (await cookies()).delete("x");
+}
+""",
+        [],
+        id="cookies-delete",
+    ),
+    pytest.param(
+        """"use server";
+import { revalidatePath, revalidateTag } from "next/cache";
+
+export async function refresh() {
+  revalidatePath("/posts");
+  revalidateTag("posts");
+}
+""",
+        [],
+        id="revalidate",
+    ),
+    pytest.param(
+        """"use server";
+import { redirect } from "next/navigation";
+
+export async function goHome() {
+  redirect("/");
+}
+""",
+        [],
+        id="redirect",
+    ),
+    # -- look-alikes -------------------------------------------------------------------
+    pytest.param(
+        """"use server";
+import OpenAI from "openai";
+
+const openai = new OpenAI();
+
+export async function summarize(text: string) {
+  const completion = await openai.chat.completions.create({
+    model: "gpt-4o-mini",
+    messages: [{ role: "user", content: text }],
+  });
+  return completion.choices[0].message.content;
+}
+""",
+        [],
+        id="openai-chat-completions-create",
+    ),
+    pytest.param(
+        """"use server";
+import Anthropic from "@anthropic-ai/sdk";
+
+const anthropic = new Anthropic();
+
+export async function draftReply(text: string) {
+  return anthropic.messages.create({
+    model: "claude-sonnet-4-5",
+    max_tokens: 512,
+    messages: [{ role: "user", content: text }],
+  });
+}
+""",
+        [],
+        id="anthropic-messages-create",
+    ),
+    pytest.param(
+        """"use server";
+
+export async function makeBag() {
+  const bag = Object.create(null);
+  return JSON.parse(JSON.stringify(bag));
+}
+""",
+        [],
+        id="object-create-json-parse",
+    ),
+    pytest.param(
+        """"use server";
+
+export async function forget(k: string) {
+  return new Map<string, string>().delete(k);
+}
+""",
+        [],
+        id="new-map-delete",
+    ),
+    pytest.param(
+        """"use server";
+
+const seen = new Set<string>();
+
+export async function unsee(x: string) {
+  const set = seen;
+  set.delete(x);
+}
+""",
+        [],
+        id="set-delete",
+    ),
+    pytest.param(
+        """"use server";
+
+const cache = new Map<string, string>();
+
+export async function remember(k: string, v: string) {
+  cache.set(k, v);
+}
+""",
+        [],
+        id="map-cache-set",
+    ),
+    pytest.param(
+        """"use server";
+
+export async function firstTwo(items: string[]) {
+  const copy = [...items];
+  copy.splice(2);
+  return copy;
+}
+""",
+        [],
+        id="array-splice",
+    ),
+    pytest.param(
+        """"use server";
+
+export async function getWeather() {
+  const res = await fetch("https://api.example.com", { method: "GET" });
+  return res.json();
+}
+""",
+        [],
+        id="fetch-get",
+    ),
+    pytest.param(
+        """"use server";
+import { Redis } from "@upstash/redis";
+
+const redis = Redis.fromEnv();
+
+export async function readCounter(key: string) {
+  return redis.get(key);
+}
+""",
+        [],
+        id="redis-get",
+    ),
+    pytest.param(
+        """"use server";
+import { stripe } from "@/lib/stripe";
+
+export async function getCustomer(customerId: string) {
+  return stripe.customers.retrieve(customerId);
+}
+""",
+        [],
+        id="stripe-customers-retrieve",
+    ),
+    pytest.param(
+        """"use server";
+import fs from "fs/promises";
+
+export async function readNote() {
+  return fs.readFile("notes.txt", "utf8");
+}
+""",
+        [],
+        id="fs-readFile",
+    ),
+]
+
+REMOVE_POST = """import { prisma } from "@/lib/prisma";
+
+export async function removePost(id: string) {
+  await prisma.post.delete({ where: { id } });
+}
+"""
+
+CALLS_REMOVE_POST = """"use server";
+import { removePost } from "{specifier}";
+
+export async function deletePost(id: string) {
+  await removePost(id);
+}
+"""
+
+TSCONFIG = """{
+  // JSONC, as tsconfig allows
+  "compilerOptions": {
+    "baseUrl": ".",
+    "paths": { "@/*": ["./*"] },
+  },
+}
+"""
+
+THROUGH_HELPERS = [
+    pytest.param(
+        {
+            "app/actions.ts": """"use server";
+import { prisma } from "@/lib/prisma";
+
+async function removePost(id: string) {
+  await prisma.post.delete({ where: { id } });
+}
+
+export async function deletePost(id: string) {
+  await removePost(id);
+}
+""",
+        },
+        [("GF001", "deletePost", 9)],
+        id="same-file-helper",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": CALLS_REMOVE_POST.replace("{specifier}", "./lib/posts"),
+            "app/lib/posts.ts": REMOVE_POST,
+        },
+        [("GF001", "deletePost", 5)],
+        id="relative-import-helper",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": CALLS_REMOVE_POST.replace("{specifier}", "@/lib/posts"),
+            "lib/posts.ts": REMOVE_POST,
+            "tsconfig.json": TSCONFIG,
+        },
+        [("GF001", "deletePost", 5)],
+        id="tsconfig-alias-helper",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": CALLS_REMOVE_POST.replace("{specifier}", "./lib/posts"),
+            "app/lib/posts.ts": """import { eq } from "drizzle-orm";
+import { db } from "@/db";
+import { posts } from "@/db/schema";
+
+export const removePost = async (id: string) => db.delete(posts).where(eq(posts.id, id));
+""",
+        },
+        [("GF001", "deletePost", 5)],
+        id="arrow-helper-drizzle-chain",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": """"use server";
+import { archivePost } from "./lib/archive";
+
+export async function archive(id: string) {
+  const note = "archiving";
+  await archivePost(id);
+  return note;
+}
+""",
+            "app/lib/archive.ts": """import { removePost } from "./posts";
+
+export async function archivePost(id: string) {
+  await removePost(id);
+}
+""",
+            "app/lib/posts.ts": REMOVE_POST,
+        },
+        [("GF001", "archive", 6)],
+        id="helper-two-levels-deep",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": CALLS_REMOVE_POST.replace("{specifier}", "./lib/posts"),
+            "app/lib/posts.ts": """import { prisma } from "@/lib/prisma";
+
+export async function removePost(id: string) {
+  return prisma.post.findUnique({ where: { id } });
+}
+""",
+        },
+        [],
+        id="helper-only-reads",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": CALLS_REMOVE_POST.replace("{specifier}", "./lib/posts"),
+            "app/lib/posts.ts": """import { auth } from "@/auth";
+import { prisma } from "@/lib/prisma";
+
+export async function removePost(id: string) {
+  const s = await auth();
+  if (!s) throw new Error("Unauthorized");
+  await prisma.post.delete({ where: { id, authorId: s.user.id } });
+}
+""",
+        },
+        [],
+        id="helper-checks-session",
+    ),
+]
+
+
+# SDKs that share Prisma's `<client>.<model>.<op>()` shape keep their own kind.
+LOOKALIKES = [
+    pytest.param("stripe.customers.create({ email });", ["stripe"], id="stripe-create"),
+    pytest.param("stripe.subscriptions.update(id, { items });", ["stripe"], id="stripe-update"),
+    pytest.param("openai.chat.completions.create({ model, messages });", [], id="openai"),
+    pytest.param("openai.images.generate({ model, prompt });", [], id="openai-images"),
+    pytest.param("this.prisma.post.create(input);", ["prisma"], id="this-prisma"),
+    pytest.param("getDb().post.delete({ where: { id } });", ["prisma"], id="db-getter"),
+    pytest.param("client.post.upsert({ where, create, update });", ["prisma"], id="where-arg"),
+    pytest.param("client.post.create(input);", [], id="unknown-client-unknown-args"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), DATABASE_WRITES)
+def test_database_writes(project: Project, source: str, expected: Findings) -> None:
+    assert project(source) == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), SIDE_EFFECTS)
+def test_side_effects(project: Project, source: str, expected: Findings) -> None:
+    assert project(source) == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), NOT_MUTATIONS)
+def test_not_mutations(project: Project, source: str, expected: Findings) -> None:
+    assert project(source) == expected
+
+
+@pytest.mark.parametrize(("files", "expected"), THROUGH_HELPERS)
+def test_mutations_through_helpers(
+    project: Project, files: dict[str, str], expected: Findings
+) -> None:
+    assert project(files) == expected
+
+
+@pytest.mark.parametrize(("statement", "apis"), LOOKALIKES)
+def test_lookalike_sdks_keep_their_kind(statement: str, apis: list[str]) -> None:
+    content = statement.encode()
+    module = build_module("app/actions.ts", content, parse("app/actions.ts", content))
+    calls = (n for n in walk(module.root) if n.type == "call_expression")
+    found = [m.api for call in calls if (m := classify_call(call, module)) is not None]
+    assert found == apis
