@@ -106,7 +106,10 @@ def built_action(name: str | None, call: Node, node: Node) -> ServerAction | Non
 
 
 def chain_methods(call: Node) -> list[str]:
-    """Call names of a builder chain, root first: `a.b().c()` -> ["b", "c"], `f().g()` -> ["f", "g"]."""
+    """Call names of a builder chain, root first.
+
+    `a.b().c()` gives ["b", "c"]; `f().g()` gives ["f", "g"].
+    """
     names: list[str] = []
     current: Node | None = call
     while current is not None and current.type == "call_expression":

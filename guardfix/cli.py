@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import click
 import typer
@@ -71,7 +71,7 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_mar
 @app.command(help=HELP, no_args_is_help=False)
 def command(
     paths: Annotated[
-        Optional[list[str]],  # noqa: UP045 (typer reads the annotation at run time)
+        list[str] | None,
         typer.Argument(
             help="Files or folders to check whole (default: the staged change).", show_default=False
         ),
@@ -91,25 +91,21 @@ def command(
         ),
     ] = False,
     base: Annotated[
-        Optional[str],
-        typer.Option(  # noqa: UP045
-            "--diff-base", metavar="REF", help="Check what HEAD changes since REF."
-        ),
+        str | None,
+        typer.Option("--diff-base", metavar="REF", help="Check what HEAD changes since REF."),
     ] = None,
     output: Annotated[
         Format, typer.Option("--format", help="Report format.", case_sensitive=False)
     ] = Format.text,
     config_path: Annotated[
-        Optional[Path],
-        typer.Option(  # noqa: UP045
+        Path | None,
+        typer.Option(
             "--config", metavar="FILE", help="Read this configuration file instead.", dir_okay=False
         ),
     ] = None,
     explain: Annotated[
-        Optional[str],
-        typer.Option(  # noqa: UP045
-            "--explain", metavar="CODE", help="Print a rule's documentation and exit."
-        ),
+        str | None,
+        typer.Option("--explain", metavar="CODE", help="Print a rule's documentation and exit."),
     ] = None,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> int:

@@ -78,13 +78,20 @@ class DiskReader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._real_root = os.path.realpath(root)
+        self._real_dirs: dict[str, str] = {}
 
     def _path(self, path: str) -> Path | None:
         norm = inside_root(path)
         if norm is None:
             return None
         full = self.root / norm
-        real = os.path.realpath(full)
+        # Resolve each folder once; the file itself only when it is a symlink.
+        parent = os.path.dirname(norm)
+        if parent not in self._real_dirs:
+            self._real_dirs[parent] = os.path.realpath(self.root / parent)
+        real = os.path.join(self._real_dirs[parent], os.path.basename(norm))
+        if os.path.islink(real):
+            real = os.path.realpath(real)
         if real != self._real_root and not real.startswith(self._real_root + os.sep):
             return None  # a symlink that points outside the project
         return full

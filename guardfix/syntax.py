@@ -109,9 +109,14 @@ def is_optional_member(node: Node) -> bool:
     return any(c.type == "optional_chain" for c in node.children)
 
 
+def callee_of(call: Node) -> Node | None:
+    """What a call calls; `await getIronSession<T>(...)` parses as a call of `await f`."""
+    return unwrap_await(call.child_by_field_name("function"))
+
+
 def callee_name(call: Node) -> str | None:
     """The last name of a call's callee: `c` for `a.b.c()`, `f` for `f()`."""
-    fn = unwrap(call.child_by_field_name("function"))
+    fn = callee_of(call)
     if fn is None:
         return None
     if fn.type == "identifier":

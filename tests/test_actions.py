@@ -29,7 +29,7 @@ FILE_FORMS = [
         id="export-const-arrow",
     ),
     pytest.param(
-        f'"use server";\nexport const deletePost = async (id: string) =>\n  prisma.post.delete({{ where: {{ id }} }});\n',
+        '"use server";\nexport const deletePost = async (id: string) =>\n  prisma.post.delete({ where: { id } });\n',
         [("GF001", "deletePost", 3)],
         id="export-const-arrow-expression-body",
     ),

@@ -47,8 +47,7 @@ def test_json_report_shape(app: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "deletePost" in finding["message"]
 
 
-def test_text_report_has_frame_and_summary(app: Path, capsys: pytest.CaptureFixture[str]
-                                           ) -> None:
+def test_text_report_has_frame_and_summary(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["app/actions/posts.ts"]) == 1
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("app/actions/posts.ts:4:9: GF001 [missing-auth]")
@@ -71,7 +70,9 @@ def test_clean_run_exits_zero(tmp_path: Path, monkeypatch, capsys) -> None:  # t
     write_tree(tmp_path, {"a.ts": "export const x = 1;\n"})
     monkeypatch.chdir(tmp_path)
     assert main(["a.ts"]) == 0
-    assert capsys.readouterr().out.strip() == "No problems found (0 server actions in 1 file checked)."
+    assert (
+        capsys.readouterr().out.strip() == "No problems found (0 server actions in 1 file checked)."
+    )
 
 
 @pytest.mark.parametrize(
@@ -91,19 +92,29 @@ def test_configuration(app: Path, capsys, config_name: str, content: str, expect
 
 
 def test_configured_guard_name(app: Path) -> None:
-    write_tree(app, {
-        "guardfix.toml": 'guards = ["checkAdmin"]\n',
-        "app/actions/posts.ts": VULNERABLE.replace("  const id", "  await checkAdmin();\n  const id"),
-    })
+    write_tree(
+        app,
+        {
+            "guardfix.toml": 'guards = ["checkAdmin"]\n',
+            "app/actions/posts.ts": VULNERABLE.replace(
+                "  const id", "  await checkAdmin();\n  const id"
+            ),
+        },
+    )
     assert main(["app"]) == 0
 
 
 def test_configured_session_lookup(app: Path) -> None:
-    write_tree(app, {
-        "guardfix.toml": 'session-lookups = ["getViewer"]\n',
-        "app/actions/posts.ts": VULNERABLE.replace(
-            "  const id", "  const viewer = await getViewer();\n  if (!viewer) return;\n  const id"),
-    })
+    write_tree(
+        app,
+        {
+            "guardfix.toml": 'session-lookups = ["getViewer"]\n',
+            "app/actions/posts.ts": VULNERABLE.replace(
+                "  const id",
+                "  const viewer = await getViewer();\n  if (!viewer) return;\n  const id",
+            ),
+        },
+    )
     assert main(["app"]) == 0
 
 
@@ -147,8 +158,13 @@ def test_usage_errors(app: Path, capsys, args: list[str], message: str) -> None:
 def test_explain_prints_the_rule_doc(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["--explain", "GF001"]) == 0
     out = capsys.readouterr().out
-    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead",
-                    "## Fix safety"):
+    for heading in (
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## Fix safety",
+    ):
         assert heading in out
     assert main(["--explain", "unchecked-session"]) == 0
     assert "# GF004 unchecked-session" in capsys.readouterr().out
@@ -157,14 +173,22 @@ def test_explain_prints_the_rule_doc(capsys) -> None:  # type: ignore[no-untyped
 def test_help_teaches(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for text in ("--all", "--staged", "--diff-base", "GF001", "GF004", "guardfix.toml",
-                 "Exit status"):
+    for text in (
+        "--all",
+        "--staged",
+        "--diff-base",
+        "GF001",
+        "GF004",
+        "guardfix.toml",
+        "Exit status",
+    ):
         assert text in out
 
 
 def test_suppression_needs_a_reason(app: Path) -> None:
     with_reason = VULNERABLE.replace(
-        "export async", "// guardfix-ignore GF001: public demo endpoint\nexport async")
+        "export async", "// guardfix-ignore GF001: public demo endpoint\nexport async"
+    )
     write_tree(app, {"app/actions/posts.ts": with_reason})
     assert main(["app"]) == 0
     without = VULNERABLE.replace("export async", "// guardfix-ignore GF001\nexport async")
@@ -191,8 +215,7 @@ def test_sarif_report(app: Path, capsys) -> None:  # type: ignore[no-untyped-def
     assert result["ruleId"] == "GF001"
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "app/actions/posts.ts"
-    assert location["region"] == {"startLine": 4, "startColumn": 9, "endLine": 4,
-                                  "endColumn": 46}
+    assert location["region"] == {"startLine": 4, "startColumn": 9, "endLine": 4, "endColumn": 46}
 
 
 def test_internal_error_is_one_line_with_the_file(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

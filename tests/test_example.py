@@ -12,13 +12,16 @@ from guardfix.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_bundled_example(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-                         ) -> None:
+def test_bundled_example(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["--format", "json", "examples/nextjs-app"]) == 1
     document = json.loads(capsys.readouterr().out)
-    found = [(f["rule"], f["path"].removeprefix("examples/nextjs-app/"), f["action"], f["line"])
-             for f in document["findings"]]
+    found = [
+        (f["rule"], f["path"].removeprefix("examples/nextjs-app/"), f["action"], f["line"])
+        for f in document["findings"]
+    ]
     assert found == [
         ("GF001", "app/actions/comments.ts", "deleteComment", 18),
         ("GF001", "app/actions/posts.ts", "deletePost", 10),

@@ -16,7 +16,7 @@ def ts(source: str) -> str:
     return dedent(source).lstrip("\n")
 
 
-# A tsconfig as `create-next-app` writes it: JSONC, with comments and trailing commas.
+# tsconfig.json is JSONC: a comment and trailing commas must not stop alias resolution.
 TSCONFIG = ts("""
     {
       "compilerOptions": {
@@ -200,6 +200,20 @@ GUARDS = [
             }
             """),
         id="clerk-auth-result-protect",
+    ),
+    pytest.param(
+        # Clerk v5, where auth() was synchronous.
+        ts("""
+            "use server";
+            import { auth } from "@clerk/nextjs/server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const { userId } = auth().protect();
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            }
+            """),
+        id="clerk-v5-auth-protect",
     ),
     pytest.param(
         ts("""
@@ -585,7 +599,8 @@ NOT_GUARDS = [
         id="optional-chain-into-where",
     ),
     pytest.param(
-        # Both sides are undefined for an anonymous caller when the post has no author.
+        # Not a session check: it lets an anonymous caller through whenever both sides are
+        # undefined (say, a post with no author).
         ts("""
             "use server";
             import { auth } from "@/auth";
@@ -594,13 +609,14 @@ NOT_GUARDS = [
             export async function deletePost(id: string) {
               const session = await auth();
               const post = await prisma.post.findUnique({ where: { id } });
-              if (post?.authorId !== session?.user?.id) {
+              if (!post) return { error: "Not found" };
+              if (post.authorId !== session?.user?.id) {
                 throw new Error("Forbidden");
               }
               await prisma.post.delete({ where: { id } });
             }
             """),
-        [("GF004", "deletePost", 11)],
+        [("GF004", "deletePost", 12)],
         id="ownership-comparison-with-optional-session",
     ),
     pytest.param(
@@ -830,6 +846,50 @@ REQUIRE_USER = ts("""
     }
     """)
 
+# Auth.js v5 as its docs set it up: `auth` comes out of a call, not a function we can read.
+AUTHJS_CONFIG = ts("""
+    import NextAuth from "next-auth";
+    import GitHub from "next-auth/providers/github";
+
+    export const { handlers, auth, signIn, signOut } = NextAuth({ providers: [GitHub] });
+    """)
+
+# iron-session as its Next.js example wraps it: the helper returns the session object.
+IRON_SESSION = ts("""
+    import { cookies } from "next/headers";
+    import { getIronSession } from "iron-session";
+
+    export type SessionData = { userId?: string; isLoggedIn: boolean };
+
+    export async function getSession() {
+      const session = await getIronSession<SessionData>(await cookies(), {
+        password: process.env.SECRET_COOKIE_PASSWORD!,
+        cookieName: "app-session",
+      });
+      return session;
+    }
+    """)
+
+# Lucia v3 as its Next.js guide writes it; the cookie name is not a literal here.
+LUCIA = ts("""
+    import { cache } from "react";
+    import { cookies } from "next/headers";
+    import { Lucia, type Session, type User } from "lucia";
+    import { adapter } from "@/lib/db";
+
+    export const lucia = new Lucia(adapter, { sessionCookie: { attributes: { secure: true } } });
+
+    export const validateRequest = cache(
+      async (): Promise<{ user: User; session: Session } | { user: null; session: null }> => {
+        const sessionId = (await cookies()).get(lucia.sessionCookieName)?.value ?? null;
+        if (!sessionId) {
+          return { user: null, session: null };
+        }
+        return await lucia.validateSession(sessionId);
+      },
+    );
+    """)
+
 GET_CURRENT_USER = ts("""
     import { cookies } from "next/headers";
     import { prisma } from "@/lib/prisma";
@@ -847,7 +907,7 @@ GET_CURRENT_USER = ts("""
 
 
 def action_using(import_line: str, *body: str, name: str = "deletePost") -> str:
-    """app/actions.ts: one action that runs `body` and then deletes a post (line 6 + len)."""
+    """app/actions.ts: an action that runs `body`, then deletes (line 6 + len(body))."""
     lines = "\n".join(f"  {line}" for line in body)
     return (
         '"use server";\n'
@@ -875,6 +935,7 @@ HELPERS = [
     pytest.param(
         {
             "tsconfig.json": TSCONFIG,
+            "auth.ts": AUTHJS_CONFIG,
             "lib/auth-guard.ts": REQUIRE_USER,
             "app/actions.ts": action_using(
                 'import { requireUser } from "@/lib/auth-guard";', "await requireUser();"
@@ -908,6 +969,60 @@ HELPERS = [
         },
         [("GF004", "deletePost", 8)],
         id="getCurrentUser-unchecked",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/session.ts": IRON_SESSION,
+            "app/actions.ts": action_using(
+                'import { getSession } from "@/lib/session";',
+                "const session = await getSession();",
+                'if (!session.isLoggedIn) throw new Error("Unauthorized");',
+            ),
+        },
+        [],
+        id="iron-session-helper-checked",
+    ),
+    pytest.param(
+        # The helper returns iron-session's object, which exists for everyone: reading
+        # `session.userId` off it never throws.
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/session.ts": IRON_SESSION,
+            "app/actions.ts": action_using(
+                'import { getSession } from "@/lib/session";',
+                "const session = await getSession();",
+                'console.log("delete", id, "by", session.userId);',
+            ),
+        },
+        [("GF004", "deletePost", 8)],
+        id="iron-session-helper-unchecked",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/auth.ts": LUCIA,
+            "app/actions.ts": action_using(
+                'import { validateRequest } from "@/lib/auth";',
+                "const { user } = await validateRequest();",
+                'if (!user) return { error: "Unauthorized" };',
+            ),
+        },
+        [],
+        id="lucia-project-validateRequest-checked",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/auth.ts": LUCIA,
+            "app/actions.ts": action_using(
+                'import { validateRequest } from "@/lib/auth";',
+                "const { user } = await validateRequest();",
+                'console.log("delete", id, "by", user?.id);',
+            ),
+        },
+        [("GF004", "deletePost", 8)],
+        id="lucia-project-validateRequest-unchecked",
     ),
     pytest.param(
         {

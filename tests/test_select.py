@@ -32,8 +32,9 @@ export async function other() {
 """
 
 
-def run_json(cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-             *args: str) -> tuple[int, list[tuple[str, str, str | None, int]]]:
+def run_json(
+    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, list[tuple[str, str, str | None, int]]]:
     monkeypatch.chdir(cwd)
     code = main(["--format", "json", *args])
     out = json.loads(capsys.readouterr().out)
@@ -49,7 +50,8 @@ def test_staged_new_file_is_reported(repo: Path, monkeypatch, capsys) -> None:  
     write_tree(repo, {"app/actions.ts": VULNERABLE})
     git(repo, "add", "app/actions.ts")
     assert run_json(repo, monkeypatch, capsys) == (
-        1, [("GF004", "app/actions.ts", "deletePost", 6)]
+        1,
+        [("GF004", "app/actions.ts", "deletePost", 6)],
     )
 
 
@@ -62,9 +64,7 @@ def test_index_content_not_working_tree(repo: Path, monkeypatch, capsys) -> None
     write_tree(repo, {"app/actions.ts": VULNERABLE})
     git(repo, "add", "app/actions.ts")
     write_tree(repo, {"app/actions.ts": GUARDED})  # fixed, but the fix is not staged
-    assert run_json(repo, monkeypatch, capsys)[1] == [
-        ("GF004", "app/actions.ts", "deletePost", 6)
-    ]
+    assert run_json(repo, monkeypatch, capsys)[1] == [("GF004", "app/actions.ts", "deletePost", 6)]
     git(repo, "add", "app/actions.ts")
     write_tree(repo, {"app/actions.ts": VULNERABLE})  # broken again, but only on disk
     assert run_json(repo, monkeypatch, capsys) == (0, [])
@@ -87,9 +87,7 @@ def test_touching_the_legacy_action_reports_it(repo: Path, monkeypatch, capsys) 
     commit_all(repo)
     write_tree(repo, {"app/legacy.ts": LEGACY.replace("(id: string)", "(id: string, _x?: number)")})
     git(repo, "add", "-A")
-    assert run_json(repo, monkeypatch, capsys)[1] == [
-        ("GF001", "app/legacy.ts", "legacyDelete", 4)
-    ]
+    assert run_json(repo, monkeypatch, capsys)[1] == [("GF001", "app/legacy.ts", "legacyDelete", 4)]
 
 
 def test_deleting_the_guard_line_reports_the_action(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -98,9 +96,7 @@ def test_deleting_the_guard_line_reports_the_action(repo: Path, monkeypatch, cap
     assert run_json(repo, monkeypatch, capsys) == (0, [])
     write_tree(repo, {"app/actions.ts": VULNERABLE})
     git(repo, "add", "-A")
-    assert run_json(repo, monkeypatch, capsys)[1] == [
-        ("GF004", "app/actions.ts", "deletePost", 6)
-    ]
+    assert run_json(repo, monkeypatch, capsys)[1] == [("GF004", "app/actions.ts", "deletePost", 6)]
 
 
 def test_adding_the_directive_reports_every_action(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -109,13 +105,13 @@ def test_adding_the_directive_reports_every_action(repo: Path, monkeypatch, caps
     commit_all(repo)
     write_tree(repo, {"app/posts.ts": '"use server";\n' + body})
     git(repo, "add", "-A")
-    assert run_json(repo, monkeypatch, capsys)[1] == [
-        ("GF001", "app/posts.ts", "legacyDelete", 4)
-    ]
+    assert run_json(repo, monkeypatch, capsys)[1] == [("GF001", "app/posts.ts", "legacyDelete", 4)]
 
 
 def test_rename_without_change_is_quiet_and_deleted_files_are_skipped(
-    repo: Path, monkeypatch, capsys  # type: ignore[no-untyped-def]
+    repo: Path,
+    monkeypatch,
+    capsys,  # type: ignore[no-untyped-def]
 ) -> None:
     write_tree(repo, {"app/legacy.ts": LEGACY, "app/gone.ts": VULNERABLE})
     commit_all(repo)
@@ -189,11 +185,14 @@ def test_odd_file_names(repo: Path, monkeypatch, capsys, name: str) -> None:  # 
 
 
 def test_all_outside_git_walks_the_folder(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    write_tree(tmp_path, {
-        "app/actions.ts": VULNERABLE,
-        "node_modules/x/actions.ts": VULNERABLE,
-        "app/types.d.ts": VULNERABLE,
-    })
+    write_tree(
+        tmp_path,
+        {
+            "app/actions.ts": VULNERABLE,
+            "node_modules/x/actions.ts": VULNERABLE,
+            "app/types.d.ts": VULNERABLE,
+        },
+    )
     assert run_json(tmp_path, monkeypatch, capsys, "--all")[1] == [
         ("GF004", "app/actions.ts", "deletePost", 6)
     ]
@@ -216,12 +215,17 @@ def test_tsconfig_alias_read_from_the_index(repo: Path, monkeypatch, capsys) -> 
         "  await prisma.post.delete({ where: { id } });\n"
         "}\n"
     )
-    write_tree(repo, {
-        "tsconfig.json": '{\n  // JSONC\n  "compilerOptions": {"paths": {"@/*": ["./src/*"],},},\n}\n',
-        "src/lib/guard.ts": guard,
-        "src/app/actions.ts": action,
-    })
+    write_tree(
+        repo,
+        {
+            "tsconfig.json": '{\n  // JSONC\n  "compilerOptions": {"paths": {"@/*": ["./src/*"],},},\n}\n',
+            "src/lib/guard.ts": guard,
+            "src/app/actions.ts": action,
+        },
+    )
     git(repo, "add", "-A")
     # The helper is guarded in the index; breaking it on disk only must not matter.
-    write_tree(repo, {"src/lib/guard.ts": guard.replace('  if (!session) redirect("/login");\n', "")})
+    write_tree(
+        repo, {"src/lib/guard.ts": guard.replace('  if (!session) redirect("/login");\n', "")}
+    )
     assert run_json(repo, monkeypatch, capsys) == (0, [])

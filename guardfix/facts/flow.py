@@ -41,7 +41,7 @@ from guardfix.module import Module
 from guardfix.syntax import (
     FUNCTION_TYPES,
     call_arguments,
-    callee_name,
+    callee_of,
     is_optional_member,
     string_value,
     text,
@@ -49,13 +49,21 @@ from guardfix.syntax import (
 )
 
 SESSION_COOKIE = re.compile(r"sess|auth|token|sid|jwt|user", re.IGNORECASE)
-LOOP_TYPES = frozenset(
-    {"for_statement", "for_in_statement", "while_statement", "do_statement"}
-)
+LOOP_TYPES = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 SKIPPED_STATEMENTS = frozenset(
-    {"function_declaration", "generator_function_declaration", "class_declaration",
-     "type_alias_declaration", "interface_declaration", "enum_declaration", "import_statement",
-     "empty_statement", "comment", "abstract_class_declaration", "ambient_declaration"}
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "class_declaration",
+        "type_alias_declaration",
+        "interface_declaration",
+        "enum_declaration",
+        "import_statement",
+        "empty_statement",
+        "comment",
+        "abstract_class_declaration",
+        "ambient_declaration",
+    }
 )
 EQUALITY = frozenset({"===", "==", "!==", "!="})
 
@@ -124,10 +132,9 @@ class Walker:
         if body.type == "statement_block":
             self.block(body, st)
             if not st.stopped:
-                self.returns.append((False, NULL))
+                self.returned(NULL, st)
         else:
-            value = self.expr(body, st)
-            self.returns.append((st.stopped, value))
+            self.returned(self.expr(body, st), st)
         return st
 
     # -- statements --------------------------------------------------------------------
@@ -155,7 +162,7 @@ class Walker:
             value = NULL
             for child in node.named_children:
                 value = self.expr(child, st)
-            self.returns.append((st.stopped, value))
+            self.returned(value, st)
             st.stopped = True
         elif kind == "throw_statement":
             for child in node.named_children:
@@ -168,9 +175,9 @@ class Walker:
         elif kind == "switch_statement":
             self.switch(node, st)
         elif kind == "export_statement":
-            decl = node.child_by_field_name("declaration")
-            if decl is not None:
-                self.statement(decl, st)
+            declaration = node.child_by_field_name("declaration")
+            if declaration is not None:
+                self.statement(declaration, st)
         else:
             for child in node.named_children:
                 if child.type.endswith("statement") or child.type == "statement_block":
@@ -220,6 +227,12 @@ class Walker:
         else:
             st.env.pop(name, None)
 
+    def returned(self, value: Val, st: State) -> None:
+        if st.lookup and value.kind == NULLISH:
+            # `if (!token) return null` after a lookup is how a helper says "nobody".
+            value = NO_SESSION
+        self.returns.append((st.stopped, value))
+
     def if_statement(self, node: Node, st: State) -> None:
         condition = node.child_by_field_name("condition")
         truth = None
@@ -261,8 +274,9 @@ class Walker:
 
     def loop(self, node: Node, st: State) -> None:
         body_st = st.copy()
+        body = node.child_by_field_name("body")
         for child in node.named_children:
-            if child == node.child_by_field_name("body") or child.type.endswith("statement") or child.type == "statement_block":
+            if child == body or child.type.endswith("statement") or child.type == "statement_block":
                 self.statement(child, body_st)
             else:
                 self.expr(child, st)
@@ -315,8 +329,14 @@ class Walker:
             return FALSE if text(node) in ("0", "0.0") else TRUE
         if kind == "string":
             return TRUE if string_value(node) else FALSE
-        if kind in ("parenthesized_expression", "non_null_expression", "as_expression",
-                    "satisfies_expression", "type_assertion", "await_expression"):
+        if kind in (
+            "parenthesized_expression",
+            "non_null_expression",
+            "as_expression",
+            "satisfies_expression",
+            "type_assertion",
+            "await_expression",
+        ):
             inner = next((c for c in node.named_children if not c.type.endswith("type")), None)
             return self.expr(inner, st) if inner is not None else UNKNOWN
         if kind == "member_expression":
@@ -378,8 +398,9 @@ class Walker:
         obj_node = node.child_by_field_name("object")
         obj = self.expr(obj_node, st) if obj_node is not None else UNKNOWN
         prop = node.child_by_field_name("property")
-        return self.access(obj, text(prop) if prop is not None else None,
-                           is_optional_member(node), st)
+        return self.access(
+            obj, text(prop) if prop is not None else None, is_optional_member(node), st
+        )
 
     def access(self, obj: Val, key: str | None, optional: bool, st: State) -> Val:
         if obj.short:
@@ -485,19 +506,19 @@ class Walker:
         self.returns = saved
 
     def call(self, node: Node, st: State) -> Val:
-        callee = unwrap(node.child_by_field_name("function"))
+        callee = callee_of(node)
         callee_val = receiver = UNKNOWN
+        name = ""
         if callee is not None and callee.type == "member_expression":
             obj = callee.child_by_field_name("object")
             receiver = self.expr(obj, st) if obj is not None else UNKNOWN
-            prop = callee.child_by_field_name("property")
-            callee_val = self.access(receiver, text(prop) if prop is not None else None,
-                                     is_optional_member(callee), st)
+            name = text(callee.child_by_field_name("property"))
+            callee_val = self.access(receiver, name, is_optional_member(callee), st)
         elif callee is not None and callee.type != "import":
             callee_val = self.expr(callee, st)
+            name = text(callee) if callee.type == "identifier" else ""
         args = call_arguments(node)
         arg_vals = [self.expr(a, st) for a in args]
-        name = callee_name(node) or ""
         callee_text = text(callee)
 
         if callee_text in self.sinks:
@@ -518,6 +539,12 @@ class Walker:
         if name in ASSERT_CALLS and arg_vals and arg_vals[0].truth() is False:
             st.stopped = True
             return UNKNOWN
+
+        # A project function that stops anonymous callers is a guard whatever its name says
+        # in the catalog: the Next.js DAL's `verifySession()` redirects by itself.
+        resolved = self.resolver.call_summary(node, self.module) if mutation is None else None
+        if resolved is not None and resolved[1].guards:
+            return self.apply_summary(node, resolved[0], resolved[1], st)
 
         lookup = classify_lookup(node, self.module, self.resolver.lookups, self.resolver.guards)
         if lookup is not None:
@@ -541,10 +568,8 @@ class Walker:
                 return NO_SESSION
             return UNKNOWN
 
-        if mutation is None:
-            resolved = self.resolver.call_summary(node, self.module)
-            if resolved is not None:
-                return self.apply_summary(node, resolved[0], resolved[1], st)
+        if resolved is not None:
+            return self.apply_summary(node, resolved[0], resolved[1], st)
 
         if self.helper and (
             any(v.session for v in arg_vals) or (callee_val.session and name != "get")
@@ -557,8 +582,16 @@ class Walker:
         if summary.public_api is not None and self.public_api is None:
             self.public_api = summary.public_api
         if summary.mutation is not None:
-            self.record(Mutation(call, summary.mutation.api, summary.mutation.operation,
-                                 summary.mutation.label, via=name), st)
+            self.record(
+                Mutation(
+                    call,
+                    summary.mutation.api,
+                    summary.mutation.operation,
+                    summary.mutation.label,
+                    via=name,
+                ),
+                st,
+            )
         if summary.guards:
             st.stopped = True
             st.lookup = True
@@ -584,8 +617,10 @@ def _equality(left_node: Node, left: Val, right_node: Node, right: Val) -> bool 
                 return True
             if value.truth() is True:
                 return False
-        elif literal.type in ("string", "number", "true", "false", "template_string"):
+        elif (
+            literal.type in ("string", "number", "true", "false", "template_string")
+            and value.kind == NULLISH
+        ):
             # A missing session never equals a concrete value such as "admin".
-            if value.kind == NULLISH:
-                return False
+            return False
     return None

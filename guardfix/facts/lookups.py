@@ -22,6 +22,7 @@ from guardfix.facts.values import (
 from guardfix.module import Module
 from guardfix.syntax import (
     call_arguments,
+    callee_of,
     member_parts,
     object_property,
     string_value,
@@ -39,11 +40,28 @@ ASSERT_CALLS = frozenset({"assert", "invariant", "ok"})
 # An auth library's own sign-in/sign-up API: an action that calls it is public by design.
 PUBLIC_AUTH_CALLS = frozenset(
     {
-        "signIn", "signUp", "signUpEmail", "signInEmail", "signInSocial", "signInUsername",
-        "signInWithPassword", "signInWithOtp", "signInWithOAuth", "signInWithIdToken",
-        "signInWithSSO", "signInAnonymously", "resetPasswordForEmail", "verifyOtp",
-        "exchangeCodeForSession", "forgetPassword", "requestPasswordReset", "resetPassword",
-        "verifyEmail", "sendVerificationEmail", "sendVerificationOtp", "createSession",
+        "signIn",
+        "signUp",
+        "signUpEmail",
+        "signInEmail",
+        "signInSocial",
+        "signInUsername",
+        "signInWithPassword",
+        "signInWithOtp",
+        "signInWithOAuth",
+        "signInWithIdToken",
+        "signInWithSSO",
+        "signInAnonymously",
+        "resetPasswordForEmail",
+        "verifyOtp",
+        "exchangeCodeForSession",
+        "forgetPassword",
+        "requestPasswordReset",
+        "resetPassword",
+        "verifyEmail",
+        "sendVerificationEmail",
+        "sendVerificationOtp",
+        "createSession",
         "signInMagicLink",
     }
 )
@@ -59,7 +77,7 @@ class Lookup:
 def classify_lookup(
     call: Node, module: Module, lookups: frozenset[str], guards: frozenset[str]
 ) -> Lookup | None:
-    callee = unwrap(call.child_by_field_name("function"))
+    callee = callee_of(call)
     if callee is None:
         return None
     args = call_arguments(call)

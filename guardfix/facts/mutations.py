@@ -24,8 +24,17 @@ from guardfix.syntax import (
 )
 
 PRISMA_OPS = frozenset(
-    {"create", "createMany", "createManyAndReturn", "update", "updateMany",
-     "updateManyAndReturn", "upsert", "delete", "deleteMany"}
+    {
+        "create",
+        "createMany",
+        "createManyAndReturn",
+        "update",
+        "updateMany",
+        "updateManyAndReturn",
+        "upsert",
+        "delete",
+        "deleteMany",
+    }
 )
 PRISMA_RAW = frozenset({"$executeRaw", "$executeRawUnsafe"})
 # The client in `<client>.<model>.<op>()`: OpenAI, Stripe and Twilio SDKs share the shape.
@@ -34,44 +43,152 @@ PRISMA_CLIENT = re.compile(r"prisma|db$|^(tx|trx)$|database", re.IGNORECASE)
 PRISMA_ARG_KEYS = frozenset({"where", "data"})
 DRIZZLE_OPS = frozenset({"insert", "update", "delete"})
 DRIZZLE_CHAIN = frozenset(
-    {"values", "set", "where", "returning", "onConflictDoNothing", "onConflictDoUpdate",
-     "onDuplicateKeyUpdate"}
+    {
+        "values",
+        "set",
+        "where",
+        "returning",
+        "onConflictDoNothing",
+        "onConflictDoUpdate",
+        "onDuplicateKeyUpdate",
+    }
 )
 DB_NAME = re.compile(r"(^|_)(db|tx|trx)$|database|drizzle|^orm$", re.IGNORECASE)
 SUPABASE_OPS = frozenset({"insert", "update", "upsert", "delete"})
 STORAGE_OPS = frozenset({"upload", "remove", "update", "move", "copy", "uploadToSignedUrl"})
 KYSELY_OPS = frozenset({"insertInto", "updateTable", "deleteFrom", "replaceInto", "mergeInto"})
 MONGOOSE_ANY_RECEIVER = frozenset(
-    {"updateOne", "deleteOne", "insertOne", "insertMany", "replaceOne", "bulkWrite",
-     "findByIdAndUpdate", "findByIdAndDelete", "findByIdAndRemove", "findOneAndUpdate",
-     "findOneAndDelete", "findOneAndReplace", "findOneAndRemove"}
+    {
+        "updateOne",
+        "deleteOne",
+        "insertOne",
+        "insertMany",
+        "replaceOne",
+        "bulkWrite",
+        "findByIdAndUpdate",
+        "findByIdAndDelete",
+        "findByIdAndRemove",
+        "findOneAndUpdate",
+        "findOneAndDelete",
+        "findOneAndReplace",
+        "findOneAndRemove",
+    }
 )
 MONGOOSE_MODEL_ONLY = frozenset({"create", "updateMany", "deleteMany"})
 REDIS_NAME = re.compile(r"redis|^kv$|upstash|valkey", re.IGNORECASE)
 REDIS_WRITES = frozenset(
-    {"set", "setex", "psetex", "setnx", "mset", "msetnx", "getset", "getdel", "append", "del",
-     "unlink", "incr", "incrby", "incrbyfloat", "decr", "decrby", "expire", "expireat",
-     "pexpire", "persist", "rename", "hset", "hmset", "hsetnx", "hdel", "hincrby", "lpush",
-     "rpush", "lpop", "rpop", "lset", "lrem", "ltrim", "sadd", "srem", "spop", "smove", "zadd",
-     "zrem", "zincrby", "zpopmin", "zpopmax", "xadd", "xdel", "flushdb", "flushall"}
+    {
+        "set",
+        "setex",
+        "psetex",
+        "setnx",
+        "mset",
+        "msetnx",
+        "getset",
+        "getdel",
+        "append",
+        "del",
+        "unlink",
+        "incr",
+        "incrby",
+        "incrbyfloat",
+        "decr",
+        "decrby",
+        "expire",
+        "expireat",
+        "pexpire",
+        "persist",
+        "rename",
+        "hset",
+        "hmset",
+        "hsetnx",
+        "hdel",
+        "hincrby",
+        "lpush",
+        "rpush",
+        "lpop",
+        "rpop",
+        "lset",
+        "lrem",
+        "ltrim",
+        "sadd",
+        "srem",
+        "spop",
+        "smove",
+        "zadd",
+        "zrem",
+        "zincrby",
+        "zpopmin",
+        "zpopmax",
+        "xadd",
+        "xdel",
+        "flushdb",
+        "flushall",
+    }
 )
 STRIPE_OPS = frozenset(
-    {"create", "update", "del", "cancel", "capture", "confirm", "pay", "refund", "resume",
-     "finalizeInvoice", "voidInvoice", "markUncollectible", "attach", "detach", "close"}
+    {
+        "create",
+        "update",
+        "del",
+        "cancel",
+        "capture",
+        "confirm",
+        "pay",
+        "refund",
+        "resume",
+        "finalizeInvoice",
+        "voidInvoice",
+        "markUncollectible",
+        "attach",
+        "detach",
+        "close",
+    }
 )
 FS_MODULES = frozenset({"fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra"})
 FS_WRITES = frozenset(
-    {"writeFile", "writeFileSync", "appendFile", "appendFileSync", "unlink", "unlinkSync",
-     "rm", "rmSync", "rmdir", "rmdirSync", "rename", "renameSync", "mkdir", "mkdirSync",
-     "copyFile", "copyFileSync", "cp", "cpSync", "truncate", "truncateSync",
-     "createWriteStream", "outputFile", "outputJson", "writeJson", "remove"}
+    {
+        "writeFile",
+        "writeFileSync",
+        "appendFile",
+        "appendFileSync",
+        "unlink",
+        "unlinkSync",
+        "rm",
+        "rmSync",
+        "rmdir",
+        "rmdirSync",
+        "rename",
+        "renameSync",
+        "mkdir",
+        "mkdirSync",
+        "copyFile",
+        "copyFileSync",
+        "cp",
+        "cpSync",
+        "truncate",
+        "truncateSync",
+        "createWriteStream",
+        "outputFile",
+        "outputJson",
+        "writeJson",
+        "remove",
+    }
 )
 FS_NAMES = frozenset({"fs", "fsp", "fsPromises"})
 BLOB_WRITES = frozenset({"put", "del", "copy"})
 S3_COMMANDS = frozenset(
-    {"PutObjectCommand", "DeleteObjectCommand", "DeleteObjectsCommand", "CopyObjectCommand",
-     "CreateMultipartUploadCommand", "CompleteMultipartUploadCommand", "UploadPartCommand",
-     "PutObjectAclCommand", "Upload"}
+    {
+        "PutObjectCommand",
+        "DeleteObjectCommand",
+        "DeleteObjectsCommand",
+        "CopyObjectCommand",
+        "CreateMultipartUploadCommand",
+        "CompleteMultipartUploadCommand",
+        "UploadPartCommand",
+        "PutObjectAclCommand",
+        "Upload",
+    }
 )
 SQL_WRITE = re.compile(
     r"^\s*(insert|update|delete|upsert|merge|replace|truncate|drop|alter)\b"
@@ -95,8 +212,18 @@ def classify_call(call: Node, module: Module) -> Mutation | None:
     if receiver is None:
         return None
     parts = member_parts(callee)
-    for recognise in (_prisma, _supabase, _drizzle, _kysely, _mongoose, _redis, _stripe,
-                      _email, _fs, _raw_sql):
+    for recognise in (
+        _prisma,
+        _supabase,
+        _drizzle,
+        _kysely,
+        _mongoose,
+        _redis,
+        _stripe,
+        _email,
+        _fs,
+        _raw_sql,
+    ):
         found = recognise(call, op, receiver, parts, args, module)
         if found is not None:
             return found
@@ -159,8 +286,9 @@ def _is_write_template(call: Node) -> bool:
     return SQL_WRITE.search(fragments) is not None
 
 
-def _prisma(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-            module: Module) -> Mutation | None:
+def _prisma(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if op in PRISMA_RAW:
         return Mutation(call, "prisma", op, _label(parts, op))
     if op not in PRISMA_OPS or receiver.type != "member_expression" or len(args) > 1:
@@ -194,8 +322,9 @@ def _prisma_args(first: Node | None) -> bool:
     return any(object_property(first, key) is not None for key in PRISMA_ARG_KEYS)
 
 
-def _supabase(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-              module: Module) -> Mutation | None:
+def _supabase(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if op == "rpc":
         return Mutation(call, "supabase", "rpc", f"rpc({text(args[0]) if args else ''})")
     if receiver.type != "call_expression" or callee_name(receiver) != "from":
@@ -208,13 +337,15 @@ def _supabase(call: Node, op: str, receiver: Node, parts: list[str] | None, args
             return Mutation(chain_top(call), "supabase-storage", op, f"storage.from(...).{op}")
         return None
     if op in SUPABASE_OPS:
-        return Mutation(chain_top(call), "supabase", op, f"from({table!r}).{op}" if table
-                        else f"from(...).{op}")
+        return Mutation(
+            chain_top(call), "supabase", op, f"from({table!r}).{op}" if table else f"from(...).{op}"
+        )
     return None
 
 
-def _drizzle(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-             module: Module) -> Mutation | None:
+def _drizzle(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if op not in DRIZZLE_OPS or len(args) != 1 or parts is None:
         return None
     table = unwrap(args[0])
@@ -239,15 +370,17 @@ def _chain_method_names(start: Node, top: Node) -> set[str]:
     return names
 
 
-def _kysely(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-            module: Module) -> Mutation | None:
+def _kysely(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if op not in KYSELY_OPS:
         return None
     return Mutation(chain_top(call), "kysely", op, _label(parts, op))
 
 
-def _mongoose(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-              module: Module) -> Mutation | None:
+def _mongoose(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if op in MONGOOSE_ANY_RECEIVER:
         return Mutation(call, "mongoose", op, _label(parts, op))
     if op in MONGOOSE_MODEL_ONLY and receiver.type == "identifier":
@@ -259,8 +392,9 @@ def _mongoose(call: Node, op: str, receiver: Node, parts: list[str] | None, args
     return None
 
 
-def _redis(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-           module: Module) -> Mutation | None:
+def _redis(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if parts is None or op.lower() not in REDIS_WRITES or not args:
         return None
     if any(REDIS_NAME.search(p) for p in parts[:-1]):
@@ -268,8 +402,9 @@ def _redis(call: Node, op: str, receiver: Node, parts: list[str] | None, args: l
     return None
 
 
-def _stripe(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-            module: Module) -> Mutation | None:
+def _stripe(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if parts is None or len(parts) < 3 or op not in STRIPE_OPS:
         return None
     if "stripe" in parts[0].lower():
@@ -277,8 +412,9 @@ def _stripe(call: Node, op: str, receiver: Node, parts: list[str] | None, args: 
     return None
 
 
-def _email(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-           module: Module) -> Mutation | None:
+def _email(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if op == "sendMail":
         return Mutation(call, "email", op, _label(parts, "sendMail"))
     if parts is not None and op == "send" and len(parts) >= 3 and parts[-2] in ("emails", "batch"):
@@ -286,8 +422,9 @@ def _email(call: Node, op: str, receiver: Node, parts: list[str] | None, args: l
     return None
 
 
-def _fs(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-        module: Module) -> Mutation | None:
+def _fs(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if parts is None or op not in FS_WRITES:
         return None
     root = parts[0]
@@ -297,8 +434,9 @@ def _fs(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list
     return None
 
 
-def _raw_sql(call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node],
-             module: Module) -> Mutation | None:
+def _raw_sql(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
     if op not in RAW_SQL_METHODS or not args:
         return None
     first = unwrap(args[0])

@@ -9,11 +9,18 @@ from tree_sitter import Node
 from guardfix.actions import chain_calls, chain_root
 from guardfix.facts.flow import Summary, Walker
 from guardfix.facts.resolve import ModuleResolver, Reader
-from guardfix.facts.values import NULL, UNKNOWN, Val
+from guardfix.facts.values import UNKNOWN, join
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Module, build_module
 from guardfix.parse import is_source_path, parse
-from guardfix.syntax import FUNCTION_TYPES, call_arguments, callee_name, text, unwrap
+from guardfix.syntax import (
+    FUNCTION_TYPES,
+    call_arguments,
+    callee_name,
+    callee_of,
+    text,
+    unwrap,
+)
 
 # How many calls deep helpers are followed (action -> helper -> helper ...).
 MAX_DEPTH = 4
@@ -56,8 +63,9 @@ class Project:
 
     # -- names -------------------------------------------------------------------------
 
-    def definition(self, module: Module, name: str, at: Node | None = None,
-                   depth: int = 0) -> tuple[Module, Node] | None:
+    def definition(
+        self, module: Module, name: str, at: Node | None = None, depth: int = 0
+    ) -> tuple[Module, Node] | None:
         """Where a name used in `module` (at node `at`) is defined, across imports."""
         if at is not None:
             local = _scope_definition(at, name)
@@ -87,13 +95,16 @@ class Project:
             other = self.module(path) if path is not None else None
             if other is None:
                 continue
-            found = self.exported(other, name if reexport.name == "*" else reexport.imported,
-                                  depth + 1)
+            found = self.exported(
+                other, name if reexport.name == "*" else reexport.imported, depth + 1
+            )
             if found is not None:
                 return found
         return None
 
-    def function_for(self, module: Module, name: str, at: Node | None) -> tuple[Module, Node] | None:
+    def function_for(
+        self, module: Module, name: str, at: Node | None
+    ) -> tuple[Module, Node] | None:
         found = self.definition(module, name, at)
         if found is None:
             return None
@@ -103,7 +114,7 @@ class Project:
     # -- summaries (the flow walker's Resolver) ----------------------------------------
 
     def call_summary(self, call: Node, module: Module) -> tuple[str, Summary] | None:
-        callee = unwrap(call.child_by_field_name("function"))
+        callee = callee_of(call)
         if callee is None or callee.type != "identifier":
             return None
         name = text(callee)
@@ -127,14 +138,10 @@ class Project:
         finally:
             self._depth -= 1
         live = [value for stopped, value in walker.returns if not stopped]
-        value: Val = NULL
-        if any(v.session for v in live):
-            value = Val("nullish", session=True)
-        elif live:
-            value = UNKNOWN
         first = next((e.mutation for e in walker.events if not e.guarded), None)
-        summary = Summary(guards=not live, value=value, mutation=first,
-                          public_api=walker.public_api)
+        summary = Summary(
+            guards=not live, value=join(live), mutation=first, public_api=walker.public_api
+        )
         self._summaries[key] = summary
         return summary
 
@@ -156,9 +163,9 @@ class Project:
     def client_guards(self, chain: Node, module: Module, depth: int) -> bool:
         """A next-safe-action client (or action chain) whose `.use()` middleware guards."""
         for call in chain_calls(chain):
-            if callee_name(call) == "use" and call_arguments(call):
-                if self.middleware_guards(call_arguments(call)[0], module):
-                    return True
+            args = call_arguments(call)
+            if callee_name(call) == "use" and args and self.middleware_guards(args[0], module):
+                return True
         return self._root_guards(chain, module, depth, self.client_guards)
 
     def procedure_guards(self, chain: Node, module: Module, depth: int) -> bool:
@@ -174,8 +181,10 @@ class Project:
                         return True
             if name == "createServerActionProcedure" and args:
                 parent = unwrap(args[0])
-                if parent is not None and parent.type == "identifier" and self._named_chain_guards(
-                    text(parent), module, depth, self.procedure_guards
+                if (
+                    parent is not None
+                    and parent.type == "identifier"
+                    and self._named_chain_guards(text(parent), module, depth, self.procedure_guards)
                 ):
                     return True
         return self._root_guards(chain, module, depth, self.procedure_guards)
@@ -186,8 +195,9 @@ class Project:
             return False
         return self._named_chain_guards(text(root), module, depth, check)
 
-    def _named_chain_guards(self, name: str, module: Module, depth: int,
-                            check: _ChainCheck) -> bool:
+    def _named_chain_guards(
+        self, name: str, module: Module, depth: int, check: _ChainCheck
+    ) -> bool:
         if depth > MAX_DEPTH:
             return False
         found = self.definition(module, name)
@@ -270,8 +280,11 @@ def _scope_definition(at: Node, name: str) -> Node | None:
                 elif stmt.type in ("lexical_declaration", "variable_declaration"):
                     for decl in stmt.named_children:
                         ident = decl.child_by_field_name("name")
-                        if decl.type == "variable_declarator" and ident is not None and text(
-                            ident) == name:
+                        if (
+                            decl.type == "variable_declarator"
+                            and ident is not None
+                            and text(ident) == name
+                        ):
                             return decl
         node = node.parent
     return None
@@ -284,10 +297,14 @@ def _param_names(fn: Node) -> list[str | None]:
         return [text(single)] if single is not None else []
     names: list[str | None] = []
     for param in params.named_children:
-        pattern = param.child_by_field_name("pattern") if param.type in (
-            "required_parameter", "optional_parameter") else param
-        names.append(text(pattern) if pattern is not None and pattern.type == "identifier"
-                     else None)
+        pattern = (
+            param.child_by_field_name("pattern")
+            if param.type in ("required_parameter", "optional_parameter")
+            else param
+        )
+        names.append(
+            text(pattern) if pattern is not None and pattern.type == "identifier" else None
+        )
     return names
 
 

@@ -46,6 +46,19 @@ class Val:
         return replace(self, short=False) if self.short else self
 
 
+def join(values: list[Val]) -> Val:
+    """One value for what several paths yield: kept when they agree, else what they share."""
+    if not values:
+        return NULL
+    settled = [v.settled() for v in values]
+    if all(v == settled[0] for v in settled):
+        return settled[0]
+    session = any(v.session for v in settled)
+    if all(v.kind == NULLISH for v in settled):
+        return Val(NULLISH, session=session)
+    return Val(UNKNOWN_KIND, session=session)
+
+
 UNKNOWN = Val(UNKNOWN_KIND)
 TRUE = Val(TRUTHY)
 FALSE = Val(FALSY)
