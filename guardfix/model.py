@@ -71,6 +71,7 @@ class ActionFacts:
     action: ServerAction
     events: tuple[MutationEvent, ...]
     public_by_design: str | None  # the auth API call that makes it a sign-in/up action
+    unawaited: str | None = None  # an async session lookup or guard called without `await`
 
 
 class Severity(str, Enum):

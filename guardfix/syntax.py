@@ -156,3 +156,22 @@ def object_property(obj: Node | None, key: str) -> Node | None:
         elif child.type == "shorthand_property_identifier" and text(child) == key:
             return child
     return None
+
+
+def param_names(fn: Node) -> list[str | None]:
+    """Each parameter's name; None for destructured ones."""
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        single = fn.child_by_field_name("parameter")
+        return [text(single)] if single is not None else []
+    names: list[str | None] = []
+    for param in params.named_children:
+        pattern = (
+            param.child_by_field_name("pattern")
+            if param.type in ("required_parameter", "optional_parameter")
+            else param
+        )
+        names.append(
+            text(pattern) if pattern is not None and pattern.type == "identifier" else None
+        )
+    return names

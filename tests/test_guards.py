@@ -1426,3 +1426,156 @@ PUBLIC = [
 @pytest.mark.parametrize(("source", "expected"), PUBLIC)
 def test_public_by_design(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
     assert project(source) == expected
+
+
+# -- 6. Promises: an async lookup or guard only counts when awaited -----------------------
+
+AWAITING = [
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const session = auth();
+              if (!session) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 7)],
+        id="auth-without-await",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+
+            async function requireUser() {
+              const session = await auth();
+              if (!session) throw new Error("Unauthorized");
+              return session.user;
+            }
+
+            export async function deletePost(id: string) {
+              requireUser();
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 12)],
+        id="async-guard-helper-without-await",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+
+            function requireUserSync(session: unknown) {
+              if (!session) throw new Error("Unauthorized");
+            }
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              requireUserSync(session);
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [],
+        id="sync-guard-helper-needs-no-await",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const [session, post] = await Promise.all([auth(), prisma.post.findUnique({ where: { id } })]);
+              if (!session) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id: post!.id } });
+            }
+            """),
+        [],
+        id="promise-all-destructured",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const [post, session] = await Promise.all([prisma.post.findUnique({ where: { id } }), auth()]);
+              if (!post) throw new Error("Not found");
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [("GF004", "deletePost", 7)],
+        id="promise-all-checks-the-wrong-element",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), AWAITING)
+def test_awaiting(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, path="app/actions/posts.ts") == expected
+
+
+def test_unawaited_lookup_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_on_files
+
+    (finding,) = run_on_files(tmp_path, {"app/actions/posts.ts": AWAITING[0].values[0]}).findings
+    assert "`auth()` is called without `await`" in finding.message
+
+
+# -- 7. A session handed to a helper: the helper's check counts, its mere use does not ----
+
+PASSED_SESSION = [
+    pytest.param(
+        {
+            "lib/assert.ts": ts("""
+                export function assertUser<T>(user: T | null): asserts user is T {
+                  if (!user) throw new Error("Unauthorized");
+                }
+                """),
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { auth } from "@/auth";
+                import { assertUser } from "../../lib/assert";
+
+                export async function deletePost(id: string) {
+                  const session = await auth();
+                  assertUser(session?.user);
+                  await prisma.post.delete({ where: { id } });
+                }
+                """),
+        },
+        [],
+        id="assert-helper-checks-what-it-is-given",
+    ),
+    pytest.param(
+        {
+            "lib/log.ts": ts("""
+                export function logSession(session: { userId?: string }) {
+                  console.log("caller", session.userId);
+                }
+                """),
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { cookies } from "next/headers";
+                import { getIronSession } from "iron-session";
+                import { logSession } from "../../lib/log";
+
+                export async function deletePost(id: string) {
+                  const session = await getIronSession<{ userId?: string }>(await cookies(), opts);
+                  logSession(session);
+                  await prisma.post.delete({ where: { id } });
+                }
+                """),
+        },
+        [("GF004", "deletePost", 9)],
+        id="helper-that-only-reads-an-iron-session-object",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), PASSED_SESSION)
+def test_session_passed_to_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, path="app/actions/posts.ts") == expected

@@ -68,6 +68,10 @@ SKIPPED_STATEMENTS = frozenset(
 EQUALITY = frozenset({"===", "==", "!==", "!="})
 
 
+# Arguments that carry session values into a call: (position, value).
+SessionArgs = tuple[tuple[int, Val], ...]
+
+
 @dataclass(frozen=True)
 class Summary:
     """What calling a project function means for an anonymous caller."""
@@ -76,13 +80,16 @@ class Summary:
     value: Val  # what it returns to one
     mutation: Mutation | None  # the first state change it makes unguarded
     public_api: str | None  # it calls the auth library's sign-in/sign-up API
+    is_async: bool = False  # it returns a promise: its guard only counts when awaited
 
 
 class Resolver(Protocol):
     lookups: frozenset[str]
     guards: frozenset[str]
 
-    def call_summary(self, call: Node, module: Module) -> tuple[str, Summary] | None: ...
+    def call_summary(
+        self, call: Node, module: Module, session_args: SessionArgs = ()
+    ) -> tuple[str, Summary] | None: ...
 
 
 @dataclass
@@ -120,12 +127,16 @@ class Walker:
         self.returns: list[tuple[bool, Val]] = []
         self.sink_states: list[bool] = []
         self.public_api: str | None = None
+        self.unawaited: str | None = None  # the first async lookup or guard called without await
         self._pending: dict[int, Mutation] = {}
 
     # -- entry point -------------------------------------------------------------------
 
-    def run(self, fn: Node, stopped: bool = False) -> State:
-        st = State(stopped=stopped)
+    def run(
+        self, fn: Node, stopped: bool = False, params: dict[str | None, Val] | None = None
+    ) -> State:
+        """Walk `fn`; `params` are parameters bound to session values by the caller."""
+        st = State(stopped=stopped, env={k: v for k, v in (params or {}).items() if k})
         body = fn.child_by_field_name("body")
         if body is None:
             return st
@@ -214,8 +225,12 @@ class Walker:
                     if left is not None:
                         self.bind(left, value.field(text(left)), st)
         elif kind == "array_pattern":
-            for element in pattern.named_children:
-                self.bind(element, Val(UNKNOWN_KIND, session=value.session), st)
+            index = 0
+            for child in pattern.children:
+                if child.type == ",":
+                    index += 1
+                elif child.is_named and child.type != "comment":
+                    self.bind(child, value.field(str(index)), st)
         elif kind == "assignment_pattern":
             left = pattern.child_by_field_name("left")
             if left is not None:
@@ -376,7 +391,11 @@ class Walker:
         if kind in FUNCTION_TYPES:
             self.nested_function(node, st)
             return Val(FUNCTION)
-        if kind in ("object", "array", "template_string"):
+        if kind == "array":
+            items = tuple((str(i), self.expr(c, st)) for i, c in enumerate(node.named_children))
+            spread = any(c.type == "spread_element" for c in node.named_children)
+            return TRUE if spread else Val(TRUTHY, fields=items)
+        if kind in ("object", "template_string"):
             for child in node.named_children:
                 self.expr(child, st)
             return TRUE
@@ -520,6 +539,9 @@ class Walker:
         args = call_arguments(node)
         arg_vals = [self.expr(a, st) for a in args]
         callee_text = text(callee)
+        promise = _holds_promise(node)
+        if callee_text == "Promise.all" and arg_vals:
+            return arg_vals[0]  # `const [session, post] = await Promise.all([auth(), ...])`
 
         if callee_text in self.sinks:
             self.sink_states.append(st.stopped)
@@ -542,12 +564,19 @@ class Walker:
 
         # A project function that stops anonymous callers is a guard whatever its name says
         # in the catalog: the Next.js DAL's `verifySession()` redirects by itself.
-        resolved = self.resolver.call_summary(node, self.module) if mutation is None else None
+        resolved = None
+        if mutation is None:
+            session_args = tuple((i, v) for i, v in enumerate(arg_vals) if v.session)
+            resolved = self.resolver.call_summary(node, self.module, session_args)
         if resolved is not None and resolved[1].guards:
+            if resolved[1].is_async and promise:
+                return self.forgot_await(resolved[0], st)
             return self.apply_summary(node, resolved[0], resolved[1], st)
 
         lookup = classify_lookup(node, self.module, self.resolver.lookups, self.resolver.guards)
         if lookup is not None:
+            if lookup.is_async and promise:
+                return self.forgot_await(lookup.label, st)
             st.lookup = True
             if lookup.stops:
                 st.stopped = True
@@ -578,6 +607,13 @@ class Walker:
             return NO_SESSION
         return UNKNOWN
 
+    def forgot_await(self, label: str, st: State) -> Val:
+        """`const session = auth()`: a pending promise is always truthy and never throws here."""
+        st.lookup = True
+        if self.unawaited is None:
+            self.unawaited = label
+        return TRUE
+
     def apply_summary(self, call: Node, name: str, summary: Summary, st: State) -> Val:
         if summary.public_api is not None and self.public_api is None:
             self.public_api = summary.public_api
@@ -602,6 +638,30 @@ class Walker:
 
     def record(self, mutation: Mutation, st: State) -> None:
         self.events.append(MutationEvent(mutation, st.stopped, st.lookup))
+
+
+def _holds_promise(call: Node) -> bool:
+    """The call's own result is kept or dropped as it is, with no `await` in between."""
+    callee = call.child_by_field_name("function")
+    while callee is not None and callee.type in ("non_null_expression", "instantiation_expression"):
+        callee = callee.named_children[0] if callee.named_children else None
+    if callee is not None and callee.type == "await_expression":
+        return False  # `await f<T>(...)` parses as a call of `await f`
+    parent = call.parent
+    while parent is not None and parent.type in (
+        "parenthesized_expression",
+        "non_null_expression",
+        "as_expression",
+        "satisfies_expression",
+    ):
+        parent = parent.parent
+    if parent is None:
+        return False
+    if parent.type == "expression_statement":
+        return True
+    if parent.type == "variable_declarator":
+        return parent.child_by_field_name("value") is not None
+    return False
 
 
 def _equality(left_node: Node, left: Val, right_node: Node, right: Val) -> bool | None:

@@ -70,8 +70,11 @@ PUBLIC_AUTH_CALLS = frozenset(
 @dataclass(frozen=True)
 class Lookup:
     label: str
-    value: Val  # what the call yields for an anonymous caller
+    value: Val  # what the awaited call yields for an anonymous caller
     stops: bool = False  # the call itself throws or redirects when nobody is signed in
+    # Returns a promise: without `await` the caller holds a promise, never the session.
+    # False where a library has both forms (Clerk v5/v6) or we cannot know (configured names).
+    is_async: bool = True
 
 
 def classify_lookup(
@@ -88,11 +91,11 @@ def classify_lookup(
         source = origin.specifier if origin is not None else ""
         imported = origin.name if origin is not None else name
         if name in guards:
-            return Lookup(name, Val("truthy", session=True), stops=True)
+            return Lookup(name, Val("truthy", session=True), stops=True, is_async=False)
         if name in lookups:
-            return Lookup(name, NO_SESSION)
+            return Lookup(name, NO_SESSION, is_async=False)
         if imported == "auth" and source in CLERK_MODULES:
-            return Lookup("auth", CLERK_AUTH)
+            return Lookup("auth", CLERK_AUTH, is_async=False)
         if imported in ("auth", "getServerSession", "currentUser", "verifySession"):
             return Lookup(name, NO_SESSION)
         if imported == "getSession" and source.startswith(AUTH0_MODULES):
@@ -100,7 +103,7 @@ def classify_lookup(
         if imported == "validateRequest":
             return Lookup(name, OBJECT_OF_NULLS)
         if imported == "getKindeServerSession":
-            return Lookup(name, KINDE_SESSION)
+            return Lookup(name, KINDE_SESSION, is_async=False)
         if imported == "getIronSession":
             return Lookup(name, OBJECT_OF_NULLS)
         if imported == "withAuth" and not _has_function_argument(args):
@@ -115,11 +118,11 @@ def classify_lookup(
     label = ".".join(parts)
     last = parts[-1]
     if label in guards:
-        return Lookup(label, Val("truthy", session=True), stops=True)
+        return Lookup(label, Val("truthy", session=True), stops=True, is_async=False)
     if label in lookups:
-        return Lookup(label, NO_SESSION)
+        return Lookup(label, NO_SESSION, is_async=False)
     if parts[-2:] == ["auth", "protect"]:
-        return Lookup(label, Val("truthy", session=True), stops=True)
+        return Lookup(label, Val("truthy", session=True), stops=True, is_async=False)
     if len(parts) >= 2 and parts[-2] == "auth" and last in ("getUser", "getClaims"):
         return Lookup(label, SUPABASE_AUTH)
     if parts[-2:] == ["api", "getSession"]:

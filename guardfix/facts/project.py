@@ -7,7 +7,7 @@ from collections.abc import Callable
 from tree_sitter import Node
 
 from guardfix.actions import chain_calls, chain_root
-from guardfix.facts.flow import Summary, Walker
+from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.resolve import ModuleResolver, Reader
 from guardfix.facts.values import UNKNOWN, join
 from guardfix.model import ActionFacts, ActionKind, ServerAction
@@ -18,6 +18,8 @@ from guardfix.syntax import (
     call_arguments,
     callee_name,
     callee_of,
+    is_async,
+    param_names,
     text,
     unwrap,
 )
@@ -42,7 +44,7 @@ class Project:
         self.notices: list[str] = []
         self.resolver = ModuleResolver(reader, self.notices)
         self._modules: dict[str, Module | None] = {}
-        self._summaries: dict[tuple[str, int], Summary] = {}
+        self._summaries: dict[tuple[str, int, SessionArgs], Summary] = {}
         self._depth = 0
 
     # -- files -------------------------------------------------------------------------
@@ -113,7 +115,9 @@ class Project:
 
     # -- summaries (the flow walker's Resolver) ----------------------------------------
 
-    def call_summary(self, call: Node, module: Module) -> tuple[str, Summary] | None:
+    def call_summary(
+        self, call: Node, module: Module, session_args: SessionArgs = ()
+    ) -> tuple[str, Summary] | None:
         callee = callee_of(call)
         if callee is None or callee.type != "identifier":
             return None
@@ -121,11 +125,12 @@ class Project:
         found = self.function_for(module, name, call)
         if found is None:
             return None
-        summary = self.summary(*found)
+        summary = self.summary(*found, session_args)
         return (name, summary) if summary is not None else None
 
-    def summary(self, module: Module, fn: Node) -> Summary | None:
-        key = (module.path, fn.start_byte)
+    def summary(self, module: Module, fn: Node, session_args: SessionArgs = ()) -> Summary | None:
+        """What calling `fn` does, given the session values passed at some positions."""
+        key = (module.path, fn.start_byte, session_args)
         if key in self._summaries:
             return self._summaries[key]
         if self._depth >= MAX_DEPTH:
@@ -134,13 +139,19 @@ class Project:
         self._depth += 1
         try:
             walker = Walker(module, self, helper=True)
-            walker.run(fn)
+            names = param_names(fn)
+            params = {names[i]: v for i, v in session_args if i < len(names) and names[i]}
+            walker.run(fn, params=params)
         finally:
             self._depth -= 1
         live = [value for stopped, value in walker.returns if not stopped]
         first = next((e.mutation for e in walker.events if not e.guarded), None)
         summary = Summary(
-            guards=not live, value=join(live), mutation=first, public_api=walker.public_api
+            guards=not live,
+            value=join(live),
+            mutation=first,
+            public_api=walker.public_api,
+            is_async=is_async(fn),
         )
         self._summaries[key] = summary
         return summary
@@ -158,7 +169,7 @@ class Project:
                 stopped = self.wrapper_guards(action.builder, action.function, module)
         walker = Walker(module, self)
         walker.run(action.function, stopped)
-        return ActionFacts(action, tuple(walker.events), walker.public_api)
+        return ActionFacts(action, tuple(walker.events), walker.public_api, walker.unawaited)
 
     def client_guards(self, chain: Node, module: Module, depth: int) -> bool:
         """A next-safe-action client (or action chain) whose `.use()` middleware guards."""
@@ -227,7 +238,7 @@ class Project:
             return False
         wrapper_module, wrapper = found
         args = [unwrap(a) for a in call_arguments(call)]
-        params = _param_names(wrapper)
+        params = param_names(wrapper)
         position = next((i for i, a in enumerate(args) if a is not None and a.id == inner.id), -1)
         if position < 0 or position >= len(params) or params[position] is None:
             return False
@@ -290,27 +301,9 @@ def _scope_definition(at: Node, name: str) -> Node | None:
     return None
 
 
-def _param_names(fn: Node) -> list[str | None]:
-    params = fn.child_by_field_name("parameters")
-    if params is None:
-        single = fn.child_by_field_name("parameter")
-        return [text(single)] if single is not None else []
-    names: list[str | None] = []
-    for param in params.named_children:
-        pattern = (
-            param.child_by_field_name("pattern")
-            if param.type in ("required_parameter", "optional_parameter")
-            else param
-        )
-        names.append(
-            text(pattern) if pattern is not None and pattern.type == "identifier" else None
-        )
-    return names
-
-
 def _next_sinks(fn: Node) -> frozenset[str]:
     """The callee texts that continue a next-safe-action middleware: `next` or `opts.next`."""
-    params = _param_names(fn)
+    params = param_names(fn)
     if params and params[0] is not None:
         return frozenset({f"{params[0]}.next"})
     return frozenset({"next"})

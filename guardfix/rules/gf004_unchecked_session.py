@@ -10,7 +10,9 @@ filter value of `undefined` is dropped, so `where: { id, authorId:
 session?.user?.id }` matches the row whoever owns it, and `deleteMany({ where:
 { authorId: undefined } })` matches every row. A comparison such as
 `if (post.authorId !== session?.user?.id) throw` passes when both sides are
-`undefined`, so it does not count either.
+`undefined`, so it does not count either. An async lookup or guard called
+without `await` (`const session = auth()`, a bare `requireUser();`) checks
+nothing: the promise is always truthy, and its rejection does not stop the action.
 
 ## Example
 ```ts
@@ -62,15 +64,16 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
         return
     name = facts.action.name
     who = f"`{name}`" if name else "this server action"
-    yield finding_at(
-        RULE,
-        Severity.ERROR,
-        facts,
-        event,
-        module,
+    message = (
         f"{who} looks the session up but never handles a missing session before it "
-        f"changes data ({event.mutation.label}); an anonymous caller gets through",
+        f"changes data ({event.mutation.label}); an anonymous caller gets through"
     )
+    if facts.unawaited:
+        message += (
+            f" (`{facts.unawaited}()` is called without `await`: a pending promise is "
+            "always truthy and never throws)"
+        )
+    yield finding_at(RULE, Severity.ERROR, facts, event, module, message)
 
 
 RULE = Rule(
