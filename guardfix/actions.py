@@ -10,6 +10,7 @@ from guardfix.syntax import (
     FUNCTION_TYPES,
     call_arguments,
     callee_name,
+    declared_value,
     first_statement,
     function_body,
     is_async,
@@ -60,10 +61,7 @@ def _exported_action(module: Module, exported: str, target: str | Node) -> Serve
     if node.type in FUNCTION_TYPES:
         return _function_action(name, node, node)
     if node.type == "variable_declarator":
-        declared = node.child_by_field_name("name")
-        if declared is None or declared.type != "identifier":
-            return None
-        value = unwrap(node.child_by_field_name("value"))
+        value = declared_value(node)
         if value is None:
             return None
         if value.type in FUNCTION_TYPES:

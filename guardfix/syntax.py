@@ -80,6 +80,16 @@ def first_statement(block: Node) -> Node | None:
     return None
 
 
+def declared_value(node: Node) -> Node | None:
+    """The value of `const name = value` (unwrapped); None for destructuring or no value."""
+    if node.type != "variable_declarator":
+        return None
+    name = node.child_by_field_name("name")
+    if name is None or name.type != "identifier":
+        return None
+    return unwrap(node.child_by_field_name("value"))
+
+
 def function_body(fn: Node) -> Node | None:
     return fn.child_by_field_name("body")
 

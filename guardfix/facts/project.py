@@ -18,6 +18,7 @@ from guardfix.syntax import (
     call_arguments,
     callee_name,
     callee_of,
+    declared_value,
     is_async,
     param_names,
     text,
@@ -212,10 +213,8 @@ class Project:
         if depth > MAX_DEPTH:
             return False
         found = self.definition(module, name)
-        if found is None or found[1].type != "variable_declarator":
-            return False
-        value = unwrap(found[1].child_by_field_name("value"))
-        if value is None or value.type != "call_expression":
+        value = declared_value(found[1]) if found is not None else None
+        if found is None or value is None or value.type != "call_expression":
             return False
         return check(value, found[0], depth + 1)
 
@@ -260,12 +259,7 @@ class Project:
 def _as_function(node: Node) -> Node | None:
     if node.type in FUNCTION_TYPES:
         return node
-    if node.type != "variable_declarator":
-        return None
-    name = node.child_by_field_name("name")
-    if name is None or name.type != "identifier":
-        return None
-    value = unwrap(node.child_by_field_name("value"))
+    value = declared_value(node)
     if value is None:
         return None
     if value.type in FUNCTION_TYPES:

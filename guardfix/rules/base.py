@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from guardfix.model import ActionFacts, Finding
+from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 
 Check = Callable[[ActionFacts, Module], Iterator[Finding]]
@@ -15,6 +15,7 @@ Check = Callable[[ActionFacts, Module], Iterator[Finding]]
 class Rule:
     code: str
     name: str
+    severity: Severity
     summary: str  # one line for the rule table
     doc: str  # What it does / Why is this bad? / Example / Use instead / Fix safety
     check: Check

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guardfix.model import ActionFacts, Finding, MutationEvent, Position, Severity
+from guardfix.model import ActionFacts, Finding, MutationEvent, Position
 from guardfix.module import Module
 from guardfix.rules.base import Rule
 
@@ -17,9 +17,19 @@ def position(point: tuple[int, int], content: bytes, byte: int) -> Position:
     return Position(point[0] + 1, len(content[line_start:byte].decode("utf-8", "replace")) + 1)
 
 
+def who(facts: ActionFacts) -> str:
+    """How a message names the action."""
+    return f"`{facts.action.name}`" if facts.action.name else "this server action"
+
+
+def what(event: MutationEvent) -> str:
+    """How a message names the change, with the helper it was reached through."""
+    mutation = event.mutation
+    return f"{mutation.via}() -> {mutation.label}" if mutation.via else mutation.label
+
+
 def finding_at(
     rule: Rule,
-    severity: Severity,
     facts: ActionFacts,
     event: MutationEvent,
     module: Module,
@@ -30,7 +40,7 @@ def finding_at(
     return Finding(
         rule=rule.code,
         name=rule.name,
-        severity=severity,
+        severity=rule.severity,
         path=module.path,
         start=position(node.start_point, module.content, node.start_byte),
         end=position(node.end_point, module.content, node.end_byte),

@@ -57,32 +57,24 @@ from collections.abc import Iterator
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
-from guardfix.rules.findings import finding_at, first_unguarded
+from guardfix.rules.findings import finding_at, first_unguarded, what, who
 
 
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     event = first_unguarded(facts)
     if event is None or event.lookup_seen or facts.public_by_design:
         return
-    what = event.mutation.label
-    if event.mutation.via:
-        what = f"{event.mutation.via}() -> {what}"
-    name = facts.action.name
-    who = f"`{name}`" if name else "this server action"
-    yield finding_at(
-        RULE,
-        Severity.ERROR,
-        facts,
-        event,
-        module,
-        f"{who} changes data ({what}) with no session check before it; "
-        "anyone can call a server action",
+    message = (
+        f"{who(facts)} changes data ({what(event)}) with no session check before it; "
+        "anyone can call a server action"
     )
+    yield finding_at(RULE, facts, event, module, message)
 
 
 RULE = Rule(
     code="GF001",
     name="missing-auth",
+    severity=Severity.ERROR,
     summary="A server action changes data with no checked session lookup before it",
     doc=__doc__ or "",
     check=check,

@@ -55,30 +55,29 @@ from collections.abc import Iterator
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
-from guardfix.rules.findings import finding_at, first_unguarded
+from guardfix.rules.findings import finding_at, first_unguarded, what, who
 
 
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     event = first_unguarded(facts)
     if event is None or not event.lookup_seen:
         return
-    name = facts.action.name
-    who = f"`{name}`" if name else "this server action"
     message = (
-        f"{who} looks the session up but never handles a missing session before it "
-        f"changes data ({event.mutation.label}); an anonymous caller gets through"
+        f"{who(facts)} looks the session up but never handles a missing session before it "
+        f"changes data ({what(event)}); an anonymous caller gets through"
     )
     if facts.unawaited:
         message += (
             f" (`{facts.unawaited}()` is called without `await`: a pending promise is "
             "always truthy and never throws)"
         )
-    yield finding_at(RULE, Severity.ERROR, facts, event, module, message)
+    yield finding_at(RULE, facts, event, module, message)
 
 
 RULE = Rule(
     code="GF004",
     name="unchecked-session",
+    severity=Severity.ERROR,
     summary="The session is looked up but its absence is not handled before a change",
     doc=__doc__ or "",
     check=check,
