@@ -9,7 +9,7 @@ mutation is recorded with the answer at the point it runs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from tree_sitter import Node
@@ -25,6 +25,7 @@ from guardfix.facts.mutations import classify_call, classify_new
 from guardfix.facts.values import (
     COOKIE_STORE,
     FALSE,
+    FALSY,
     FUNCTION,
     NO_SESSION,
     NULL,
@@ -37,7 +38,7 @@ from guardfix.facts.values import (
     Val,
 )
 from guardfix.model import Mutation, MutationEvent
-from guardfix.module import Module
+from guardfix.module import Import, Module
 from guardfix.syntax import (
     FUNCTION_TYPES,
     call_arguments,
@@ -90,6 +91,8 @@ class Resolver(Protocol):
     def call_summary(
         self, call: Node, module: Module, session_args: SessionArgs = ()
     ) -> tuple[str, Summary] | None: ...
+
+    def origin(self, module: Module, name: str) -> Import | None: ...
 
 
 @dataclass
@@ -243,9 +246,10 @@ class Walker:
             st.env.pop(name, None)
 
     def returned(self, value: Val, st: State) -> None:
-        if st.lookup and value.kind == NULLISH:
-            # `if (!token) return null` after a lookup is how a helper says "nobody".
-            value = NO_SESSION
+        if st.lookup:
+            # `if (!token) return null` (or `{ user: null }`) after a lookup is how a
+            # helper says "nobody is signed in".
+            value = NO_SESSION if value.kind == NULLISH else replace(value, session=True)
         self.returns.append((st.stopped, value))
 
     def if_statement(self, node: Node, st: State) -> None:
@@ -343,7 +347,8 @@ class Walker:
         if kind == "number":
             return FALSE if text(node) in ("0", "0.0") else TRUE
         if kind == "string":
-            return TRUE if string_value(node) else FALSE
+            literal = string_value(node)
+            return Val(TRUTHY if literal else FALSY, literal=literal)
         if kind in (
             "parenthesized_expression",
             "non_null_expression",
@@ -395,7 +400,9 @@ class Walker:
             items = tuple((str(i), self.expr(c, st)) for i, c in enumerate(node.named_children))
             spread = any(c.type == "spread_element" for c in node.named_children)
             return TRUE if spread else Val(TRUTHY, fields=items)
-        if kind in ("object", "template_string"):
+        if kind == "object":
+            return self.object_literal(node, st)
+        if kind == "template_string":
             for child in node.named_children:
                 self.expr(child, st)
             return TRUE
@@ -412,6 +419,27 @@ class Walker:
             else:
                 self.expr(child, st)
         return UNKNOWN
+
+    def object_literal(self, node: Node, st: State) -> Val:
+        """`{ user: null, session: null }` keeps its fields: helpers return such shapes."""
+        fields: list[tuple[str, Val]] = []
+        known = True
+        for child in node.named_children:
+            if child.type == "pair":
+                key = child.child_by_field_name("key")
+                value = child.child_by_field_name("value")
+                val = self.expr(value, st) if value is not None else UNKNOWN
+                name = string_value(key) or text(key)
+                if key is not None and key.type in ("property_identifier", "string"):
+                    fields.append((name, val))
+                else:
+                    known = False
+            elif child.type == "shorthand_property_identifier":
+                fields.append((text(child), st.env.get(text(child), UNKNOWN)))
+            elif child.type != "comment":
+                self.expr(child, st)
+                known = False  # a spread or a method: other keys may exist
+        return Val(OBJECT, fields=tuple(fields)) if known else TRUE
 
     def member(self, node: Node, st: State) -> Val:
         obj_node = node.child_by_field_name("object")
@@ -441,9 +469,12 @@ class Walker:
         value = self.expr(argument, st) if argument is not None else UNKNOWN
         if operator == "!":
             truth = value.truth()
-            return UNKNOWN if truth is None else (FALSE if truth else TRUE)
+            return _boolean(None if truth is None else not truth, value.session)
         if operator == "void":
             return NULL
+        if operator == "typeof":
+            names = {NULLISH: "undefined", OBJECT: "object", FUNCTION: "function"}
+            return Val(TRUTHY, session=value.session, literal=names.get(value.kind))
         return UNKNOWN
 
     def binary(self, node: Node, st: State) -> Val:
@@ -458,11 +489,9 @@ class Walker:
         right = self.expr(right_node, st)
         if operator in EQUALITY:
             equal = _equality(left_node, left, right_node, right)
-            if equal is None:
-                return UNKNOWN
-            if operator in ("!==", "!="):
+            if equal is not None and operator in ("!==", "!="):
                 equal = not equal
-            return TRUE if equal else FALSE
+            return _boolean(equal, left.session or right.session)
         return UNKNOWN
 
     def logical(self, operator: str, left: Val, right_node: Node, st: State) -> Val:
@@ -481,7 +510,8 @@ class Walker:
             if st.stopped and left.session:
                 # `(await auth()) ?? redirect("/login")`: past here the session exists.
                 return Val(TRUTHY, session=True)
-            return right
+            # `token ?? null` is still the session's answer, only spelled differently.
+            return replace(right, session=True) if left.session else right
         right = self.expr(right_node, st.copy())
         right_truth = right.truth()
         if operator == "&&" and right_truth is False:
@@ -549,6 +579,8 @@ class Walker:
             self.public_api = callee_text
 
         mutation = classify_call(node, self.module)
+        if mutation is not None and _own_account(mutation, receiver, arg_vals):
+            mutation = None
         if mutation is not None:
             if mutation.node.id == node.id:
                 self.record(mutation, st)
@@ -573,7 +605,12 @@ class Walker:
                 return self.forgot_await(resolved[0], st)
             return self.apply_summary(node, resolved[0], resolved[1], st)
 
-        lookup = classify_lookup(node, self.module, self.resolver.lookups, self.resolver.guards)
+        lookup = classify_lookup(
+            node,
+            lambda name: self.resolver.origin(self.module, name),
+            self.resolver.lookups,
+            self.resolver.guards,
+        )
         if lookup is not None:
             if lookup.is_async and promise:
                 return self.forgot_await(lookup.label, st)
@@ -640,6 +677,23 @@ class Walker:
         self.events.append(MutationEvent(mutation, st.stopped, st.lookup))
 
 
+def _boolean(truth: bool | None, session: bool) -> Val:
+    """A yes/no value; kept under its name when it was worked out from the session."""
+    kind = UNKNOWN_KIND if truth is None else TRUTHY if truth else FALSY
+    return Val(kind, session=session)
+
+
+def _own_account(mutation: Mutation, receiver: Val, args: list[Val]) -> bool:
+    """A write to the caller's own session or account, not to anyone's data.
+
+    Clerk user updates keyed by the `userId` from `auth()`, and `session.save()` of an
+    iron-session cookie, which looks like a Mongoose document save.
+    """
+    if mutation.api == "clerk":
+        return bool(args) and args[0].session
+    return mutation.operation == "save" and receiver.session
+
+
 def _holds_promise(call: Node) -> bool:
     """The call's own result is kept or dropped as it is, with no `await` in between."""
     callee = call.child_by_field_name("function")
@@ -666,6 +720,8 @@ def _holds_promise(call: Node) -> bool:
 
 def _equality(left_node: Node, left: Val, right_node: Node, right: Val) -> bool | None:
     """`a === b` for an anonymous caller, when it can be told."""
+    if left.literal is not None and right.literal is not None:
+        return left.literal == right.literal  # `typeof session?.user?.id === "string"`
     for value, other_node in ((left, right_node), (right, left_node)):
         literal = unwrap(other_node)
         if literal is None:

@@ -7,6 +7,7 @@ stops an anonymous caller by itself (Clerk's `auth.protect()`, WorkOS's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -19,7 +20,7 @@ from guardfix.facts.values import (
     SUPABASE_AUTH,
     Val,
 )
-from guardfix.module import Module
+from guardfix.module import Import
 from guardfix.syntax import (
     call_arguments,
     callee_of,
@@ -32,6 +33,7 @@ from guardfix.syntax import (
 
 CLERK_MODULES = ("@clerk/nextjs", "@clerk/nextjs/server")
 AUTH0_MODULES = ("@auth0/nextjs-auth0",)
+NOT_SESSION_MODULES = ("firebase-admin", "firebase/")
 # Calls that end the request for everyone who reaches them (they throw inside Next.js).
 EXIT_CALLS = frozenset(
     {"redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden", "redirectToSignIn"}
@@ -78,8 +80,12 @@ class Lookup:
 
 
 def classify_lookup(
-    call: Node, module: Module, lookups: frozenset[str], guards: frozenset[str]
+    call: Node,
+    origin_of: Callable[[str], Import | None],
+    lookups: frozenset[str],
+    guards: frozenset[str],
 ) -> Lookup | None:
+    """The session lookup a call makes, if any; `origin_of` says where a name comes from."""
     callee = callee_of(call)
     if callee is None:
         return None
@@ -87,13 +93,15 @@ def classify_lookup(
     parts = member_parts(callee)
     if callee.type == "identifier":
         name = text(callee)
-        origin = module.imports.get(name)
+        origin = origin_of(name)
         source = origin.specifier if origin is not None else ""
         imported = origin.name if origin is not None else name
         if name in guards:
             return Lookup(name, Val("truthy", session=True), stops=True, is_async=False)
         if name in lookups:
             return Lookup(name, NO_SESSION, is_async=False)
+        if source.startswith(NOT_SESSION_MODULES):
+            return None  # firebase-admin's `auth()` manages users; it is no session lookup
         if imported == "auth" and source in CLERK_MODULES:
             return Lookup("auth", CLERK_AUTH, is_async=False)
         if imported in ("auth", "getServerSession", "currentUser", "verifySession"):
@@ -117,6 +125,9 @@ def classify_lookup(
         return None
     label = ".".join(parts)
     last = parts[-1]
+    root_import = origin_of(parts[0])
+    # `import { auth as clerkAuth }`: match on what the root name is in its library.
+    parts = [root_import.name if root_import is not None else parts[0], *parts[1:]]
     if label in guards:
         return Lookup(label, Val("truthy", session=True), stops=True, is_async=False)
     if label in lookups:

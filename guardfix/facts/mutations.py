@@ -15,6 +15,7 @@ from guardfix.module import Module
 from guardfix.syntax import (
     call_arguments,
     callee_name,
+    callee_of,
     member_parts,
     object_property,
     string_value,
@@ -190,6 +191,72 @@ S3_COMMANDS = frozenset(
         "Upload",
     }
 )
+# Hosted services written to through a client object: (receiver name pattern, writes).
+SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
+    (
+        "s3",
+        re.compile(r"s3", re.IGNORECASE),
+        frozenset({"putObject", "deleteObject", "deleteObjects", "copyObject", "upload"}),
+    ),
+    (
+        "uploadthing",
+        re.compile(r"^utapi$", re.IGNORECASE),
+        frozenset({"deleteFiles", "uploadFiles", "uploadFilesFromUrl", "renameFiles"}),
+    ),
+    ("cloudinary", re.compile(r"^uploader$"), frozenset({"upload", "destroy", "rename"})),
+    (
+        "appwrite",
+        re.compile(r"databases|storage", re.IGNORECASE),
+        frozenset(
+            {
+                "createDocument",
+                "updateDocument",
+                "deleteDocument",
+                "upsertDocument",
+                "createFile",
+                "deleteFile",
+                "updateFile",
+            }
+        ),
+    ),
+    (
+        "resend",
+        re.compile(r"^(contacts|audiences|broadcasts)$"),
+        frozenset({"create", "update", "remove", "send"}),
+    ),
+    (
+        "supabase-admin",
+        re.compile(r"^admin$"),
+        frozenset(
+            {"createUser", "deleteUser", "updateUserById", "inviteUserByEmail", "generateLink"}
+        ),
+    ),
+    # Clerk user writes; one keyed by the caller's own `userId` from `auth()` is exempt
+    # (the flow walker knows which values come from the session).
+    (
+        "clerk",
+        re.compile(r"^(users|organizations)$"),
+        frozenset(
+            {
+                "updateUser",
+                "updateUserMetadata",
+                "deleteUser",
+                "banUser",
+                "unbanUser",
+                "lockUser",
+                "createUser",
+                "updateOrganization",
+                "deleteOrganization",
+                "createOrganizationMembership",
+                "updateOrganizationMembership",
+                "deleteOrganizationMembership",
+            }
+        ),
+    ),
+)
+FIRESTORE_WRITES = frozenset(
+    {"addDoc", "setDoc", "updateDoc", "deleteDoc", "writeBatch", "runTransaction"}
+)
 SQL_WRITE = re.compile(
     r"^\s*(insert|update|delete|upsert|merge|replace|truncate|drop|alter)\b"
     r"|\b(insert\s+into|delete\s+from|update\s+[\w.\"`\[\]]+\s+set)\b",
@@ -199,7 +266,7 @@ RAW_SQL_METHODS = frozenset({"query", "execute", "exec", "run", "prepare", "unsa
 
 
 def classify_call(call: Node, module: Module) -> Mutation | None:
-    callee = unwrap(call.child_by_field_name("function"))
+    callee = callee_of(call)
     if callee is None:
         return None
     args = call_arguments(call)
@@ -223,6 +290,7 @@ def classify_call(call: Node, module: Module) -> Mutation | None:
         _email,
         _fs,
         _raw_sql,
+        _services,
     ):
         found = recognise(call, op, receiver, parts, args, module)
         if found is not None:
@@ -265,6 +333,8 @@ def _identifier_call(call: Node, name: str, module: Module) -> Mutation | None:
         if name == "sql" and _is_write_template(call):
             return Mutation(call, "sql", "write", "sql`...`")
         return None
+    if origin.specifier.startswith("firebase") and origin.name in FIRESTORE_WRITES:
+        return Mutation(call, "firestore", origin.name, name)
     if origin.specifier == "@vercel/blob" and origin.name in BLOB_WRITES:
         return Mutation(call, "blob", origin.name, name)
     if origin.specifier in FS_MODULES and origin.name in FS_WRITES:
@@ -346,16 +416,26 @@ def _supabase(
 def _drizzle(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
-    if op not in DRIZZLE_OPS or len(args) != 1 or parts is None:
+    if op not in DRIZZLE_OPS or len(args) != 1:
         return None
     table = unwrap(args[0])
     if table is None or table.type not in ("identifier", "member_expression"):
         return None
+    # The client may be a call too: `getDb().insert(notes)`.
+    client = (
+        parts[-2]
+        if parts is not None
+        else callee_name(receiver)
+        if (receiver.type == "call_expression")
+        else None
+    )
+    if client is None:
+        return None
     top = chain_top(call)
     chained = _chain_method_names(call, top)
-    if not (DB_NAME.search(parts[-2]) or chained & DRIZZLE_CHAIN):
+    if not (DB_NAME.search(client) or chained & DRIZZLE_CHAIN):
         return None
-    return Mutation(top, "drizzle", op, f"{'.'.join(parts)}({text(table)})")
+    return Mutation(top, "drizzle", op, f"{text(receiver)}.{op}({text(table)})")
 
 
 def _chain_method_names(start: Node, top: Node) -> set[str]:
@@ -447,4 +527,20 @@ def _raw_sql(
         sql = "".join(text(c) for c in first.named_children if c.type == "string_fragment")
     if sql is not None and SQL_WRITE.search(sql):
         return Mutation(chain_top(call), "sql", "write", _label(parts, op))
+    return None
+
+
+def _services(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
+    # `(await clerkClient()).users.updateUser`: the name just before the method is enough.
+    if receiver.type == "member_expression":
+        client = text(receiver.child_by_field_name("property"))
+    elif receiver.type == "identifier":
+        client = text(receiver)
+    else:
+        return None
+    for api, name, writes in SERVICE_WRITES:
+        if op in writes and name.search(client):
+            return Mutation(call, api, op, _label(parts, f"{client}.{op}"))
     return None

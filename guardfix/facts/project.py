@@ -11,7 +11,7 @@ from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.resolve import ModuleResolver, Reader
 from guardfix.facts.values import UNKNOWN, join
 from guardfix.model import ActionFacts, ActionKind, ServerAction
-from guardfix.module import Module, build_module
+from guardfix.module import Import, Module, build_module
 from guardfix.parse import is_source_path, parse
 from guardfix.syntax import (
     FUNCTION_TYPES,
@@ -106,13 +106,52 @@ class Project:
         return None
 
     def function_for(
-        self, module: Module, name: str, at: Node | None
+        self, module: Module, name: str, at: Node | None, depth: int = 0
     ) -> tuple[Module, Node] | None:
+        """The function a name calls: a declaration, `const f = () => ...`, or `cache(f)`."""
         found = self.definition(module, name, at)
-        if found is None:
+        if found is None or depth > MAX_DEPTH:
             return None
-        fn = _as_function(found[1])
-        return (found[0], fn) if fn is not None else None
+        where, node = found
+        if node.type in FUNCTION_TYPES:
+            return where, node
+        value = declared_value(node)
+        if value is not None and value.type in FUNCTION_TYPES:
+            return where, value
+        if value is not None and value.type == "call_expression":
+            # `export const getUser = cache(async () => {...})`, or `cache(getUserImpl)`
+            args = [unwrap(a) for a in call_arguments(value)]
+            if len(args) == 1 and args[0] is not None and args[0].type in FUNCTION_TYPES:
+                return where, args[0]
+            if len(args) == 1 and args[0] is not None and args[0].type == "identifier":
+                return self.function_for(where, text(args[0]), args[0], depth + 1)
+        return None
+
+    def origin(self, module: Module, name: str, depth: int = 0) -> Import | None:
+        """The package a name is imported from, through the project's own re-exports.
+
+        `import { auth } from "@repo/auth/server"`, where that file says
+        `export * from "@clerk/nextjs/server"`, is Clerk's `auth`.
+        """
+        imported = module.imports.get(name)
+        if imported is None or depth > MAX_DEPTH:
+            return imported
+        path = self.resolver.resolve(module.path, imported.specifier)
+        other = self.module(path) if path is not None else None
+        if other is None:
+            return imported  # a package, or a file we cannot read
+        local = other.exports.get(imported.name)
+        if isinstance(local, str) and local in other.imports:
+            return self.origin(other, local, depth + 1)
+        if local is not None or imported.name in other.definitions:
+            return imported  # defined in the project
+        for reexport in other.reexports:
+            if reexport.name not in (imported.name, "*"):
+                continue
+            source = reexport.imported if reexport.name != "*" else imported.name
+            if self.resolver.resolve(other.path, reexport.specifier) is None:
+                return Import(reexport.specifier, source)
+        return imported
 
     # -- summaries (the flow walker's Resolver) ----------------------------------------
 
@@ -254,22 +293,6 @@ class Project:
         if node.type == "identifier":
             return self.function_for(module, text(node), node)
         return None
-
-
-def _as_function(node: Node) -> Node | None:
-    if node.type in FUNCTION_TYPES:
-        return node
-    value = declared_value(node)
-    if value is None:
-        return None
-    if value.type in FUNCTION_TYPES:
-        return value
-    if value.type == "call_expression":
-        # `export const getUser = cache(async () => {...})`
-        args = [unwrap(a) for a in call_arguments(value)]
-        if len(args) == 1 and args[0] is not None and args[0].type in FUNCTION_TYPES:
-            return args[0]
-    return None
 
 
 def _scope_definition(at: Node, name: str) -> Node | None:

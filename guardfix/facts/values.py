@@ -25,6 +25,7 @@ class Val:
     short: bool = False  # undefined produced by an optional chain `a?.b`
     guard: bool = False  # function: calling it stops an anonymous caller
     cookies: bool = False  # the `cookies()` store from next/headers
+    literal: str | None = None  # a known string: a literal, or what `typeof x` gives
 
     def truth(self) -> bool | None:
         if self.kind in (NULLISH, FALSY):
@@ -36,7 +37,8 @@ class Val:
     def field(self, name: str | None) -> Val:
         for key, value in self.fields:
             if key == name:
-                return value
+                # Part of a session value is a session value: `{ user: null }.user`.
+                return replace(value, session=True) if self.session else value
         if self.inner is not None and self.kind == OBJECT:
             return self.inner
         return Val(UNKNOWN_KIND, session=self.session)
