@@ -10,6 +10,7 @@ from guardfix.syntax import (
     FUNCTION_TYPES,
     call_arguments,
     callee_name,
+    callee_of,
     declared_value,
     first_statement,
     function_body,
@@ -21,6 +22,7 @@ from guardfix.syntax import (
 )
 
 SAFE_ACTION_METHODS = frozenset({"action", "stateAction"})
+MAX_WRAPPERS = 5  # `a(b(c(fn)))`: how many wrapper calls deep an action is looked for
 
 
 def find_actions(module: Module) -> list[ServerAction]:
@@ -67,11 +69,11 @@ def _exported_action(module: Module, exported: str, target: str | Node) -> Serve
         if value.type in FUNCTION_TYPES:
             return _function_action(name, value, node)
         if value.type == "call_expression":
-            return built_action(name, value, node)
+            return built_action(name, value, node, module)
         return None
     value = unwrap(node)
     if value is not None and value.type == "call_expression":
-        return built_action(name, value, node)
+        return built_action(name, value, node, module)
     return None
 
 
@@ -82,25 +84,59 @@ def _function_action(name: str, fn: Node, node: Node) -> ServerAction | None:
     return ServerAction(name, ActionKind.FILE_DIRECTIVE, fn, node)
 
 
-def built_action(name: str | None, call: Node, node: Node) -> ServerAction | None:
-    """An action made by next-safe-action, zsa, or a higher-order wrapper."""
-    method = callee_name(call)
-    args = call_arguments(call)
-    functions = [a for a in map(unwrap, args) if a is not None and a.type in FUNCTION_TYPES]
-    if not functions:
+def built_action(name: str | None, call: Node, node: Node, module: Module) -> ServerAction | None:
+    """An action made by next-safe-action, zsa, or (nested) higher-order wrappers."""
+    wrapped = wrapped_function(call, module)
+    if wrapped is None:
         return None
-    fn = functions[-1]
-    callee = unwrap(call.child_by_field_name("function"))
-    if callee is not None and callee.type == "member_expression":
-        chain = chain_methods(call)
+    fn, layers = wrapped
+    callee = callee_of(call)
+    method = callee_name(call)
+    if callee is not None and callee.type == "member_expression" and len(layers) == 1:
         if method in SAFE_ACTION_METHODS:
             return ServerAction(name, ActionKind.SAFE_ACTION, fn, node, call)
-        if method == "handler" and "createServerAction" in chain:
+        if method == "handler":
             return ServerAction(name, ActionKind.ZSA, fn, node, call)
         return None
     if callee is not None and callee.type == "identifier":
-        return ServerAction(name, ActionKind.WRAPPER, fn, node, call)
+        return ServerAction(name, ActionKind.WRAPPER, fn, node, call, layers)
     return None
+
+
+def wrapped_function(
+    call: Node, module: Module
+) -> tuple[Node, tuple[tuple[Node, Node], ...]] | None:
+    """The function a builder call wraps, and each (call, argument) layer down to it.
+
+    `withAuth(withLog(async () => ...))` and `createSafeAction(Schema, handler)` with a
+    same-file `handler` both count.
+    """
+    layers: list[tuple[Node, Node]] = []
+    current = call
+    for _ in range(MAX_WRAPPERS):
+        args = [a for a in map(unwrap, call_arguments(current)) if a is not None]
+        for arg in reversed(args):
+            fn = arg if arg.type in FUNCTION_TYPES else _local_function(arg, module)
+            if fn is not None:
+                return fn, (*layers, (current, arg))
+        inner = args[-1] if args else None
+        if inner is None or inner.type != "call_expression":
+            return None
+        layers.append((current, inner))
+        current = inner
+    return None
+
+
+def _local_function(node: Node, module: Module) -> Node | None:
+    if node.type != "identifier":
+        return None
+    definition = module.definitions.get(text(node))
+    if definition is None:
+        return None
+    if definition.type in FUNCTION_TYPES:
+        return definition
+    value = declared_value(definition)
+    return value if value is not None and value.type in FUNCTION_TYPES else None
 
 
 def chain_methods(call: Node) -> list[str]:

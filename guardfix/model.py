@@ -44,6 +44,8 @@ class ServerAction:
     node: Node  # the whole construct (export statement, declarator or function)
     # The builder call for library-built actions (the `.action(...)` chain or wrapper call).
     builder: Node | None = None
+    # For wrappers: each (wrapper call, argument it wraps) from the outside in.
+    layers: tuple[tuple[Node, Node], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,36 @@ BUILT_FORMS = [
         id="wrapper-from-a-package",
     ),
     pytest.param(
+        '"use server";\n'
+        'import { withLogging, withTiming } from "some-package";\n'
+        "export const deletePost = withLogging(withTiming(async (id: string) => {\n"
+        f"  {DELETE}\n"
+        "}));\n",
+        [("GF001", "deletePost", 4)],
+        id="nested-wrappers",
+    ),
+    pytest.param(
+        '"use server";\n'
+        'import { createSafeAction } from "@/lib/create-safe-action";\n'
+        "const handler = async (data: { id: string }) => {\n"
+        "  await prisma.post.delete({ where: { id: data.id } });\n"
+        "};\n"
+        "export const deletePost = createSafeAction(Schema, handler);\n",
+        [("GF001", "deletePost", 4)],
+        id="wrapper-around-a-named-handler",
+    ),
+    pytest.param(
+        '"use server";\n'
+        'import { publicProcedure } from "./procedures";\n'
+        "export const deletePost = publicProcedure\n"
+        "  .input(z.object({ id: z.string() }))\n"
+        "  .handler(async ({ input }) => {\n"
+        "    await prisma.post.delete({ where: { id: input.id } });\n"
+        "  });\n",
+        [("GF001", "deletePost", 6)],
+        id="zsa-procedure-from-another-file",
+    ),
+    pytest.param(
         'import { createSafeActionClient } from "next-safe-action";\n'
         "const actionClient = createSafeActionClient();\n"
         "export const deletePost = actionClient.action(async ({ parsedInput: { id } }) => {\n"

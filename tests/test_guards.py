@@ -1579,3 +1579,193 @@ PASSED_SESSION = [
 @pytest.mark.parametrize(("files", "expected"), PASSED_SESSION)
 def test_session_passed_to_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(files, path="app/actions/posts.ts") == expected
+
+
+# -- 8. Patterns seen in public repositories --------------------------------------------
+
+REAL_WORLD = [
+    pytest.param(
+        {
+            "lib/session.ts": ts("""
+                import { cookies } from "next/headers";
+                export async function getCurrentSession() {
+                  const token = (await cookies()).get("session")?.value ?? null;
+                  if (token === null) return { session: null, user: null };
+                  return validateSessionToken(token);
+                }
+                """),
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { getCurrentSession } from "../../lib/session";
+                export async function deletePost(id: string) {
+                  const { user } = await getCurrentSession();
+                  if (user === null) throw new Error("Unauthorized");
+                  await db.note.delete({ where: { id, userId: user.id } });
+                }
+                """),
+        },
+        [],
+        id="lucia-helper-returns-an-object-of-nulls",
+    ),
+    pytest.param(
+        {
+            "lib/auth.ts": ts("""
+                import { auth } from "@/auth";
+                export async function baseRequireUser() {
+                  const session = await auth();
+                  if (!session) throw new Error("Unauthorized");
+                  return session.user;
+                }
+                """),
+            "lib/cached.ts": ts("""
+                import { cache } from "react";
+                import { baseRequireUser } from "./auth";
+                export const requireUser = cache(baseRequireUser);
+                """),
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { requireUser } from "../../lib/cached";
+                export async function deletePost(id: string) {
+                  await requireUser();
+                  await db.note.delete({ where: { id } });
+                }
+                """),
+        },
+        [],
+        id="cache-of-an-imported-guard",
+    ),
+    pytest.param(
+        {
+            "lib/client.ts": ts("""
+                import { createSafeActionClient } from "next-safe-action";
+                import { auth } from "@/auth";
+                export const authAction = createSafeActionClient({
+                  middleware: async () => {
+                    const session = await auth();
+                    if (!session?.user) throw new Error("Unauthorized");
+                    return { user: session.user };
+                  },
+                });
+                """),
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { authAction } from "../../lib/client";
+                export const createPost = authAction(schema, async ({ title }, { user }) => {
+                  await db.insert(posts).values({ title, userId: user.id });
+                });
+                """),
+        },
+        [],
+        id="next-safe-action-v6-middleware",
+    ),
+    pytest.param(
+        {
+            "packages/auth/server.ts": 'export * from "@clerk/nextjs/server";\n',
+            "tsconfig.json": '{ "compilerOptions": { "paths": { "@repo/auth/*": ["./packages/auth/*"] } } }\n',
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { auth } from "@repo/auth/server";
+                export async function createPage(name: string) {
+                  const { orgId } = await auth();
+                  await database.page.create({ data: { name, orgId } });
+                }
+                """),
+        },
+        [("GF004", "createPage", 5)],
+        id="clerk-auth-re-exported-by-the-project",
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { auth } from "firebase-admin";
+                export async function removeUser(uid: string) {
+                  await auth().deleteUser(uid);
+                  await db.user.delete({ where: { id: uid } });
+                }
+                """),
+        },
+        [("GF001", "removeUser", 5)],
+        id="firebase-admin-auth-is-no-session-lookup",
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { auth as clerkAuth } from "@clerk/nextjs/server";
+                export async function deletePost(id: string) {
+                  const { userId } = await clerkAuth.protect();
+                  await db.note.delete({ where: { id, userId } });
+                }
+                """),
+        },
+        [],
+        id="aliased-clerk-protect",
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { auth } from "@/auth";
+                export async function deletePost(id: string) {
+                  const session = await auth();
+                  const isAdmin = session?.user?.role === "ADMIN";
+                  if (!isAdmin) return { error: "forbidden" };
+                  await db.note.delete({ where: { id } });
+                }
+                """),
+        },
+        [],
+        id="session-boolean-in-a-variable",
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { auth } from "@/auth";
+                export async function deletePost(id: string) {
+                  const session = await auth();
+                  if (typeof session?.user?.id !== "string") throw new Error("Unauthorized");
+                  await db.note.delete({ where: { id } });
+                }
+                """),
+        },
+        [],
+        id="typeof-check",
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { cookies } from "next/headers";
+                import { getIronSession } from "iron-session";
+                export async function login(formData: FormData) {
+                  const session = await getIronSession<{ isLoggedIn?: boolean }>(await cookies(), opts);
+                  session.isLoggedIn = true;
+                  await session.save();
+                }
+                """),
+        },
+        [],
+        id="iron-session-save-is-a-cookie-not-a-mutation",
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { auth, clerkClient } from "@clerk/nextjs/server";
+                export async function setTheme(theme: string) {
+                  const { userId } = await auth();
+                  await (await clerkClient()).users.updateUserMetadata(userId!, { publicMetadata: { theme } });
+                }
+                """),
+        },
+        [],
+        id="clerk-update-of-the-callers-own-account",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), REAL_WORLD)
+def test_real_world_patterns(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, path="app/actions/posts.ts") == expected

@@ -1085,3 +1085,77 @@ def test_lookalike_sdks_keep_their_kind(statement: str, apis: list[str]) -> None
     calls = (n for n in walk(module.root) if n.type == "call_expression")
     found = [m.api for call in calls if (m := classify_call(call, module)) is not None]
     assert found == apis
+
+
+def action(body: str, imports: str = "") -> str:
+    """One unguarded action whose single body line is line 4 (after one import line)."""
+    return f'"use server";\n{imports}\nexport async function act(id: string) {{\n  {body}\n}}\n'
+
+
+MORE_APIS = [
+    pytest.param(
+        action("await db.execute<{ id: string }>(`DELETE FROM notes WHERE id = ${id}`);"),
+        [("GF001", "act", 4)],
+        id="generic-call-raw-sql",
+    ),
+    pytest.param(
+        action("await db.note.delete<Prisma.NoteDeleteArgs>({ where: { id } });"),
+        [("GF001", "act", 4)],
+        id="generic-call-prisma",
+    ),
+    pytest.param(
+        action('await supabase.from<Todo>("todos").delete().eq("id", id);'),
+        [("GF001", "act", 4)],
+        id="generic-call-supabase",
+    ),
+    pytest.param(
+        action("await getDb().insert(notes).values({ id });"),
+        [("GF001", "act", 4)],
+        id="drizzle-client-from-a-call",
+    ),
+    pytest.param(
+        action('await s3.deleteObject({ Bucket: "b", Key: id }).promise();'),
+        [("GF001", "act", 4)],
+        id="s3-v2-client-method",
+    ),
+    pytest.param(
+        action(
+            'await deleteDoc(doc(db, "notes", id));',
+            'import { deleteDoc, doc } from "firebase/firestore";',
+        ),
+        [("GF001", "act", 4)],
+        id="firestore-deleteDoc",
+    ),
+    pytest.param(
+        action("await utapi.deleteFiles([id]);"),
+        [("GF001", "act", 4)],
+        id="uploadthing-deleteFiles",
+    ),
+    pytest.param(
+        action('await resend.contacts.create({ email: id, audienceId: "a" });'),
+        [("GF001", "act", 4)],
+        id="resend-contacts",
+    ),
+    pytest.param(
+        action("await supabase.auth.admin.deleteUser(id);"),
+        [("GF001", "act", 4)],
+        id="supabase-admin-deleteUser",
+    ),
+    pytest.param(
+        action(
+            'await (await clerkClient()).users.updateUserMetadata(id, { publicMetadata: { role: "admin" } });'
+        ),
+        [("GF001", "act", 4)],
+        id="clerk-metadata-for-any-user",
+    ),
+    pytest.param(
+        action("await cloudinary.uploader.destroy(id);"),
+        [("GF001", "act", 4)],
+        id="cloudinary-destroy",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), MORE_APIS)
+def test_more_apis(project: Project, source: str, expected: Findings) -> None:
+    assert project(source, path="app/actions.ts") == expected

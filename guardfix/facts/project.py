@@ -20,6 +20,7 @@ from guardfix.syntax import (
     callee_of,
     declared_value,
     is_async,
+    object_property,
     param_names,
     text,
     unwrap,
@@ -206,7 +207,7 @@ class Project:
             elif action.kind is ActionKind.ZSA:
                 stopped = self.procedure_guards(action.builder, module, 0)
             elif action.kind is ActionKind.WRAPPER:
-                stopped = self.wrapper_guards(action.builder, action.function, module)
+                stopped = any(self.wrapper_guards(c, arg, module) for c, arg in action.layers)
         walker = Walker(module, self)
         walker.run(action.function, stopped)
         return ActionFacts(action, tuple(walker.events), walker.public_api, walker.unawaited)
@@ -268,12 +269,12 @@ class Project:
 
     def wrapper_guards(self, call: Node, inner: Node, module: Module) -> bool:
         """`withAuth(async () => ...)`: the wrapper calls the action only after a guard."""
-        callee = unwrap(call.child_by_field_name("function"))
+        callee = callee_of(call)
         if callee is None or callee.type != "identifier":
             return False
         found = self.function_for(module, text(callee), call)
         if found is None:
-            return False
+            return self._v6_client_guards(text(callee), module)
         wrapper_module, wrapper = found
         args = [unwrap(a) for a in call_arguments(call)]
         params = param_names(wrapper)
@@ -283,6 +284,18 @@ class Project:
         walker = Walker(wrapper_module, self, sinks=frozenset({params[position] or ""}))
         walker.run(wrapper)
         return bool(walker.sink_states) and all(walker.sink_states)
+
+    def _v6_client_guards(self, name: str, module: Module) -> bool:
+        """next-safe-action v6: `createSafeActionClient({ middleware })` used as `client(s, fn)`."""
+        found = self.definition(module, name)
+        value = declared_value(found[1]) if found is not None else None
+        if found is None or value is None or callee_name(value) != "createSafeActionClient":
+            return False
+        args = call_arguments(value)
+        middleware = object_property(args[0], "middleware") if args else None
+        target = self._function_arg(middleware, found[0]) if middleware is not None else None
+        summary = self.summary(*target) if target is not None else None
+        return summary is not None and summary.guards
 
     def _function_arg(self, arg: Node, module: Module) -> tuple[Module, Node] | None:
         node = unwrap(arg)
