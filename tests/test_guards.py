@@ -1513,6 +1513,44 @@ AWAITING = [
 ]
 
 
+AWAITING += [
+    pytest.param(
+        ts("""
+            "use server";
+            import { getServerSession } from "next-auth";
+
+            const getAuthSession = () => {
+              const session = getServerSession(authOptions);
+              return session;
+            };
+
+            export async function deletePost(id: string) {
+              const session = await getAuthSession();
+              if (!session?.user) return;
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [],
+        id="helper-returns-the-promise-and-the-caller-awaits",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const pending = auth();
+              const session = await pending;
+              if (!session) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [],
+        id="promise-kept-then-awaited",
+    ),
+]
+
+
 @pytest.mark.parametrize(("source", "expected"), AWAITING)
 def test_awaiting(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
     assert project(source, path="app/actions/posts.ts") == expected

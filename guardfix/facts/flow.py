@@ -246,6 +246,8 @@ class Walker:
             st.env.pop(name, None)
 
     def returned(self, value: Val, st: State) -> None:
+        if value.promise:
+            value = value.inner or UNKNOWN  # the caller awaits what an async function returns
         if st.lookup:
             # `if (!token) return null` (or `{ user: null }`) after a lookup is how a
             # helper says "nobody is signed in".
@@ -256,7 +258,7 @@ class Walker:
         condition = node.child_by_field_name("condition")
         truth = None
         if condition is not None:
-            truth = self.expr(condition, st).truth()
+            truth = self.truth(self.expr(condition, st))
         then_st, else_st = st.copy(), st.copy()
         if truth is True:
             else_st.stopped = True
@@ -358,7 +360,12 @@ class Walker:
             "await_expression",
         ):
             inner = next((c for c in node.named_children if not c.type.endswith("type")), None)
-            return self.expr(inner, st) if inner is not None else UNKNOWN
+            value = self.expr(inner, st) if inner is not None else UNKNOWN
+            if kind == "await_expression" and value.promise:
+                if value.guard:
+                    st.stopped = True
+                return value.inner or UNKNOWN
+            return value
         if kind == "member_expression":
             return self.member(node, st)
         if kind == "subscript_expression":
@@ -468,7 +475,7 @@ class Walker:
         argument = node.child_by_field_name("argument")
         value = self.expr(argument, st) if argument is not None else UNKNOWN
         if operator == "!":
-            truth = value.truth()
+            truth = self.truth(value)
             return _boolean(None if truth is None else not truth, value.session)
         if operator == "void":
             return NULL
@@ -497,11 +504,13 @@ class Walker:
     def logical(self, operator: str, left: Val, right_node: Node, st: State) -> Val:
         runs_right: bool | None
         if operator == "??":
-            runs_right = True if left.kind == NULLISH else (None if left.truth() is None else False)
+            runs_right = (
+                True if left.kind == NULLISH else (None if self.truth(left) is None else False)
+            )
         elif operator == "&&":
-            runs_right = left.truth()
+            runs_right = self.truth(left)
         else:
-            truth = left.truth()
+            truth = self.truth(left)
             runs_right = None if truth is None else not truth
         if runs_right is False:
             return left
@@ -522,7 +531,7 @@ class Walker:
 
     def ternary(self, node: Node, st: State) -> Val:
         condition = node.child_by_field_name("condition")
-        truth = self.expr(condition, st).truth() if condition is not None else None
+        truth = self.truth(self.expr(condition, st)) if condition is not None else None
         consequence = node.child_by_field_name("consequence")
         alternative = node.child_by_field_name("alternative")
         if truth is True and consequence is not None:
@@ -602,7 +611,9 @@ class Walker:
             resolved = self.resolver.call_summary(node, self.module, session_args)
         if resolved is not None and resolved[1].guards:
             if resolved[1].is_async and promise:
-                return self.forgot_await(resolved[0], st)
+                summary = replace(resolved[1], guards=False)
+                self.apply_summary(node, resolved[0], summary, st)
+                return self.pending(resolved[0], Val(TRUTHY, session=True), node, st, guard=True)
             return self.apply_summary(node, resolved[0], resolved[1], st)
 
         lookup = classify_lookup(
@@ -613,7 +624,7 @@ class Walker:
         )
         if lookup is not None:
             if lookup.is_async and promise:
-                return self.forgot_await(lookup.label, st)
+                return self.pending(lookup.label, lookup.value, node, st, guard=lookup.stops)
             st.lookup = True
             if lookup.stops:
                 st.stopped = True
@@ -644,12 +655,22 @@ class Walker:
             return NO_SESSION
         return UNKNOWN
 
-    def forgot_await(self, label: str, st: State) -> Val:
-        """`const session = auth()`: a pending promise is always truthy and never throws here."""
+    def pending(self, label: str, value: Val, call: Node, st: State, *, guard: bool) -> Val:
+        """An async lookup or guard called without `await`: the caller holds a promise.
+
+        Dropped (`requireUser();`), it checks nothing; kept, it counts once awaited.
+        """
         st.lookup = True
-        if self.unawaited is None:
-            self.unawaited = label
-        return TRUE
+        promise = Val(TRUTHY, session=True, inner=value, guard=guard, promise=True, label=label)
+        if _statement_of(call):
+            self.truth(promise)
+        return promise
+
+    def truth(self, value: Val) -> bool | None:
+        """Truthiness for a branch; testing a pending promise is the missing-`await` bug."""
+        if value.promise and self.unawaited is None:
+            self.unawaited = value.label
+        return value.truth()
 
     def apply_summary(self, call: Node, name: str, summary: Summary, st: State) -> Val:
         if summary.public_api is not None and self.public_api is None:
@@ -692,6 +713,12 @@ def _own_account(mutation: Mutation, receiver: Val, args: list[Val]) -> bool:
     if mutation.api == "clerk":
         return bool(args) and args[0].session
     return mutation.operation == "save" and receiver.session
+
+
+def _statement_of(call: Node) -> bool:
+    """The call is a whole statement: its value is dropped."""
+    parent = call.parent
+    return parent is not None and parent.type == "expression_statement"
 
 
 def _holds_promise(call: Node) -> bool:

@@ -26,6 +26,10 @@ class Val:
     guard: bool = False  # function: calling it stops an anonymous caller
     cookies: bool = False  # the `cookies()` store from next/headers
     literal: str | None = None  # a known string: a literal, or what `typeof x` gives
+    # A promise not yet awaited (`inner` is what awaiting gives; `guard`: awaiting it stops
+    # an anonymous caller). `label` names the call that made it, for messages.
+    promise: bool = False
+    label: str | None = None
 
     def truth(self) -> bool | None:
         if self.kind in (NULLISH, FALSY):
