@@ -115,13 +115,37 @@ class ModuleResolver:
             )
             return PathAliases(base or "", patterns)
         extends = data.get("extends")
-        if isinstance(extends, str) and extends.startswith(".") and depth < 5:
-            parent = inside_root(posixpath.join(directory, extends))
-            if parent is not None:
-                if not parent.endswith(".json"):
-                    parent += ".json"
-                if self.reader.exists(parent):
-                    return self._load(parent, depth + 1)
+        bases = [extends] if isinstance(extends, str) else extends
+        if not isinstance(bases, list) or depth >= 5:
+            return None
+        for base_config in reversed(bases):  # with several, the last one's `paths` win
+            parent = (
+                self._extended(directory, base_config) if isinstance(base_config, str) else None
+            )
+            found = self._load(parent, depth + 1) if parent is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def _extended(self, directory: str, extends: str) -> str | None:
+        """The file `"extends"` names: a relative path, or a package in node_modules."""
+        if extends.startswith("."):
+            candidates = [posixpath.join(directory, extends)]
+        else:
+            folders, current = [], directory
+            while True:
+                folders.append(posixpath.join(current, "node_modules", extends))
+                if not current:
+                    break
+                current = posixpath.dirname(current)
+            candidates = folders
+        for candidate in candidates:
+            base = inside_root(candidate)
+            if base is None:
+                continue
+            for path in (base, base + ".json", posixpath.join(base, "tsconfig.json")):
+                if path.endswith(".json") and self.reader.exists(path):
+                    return path
         return None
 
     def _read_json(self, path: str) -> dict[str, Any] | None:
