@@ -59,6 +59,12 @@ def check(selection: Selection, config: Config) -> Report:
 
 def _check_file(project: Project, source: Source, config: Config, report: Report) -> None:
     module = project.add(source.path, source.content)
+    if module.root.has_error and b"use server" in source.content:
+        line = _first_error_line(module)
+        report.notices.append(
+            f"{source.path}: the parser could not read part of it (from line {line}); "
+            "server actions in that part may be missed"
+        )
     for action in find_actions(module):
         report.actions += 1
         if not touched(action, module, source):
@@ -71,6 +77,17 @@ def _check_file(project: Project, source: Source, config: Config, report: Report
                 if not suppressed(finding, module):
                     report.findings.append(finding)
                     report.contents[source.path] = source.content
+
+
+def _first_error_line(module: Module) -> int:
+    cursor = module.root
+    while True:
+        child = next(
+            (c for c in cursor.children if c.has_error or c.is_error or c.is_missing), None
+        )
+        if child is None or cursor.is_error or cursor.is_missing:
+            return cursor.start_point[0] + 1
+        cursor = child
 
 
 def unreadable(content: bytes, max_size: int) -> str | None:

@@ -229,3 +229,13 @@ def test_internal_error_is_one_line_with_the_file(app: Path, monkeypatch, capsys
         "guardfix: internal error while checking app/actions/posts.ts: ValueError('boom')"
     )
     assert "Traceback" not in err
+
+
+def test_unreadable_part_of_a_file_is_noted(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    broken = VULNERABLE + "\nexport async function half(id: string) {\n  if (x {\n}\n"
+    write_tree(tmp_path, {"a.ts": broken})
+    monkeypatch.chdir(tmp_path)
+    assert main(["a.ts"]) == 1  # the intact action is still reported
+    out = capsys.readouterr().out
+    assert "a.ts:4:9: GF001" in out
+    assert "note: a.ts: the parser could not read part of it (from line 8)" in out
