@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass
 from typing import Any, Protocol
-
-import json5
 
 EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
@@ -152,9 +149,11 @@ class ModuleResolver:
         raw = self.reader.read(path)
         if raw is None:
             return None
+        import pyjson5  # only when a config is read: start-up time is the hook's budget
+
         try:
-            data = json5.loads(raw.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            data = pyjson5.loads(raw.decode("utf-8-sig"))
+        except (pyjson5.Json5Exception, ValueError, RecursionError) as exc:
             self.notices.append(
                 f"{path}: cannot read it ({_first_line(exc)}); import aliases from it are ignored"
             )
@@ -176,4 +175,5 @@ def _match(pattern: str, specifier: str) -> str | None:
 
 
 def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    message = str(getattr(exc, "message", "") or exc)  # pyjson5 keeps its text in `.message`
+    return message.splitlines()[0] if message else type(exc).__name__
