@@ -109,15 +109,19 @@ def _read_import(module: Module, stmt: Node) -> None:
                     module.imports[text(ident)] = Import(source, "*")
             elif part.type == "named_imports":
                 for spec in part.named_children:
-                    if spec.type != "import_specifier":
-                        continue
-                    name = spec.child_by_field_name("name")
-                    alias = spec.child_by_field_name("alias")
-                    if name is None:
-                        continue
-                    imported = string_value(name) or text(name)
-                    local = text(alias) if alias is not None else imported
-                    module.imports[local] = Import(source, imported)
+                    names = _specifier(spec) if spec.type == "import_specifier" else None
+                    if names is not None:
+                        module.imports[names[1]] = Import(source, names[0])
+
+
+def _specifier(spec: Node) -> tuple[str, str] | None:
+    """`a as b` in an import or export list: ("a", "b"); names may be strings."""
+    name = spec.child_by_field_name("name")
+    if name is None:
+        return None
+    alias = spec.child_by_field_name("alias")
+    original = string_value(name) or text(name)
+    return original, (string_value(alias) or text(alias)) if alias is not None else original
 
 
 def _read_export(module: Module, stmt: Node) -> None:
@@ -145,14 +149,10 @@ def _read_export(module: Module, stmt: Node) -> None:
     clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
     if clause is not None:
         for spec in clause.named_children:
-            if spec.type != "export_specifier":
+            names = _specifier(spec) if spec.type == "export_specifier" else None
+            if names is None:
                 continue
-            name_node = spec.child_by_field_name("name")
-            alias = spec.child_by_field_name("alias")
-            if name_node is None:
-                continue
-            local = string_value(name_node) or text(name_node)
-            exported = (string_value(alias) or text(alias)) if alias is not None else local
+            local, exported = names
             if source is not None:
                 module.reexports.append(ReExport(source, exported, local))
             else:
