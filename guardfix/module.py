@@ -149,10 +149,10 @@ def _read_export(module: Module, stmt: Node) -> None:
     clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
     if clause is not None:
         for spec in clause.named_children:
-            names = _specifier(spec) if spec.type == "export_specifier" else None
-            if names is None:
+            pair = _specifier(spec) if spec.type == "export_specifier" else None
+            if pair is None:
                 continue
-            local, exported = names
+            local, exported = pair
             if source is not None:
                 module.reexports.append(ReExport(source, exported, local))
             else:
