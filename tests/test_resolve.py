@@ -95,6 +95,16 @@ def test_extends_relative(tmp_path: Path, extends: str) -> None:
     assert resolver.resolve("app/actions.ts", "@/session") == "lib/session.ts"
 
 
+def test_jsconfig_for_javascript_projects(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {**FILES, "jsconfig.json": '{ "compilerOptions": { "paths": { "@/*": ["./*"] } } }'},
+    )
+    assert ModuleResolver(DiskReader(tmp_path), []).resolve("app/a.js", "@/lib/session") == (
+        "lib/session.ts"
+    )
+
+
 def test_extends_a_package_in_node_modules(tmp_path: Path) -> None:
     write_tree(
         tmp_path, {**FILES, "apps/web/tsconfig.json": '{ "extends": "@acme/tsconfig/next.json" }'}
