@@ -139,25 +139,6 @@ def _local_function(node: Node, module: Module) -> Node | None:
     return value if value is not None and value.type in FUNCTION_TYPES else None
 
 
-def chain_methods(call: Node) -> list[str]:
-    """Call names of a builder chain, root first.
-
-    `a.b().c()` gives ["b", "c"]; `f().g()` gives ["f", "g"].
-    """
-    names: list[str] = []
-    current: Node | None = call
-    while current is not None and current.type == "call_expression":
-        callee = unwrap(current.child_by_field_name("function"))
-        if callee is not None and callee.type == "identifier":
-            names.append(text(callee))  # the chain starts with a plain call
-        if callee is None or callee.type != "member_expression":
-            break
-        names.append(text(callee.child_by_field_name("property")))
-        current = unwrap(callee.child_by_field_name("object"))
-    names.reverse()
-    return names
-
-
 def chain_root(call: Node) -> Node | None:
     """The expression a builder chain starts from: `client` in `client.schema().action()`."""
     current: Node | None = unwrap(call)
