@@ -25,7 +25,6 @@ class Selection:
     sources: list[Source]
     reader: Reader  # for files the checked ones import
     notices: list[str] = field(default_factory=list)
-    mode: str = "paths"
 
 
 def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
@@ -40,15 +39,16 @@ def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
     in_index = reader.files()
     tracked = [p for p in wanted if p in in_index]
     reader.prefetch(tracked)
+    disk = DiskReader(root)  # files pre-commit passes that git does not track
     sources: list[Source] = []
     notices: list[str] = []
     for path in wanted:
-        content = reader.read(path) if path in in_index else DiskReader(root).read(path)
+        content = reader.read(path) if path in in_index else disk.read(path)
         if content is None:
-            notices.append(f"{path}: skipped, not in the index")
+            notices.append(f"{path}: skipped, cannot be read")
             continue
         sources.append(Source(path, content, changes.get(path)))
-    return Selection(root, sources, reader, notices, mode="staged")
+    return Selection(root, sources, reader, notices)
 
 
 def diff_base(cwd: Path, base: str) -> Selection:
@@ -64,7 +64,7 @@ def diff_base(cwd: Path, base: str) -> Selection:
     sources = [
         Source(p, content, changes[p]) for p in wanted if (content := reader.read(p)) is not None
     ]
-    return Selection(root, sources, reader, mode="diff-base")
+    return Selection(root, sources, reader)
 
 
 def every_file(cwd: Path, folder: str | None) -> Selection:
@@ -76,7 +76,7 @@ def every_file(cwd: Path, folder: str | None) -> Selection:
     if root is None:
         root = Path(os.path.abspath(start))
         reader = DiskReader(root)
-        return _whole_files(root, reader, _walk(root, ""), "all")
+        return _whole_files(root, reader, _walk(root, ""))
     reader = DiskReader(root)
     prefix = _relative(root, cwd, [folder])[0] if folder else ""
     files = [
@@ -84,7 +84,7 @@ def every_file(cwd: Path, folder: str | None) -> Selection:
         for p in ls_files(root)
         if is_source_path(p) and (not prefix or p == prefix or p.startswith(prefix + "/"))
     ]
-    return _whole_files(root, reader, files, "all")
+    return _whole_files(root, reader, files)
 
 
 def explicit(cwd: Path, paths: list[str]) -> Selection:
@@ -102,10 +102,10 @@ def explicit(cwd: Path, paths: list[str]) -> Selection:
             files.extend(_walk(root, rel))
         elif is_source_path(rel):
             files.append(rel)
-    return _whole_files(root, reader, sorted(dict.fromkeys(files)), "paths")
+    return _whole_files(root, reader, sorted(dict.fromkeys(files)))
 
 
-def _whole_files(root: Path, reader: DiskReader, files: list[str], mode: str) -> Selection:
+def _whole_files(root: Path, reader: DiskReader, files: list[str]) -> Selection:
     sources: list[Source] = []
     notices: list[str] = []
     for path in files:
@@ -114,7 +114,7 @@ def _whole_files(root: Path, reader: DiskReader, files: list[str], mode: str) ->
             notices.append(f"{path}: skipped, cannot be read (or points outside the project)")
             continue
         sources.append(Source(path, content, None))
-    return Selection(root, sources, reader, notices, mode=mode)
+    return Selection(root, sources, reader, notices)
 
 
 def _repo_root(cwd: Path, what: str) -> Path:
