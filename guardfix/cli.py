@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import click
 import typer
@@ -16,8 +16,12 @@ from guardfix import __version__
 from guardfix.config import KEYS, ConfigError, find_config_file, load_config
 from guardfix.engine import InternalError, Report, check
 from guardfix.git import GitError
+from guardfix.model import Applicability, Finding
 from guardfix.rules import RULES, RULES_BY_CODE
 from guardfix.select import SelectError, Selection, diff_base, every_file, explicit, staged
+
+if TYPE_CHECKING:
+    from guardfix.rewrite import Rewrite
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/guardfix/guardfix/issues"
@@ -39,11 +43,24 @@ What it checks:
   guardfix --format github    annotations for GitHub Actions (also: json, sarif)
 
 \b
+Fixing: every run shows the diff of the fixes it would make; nothing is written
+until you say so.
+  guardfix --apply            write the safe fixes (exit 1 when a file changed)
+  guardfix --apply --unsafe-fixes
+                              also write fixes that rest on a guess (an owner
+                              column named by convention)
+A fix inserts the project's own session check (the one its guarded actions use,
+or `session` in the configuration, or the auth library's preset), scopes
+update/delete filters to the caller's rows and takes user ids from the session.
+In the staged mode a file is only written when its working tree matches the index.
+
+\b
 In the staged and branch modes only actions that overlap a changed line (or
 whose file's "use server" line changed) are reported.
 
 \b
-Exit status: 0 nothing found, 1 findings, 2 usage or configuration error.
+Exit status: 0 nothing found, 1 findings (or files rewritten), 2 usage or
+configuration error, or a file that could not be written.
 
 \b
 Rules:
@@ -103,6 +120,13 @@ def command(
             "--config", metavar="FILE", help="Read this configuration file instead.", dir_okay=False
         ),
     ] = None,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Write the fixes (safe ones; see --unsafe-fixes).")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool,
+        typer.Option("--unsafe-fixes", help="Also show and apply fixes that rest on a guess."),
+    ] = False,
     explain: Annotated[
         str | None,
         typer.Option("--explain", metavar="CODE", help="Print a rule's documentation and exit."),
@@ -130,11 +154,56 @@ def command(
         raise ConfigError(f"{config_path}: no such configuration file")
     config = load_config(config_file, frozenset(RULES_BY_CODE))
     report = check(selection, config)
-    sys.stdout.write(_render(report, output))
+    allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if unsafe_fixes else set())
+    rewrites = _rewrites(report, frozenset(allowed))
+    failures = _write(selection, rewrites) if apply else {}
+    sys.stdout.write(_render(report, output, rewrites, apply, failures))
+    if failures:
+        return EXIT_ERROR
+    if apply:
+        changed = any(rw.fixed for rw in rewrites)
+        fixed = {id(f) for rw in rewrites for f in rw.fixed}
+        left = [f for f in report.findings if id(f) not in fixed]
+        return EXIT_FINDINGS if changed or left else EXIT_CLEAN
     return EXIT_FINDINGS if report.findings else EXIT_CLEAN
 
 
-def _render(report: Report, output: Format) -> str:
+def _rewrites(report: Report, allowed: frozenset[Applicability]) -> list[Rewrite]:
+    """Per file with fixes: its content once every allowed fix that parses is applied."""
+    from guardfix.rewrite import rewrite
+
+    by_path: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        if finding.fix is not None:
+            by_path.setdefault(finding.path, []).append(finding)
+    return [
+        rewrite(path, report.contents[path], findings, allowed)
+        for path, findings in by_path.items()
+    ]
+
+
+def _write(selection: Selection, rewrites: list[Rewrite]) -> dict[str, str]:
+    """Write each changed file; returns path -> why, for those left as they were."""
+    from guardfix.write import WriteRefused, write_atomic
+
+    failures: dict[str, str] = {}
+    for rw in rewrites:
+        if not rw.fixed:
+            continue
+        try:
+            write_atomic(selection.root, rw.path, rw.before, rw.after, staged=selection.staged)
+        except WriteRefused as exc:
+            failures[rw.path] = str(exc)
+    return failures
+
+
+def _render(
+    report: Report,
+    output: Format,
+    rewrites: list[Rewrite],
+    applied: bool,
+    failures: dict[str, str],
+) -> str:
     # Each renderer is imported only when used: start-up time is the hook's budget.
     if output is Format.json:
         from guardfix.report import json_report
@@ -150,7 +219,9 @@ def _render(report: Report, output: Format) -> str:
         return github.render(report)
     from guardfix.report import text
 
-    return text.render(report, color=_use_color())
+    return text.render(
+        report, color=_use_color(), rewrites=rewrites, applied=applied, failures=failures
+    )
 
 
 def _select(

@@ -27,7 +27,25 @@ KEYS = {
     "select": "list of rule codes to run (default: all)",
     "ignore": "list of rule codes not to run",
     "max-file-size": "files larger than this many bytes are skipped (default 1000000)",
+    "session": "the session lookup fixes insert: a table of from, name, call and user-id",
+    "owner-fields": "a table of model or table name -> the field that holds the owner's id",
 }
+SESSION_KEYS = {
+    "from": 'the module to import the lookup from, e.g. "@/auth"',
+    "name": 'the name it exports, e.g. "auth"',
+    "call": 'the expression that looks the session up, e.g. "await auth()"',
+    "user-id": 'the expression for the caller\'s id once checked, e.g. "session.user.id"',
+}
+
+
+@dataclass(frozen=True)
+class SessionSetting:
+    """`session = { from, name, call, user-id }`: the lookup a fix inserts."""
+
+    module: str
+    name: str
+    call: str
+    user_id: str
 
 
 class ConfigError(Exception):
@@ -44,6 +62,8 @@ class Config:
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    session: SessionSetting | None = None
+    owner_fields: dict[str, str] = field(default_factory=dict)
     _include_spec: pathspec.GitIgnoreSpec | None = field(default=None, compare=False, repr=False)
     _exclude_spec: pathspec.GitIgnoreSpec | None = field(default=None, compare=False, repr=False)
 
@@ -117,9 +137,43 @@ def _parse(table: dict[str, Any], where: str, rule_codes: frozenset[str], source
         select=frozenset(select) if "select" in table else None,
         ignore=frozenset(ignore),
         max_file_size=size,
+        session=_session(table, where),
+        owner_fields=_owner_fields(table, where),
         _include_spec=_spec(include),
         _exclude_spec=_spec(exclude),
     )
+
+
+def _session(table: dict[str, Any], where: str) -> SessionSetting | None:
+    value = table.get("session")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'session' must be a table ({KEYS['session']})")
+    for key in value:
+        if key not in SESSION_KEYS:
+            allowed = ", ".join(SESSION_KEYS)
+            raise ConfigError(f"{where}: unknown key {key!r} in 'session'; allowed keys: {allowed}")
+    for key, meaning in SESSION_KEYS.items():
+        if not isinstance(value.get(key), str) or not value[key].strip():
+            raise ConfigError(f"{where}: 'session.{key}' must be a non-empty string: {meaning}")
+    user_id = value["user-id"].strip()
+    if not user_id.replace(".", "").replace("_", "").replace("$", "").isalnum():
+        raise ConfigError(
+            f"{where}: 'session.user-id' must be a name or a dotted path such as session.user.id"
+        )
+    return SessionSetting(value["from"], value["name"], value["call"].strip(), user_id)
+
+
+def _owner_fields(table: dict[str, Any], where: str) -> dict[str, str]:
+    value = table.get("owner-fields", {})
+    if not isinstance(value, dict) or not all(
+        isinstance(v, str) and v.isidentifier() for v in value.values()
+    ):
+        raise ConfigError(
+            f"{where}: 'owner-fields' must be a table of names ({KEYS['owner-fields']})"
+        )
+    return dict(value)
 
 
 def _spec(globs: list[str]) -> pathspec.GitIgnoreSpec | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from guardfix.actions import find_actions
 from guardfix.config import Config
 from guardfix.facts.project import Project
+from guardfix.fixes import Fixer
 from guardfix.model import ActionKind, Finding, ServerAction, Source
 from guardfix.module import Module
 from guardfix.parse import is_source_path
@@ -38,6 +39,7 @@ class Report:
 def check(selection: Selection, config: Config) -> Report:
     report = Report(notices=list(selection.notices))
     project = Project(selection.reader, lookups=config.lookups, guards=config.guards)
+    fixer = Fixer(project, selection.files, config)
     for source in selection.sources:
         if not is_source_path(source.path) or not config.wants_path(source.path):
             continue
@@ -47,7 +49,7 @@ def check(selection: Selection, config: Config) -> Report:
             continue
         report.files += 1
         try:
-            _check_file(project, source, config, report)
+            _check_file(project, fixer, source, config, report)
         except RecursionError:
             report.notices.append(f"{source.path}: skipped, nested too deeply to analyse")
         except Exception as exc:
@@ -57,7 +59,9 @@ def check(selection: Selection, config: Config) -> Report:
     return report
 
 
-def _check_file(project: Project, source: Source, config: Config, report: Report) -> None:
+def _check_file(
+    project: Project, fixer: Fixer, source: Source, config: Config, report: Report
+) -> None:
     module = project.add(source.path, source.content)
     if module.root.has_error and b"use server" in source.content:
         line = _first_error_line(module)
@@ -70,13 +74,16 @@ def _check_file(project: Project, source: Source, config: Config, report: Report
         if not touched(action, module, source):
             continue
         facts = project.analyze(action, module)
-        for rule in RULES:
-            if not config.wants_rule(rule.code):
-                continue
-            for finding in rule.check(facts, module):
-                if not suppressed(finding, module):
-                    report.findings.append(finding)
-                    report.contents[source.path] = source.content
+        found = [
+            finding
+            for rule in RULES
+            if config.wants_rule(rule.code)
+            for finding in rule.check(facts, module)
+            if not suppressed(finding, module)
+        ]
+        if found:
+            report.findings.extend(fixer.attach(module, facts, found))
+            report.contents[source.path] = source.content
 
 
 def _first_error_line(module: Module) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from tree_sitter import Node
@@ -69,11 +69,50 @@ class MutationEvent:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """How a mutation picks the rows it changes, as seen by a signed-in caller."""
+
+    mutation: Mutation
+    orm: str  # "prisma", "drizzle" or "supabase"
+    model: str | None  # Prisma delegate (`post`), Drizzle table (`posts`), Supabase table
+    filter: Node | None  # Prisma `where` object, Drizzle `.where(...)` call, last Supabase filter
+    client: bool  # the filter's values come from the caller's input
+    owned: bool  # the filter ties the rows to the session user
+    checked: bool  # an ownership, role or permission check runs before it
+    # (field, value) pairs where a user, owner or role value comes from the caller's input.
+    identity: tuple[tuple[str, Node], ...] = ()
+
+
+@dataclass(frozen=True)
 class ActionFacts:
     action: ServerAction
     events: tuple[MutationEvent, ...]
     public_by_design: str | None  # the auth API call that makes it a sign-in/up action
     unawaited: str | None = None  # an async session lookup or guard called without `await`
+    lookups: tuple[Node, ...] = ()  # calls in the action that yield the session
+    scopes: tuple[Scope, ...] = ()  # row-scoped writes (update, delete) and identity writes
+
+
+class Applicability(str, Enum):
+    SAFE = "safe"  # applied by --apply
+    UNSAFE = "unsafe"  # applied with --unsafe-fixes: guardfix guessed part of it
+    DISPLAY_ONLY = "display-only"  # shown in the diff, never written
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace bytes [start, end) of a file with `text`; start == end inserts."""
+
+    start: int
+    end: int
+    text: bytes
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    applicability: Applicability
+    edits: tuple[Edit, ...]
 
 
 class Severity(str, Enum):
@@ -91,7 +130,12 @@ class Finding:
     end: Position
     action: str | None
     message: str
-    fixable: bool = False
     # Lines of the action (1-based, inclusive), for staged-mode selection.
     action_lines: tuple[int, int] = (0, 0)
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    span: tuple[int, int] = (0, 0)  # byte offsets of the reported node, for the fixes
+    fix: Fix | None = None
+    why_no_fix: str | None = None  # said when there is no fix
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None

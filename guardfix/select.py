@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,10 @@ class Selection:
     root: Path
     sources: list[Source]
     reader: Reader  # for files the checked ones import
+    # Every project file, listed only when a fix needs to look around (the guard idiom).
+    files: Callable[[], Iterable[str]]
     notices: list[str] = field(default_factory=list)
+    staged: bool = False  # contents come from the index, not the working tree
 
 
 def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
@@ -48,7 +52,7 @@ def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
             notices.append(f"{path}: skipped, cannot be read")
             continue
         sources.append(Source(path, content, changes.get(path)))
-    return Selection(root, sources, reader, notices)
+    return Selection(root, sources, reader, reader.files, notices, staged=True)
 
 
 def diff_base(cwd: Path, base: str) -> Selection:
@@ -64,7 +68,7 @@ def diff_base(cwd: Path, base: str) -> Selection:
     sources = [
         Source(p, content, changes[p]) for p in wanted if (content := reader.read(p)) is not None
     ]
-    return Selection(root, sources, reader)
+    return Selection(root, sources, reader, reader.files)
 
 
 def every_file(cwd: Path, folder: str | None) -> Selection:
@@ -75,16 +79,16 @@ def every_file(cwd: Path, folder: str | None) -> Selection:
     root = toplevel(start)
     if root is None:
         root = Path(os.path.abspath(start))
-        reader = DiskReader(root)
-        return _whole_files(root, reader, _walk(root, ""))
-    reader = DiskReader(root)
+        files = _walk(root, "")
+        return _whole_files(root, DiskReader(root), files, lambda: files)
     prefix = _relative(root, cwd, [folder])[0] if folder else ""
+    tracked = ls_files(root)
     files = [
         p
-        for p in ls_files(root)
+        for p in tracked
         if is_source_path(p) and (not prefix or p == prefix or p.startswith(prefix + "/"))
     ]
-    return _whole_files(root, reader, files)
+    return _whole_files(root, DiskReader(root), files, lambda: tracked)
 
 
 def explicit(cwd: Path, paths: list[str]) -> Selection:
@@ -93,7 +97,8 @@ def explicit(cwd: Path, paths: list[str]) -> Selection:
         if not (cwd / p).exists():
             raise SelectError(f"{p}: no such file or folder")
     first = cwd / paths[0]
-    root = toplevel(first) or (cwd if _all_below(cwd, paths) else _common_parent(cwd, paths))
+    repo = toplevel(first)
+    root = repo or (cwd if _all_below(cwd, paths) else _common_parent(cwd, paths))
     reader = DiskReader(root)
     files: list[str] = []
     for rel in _relative(root, cwd, paths):
@@ -102,10 +107,13 @@ def explicit(cwd: Path, paths: list[str]) -> Selection:
             files.extend(_walk(root, rel))
         elif is_source_path(rel):
             files.append(rel)
-    return _whole_files(root, reader, sorted(dict.fromkeys(files)))
+    listing = (lambda: ls_files(root)) if repo is not None else (lambda: _walk(root, ""))
+    return _whole_files(root, reader, sorted(dict.fromkeys(files)), listing)
 
 
-def _whole_files(root: Path, reader: DiskReader, files: list[str]) -> Selection:
+def _whole_files(
+    root: Path, reader: DiskReader, files: list[str], listing: Callable[[], Iterable[str]]
+) -> Selection:
     sources: list[Source] = []
     notices: list[str] = []
     for path in files:
@@ -114,7 +122,7 @@ def _whole_files(root: Path, reader: DiskReader, files: list[str]) -> Selection:
             notices.append(f"{path}: skipped, cannot be read (or points outside the project)")
             continue
         sources.append(Source(path, content, None))
-    return Selection(root, sources, reader, notices)
+    return Selection(root, sources, reader, listing, notices)
 
 
 def _repo_root(cwd: Path, what: str) -> Path:

@@ -10,9 +10,10 @@ import pytest
 from guardfix.cli import main
 from tests.conftest import write_tree
 
+# The row comes from the server, not the request: GF001 is its only problem.
 VULNERABLE = """"use server";
 export async function deletePost(formData: FormData) {
-  const id = formData.get("id") as string;
+  const id = await oldestDraftId();
   await prisma.post.delete({ where: { id } });
 }
 """
@@ -43,8 +44,12 @@ def test_json_report_shape(app: Path, capsys: pytest.CaptureFixture[str]) -> Non
         "action": "deletePost",
         "message": finding["message"],
         "fixable": False,
+        "fix": None,
+        "why_no_fix": finding["why_no_fix"],
     }
     assert "deletePost" in finding["message"]
+    # No configuration, no guarded action and no package.json: nothing to imitate.
+    assert "set `session` in the configuration" in finding["why_no_fix"]
 
 
 def test_text_report_has_frame_and_summary(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,6 +150,7 @@ def test_configuration_errors(app: Path, capsys, content: str, message: str) -> 
         (["--no-such-flag"], "No such option '--no-such-flag'"),
         (["missing/path"], "missing/path: no such file or folder"),
         (["--explain", "GF999"], "unknown rule 'GF999'"),
+        (["--unsafe-fixes", "--no-such-flag"], "No such option '--no-such-flag'"),
         (["--config", "nope.toml", "app"], "nope.toml: no such configuration file"),
     ],
 )
@@ -181,6 +187,8 @@ def test_help_teaches(capsys) -> None:  # type: ignore[no-untyped-def]
         "GF004",
         "guardfix.toml",
         "Exit status",
+        "--apply",
+        "--unsafe-fixes",
     ):
         assert text in out
 
@@ -210,7 +218,7 @@ def test_sarif_report(app: Path, capsys) -> None:  # type: ignore[no-untyped-def
     document = json.loads(capsys.readouterr().out)
     assert document["version"] == "2.1.0"
     (run,) = document["runs"]
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["GF001", "GF004"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["GF001", "GF002", "GF003", "GF004"]
     (result,) = run["results"]
     assert result["ruleId"] == "GF001"
     location = result["locations"][0]["physicalLocation"]

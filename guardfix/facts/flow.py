@@ -131,6 +131,7 @@ class Walker:
         self.sink_states: list[bool] = []
         self.public_api: str | None = None
         self.unawaited: str | None = None  # the first async lookup or guard called without await
+        self.lookups: list[Node] = []  # calls that yield the session, in the order they run
         self._pending: dict[int, Mutation] = {}
 
     # -- entry point -------------------------------------------------------------------
@@ -564,6 +565,12 @@ class Walker:
         self.returns = saved
 
     def call(self, node: Node, st: State) -> Val:
+        value = self._call(node, st)
+        if value.session:
+            self.lookups.append(node)
+        return value
+
+    def _call(self, node: Node, st: State) -> Val:
         callee = callee_of(node)
         callee_val = receiver = UNKNOWN
         name = ""

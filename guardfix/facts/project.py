@@ -8,6 +8,7 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls, chain_root
 from guardfix.facts.flow import SessionArgs, Summary, Walker
+from guardfix.facts.ownership import scopes
 from guardfix.facts.resolve import ModuleResolver, Reader
 from guardfix.facts.values import UNKNOWN, join
 from guardfix.model import ActionFacts, ActionKind, ServerAction
@@ -210,7 +211,15 @@ class Project:
                 stopped = any(self.wrapper_guards(c, arg, module) for c, arg in action.layers)
         walker = Walker(module, self)
         walker.run(action.function, stopped)
-        return ActionFacts(action, tuple(walker.events), walker.public_api, walker.unawaited)
+        events = tuple(walker.events)
+        return ActionFacts(
+            action,
+            events,
+            walker.public_api,
+            walker.unawaited,
+            lookups=tuple(walker.lookups),
+            scopes=scopes(action, events, walker.lookups),
+        )
 
     def client_guards(self, chain: Node, module: Module, depth: int) -> bool:
         """A next-safe-action client (or action chain) whose `.use()` middleware guards."""

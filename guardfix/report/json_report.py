@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from guardfix.engine import Report
+from guardfix.model import Fix
 
 
 def render(report: Report) -> str:
@@ -22,6 +23,8 @@ def render(report: Report) -> str:
             "action": f.action,
             "message": f.message,
             "fixable": f.fixable,
+            "fix": _fix(f.fix) if f.fix is not None else None,
+            "why_no_fix": f.why_no_fix,
         }
         for f in report.findings
     ]
@@ -32,3 +35,14 @@ def render(report: Report) -> str:
         "notices": report.notices,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _fix(fix: Fix) -> dict[str, Any]:
+    """Edits are byte offsets into the file as it was read, applied together."""
+    return {
+        "applicability": fix.applicability.value,
+        "title": fix.title,
+        "edits": [
+            {"start": e.start, "end": e.end, "text": e.text.decode("utf-8")} for e in fix.edits
+        ],
+    }

@@ -1,32 +1,84 @@
-"""The text report: one block per finding with a code frame, then a summary line."""
+"""The text report: one block per finding with a code frame, the diff, then a summary line."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from guardfix.engine import Report
-from guardfix.model import Finding
+from guardfix.model import Applicability, Finding
+from guardfix.report import diff
+from guardfix.rewrite import Rewrite
 
-RED, BOLD, DIM, CYAN, RESET = "\033[31m", "\033[1m", "\033[2m", "\033[36m", "\033[0m"
+RED, BOLD, DIM, CYAN, GREEN, RESET = (
+    "\033[31m",
+    "\033[1m",
+    "\033[2m",
+    "\033[36m",
+    "\033[32m",
+    "\033[0m",
+)
 
 
-def render(report: Report, *, color: bool) -> str:
+def render(
+    report: Report,
+    *,
+    color: bool,
+    rewrites: Sequence[Rewrite] = (),
+    applied: bool = False,
+    failures: dict[str, str] | None = None,
+) -> str:
+    """The findings; with `applied`, what was rewritten and what remains."""
+
     def paint(code: str, s: str) -> str:
         return f"{code}{s}{RESET}" if color else s
 
+    failures = failures or {}
+    fixed = {id(f) for rw in rewrites if rw.path not in failures for f in rw.fixed}
+    skipped = {id(f): why for rw in rewrites for f, why in rw.skipped}
     out: list[str] = []
-    for finding in report.findings:
+    if applied:
+        for rw in rewrites:
+            if rw.fixed and rw.path not in failures:
+                count = len(rw.fixed)
+                out.append(
+                    paint(GREEN, f"Rewrote {rw.path} ({count} fix{'es' if count != 1 else ''})")
+                )
+        for path, why in failures.items():
+            out.append(paint(RED + BOLD, f"Not rewritten: {path}: {why}"))
+        if out:
+            out.append("")
+    remaining = [f for f in report.findings if not (applied and id(f) in fixed)]
+    for finding in remaining:
         where = f"{finding.path}:{finding.start.line}:{finding.start.column}:"
         out.append(
             f"{paint(BOLD, where)} {paint(RED + BOLD, finding.rule)} "
             f"[{finding.name}] {finding.message}"
         )
         out.extend(_frame(finding, report.contents.get(finding.path, b""), paint))
+        out.append(_fix_line(finding, skipped.get(id(finding)), paint))
         out.append("")
+    if not applied:
+        patch = diff.render(rewrites, color=color)
+        if patch:
+            out.append(patch)
     for notice in report.notices:
         out.append(paint(DIM, f"note: {notice}"))
-    out.append(_summary(report))
+    out.append(_summary(report, remaining, fixed, rewrites, applied))
     return "\n".join(out) + "\n"
+
+
+def _fix_line(finding: Finding, skipped: str | None, paint: Callable[[str, str], str]) -> str:
+    gutter = " " * (len(str(finding.start.line)) + 1)
+    fix = finding.fix
+    if fix is None:
+        return f"{gutter}= {paint(DIM, 'no fix: ' + (finding.why_no_fix or 'none known'))}"
+    if skipped is not None:
+        return f"{gutter}= {paint(DIM, skipped + ' (' + fix.title + ')')}"
+    if fix.applicability is Applicability.SAFE:
+        return f"{gutter}= {paint(GREEN, 'fix: ' + fix.title)}"
+    if fix.applicability is Applicability.UNSAFE:
+        return f"{gutter}= {paint(CYAN, 'unsafe fix (--unsafe-fixes): ' + fix.title)}"
+    return f"{gutter}= {paint(DIM, 'suggestion, not applied: ' + fix.title)}"
 
 
 def _frame(finding: Finding, content: bytes, paint: Callable[[str, str], str]) -> list[str]:
@@ -47,16 +99,40 @@ def _frame(finding: Finding, content: bytes, paint: Callable[[str, str], str]) -
     ]
 
 
-def _summary(report: Report) -> str:
-    checked = (
-        f"{report.actions} server action{'s' if report.actions != 1 else ''} "
-        f"in {report.files} file{'s' if report.files != 1 else ''}"
+def _summary(
+    report: Report,
+    remaining: list[Finding],
+    fixed: set[int],
+    rewrites: Sequence[Rewrite],
+    applied: bool,
+) -> str:
+    checked = f"{_count(report.actions, 'server action')} in {_count(report.files, 'file')} checked"
+    if applied and fixed:
+        files = sum(1 for rw in rewrites if any(id(f) in fixed for f in rw.fixed))
+        return (
+            f"Fixed {_count(len(fixed), 'problem')} in {_count(files, 'file')}, "
+            f"{len(remaining)} remaining ({checked})."
+        )
+    if not remaining:
+        return f"No problems found ({checked})."
+    files = len({f.path for f in remaining})
+    line = f"Found {_count(len(remaining), 'problem')} in {_count(files, 'file')} ({checked})."
+    if applied:
+        return line
+    would = sum(len(rw.fixed) for rw in rewrites)
+    unsafe = sum(
+        1
+        for f in remaining
+        if f.fix is not None
+        and f.fix.applicability is Applicability.UNSAFE
+        and not any(f in rw.fixed for rw in rewrites)
     )
-    count = len(report.findings)
-    if count == 0:
-        return f"No problems found ({checked} checked)."
-    files = len({f.path for f in report.findings})
-    return (
-        f"Found {count} problem{'s' if count != 1 else ''} in {files} "
-        f"file{'s' if files != 1 else ''} ({checked} checked)."
-    )
+    if would:
+        line += f"\n{would} fixable with `guardfix --apply` (the diff above shows them)."
+    if unsafe > 0:
+        line += f"\n{unsafe} more with `--unsafe-fixes`."
+    return line
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"

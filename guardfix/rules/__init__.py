@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from guardfix.rules import gf001_missing_auth, gf004_unchecked_session
+from guardfix.rules import (
+    gf001_missing_auth,
+    gf002_missing_ownership,
+    gf003_client_identity,
+    gf004_unchecked_session,
+)
 from guardfix.rules.base import Rule
 
-RULES: tuple[Rule, ...] = (gf001_missing_auth.RULE, gf004_unchecked_session.RULE)
+RULES: tuple[Rule, ...] = (
+    gf001_missing_auth.RULE,
+    gf002_missing_ownership.RULE,
+    gf003_client_identity.RULE,
+    gf004_unchecked_session.RULE,
+)
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
 

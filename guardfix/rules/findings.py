@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from guardfix.model import ActionFacts, Finding, MutationEvent, Position
 from guardfix.module import Module
 from guardfix.rules.base import Rule
@@ -28,14 +30,7 @@ def what(event: MutationEvent) -> str:
     return f"{mutation.via}() -> {mutation.label}" if mutation.via else mutation.label
 
 
-def finding_at(
-    rule: Rule,
-    facts: ActionFacts,
-    event: MutationEvent,
-    module: Module,
-    message: str,
-) -> Finding:
-    node = event.mutation.node
+def finding_at(rule: Rule, facts: ActionFacts, node: Node, module: Module, message: str) -> Finding:
     action = facts.action
     return Finding(
         rule=rule.code,
@@ -47,4 +42,5 @@ def finding_at(
         action=action.name,
         message=message,
         action_lines=(action.node.start_point[0] + 1, action.node.end_point[0] + 1),
+        span=(node.start_byte, node.end_byte),
     )

@@ -68,7 +68,7 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
         f"{who(facts)} changes data ({what(event)}) with no session check before it; "
         "anyone can call a server action"
     )
-    yield finding_at(RULE, facts, event, module, message)
+    yield finding_at(RULE, facts, event.mutation.node, module, message)
 
 
 RULE = Rule(

@@ -71,7 +71,7 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
             f" (`{facts.unawaited}()` is called without `await`: a pending promise is "
             "always truthy and never throws)"
         )
-    yield finding_at(RULE, facts, event, module, message)
+    yield finding_at(RULE, facts, event.mutation.node, module, message)
 
 
 RULE = Rule(

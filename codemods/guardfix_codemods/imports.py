@@ -1,0 +1,109 @@
+"""Import edits: add a name to an existing import from the same module, or a new import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from guardfix.edits import Style, line_indent
+from guardfix.model import Edit
+from guardfix.module import Module
+from guardfix.syntax import string_value, text
+
+
+@dataclass(frozen=True)
+class Need:
+    """`name` imported from `module` (a package, or a specifier as seen from `base`)."""
+
+    name: str
+    module: str
+    file: str | None = None  # the project file `module` resolves to, root-relative
+
+
+def import_edits(module: Module, style: Style, needs: list[tuple[str, str]]) -> list[Edit] | str:
+    """Edits that make each (name, specifier) importable in `module`, or why they cannot."""
+    edits: list[Edit] = []
+    fresh: dict[str, list[str]] = {}
+    for name, specifier in needs:
+        bound = module.imports.get(name)
+        if bound is not None:
+            if bound.specifier == specifier and bound.name == name:
+                continue
+            return f"`{name}` is already imported from {bound.specifier!r}"
+        if name in module.definitions:
+            return f"`{name}` is already defined in this file"
+        statement = _named_import_from(module, specifier)
+        if statement is None:
+            if name not in fresh.setdefault(specifier, []):
+                fresh[specifier].append(name)
+            continue
+        edits.append(_add_specifier(module, statement, name, style))
+    if fresh:
+        edits.append(_new_imports(module, style, fresh))
+    return edits
+
+
+def _named_import_from(module: Module, specifier: str) -> Node | None:
+    """A value import of `specifier` that has (or can take) a `{ ... }` list."""
+    for stmt in module.root.named_children:
+        if stmt.type != "import_statement":
+            continue
+        if string_value(stmt.child_by_field_name("source")) != specifier:
+            continue
+        if any(c.type == "type" for c in stmt.children):
+            continue  # `import type { X }` cannot carry a value
+        clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
+        if clause is None or any(c.type == "namespace_import" for c in clause.named_children):
+            continue
+        return stmt
+    return None
+
+
+def _add_specifier(module: Module, stmt: Node, name: str, style: Style) -> Edit:
+    clause = next(c for c in stmt.named_children if c.type == "import_clause")
+    named = next((c for c in clause.named_children if c.type == "named_imports"), None)
+    if named is None:
+        # `import x from "m"` becomes `import x, { name } from "m"`.
+        return Edit(clause.end_byte, clause.end_byte, f", {{ {name} }}".encode())
+    specs = [c for c in named.named_children if c.type == "import_specifier"]
+    if not specs:
+        return Edit(named.start_byte + 1, named.end_byte - 1, f" {name} ".encode())
+    last = specs[-1]
+    if last.start_point[0] != named.start_point[0]:
+        # One name per line: put the new one on a line of its own, like the others.
+        indent = line_indent(module.content, last.start_byte)
+        return Edit(last.end_byte, last.end_byte, b"," + style.newline + indent + name.encode())
+    return Edit(last.end_byte, last.end_byte, f", {name}".encode())
+
+
+def _new_imports(module: Module, style: Style, fresh: dict[str, list[str]]) -> Edit:
+    quote, semi = _import_style(module)
+    lines = [
+        f"import {{ {', '.join(names)} }} from {quote}{spec}{quote}{semi}".encode()
+        for spec, names in fresh.items()
+    ]
+    block = style.newline.join(lines)
+    imports = [s for s in module.root.named_children if s.type == "import_statement"]
+    if imports:
+        end = imports[-1].end_byte
+        return Edit(end, end, style.newline + block)
+    if module.directive is not None:
+        end = module.directive.end_byte
+        return Edit(end, end, style.newline + style.newline + block)
+    first = next((c for c in module.root.named_children if c.type != "comment"), None)
+    start = first.start_byte if first is not None else len(module.content)
+    return Edit(start, start, block + style.newline + style.newline)
+
+
+def _import_style(module: Module) -> tuple[str, str]:
+    """The quote and the statement end the file's imports use."""
+    for stmt in module.root.named_children:
+        if stmt.type == "import_statement":
+            source = stmt.child_by_field_name("source")
+            quote = text(source)[:1] if source is not None else '"'
+            return quote, ";" if text(stmt).rstrip().endswith(";") else ""
+    directive = module.directive
+    if directive is not None:
+        return '"', ";" if text(directive).rstrip().endswith(";") else ""
+    return '"', ";"

@@ -1,0 +1,147 @@
+"""GF002: scope a write's filter to the caller's rows (Prisma, Drizzle, Supabase)."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from guardfix.edits import line_indent
+from guardfix.model import Applicability, Edit, Finding, Fix, Scope
+from guardfix.syntax import call_arguments, callee_name, callee_of, unwrap
+from guardfix_codemods import recipes
+from guardfix_codemods.imports import import_edits
+from guardfix_codemods.owners import Owner, owner_field
+from guardfix_codemods.plan import ActionPlan, declared_in
+
+RULE = "GF002"
+
+
+def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
+    scope = next(
+        (s for s in plan.facts.scopes if s.mutation.node.start_byte == finding.span[0]), None
+    )
+    if scope is None or scope.filter is None:
+        return "the write's filter is not in the action"
+    if plan.user_id is None:
+        return plan.why_no_user_id
+    owner = owner_field(plan.workspace, scope, plan.module)
+    if isinstance(owner, str):
+        return owner
+    if scope.orm == "prisma":
+        edits = _prisma(scope, scope.filter, owner, plan.user_id, plan)
+    elif scope.orm == "drizzle":
+        edits = _drizzle(scope, scope.filter, owner, plan.user_id, plan)
+    else:
+        template = recipes.owners("supabase")["filter"]
+        line = template.format(field=owner.field, user_id=plan.user_id).encode()
+        edits = [Edit(scope.filter.end_byte, scope.filter.end_byte, line)]
+    if isinstance(edits, str):
+        return edits
+    applicability = Applicability.UNSAFE if owner.guessed else Applicability.SAFE
+    return Fix(
+        f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from {owner.source})",
+        applicability,
+        tuple(edits),
+    )
+
+
+def _prisma(
+    scope: Scope, where: Node, owner: Owner, user_id: str, plan: ActionPlan
+) -> list[Edit] | str:
+    recipe = recipes.owners("prisma")
+    entry = recipe["entry"].format(field=owner.field, user_id=user_id)
+    edits = _add_entry(where, entry, plan)
+    if isinstance(edits, str):
+        return edits
+    major = plan.workspace.major(
+        plan.workspace.dependencies(plan.module.path).get("@prisma/client")
+        or plan.workspace.dependencies(plan.module.path).get("prisma")
+    )
+    operation = scope.mutation.operation
+    if (major is not None and major >= 5) or operation not in recipe["many"]:
+        return edits
+    # Before Prisma 5 a unique filter takes no other field: use the *Many form and its count.
+    call = scope.mutation.node
+    statement = call.parent
+    if statement is None or statement.type != "await_expression":
+        many = recipe["many"][operation]
+        return f"`{operation}` is not awaited; Prisma before 5 needs `{many}` and its count"
+    statement = statement.parent
+    if statement is None or statement.type != "expression_statement":
+        return (
+            f"the result of `{operation}` is used; with Prisma before 5 (or an unknown version) "
+            f"it would become `{recipe['many'][operation]}`, which returns a count"
+        )
+    callee = callee_of(call)
+    method = callee.child_by_field_name("property") if callee is not None else None
+    if method is None:
+        return "cannot find the Prisma method to change"
+    taken = declared_in(plan.facts.action.function)
+    result = next(n for n in ("result", "deleted", "updated", "rows") if n not in taken)
+    content = plan.module.content
+    indent = line_indent(content, statement.start_byte)
+    check = recipe["count-check"].strip("\n").format(result=result)
+    return [
+        Edit(statement.start_byte, statement.start_byte, f"const {result} = ".encode()),
+        Edit(method.start_byte, method.end_byte, recipe["many"][operation].encode()),
+        *edits,
+        Edit(
+            statement.end_byte,
+            statement.end_byte,
+            plan.style.newline + plan.style.lines(check, indent),
+        ),
+    ]
+
+
+def _add_entry(where: Node, entry: str, plan: ActionPlan) -> list[Edit] | str:
+    """Add `field: value` to an object literal, on its own line when the object is multi-line."""
+    node = unwrap(where)
+    if node is None:
+        return "the filter is empty"
+    if node.type != "object":
+        # `where: filter` becomes `where: { ...filter, authorId: ... }`.
+        return [
+            Edit(node.start_byte, node.start_byte, b"{ ..."),
+            Edit(node.end_byte, node.end_byte, f", {entry} }}".encode()),
+        ]
+    members = [c for c in node.named_children if c.type != "comment"]
+    if not members:
+        return [Edit(node.start_byte + 1, node.end_byte - 1, f" {entry} ".encode())]
+    last = members[-1]
+    after = plan.module.content[last.end_byte : node.end_byte]
+    if last.end_point[0] == node.end_point[0]:
+        return [Edit(last.end_byte, last.end_byte, f", {entry}".encode())]
+    indent = line_indent(plan.module.content, last.start_byte)
+    if after.lstrip().startswith(b","):
+        comma = last.end_byte + after.index(b",") + 1
+        return [Edit(comma, comma, plan.style.newline + indent + entry.encode() + b",")]
+    return [Edit(last.end_byte, last.end_byte, b"," + plan.style.newline + indent + entry.encode())]
+
+
+def _drizzle(
+    scope: Scope, where: Node, owner: Owner, user_id: str, plan: ActionPlan
+) -> list[Edit] | str:
+    recipe = recipes.owners("drizzle")
+    args = call_arguments(where)
+    if len(args) != 1:
+        return "the `.where()` call does not have one condition"
+    table = scope.model or ""
+    condition = recipe["condition"].format(table=table, field=owner.field, user_id=user_id)
+    existing = unwrap(args[0])
+    imports = import_edits(
+        plan.module, plan.style, [("and", recipe["module"]), ("eq", recipe["module"])]
+    )
+    if isinstance(imports, str):
+        return imports
+    if (
+        existing is not None
+        and existing.type == "call_expression"
+        and callee_name(existing) == "and"
+    ):
+        inner = call_arguments(existing)
+        end = inner[-1].end_byte if inner else existing.end_byte - 1
+        return [Edit(end, end, f", {condition}".encode()), *imports]
+    return [
+        Edit(args[0].start_byte, args[0].start_byte, b"and("),
+        Edit(args[0].end_byte, args[0].end_byte, f", {condition})".encode()),
+        *imports,
+    ]

@@ -1,0 +1,131 @@
+"""What every fix of one action shares: the file's style, the guard to insert, the user id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from guardfix.edits import Style, style_of
+from guardfix.model import ActionFacts, ActionKind
+from guardfix.module import Module
+from guardfix.syntax import text, walk
+from guardfix_codemods import session
+from guardfix_codemods.safe_action import ClientSwitch, authenticated_client
+from guardfix_codemods.session import SessionRecipe
+from guardfix_codemods.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    workspace: Workspace
+    module: Module
+    facts: ActionFacts
+    style: Style
+    guard: SessionRecipe | None  # inserted by the GF001 fix
+    client: ClientSwitch | None  # or, for next-safe-action, the authenticated client
+    lookup: Node | None  # the action's own lookup statement, when it has one
+    user_id: str | None  # the caller's id once the session is checked
+    why_no_user_id: str
+
+
+def plan_action(
+    workspace: Workspace, module: Module, facts: ActionFacts, codes: set[str]
+) -> ActionPlan:
+    recipe = recipe_for(workspace, module.path)
+    lookup = lookup_statement(facts)
+    client = None
+    if "GF001" in codes and facts.action.kind is ActionKind.SAFE_ACTION:
+        client = authenticated_client(workspace.project, module, facts.action)
+    guard = recipe if "GF001" in codes and isinstance(recipe, SessionRecipe) else None
+    user_id: str | None = None
+    why = ""
+    if client is not None:
+        guard = None
+        user_id = client.user_id
+        why = f"cannot tell how `{client.client}` passes the user id in `ctx`"
+    elif guard is not None:
+        user_id = guard.user_id
+        why = f"{guard.origin} does not show the user id; set session.user-id in the configuration"
+    elif lookup is not None:
+        user_id = _existing_user_id(lookup, facts, recipe)
+        why = "cannot tell the session's user id; set session.user-id in the configuration"
+    elif isinstance(recipe, str):
+        why = recipe
+    else:
+        why = "the action has no session lookup to take the user id from"
+    style = style_of(module.content)
+    return ActionPlan(workspace, module, facts, style, guard, client, lookup, user_id, why)
+
+
+def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
+    """Configuration, then the project's idiom, then a preset (learned once per run)."""
+    setting = workspace.config.session
+    if setting is not None:
+        return session.from_config(setting)
+    if "idiom" not in workspace.cache:
+        workspace.cache["idiom"] = session.learn(workspace)
+    idiom = workspace.cache["idiom"]
+    if isinstance(idiom, SessionRecipe):
+        return idiom
+    return session.from_preset(workspace, path)
+
+
+def lookup_statement(facts: ActionFacts) -> Node | None:
+    """The statement of the action's body that holds its first session lookup."""
+    body = facts.action.function.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return None
+    for call in facts.lookups:
+        node: Node | None = call
+        while node is not None and node.parent is not None and node.parent != body:
+            node = node.parent
+        if node is not None and node.parent == body:
+            return node
+    return None
+
+
+def bound_names(stmt: Node) -> frozenset[str]:
+    """The names a declaration binds: `session`, or `userId` of `const { userId } = ...`."""
+    if stmt.type not in ("lexical_declaration", "variable_declaration"):
+        return frozenset()
+    names = set()
+    for decl in stmt.named_children:
+        pattern = decl.child_by_field_name("name") if decl.type == "variable_declarator" else None
+        for node in walk(pattern) if pattern is not None else ():
+            if node.type == "identifier" or node.type == "shorthand_property_identifier_pattern":
+                names.add(text(node))
+    return frozenset(names)
+
+
+def _existing_user_id(lookup: Node, facts: ActionFacts, recipe: SessionRecipe | str) -> str | None:
+    names = bound_names(lookup)
+    if isinstance(recipe, SessionRecipe) and recipe.user_id is not None:
+        first = recipe.guard.split("\n")[0]
+        if " ".join(text(lookup).split()) == " ".join(first.split()):
+            return recipe.user_id  # the very statement the recipe starts with
+        root = recipe.user_id.split(".")[0]
+        if len(names) == 1 and recipe.callee in text(lookup) and root in recipe.declares:
+            (name,) = names
+            return ".".join([name, *recipe.user_id.split(".")[1:]])
+    return session.user_id_in(facts.action.function, names) if names else None
+
+
+def declared_in(fn: Node) -> frozenset[str]:
+    """Every name the function binds: parameters and declarations at any depth."""
+    names = set()
+    for node in walk(fn):
+        if node.type in ("identifier", "shorthand_property_identifier_pattern") and (
+            session.is_binding(node) or _is_parameter(node)
+        ):
+            names.add(text(node))
+    return frozenset(names)
+
+
+def _is_parameter(node: Node) -> bool:
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "arrow_function":
+        return parent.child_by_field_name("parameter") == node
+    return parent.type in ("required_parameter", "optional_parameter")

@@ -1,0 +1,256 @@
+"""Which session lookup a fix inserts: the configuration, the project's own idiom, a preset.
+
+Imitating the code base beats any preset: the guard most used by the project's
+already-guarded actions is copied as it is written there, with its imports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from guardfix.actions import find_actions
+from guardfix.config import SessionSetting
+from guardfix.facts.flow import State, Walker
+from guardfix.model import ActionKind, ServerAction
+from guardfix.module import Module
+from guardfix.parse import parse
+from guardfix.syntax import text, walk
+from guardfix_codemods import recipes
+from guardfix_codemods.imports import Need
+from guardfix_codemods.workspace import Workspace
+
+# Names a copied guard may use without importing them.
+GLOBALS = frozenset(
+    {"Error", "undefined", "Response", "JSON", "Object", "String", "Number", "Boolean", "Array"}
+    | {"Promise", "console", "process", "Date", "Math", "URL", "TypeError", "globalThis"}
+)
+USER_ID_END = re.compile(r"^(id|userId|user_id|sub|uid)$")
+
+
+@dataclass(frozen=True)
+class SessionRecipe:
+    origin: str  # said in the fix title: where this guard comes from
+    guard: str  # the lookup and its check (LF, two spaces per level)
+    callee: str  # the lookup's callee as written, to recognise it in other actions
+    user_id: str | None  # the caller's id once the check has passed
+    imports: tuple[Need, ...]
+    declares: frozenset[str]  # names the guard binds in the action
+    base: str  # the file the imports' relative specifiers are relative to
+
+
+def from_config(setting: SessionSetting) -> SessionRecipe:
+    var = setting.user_id.split(".")[0]
+    guard = f"const {var} = {setting.call};\n{check_text(setting.user_id)}"
+    return SessionRecipe(
+        origin="the configured session lookup",
+        guard=guard,
+        callee=_first_callee(guard),
+        user_id=setting.user_id,
+        imports=(Need(setting.name, setting.module),),
+        declares=declared_names(guard),
+        base="",
+    )
+
+
+def declared_names(code: str) -> frozenset[str]:
+    """The names a piece of guard code binds."""
+    tree = parse("guard.ts", code.encode())
+    return frozenset(
+        text(n)
+        for n in walk(tree.root_node)
+        if n.type in ("identifier", "shorthand_property_identifier_pattern") and is_binding(n)
+    )
+
+
+def _first_callee(code: str) -> str:
+    tree = parse("guard.ts", code.encode())
+    return _lookup_callee(tree.root_node) or ""
+
+
+def check_text(user_id: str) -> str:
+    """`if (!session?.user?.id) { throw ... }` for a user id expression."""
+    chain = "?.".join(user_id.split("."))
+    return f'if (!{chain}) {{\n  throw new Error("Unauthorized");\n}}'
+
+
+# -- the project's own idiom -----------------------------------------------------------
+
+
+def learn(workspace: Workspace) -> SessionRecipe | None:
+    """The guard most used by the project's already-guarded actions, or None."""
+    counts: Counter[tuple[str, tuple[Need, ...]]] = Counter()
+    found: dict[tuple[str, tuple[Need, ...]], SessionRecipe] = {}
+    user_ids: dict[tuple[str, tuple[Need, ...]], Counter[str]] = {}
+    for path in workspace.source_files():
+        module = workspace.project.module(path)
+        if module is None or b"use server" not in module.content:
+            continue
+        for action in find_actions(module):
+            recipe = _idiom(action, module, workspace)
+            if recipe is None:
+                continue
+            key = (" ".join(recipe.guard.split()), recipe.imports)
+            counts[key] += 1
+            found.setdefault(key, recipe)
+            if recipe.user_id is not None:
+                user_ids.setdefault(key, Counter())[recipe.user_id] += 1
+    if not counts:
+        return None
+    key, count = counts.most_common(1)[0]
+    best = found[key]
+    ids = user_ids.get(key)
+    return SessionRecipe(
+        origin=f"the project's own guard ({count} action{'s' if count != 1 else ''})",
+        guard=best.guard,
+        callee=best.callee,
+        user_id=ids.most_common(1)[0][0] if ids else None,
+        imports=best.imports,
+        declares=best.declares,
+        base=best.base,
+    )
+
+
+def _idiom(action: ServerAction, module: Module, workspace: Workspace) -> SessionRecipe | None:
+    if action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE):
+        return None
+    body = action.function.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return None
+    statements = [s for s in body.named_children if s.type != "comment"]
+    walker = Walker(module, workspace.project)
+    state = State()
+    first = last = None
+    for index, stmt in enumerate(statements):
+        walker.statement(stmt, state)
+        if state.lookup and first is None:
+            first = index
+        if state.stopped:
+            last = index
+            break
+    if first is None or last is None or last - first > 1:
+        return None
+    guard = statements[first : last + 1]
+    declared = {
+        text(n)
+        for s in guard
+        for n in walk(s)
+        if n.type in ("identifier", "shorthand_property_identifier_pattern") and is_binding(n)
+    }
+    needs: list[Need] = []
+    for node in (n for s in guard for n in walk(s)):
+        if node.type != "identifier" or is_binding(node):
+            continue
+        name = text(node)
+        if name in declared or name in GLOBALS:
+            continue
+        imported = module.imports.get(name)
+        if imported is None or imported.name != name:
+            return None  # a local, a parameter or a renamed import: not portable
+        resolved = workspace.project.resolver.resolve(module.path, imported.specifier)
+        need = Need(name, imported.specifier, resolved)
+        if need not in needs:
+            needs.append(need)
+    callee = _lookup_callee(guard[0])
+    if callee is None:
+        return None
+    return SessionRecipe(
+        origin="",
+        guard=workspace.dedent(module, guard[0].start_byte, guard[-1].end_byte),
+        callee=callee,
+        user_id=user_id_in(action.function, frozenset(declared)),
+        imports=tuple(needs),
+        declares=frozenset(declared),
+        base=module.path,
+    )
+
+
+def is_binding(node: Node) -> bool:
+    parent = node.parent
+    if parent is None:
+        return False
+    if node.type == "shorthand_property_identifier_pattern":
+        return True
+    if parent.type == "variable_declarator":
+        return parent.child_by_field_name("name") == node
+    return parent.type in ("array_pattern", "pair_pattern") and (
+        parent.type == "array_pattern" or parent.child_by_field_name("value") == node
+    )
+
+
+def _lookup_callee(stmt: Node) -> str | None:
+    """The callee of the first call in the statement: `auth` in `const s = await auth()`."""
+    call = next((n for n in walk(stmt) if n.type == "call_expression"), None)
+    if call is None:
+        return None
+    function = call.child_by_field_name("function")
+    return text(function) if function is not None else None
+
+
+def user_id_in(fn: Node, names: frozenset[str]) -> str | None:
+    """The caller's id as the function itself spells it: `session.user.id`, `userId`."""
+    counts: Counter[str] = Counter()
+    for node in walk(fn):
+        if node.type == "member_expression":
+            parts = text(node).replace("?.", ".").replace("!", "").split(".")
+            if (
+                parts[0] in names
+                and USER_ID_END.match(parts[-1])
+                and all(p.isidentifier() for p in parts)
+            ):
+                counts[".".join(parts)] += 1
+        elif node.type == "identifier" and text(node) in names and USER_ID_END.match(text(node)):
+            counts[text(node)] += 1
+    if not counts:
+        return None
+    # The longest spelling wins a tie: `session.user.id` over `session.id`.
+    return max(counts, key=lambda k: (counts[k], k.count(".")))
+
+
+# -- presets for the auth library in package.json -------------------------------------
+
+
+def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
+    """The recipe of the auth library the nearest package.json depends on."""
+    deps = workspace.dependencies(path)
+    missing: list[str] = []
+    # Supabase is often only the database: any other auth library wins over it.
+    ordered = sorted(recipes.sessions(), key=lambda item: item[1]["package"].startswith("@supa"))
+    for _, preset in ordered:
+        package = preset["package"]
+        if package not in deps:
+            continue
+        major = workspace.major(deps[package])
+        low, high = preset.get("min-major", 0), preset.get("max-major", 999)
+        if (major is None and low > 0) or (major is not None and not low <= major <= high):
+            continue
+        needs: list[Need] = []
+        for item in preset["imports"]:
+            if "from" in item:
+                needs.append(Need(item["name"], item["from"]))
+                continue
+            exporter = workspace.exporting(item["name"], item["exported-by"])
+            if exporter is None:
+                missing.append(f"{preset['name']} needs a project file exporting `{item['name']}`")
+                break
+            needs.append(Need(item["name"], "./" + exporter, exporter))
+        else:
+            guard = preset["guard"].strip("\n")
+            return SessionRecipe(
+                origin=f"the {preset['name']} preset",
+                guard=guard,
+                callee=_first_callee(guard),
+                user_id=preset["user-id"],
+                imports=tuple(needs),
+                declares=declared_names(guard),
+                base="",
+            )
+    if missing:
+        return "; ".join(missing)
+    return (
+        "no session lookup is configured, no guarded action shows one and no known auth "
+        "library is in package.json; set `session` in the configuration"
+    )

@@ -1,0 +1,96 @@
+"""GF001: insert the session lookup and its check at the top of the action."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from guardfix.edits import line_indent
+from guardfix.model import Applicability, Edit, Finding, Fix
+from guardfix.syntax import first_statement, is_async, is_directive
+from guardfix_codemods.imports import import_edits
+from guardfix_codemods.plan import ActionPlan, declared_in
+from guardfix_codemods.safe_action import ClientSwitch
+
+RULE = "GF001"
+
+
+def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
+    if plan.client is not None:
+        return _switch_client(plan, plan.client)
+    recipe = plan.guard
+    if recipe is None:
+        return plan.why_no_user_id
+    fn = plan.facts.action.function
+    taken = recipe.declares & declared_in(fn)
+    if taken:
+        return f"`{'`, `'.join(sorted(taken))}` is already declared in the action"
+    edits = insert_at_top(plan, fn, recipe.guard)
+    if isinstance(edits, str):
+        return edits
+    workspace = plan.workspace
+    imports = import_edits(
+        plan.module,
+        plan.style,
+        [(need.name, workspace.specifier(need, plan.module.path)) for need in recipe.imports],
+    )
+    if isinstance(imports, str):
+        return imports
+    name = f"`{plan.facts.action.name}`" if plan.facts.action.name else "the action"
+    return Fix(
+        f"Check the session at the top of {name} ({recipe.origin})",
+        Applicability.SAFE,
+        tuple(edits + imports),
+    )
+
+
+def insert_at_top(plan: ActionPlan, fn: Node, code: str) -> list[Edit] | str:
+    """Edits that run `code` first in `fn` (after an inline "use server"), made async."""
+    content = plan.module.content
+    style = plan.style
+    edits: list[Edit] = []
+    if not is_async(fn):
+        if fn.type not in ("function_declaration", "function_expression", "arrow_function"):
+            return f"cannot make a {fn.type.replace('_', ' ')} async"
+        edits.append(Edit(fn.start_byte, fn.start_byte, b"async "))
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return "the action has no body"
+    outer = line_indent(content, fn.start_byte)
+    if body.type != "statement_block":
+        # `async (x) => expr` becomes a block that checks first, then returns `expr`.
+        inner = outer + style.indent
+        head = b"{" + style.newline + style.lines(code, inner) + style.newline + inner + b"return "
+        tail = b";" + style.newline + outer + b"}"
+        return [
+            *edits,
+            Edit(body.start_byte, body.start_byte, head),
+            Edit(body.end_byte, body.end_byte, tail),
+        ]
+    first = first_statement(body)
+    at = body.start_byte + 1
+    if first is not None and is_directive(first, "use server"):
+        at = first.end_byte
+    statements = [c for c in body.named_children if c.type != "comment"]
+    if statements and statements[0].start_point[0] != body.start_point[0]:
+        indent = line_indent(content, statements[0].start_byte)
+    else:
+        indent = line_indent(content, body.start_byte) + style.indent
+    text = style.newline + style.lines(code, indent)
+    if not statements:
+        text += style.newline + line_indent(content, body.start_byte)
+    return [*edits, Edit(at, at, text)]
+
+
+def _switch_client(plan: ActionPlan, switch: ClientSwitch) -> Fix | str:
+    edits = [Edit(switch.root.start_byte, switch.root.end_byte, switch.client.encode())]
+    edits.extend(switch.edits)
+    if switch.specifier is not None:
+        imports = import_edits(plan.module, plan.style, [(switch.client, switch.specifier)])
+        if isinstance(imports, str):
+            return imports
+        edits.extend(imports)
+    return Fix(
+        f"Build the action from `{switch.client}`, the project's authenticated client",
+        Applicability.SAFE,
+        tuple(edits),
+    )

@@ -1,0 +1,28 @@
+"""GF003: write the session's user id where the caller's input named a user."""
+
+from __future__ import annotations
+
+import re
+
+from guardfix.model import Applicability, Edit, Finding, Fix
+from guardfix_codemods.plan import ActionPlan
+
+RULE = "GF003"
+ROLE = re.compile(r"role", re.IGNORECASE)
+
+
+def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
+    for scope in plan.facts.scopes:
+        for field, value in scope.identity:
+            if value.start_byte != finding.span[0]:
+                continue
+            if ROLE.search(field):
+                return "a role must come from the server's own records, not from the request"
+            if plan.user_id is None:
+                return plan.why_no_user_id
+            return Fix(
+                f"Take `{field}` from the session ({plan.user_id})",
+                Applicability.SAFE,
+                (Edit(value.start_byte, value.end_byte, plan.user_id.encode()),),
+            )
+    return "the value is not in the action"

@@ -1,0 +1,140 @@
+"""What a codemod may look at beyond its own file: package.json, tsconfig paths, other files."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+
+from guardfix.config import Config
+from guardfix.edits import style_of
+from guardfix.facts.project import Project
+from guardfix.module import Module
+from guardfix.parse import is_source_path
+from guardfix_codemods.imports import Need
+
+MAJOR = re.compile(r"(\d+)")
+
+
+class Workspace:
+    """One per run: the project as the facts stage parsed it, plus lazy lookups."""
+
+    def __init__(
+        self, project: Project, files: Callable[[], Iterable[str]], config: Config
+    ) -> None:
+        self.project = project
+        self.config = config
+        self._list = files
+        self._files: list[str] | None = None
+        self._packages: dict[str, dict[str, str]] = {}
+        self.cache: dict[str, object] = {}  # per-run memo for the codemods' own lookups
+
+    def source_files(self) -> list[str]:
+        if self._files is None:
+            self._files = sorted(p for p in self._list() if is_source_path(p))
+        return self._files
+
+    def read(self, path: str) -> bytes | None:
+        return self.project.reader.read(path)
+
+    # -- package.json ------------------------------------------------------------------
+
+    def dependencies(self, path: str) -> dict[str, str]:
+        """Dependencies of the nearest package.json above `path` (name -> version range)."""
+        directory = posixpath.dirname(path)
+        while True:
+            if directory not in self._packages:
+                self._packages[directory] = self._read_package(directory)
+            deps = self._packages[directory]
+            if deps or not directory:
+                return deps
+            directory = posixpath.dirname(directory)
+
+    def _read_package(self, directory: str) -> dict[str, str]:
+        manifest = posixpath.join(directory, "package.json") if directory else "package.json"
+        raw = self.read(manifest)
+        if raw is None:
+            return {}
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            self.project.notices.append(
+                f"{manifest}: not valid JSON ({exc}); no auth preset or Prisma version from it"
+            )
+            return {}
+        deps: dict[str, str] = {}
+        for key in ("devDependencies", "peerDependencies", "dependencies"):
+            table = data.get(key) if isinstance(data, dict) else None
+            if isinstance(table, dict):
+                deps.update({k: v for k, v in table.items() if isinstance(v, str)})
+        return deps
+
+    @staticmethod
+    def major(spec: str | None) -> int | None:
+        """The major version a range starts at: 5 for "^5.22.0" or "5.0.0-beta.25";
+        None for "latest", "*" or "workspace:*"."""
+        if spec is None:
+            return None
+        match = MAJOR.search(spec.split("||")[0]) if ":" not in spec else None
+        return int(match.group(1)) if match else None
+
+    # -- project files -----------------------------------------------------------------
+
+    def exporting(self, name: str, marker: str) -> str | None:
+        """The project file that exports `name` and contains `marker` (shortest path first)."""
+        needle = marker.encode()
+        hits: list[str] = []
+        for path in self.source_files():
+            content = self.read(path)
+            if content is None or needle not in content or name.encode() not in content:
+                continue
+            module = self.project.module(path)
+            if module is not None and name in module.exports:
+                hits.append(path)
+        return min(hits, key=lambda p: (p.count("/"), len(p))) if hits else None
+
+    def specifier(self, need: Need, target: str) -> str:
+        """How `target` imports `need`: its own spelling when it resolves the same, else
+        a tsconfig alias, else a relative path."""
+        if need.file is None:
+            return need.module
+        resolve = self.project.resolver.resolve
+        if not need.module.startswith(".") and resolve(target, need.module) == need.file:
+            return need.module
+        stem = _stem(need.file)
+        aliases = self.project.resolver.aliases_for(posixpath.dirname(target))
+        base = aliases.base if aliases is not None else ""
+        for pattern, targets in aliases.patterns if aliases is not None else ():
+            if pattern.count("*") != 1:
+                continue
+            for mapped in targets:
+                prefix = posixpath.normpath(posixpath.join(base, mapped.split("*")[0]))
+                prefix = "" if prefix == "." else prefix + "/"
+                if stem.startswith(prefix):
+                    candidate = pattern.replace("*", stem[len(prefix) :])
+                    if resolve(target, candidate) == need.file:
+                        return candidate
+        relative = posixpath.relpath(stem, posixpath.dirname(target) or ".")
+        return relative if relative.startswith(".") else "./" + relative
+
+    @staticmethod
+    def dedent(module: Module, start: int, end: int) -> str:
+        """Source lines [start, end) as LF text with two spaces per indentation level."""
+        content = module.content
+        line_start = content.rfind(b"\n", 0, start) + 1
+        unit = style_of(content).indent
+        lines = content[line_start:end].decode("utf-8").replace("\r\n", "\n").split("\n")
+        base = len(lines[0]) - len(lines[0].lstrip(" \t"))
+        out: list[str] = []
+        for line in lines:
+            stripped = line.lstrip(" \t")
+            indent = line[: len(line) - len(stripped)].encode()
+            levels = max(0, (len(indent) - base) // max(1, len(unit))) if stripped else 0
+            out.append("  " * levels + stripped)
+        return "\n".join(out)
+
+
+def _stem(path: str) -> str:
+    stem = posixpath.splitext(path)[0]
+    return stem[: -len("/index")] if stem.endswith("/index") else stem

@@ -1,0 +1,92 @@
+"""## What it does
+Finds writes that pick their rows by the caller's input (an id from `formData`,
+the arguments or `parsedInput`) with nothing that ties those rows to the caller:
+no owner field compared with the session user's id in the filter, no earlier
+read-and-compare (`if (post.authorId !== user.id) throw`), no role or permission
+check (`if (user.role !== "admin")`, `can(...)`, `authorize(...)`, a helper given
+both the user and the id).
+
+## Why is this bad?
+Checking that someone is signed in does not say which rows they may touch. A
+signed-in attacker sends another user's post id in a raw POST, and
+`prisma.post.delete({ where: { id } })` deletes it: an insecure direct object
+reference (IDOR, CWE-639). It is reported on actions with no session check too,
+since adding one does not fix it.
+
+## Example
+```ts
+export async function deletePost(formData: FormData) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  await prisma.post.delete({ where: { id: String(formData.get("id")) } });
+}
+```
+
+## Use instead
+```ts
+export async function deletePost(formData: FormData) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  await prisma.post.delete({
+    where: { id: String(formData.get("id")), authorId: session.user.id },
+  });
+}
+```
+
+A write keyed on the caller's own row (`where: { id: session.user.id }`) is fine;
+bulk forms (`where: { id: { in: ids } }`, Drizzle `inArray`) count. Prisma,
+Drizzle and Supabase writes written in the action are checked.
+
+## Fix safety
+The fix adds the owner to the filter: Prisma 5 and later `where: { id, authorId:
+session.user.id }` (`delete` and `update` then throw when the row is not the
+caller's); older or unknown Prisma versions use `deleteMany`/`updateMany` and
+throw when nothing matched; Drizzle wraps the filter in `and(..., eq(posts.authorId,
+userId))`; Supabase appends `.eq("user_id", user.id)`. It changes behaviour on
+purpose: other users' rows are refused. The owner field comes from the
+configuration, `prisma/schema.prisma` (the relation to the user model) or a
+Drizzle `.references(() => users.id)`; then the fix is safe. A guessed field
+(Supabase's `user_id` convention) makes it unsafe: it is applied only with
+`--unsafe-fixes`. With no owner field known, there is no fix.
+
+## References
+- [CWE-639: Authorization Bypass Through User-Controlled Key](https://cwe.mitre.org/data/definitions/639.html)
+- [OWASP: Insecure Direct Object Reference Prevention](https://cheatsheetseries.owasp.org/cheatsheets/Insecure_Direct_Object_Reference_Prevention_Cheat_Sheet.html)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardfix.model import ActionFacts, Finding, Severity
+from guardfix.module import Module
+from guardfix.rules.base import Rule
+from guardfix.rules.findings import finding_at, who
+
+
+def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
+    if facts.public_by_design:
+        return
+    for scope in facts.scopes:
+        target = scope.filter
+        if target is None or not scope.client or scope.owned or scope.checked:
+            continue
+        if any(
+            target.start_byte <= value.start_byte < target.end_byte for _, value in scope.identity
+        ):
+            continue  # the owner is in the filter, only from the wrong place: GF003
+        message = (
+            f"{who(facts)} lets the caller's input pick the rows of {scope.mutation.label} with "
+            "no owner filter or permission check; any signed-in user can change anyone's rows"
+        )
+        yield finding_at(RULE, facts, scope.mutation.node, module, message)
+
+
+RULE = Rule(
+    code="GF002",
+    name="missing-ownership",
+    severity=Severity.ERROR,
+    summary="A write picks rows by client input with nothing tying them to the caller (IDOR)",
+    doc=__doc__ or "",
+    check=check,
+)

@@ -1,0 +1,75 @@
+"""## What it does
+Finds writes where a user, owner, author or role value, in the data written or
+in the filter, comes from the caller's input (`formData`, the arguments,
+`parsedInput`) instead of the session.
+
+## Why is this bad?
+The caller controls everything in the request. `authorId:
+formData.get("authorId")` lets anyone create or take over rows in another
+user's name, and `role: formData.get("role")` lets them make themselves an
+admin (CWE-639, and mass assignment when the whole input is spread in).
+
+## Example
+```ts
+export async function createPost(formData: FormData) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  await prisma.post.create({
+    data: { title: String(formData.get("title")), authorId: String(formData.get("authorId")) },
+  });
+}
+```
+
+## Use instead
+```ts
+export async function createPost(formData: FormData) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  await prisma.post.create({
+    data: { title: String(formData.get("title")), authorId: session.user.id },
+  });
+}
+```
+
+## Fix safety
+The fix replaces the client's user, owner or author id with the session user's
+id. It changes behaviour on purpose: a caller can no longer act in someone
+else's name. It is safe when the session's user id expression is known (from
+the configuration, the project's own guarded actions or a preset); a role value
+has no fix, since only the server knows which role to grant.
+
+## References
+- [CWE-639: Authorization Bypass Through User-Controlled Key](https://cwe.mitre.org/data/definitions/639.html)
+- [OWASP: Mass Assignment](https://cheatsheetseries.owasp.org/cheatsheets/Mass_Assignment_Cheat_Sheet.html)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from guardfix.model import ActionFacts, Finding, Severity
+from guardfix.module import Module
+from guardfix.rules.base import Rule
+from guardfix.rules.findings import finding_at, who
+
+
+def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
+    if facts.public_by_design:
+        return
+    for scope in facts.scopes:
+        for field, value in scope.identity:
+            message = (
+                f"{who(facts)} takes `{field}` of {scope.mutation.label} from the caller's "
+                "input; take the user from the session"
+            )
+            yield finding_at(RULE, facts, value, module, message)
+
+
+RULE = Rule(
+    code="GF003",
+    name="client-controlled-identity",
+    severity=Severity.ERROR,
+    summary="A user, owner or role value written or filtered on comes from client input",
+    doc=__doc__ or "",
+    check=check,
+)
