@@ -42,8 +42,16 @@ and are not reported. To keep a deliberate public action, add
 `// guardfix-ignore GF001: <reason>` above it.
 
 ## Fix safety
-Not fixable yet. Adding a guard changes behaviour on purpose: anonymous callers
-are refused from then on.
+The fix inserts a session lookup and its check at the top of the action (after
+an inline `"use server"`), adds the import, and makes the function `async` when
+it is not. The lookup is, in this order: `session` from the configuration; the
+guard most used by the project's already-guarded actions, copied as written
+there; the preset of the auth library in package.json (Auth.js v5, next-auth v4,
+Clerk, Supabase SSR, Better Auth, Kinde, Auth0, WorkOS, iron-session, Stack). With
+none of these there is no fix, and the finding says how to configure one. A
+next-safe-action action built from a public client is moved to the project's
+authenticated client instead. The fix is safe, and changes behaviour on purpose:
+anonymous callers are refused from then on.
 
 ## References
 - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)

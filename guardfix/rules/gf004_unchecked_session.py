@@ -40,8 +40,10 @@ export async function archivePost(formData: FormData) {
 ```
 
 ## Fix safety
-Not fixable yet. Adding the check changes behaviour on purpose: anonymous callers
-are refused from then on.
+The fix inserts the missing check right after the existing lookup, on the user
+id the action (or the project's own guard) reads, and adds `await` to a lookup
+called without it. It is safe, and changes behaviour on purpose: anonymous
+callers are refused from then on.
 
 ## References
 - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)
