@@ -96,6 +96,9 @@ class DiskReader:
             return None  # a symlink that points outside the project
         return full
 
+    def prefetch(self, paths: list[str]) -> None:
+        """Files on disk are read when asked for."""
+
     def read(self, path: str) -> bytes | None:
         full = self._path(path)
         if full is None:

@@ -12,9 +12,11 @@ from guardfix.edits import style_of
 from guardfix.facts.project import Project
 from guardfix.module import Module
 from guardfix.parse import is_source_path
+from guardfix.syntax import text
 from guardfix_codemods.imports import Need
 
 MAJOR = re.compile(r"(\d+)")
+TYPE_DECLARATIONS = ("interface_declaration", "type_alias_declaration")
 
 
 class Workspace:
@@ -33,6 +35,7 @@ class Workspace:
     def source_files(self) -> list[str]:
         if self._files is None:
             self._files = sorted(p for p in self._list() if is_source_path(p))
+            self.project.reader.prefetch(self._files)  # the callers read them all
         return self._files
 
     def read(self, path: str) -> bytes | None:
@@ -90,7 +93,7 @@ class Workspace:
             if content is None or needle not in content or name.encode() not in content:
                 continue
             module = self.project.module(path)
-            if module is not None and name in module.exports:
+            if module is not None and (name in module.exports or _exports_type(module, name)):
                 hits.append(path)
         return min(hits, key=lambda p: (p.count("/"), len(p))) if hits else None
 
@@ -133,6 +136,17 @@ class Workspace:
             levels = max(0, (len(indent) - base) // max(1, len(unit))) if stripped else 0
             out.append("  " * levels + stripped)
         return "\n".join(out)
+
+
+def _exports_type(module: Module, name: str) -> bool:
+    """`export interface Name` or `export type Name = ...` (types are not in `exports`)."""
+    for stmt in module.root.named_children:
+        declaration = stmt.child_by_field_name("declaration")
+        if stmt.type == "export_statement" and declaration is not None:
+            declared = declaration.child_by_field_name("name")
+            if declaration.type in TYPE_DECLARATIONS and text(declared) == name:
+                return True
+    return False
 
 
 def _stem(path: str) -> str:

@@ -15,6 +15,9 @@ class Reader(Protocol):
 
     def read(self, path: str) -> bytes | None: ...
 
+    def prefetch(self, paths: list[str]) -> None:
+        """Read many files at once (one `git cat-file --batch` for the index)."""
+
     def exists(self, path: str) -> bool: ...
 
 
