@@ -6,13 +6,15 @@ from tree_sitter import Node
 
 from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix, Scope
-from guardfix.syntax import call_arguments, callee_name, callee_of, unwrap
+from guardfix.syntax import call_arguments, callee_name, callee_of, text, unwrap
 from guardfix_codemods import recipes
 from guardfix_codemods.imports import import_edits
 from guardfix_codemods.owners import Owner, owner_field
 from guardfix_codemods.plan import ActionPlan, declared_in
 
 RULE = "GF002"
+# `{operation}d`: `deleted` or `updated`.
+RESULT_NAMES = ("result", "{operation}d", "rows", *(f"result{i}" for i in range(2, 10)))
 
 
 def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
@@ -75,11 +77,12 @@ def _prisma(
     method = callee.child_by_field_name("property") if callee is not None else None
     if method is None:
         return "cannot find the Prisma method to change"
-    taken = declared_in(plan.facts.action.function)
-    result = next(n for n in ("result", "deleted", "updated", "rows") if n not in taken)
+    result = _count_name(plan, call, recipe["many"])
+    if result is None:
+        return "every name for the count of rows is taken in the action"
     content = plan.module.content
     indent = line_indent(content, statement.start_byte)
-    check = recipe["count-check"].strip("\n").format(result=result)
+    check = recipe["count-check"].strip("\n").replace("{result}", result)  # it holds braces
     return [
         Edit(statement.start_byte, statement.start_byte, f"const {result} = ".encode()),
         Edit(method.start_byte, method.end_byte, recipe["many"][operation].encode()),
@@ -92,11 +95,35 @@ def _prisma(
     ]
 
 
+def _count_name(plan: ActionPlan, call: Node, many: dict[str, str]) -> str | None:
+    """A name of its own for each write of the action that a fix may turn into a count:
+    `result`, then `deleted` or `updated`, ... (each fix of the action names them all alike)."""
+    used = set(declared_in(plan.facts.action.function))
+    writes = sorted(
+        {
+            s.mutation.node.start_byte: s.mutation.operation
+            for s in plan.facts.scopes
+            if s.orm == "prisma" and s.mutation.operation in many
+        }.items()
+    )
+    for start, operation in writes:
+        names = (n.format(operation=operation) for n in RESULT_NAMES)
+        name = next((n for n in names if n not in used), None)
+        if name is None or start == call.start_byte:
+            return name
+        used.add(name)
+    return None
+
+
 def _add_entry(where: Node, entry: str, plan: ActionPlan) -> list[Edit] | str:
     """Add `field: value` to an object literal, on its own line when the object is multi-line."""
     node = unwrap(where)
     if node is None:
         return "the filter is empty"
+    if node.type == "shorthand_property_identifier":
+        # `{ where }` becomes `{ where: { ...where, authorId: ... } }`.
+        name = text(node)
+        return [Edit(node.start_byte, node.end_byte, f"{name}: {{ ...{name}, {entry} }}".encode())]
     if node.type != "object":
         # `where: filter` becomes `where: { ...filter, authorId: ... }`.
         return [

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from guardfix.edits import Style, style_of
-from guardfix.model import ActionFacts, ActionKind
+from guardfix.model import ActionFacts, ActionKind, Edit
 from guardfix.module import Module
-from guardfix.syntax import text, walk
+from guardfix.syntax import callee_name, is_async, text, walk
 from guardfix_codemods import session
 from guardfix_codemods.safe_action import ClientSwitch, authenticated_client
 from guardfix_codemods.session import SessionRecipe
@@ -63,9 +63,10 @@ def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
     setting = workspace.config.session
     if setting is not None:
         return session.from_config(setting)
-    if "idiom" not in workspace.cache:
-        workspace.cache["idiom"] = session.learn(workspace)
-    idiom = workspace.cache["idiom"]
+    root = workspace.app_root(path)  # one app of a monorepo does not teach another
+    if f"idiom:{root}" not in workspace.cache:
+        workspace.cache[f"idiom:{root}"] = session.learn(workspace, root)
+    idiom = workspace.cache[f"idiom:{root}"]
     if isinstance(idiom, SessionRecipe):
         return idiom
     return session.from_preset(workspace, path)
@@ -105,7 +106,17 @@ def _existing_user_id(lookup: Node, facts: ActionFacts, recipe: SessionRecipe | 
         if " ".join(text(lookup).split()) == " ".join(first.split()):
             return recipe.user_id  # the very statement the recipe starts with
         root = recipe.user_id.split(".")[0]
-        if len(names) == 1 and recipe.callee in text(lookup) and root in recipe.declares:
+        # The recipe's lookup, maybe spelt another way (`supabase.auth.getUser()` after a
+        # `createClient()` of the action's own), binding one name where the recipe does.
+        same = recipe.callee in text(lookup) or bool(
+            {
+                callee_name(c)
+                for c in facts.lookups
+                if lookup.start_byte <= c.start_byte < lookup.end_byte
+            }
+            & session.call_names(recipe.guard)
+        )
+        if len(names) == 1 and same and root in recipe.declares:
             (name,) = names
             return ".".join([name, *recipe.user_id.split(".")[1:]])
     return session.user_id_in(facts.action.function, names) if names else None
@@ -120,6 +131,15 @@ def declared_in(fn: Node) -> frozenset[str]:
         ):
             names.add(text(node))
     return frozenset(names)
+
+
+def make_async(fn: Node) -> list[Edit] | str:
+    """The edit that makes `fn` async (none when it is), for an `await` put into it."""
+    if is_async(fn):
+        return []
+    if fn.type not in ("function_declaration", "function_expression", "arrow_function"):
+        return f"cannot make a {fn.type.replace('_', ' ')} async"
+    return [Edit(fn.start_byte, fn.start_byte, b"async ")]
 
 
 def _is_parameter(node: Node) -> bool:

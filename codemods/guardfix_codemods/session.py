@@ -18,7 +18,7 @@ from guardfix.facts.flow import State, Walker
 from guardfix.model import ActionKind, ServerAction
 from guardfix.module import Module
 from guardfix.parse import parse
-from guardfix.syntax import text, walk
+from guardfix.syntax import callee_name, text, walk
 from guardfix_codemods import recipes
 from guardfix_codemods.imports import Need
 from guardfix_codemods.workspace import Workspace
@@ -66,6 +66,13 @@ def declared_names(code: str) -> frozenset[str]:
     )
 
 
+def call_names(code: str) -> frozenset[str]:
+    """The last name of every callee in a piece of guard code: `getUser`, `auth`."""
+    tree = parse("guard.ts", code.encode())
+    calls = (n for n in walk(tree.root_node) if n.type == "call_expression")
+    return frozenset(name for call in calls if (name := callee_name(call)) is not None)
+
+
 def _first_callee(code: str) -> str:
     tree = parse("guard.ts", code.encode())
     return _lookup_callee(tree.root_node) or ""
@@ -80,12 +87,12 @@ def check_text(user_id: str) -> str:
 # -- the project's own idiom -----------------------------------------------------------
 
 
-def learn(workspace: Workspace) -> SessionRecipe | None:
-    """The guard most used by the project's already-guarded actions, or None."""
+def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
+    """The guard most used by the already-guarded actions below `under`, or None."""
     counts: Counter[tuple[str, tuple[Need, ...]]] = Counter()
     found: dict[tuple[str, tuple[Need, ...]], SessionRecipe] = {}
     user_ids: dict[tuple[str, tuple[Need, ...]], Counter[str]] = {}
-    for path in workspace.source_files():
+    for path in workspace.source_files(under):
         module = workspace.project.module(path)
         if module is None or b"use server" not in module.content:
             continue
@@ -232,7 +239,9 @@ def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
             if "from" in item:
                 needs.append(Need(item["name"], item["from"]))
                 continue
-            exporter = workspace.exporting(item["name"], item["exported-by"])
+            exporter = workspace.exporting(
+                item["name"], item["exported-by"], workspace.app_root(path)
+            )
             if exporter is None:
                 missing.append(f"{preset['name']} needs a project file exporting `{item['name']}`")
                 break

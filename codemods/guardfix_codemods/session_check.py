@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from guardfix.edits import line_indent
+from guardfix.facts.lookups import EXIT_CALLS, classify_lookup
 from guardfix.model import Applicability, Edit, Finding, Fix
-from guardfix_codemods.plan import ActionPlan, bound_names
+from guardfix.syntax import callee_name, text, walk
+from guardfix_codemods.plan import ActionPlan, bound_names, make_async
 from guardfix_codemods.session import check_text
 
 RULE = "GF004"
@@ -22,20 +26,59 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     else:
         return plan.why_no_user_id
     edits: list[Edit] = []
-    if plan.facts.unawaited:
-        call = next(
-            (
-                c
-                for c in plan.facts.lookups
-                if statement.start_byte <= c.start_byte < statement.end_byte
-            ),
-            None,
-        )
-        if call is None or call.parent is None or call.parent.type == "await_expression":
-            return "the unawaited lookup is not in the lookup statement"
+    call = next(
+        (
+            c
+            for c in plan.facts.lookups
+            if statement.start_byte <= c.start_byte < statement.end_byte
+        ),
+        None,
+    )
+    awaited = (
+        call is not None and call.parent is not None and call.parent.type == "await_expression"
+    )
+    if plan.facts.unawaited and (call is None or awaited):
+        return "the unawaited lookup is not in the lookup statement"
+    if call is not None and not awaited and (plan.facts.unawaited or _is_async(plan, call)):
+        # Unawaited, the name holds a promise, which no check can find empty.
         edits.append(Edit(call.start_byte, call.start_byte, b"await "))
+        made_async = make_async(plan.facts.action.function)
+        if isinstance(made_async, str):
+            return made_async
+        edits.extend(made_async)
+        if _checked_next(statement, names):
+            # `if (!session) throw ...` right after it works once the lookup is awaited.
+            return Fix("Await the session lookup", Applicability.SAFE, tuple(edits))
     content = plan.module.content
     indent = line_indent(content, statement.start_byte)
-    text = plan.style.newline + plan.style.lines(check, indent)
-    edits.append(Edit(statement.end_byte, statement.end_byte, text))
+    lines = plan.style.newline + plan.style.lines(check, indent)
+    edits.append(Edit(statement.end_byte, statement.end_byte, lines))
     return Fix("Refuse the request when there is no session", Applicability.SAFE, tuple(edits))
+
+
+def _is_async(plan: ActionPlan, call: Node) -> bool:
+    """The lookup returns a promise: a library's async lookup or an async project helper."""
+    project = plan.workspace.project
+    lookup = classify_lookup(
+        call, lambda name: project.origin(plan.module, name), project.lookups, project.guards
+    )
+    if lookup is not None:
+        return lookup.is_async
+    resolved = project.call_summary(call, plan.module)
+    return resolved is not None and resolved[1].is_async
+
+
+def _checked_next(statement: Node, names: frozenset[str]) -> bool:
+    """The next statement is `if (<uses a bound name>) <throw, return or redirect>`."""
+    after = statement.next_named_sibling
+    condition = after.child_by_field_name("condition") if after is not None else None
+    consequence = after.child_by_field_name("consequence") if after is not None else None
+    if after is None or after.type != "if_statement" or condition is None or consequence is None:
+        return False
+    if not any(n.type == "identifier" and text(n) in names for n in walk(condition)):
+        return False
+    return any(
+        n.type in ("throw_statement", "return_statement")
+        or (n.type == "call_expression" and callee_name(n) in EXIT_CALLS)
+        for n in walk(consequence)
+    )

@@ -6,9 +6,9 @@ from tree_sitter import Node
 
 from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix
-from guardfix.syntax import first_statement, is_async, is_directive
+from guardfix.syntax import first_statement, is_directive
 from guardfix_codemods.imports import import_edits
-from guardfix_codemods.plan import ActionPlan, declared_in
+from guardfix_codemods.plan import ActionPlan, declared_in, make_async
 from guardfix_codemods.safe_action import ClientSwitch
 
 RULE = "GF001"
@@ -47,11 +47,9 @@ def insert_at_top(plan: ActionPlan, fn: Node, code: str) -> list[Edit] | str:
     """Edits that run `code` first in `fn` (after an inline "use server"), made async."""
     content = plan.module.content
     style = plan.style
-    edits: list[Edit] = []
-    if not is_async(fn):
-        if fn.type not in ("function_declaration", "function_expression", "arrow_function"):
-            return f"cannot make a {fn.type.replace('_', ' ')} async"
-        edits.append(Edit(fn.start_byte, fn.start_byte, b"async "))
+    edits = make_async(fn)
+    if isinstance(edits, str):
+        return edits
     body = fn.child_by_field_name("body")
     if body is None:
         return "the action has no body"
@@ -61,24 +59,50 @@ def insert_at_top(plan: ActionPlan, fn: Node, code: str) -> list[Edit] | str:
         inner = outer + style.indent
         head = b"{" + style.newline + style.lines(code, inner) + style.newline + inner + b"return "
         tail = b";" + style.newline + outer + b"}"
+        # `=>` then a line break: the brace goes on the arrow's line, not alone below it.
+        arrow = next((c for c in fn.children if c.type == "=>"), None)
+        start = body.start_byte
+        if arrow is not None and not content[arrow.end_byte : start].strip():
+            start, head = arrow.end_byte, b" " + head
         return [
             *edits,
-            Edit(body.start_byte, body.start_byte, head),
+            Edit(start, body.start_byte, head),
             Edit(body.end_byte, body.end_byte, tail),
         ]
+    return [*edits, *_insert_in_block(plan, body, code)]
+
+
+def _insert_in_block(plan: ActionPlan, body: Node, code: str) -> list[Edit]:
+    """Edits that put `code` on lines of its own at the top of a `{ ... }` body."""
+    content, style = plan.module.content, plan.style
     first = first_statement(body)
-    at = body.start_byte + 1
+    at, row = body.start_byte + 1, body.start_point[0]
     if first is not None and is_directive(first, "use server"):
-        at = first.end_byte
+        at, row = first.end_byte, first.end_point[0]
+    rest = [c for c in body.named_children if c.start_byte >= at]
+    if rest and rest[0].type == "comment" and rest[0].start_point[0] == row:
+        at = rest[0].end_byte  # `{ // why` keeps its comment on the brace's line
+        rest = rest[1:]
     statements = [c for c in body.named_children if c.type != "comment"]
+    closing = line_indent(content, body.start_byte)
     if statements and statements[0].start_point[0] != body.start_point[0]:
         indent = line_indent(content, statements[0].start_byte)
     else:
-        indent = line_indent(content, body.start_byte) + style.indent
+        indent = closing + style.indent
     text = style.newline + style.lines(code, indent)
-    if not statements:
-        text += style.newline + line_indent(content, body.start_byte)
-    return [*edits, Edit(at, at, text)]
+    if not rest:
+        return [Edit(at, at, text + style.newline + closing)]
+    if rest[0].start_point[0] != row:
+        return [Edit(at, at, text)]
+    # A one-line body, `{ await x(); }`: every statement gets a line of its own.
+    edits = [Edit(at, rest[0].start_byte, text + style.newline + indent)]
+    start = body.start_byte + 1
+    if first is not None and at == first.end_byte and not content[start : first.start_byte].strip():
+        edits.append(Edit(start, first.start_byte, style.newline + indent))  # "use server"
+    end = body.end_byte - 1
+    if rest[-1].end_point[0] == body.end_point[0] and not content[rest[-1].end_byte : end].strip():
+        edits.append(Edit(rest[-1].end_byte, end, style.newline + closing))
+    return edits
 
 
 def _switch_client(plan: ActionPlan, switch: ClientSwitch) -> Fix | str:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from guardfix.config import Config
-from guardfix.edits import style_of
+from guardfix.edits import line_indent, style_of
 from guardfix.facts.project import Project
 from guardfix.module import Module
 from guardfix.parse import is_source_path
@@ -32,11 +32,14 @@ class Workspace:
         self._packages: dict[str, dict[str, str]] = {}
         self.cache: dict[str, object] = {}  # per-run memo for the codemods' own lookups
 
-    def source_files(self) -> list[str]:
+    def source_files(self, under: str = "") -> list[str]:
+        """The source files of the run, or of the folder `under` ("" is the root)."""
         if self._files is None:
             self._files = sorted(p for p in self._list() if is_source_path(p))
             self.project.reader.prefetch(self._files)  # the callers read them all
-        return self._files
+        if not under:
+            return self._files
+        return [p for p in self._files if p.startswith(under + "/")]
 
     def read(self, path: str) -> bytes | None:
         return self.project.reader.read(path)
@@ -45,13 +48,17 @@ class Workspace:
 
     def dependencies(self, path: str) -> dict[str, str]:
         """Dependencies of the nearest package.json above `path` (name -> version range)."""
+        return self._packages[self.app_root(path)]
+
+    def app_root(self, path: str) -> str:
+        """The folder of the nearest package.json above `path` that lists dependencies ("":
+        the root): in a monorepo, the app whose guards and auth setup `path` shares."""
         directory = posixpath.dirname(path)
         while True:
             if directory not in self._packages:
                 self._packages[directory] = self._read_package(directory)
-            deps = self._packages[directory]
-            if deps or not directory:
-                return deps
+            if self._packages[directory] or not directory:
+                return directory
             directory = posixpath.dirname(directory)
 
     def _read_package(self, directory: str) -> dict[str, str]:
@@ -84,11 +91,12 @@ class Workspace:
 
     # -- project files -----------------------------------------------------------------
 
-    def exporting(self, name: str, marker: str) -> str | None:
-        """The project file that exports `name` and contains `marker` (shortest path first)."""
+    def exporting(self, name: str, marker: str, under: str = "") -> str | None:
+        """The file below `under` that exports `name` and contains `marker` (shortest path
+        first)."""
         needle = marker.encode()
         hits: list[str] = []
-        for path in self.source_files():
+        for path in self.source_files(under):
             content = self.read(path)
             if content is None or needle not in content or name.encode() not in content:
                 continue
@@ -125,9 +133,10 @@ class Workspace:
     def dedent(module: Module, start: int, end: int) -> str:
         """Source lines [start, end) as LF text with two spaces per indentation level."""
         content = module.content
-        line_start = content.rfind(b"\n", 0, start) + 1
         unit = style_of(content).indent
-        lines = content[line_start:end].decode("utf-8").replace("\r\n", "\n").split("\n")
+        # From the line's indentation, without what precedes `start` on it (`f() { guard`).
+        code = line_indent(content, start) + content[start:end]
+        lines = code.decode("utf-8").replace("\r\n", "\n").split("\n")
         base = len(lines[0]) - len(lines[0].lstrip(" \t"))
         out: list[str] = []
         for line in lines:

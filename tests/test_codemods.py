@@ -1,0 +1,1966 @@
+"""What `guardfix --apply` writes, codemod by codemod.
+
+Each case is a small project, `files`, and the text its first file has once
+`guardfix --apply --all .` ran in it; the other files are the project around it
+(tsconfig.json, package.json, the auth setup, the schema). A fixed file is fixed for
+good: a second run finds nothing and changes nothing. The last tables hold the
+files that must stay byte for byte as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from guardfix.cli import main
+from tests.conftest import write_tree
+
+Files = dict[str, str]
+
+
+def ts(source: str) -> str:
+    """A source written indented in the table, as it sits in the file (line 1 first)."""
+    return dedent(source).lstrip("\n")
+
+
+def crlf(source: str) -> str:
+    return ts(source).replace("\n", "\r\n")
+
+
+def reindent(source: str, unit: str) -> str:
+    """A table source (two spaces per level) indented with `unit` per level instead."""
+    lines = []
+    for line in ts(source).split("\n"):
+        stripped = line.lstrip(" ")
+        lines.append(unit * ((len(line) - len(stripped)) // 2) + stripped)
+    return "\n".join(lines)
+
+
+# -- the projects around the actions ----------------------------------------------------
+
+TSCONFIG = '{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./*"] } } }\n'
+
+
+def package(**deps: str) -> str:
+    listed = ", ".join(f'"{name}": "{version}"' for name, version in deps.items())
+    return f'{{ "dependencies": {{ {listed} }} }}\n'
+
+
+PRISMA_SCHEMA = ts("""
+    model User {
+      id    String @id
+      posts Post[]
+    }
+
+    model Post {
+      id       String @id
+      title    String
+      author   User   @relation(fields: [authorId], references: [id])
+      authorId String
+    }
+    """)
+
+# Auth.js v5 and Prisma 5: the preset inserts `auth()` from the project's auth.ts.
+AUTHJS: Files = {
+    "tsconfig.json": TSCONFIG,
+    "package.json": package(**{"next-auth": "5.0.0-beta.25", "@prisma/client": "^5.22.0"}),
+    "auth.ts": ts("""
+        import NextAuth from "next-auth";
+
+        export const { auth, handlers } = NextAuth({ providers: [] });
+        """),
+    "prisma/schema.prisma": PRISMA_SCHEMA,
+}
+
+
+def authjs(action: str, path: str = "app/actions.ts", **more: str) -> Files:
+    """`action` at `path` in the Auth.js + Prisma 5 project, with `more` files beside it."""
+    return as_is(ts(action), path, **more)
+
+
+def as_is(content: str, path: str = "app/actions.ts", **more: str) -> Files:
+    """`content` byte for byte (CRLF, tabs) at `path` in the Auth.js + Prisma 5 project."""
+    return {path: content, **AUTHJS, **more}
+
+
+PRISMA_4 = package(**{"next-auth": "5.0.0-beta.25", "@prisma/client": "^4.16.0"})
+
+
+def throws_unless(condition: str) -> tuple[str, str, str]:
+    return (f"if (!{condition}) {{", '  throw new Error("Unauthorized");', "}")
+
+
+PRISMA = 'import { prisma } from "@/lib/prisma";'
+AUTH = 'import { auth } from "@/auth";'
+AUTHJS_GUARD = ("const session = await auth();", *throws_unless("session?.user?.id"))
+
+
+def create_post(*lines: str, imports: tuple[str, ...] = (PRISMA,)) -> str:
+    """The `createPost` action file: its `imports`, then `lines` before the write."""
+    return (
+        '"use server";\n'
+        + "".join(f"{line}\n" for line in imports)
+        + "\nexport async function createPost(title: string) {\n"
+        + "".join(f"  {line}\n" for line in lines)
+        + "  await prisma.post.create({ data: { title } });\n}\n"
+    )
+
+
+UNGUARDED = create_post()
+
+
+@pytest.fixture
+def fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Write the project, run `guardfix --apply --all .` in it, return its first file.
+
+    The fix must be complete: a second run exits 0 and leaves the file as it is.
+    """
+
+    def run(files: Files, *flags: str) -> str:
+        write_tree(tmp_path, dict(files))
+        monkeypatch.chdir(tmp_path)
+        target = tmp_path / next(iter(files))
+        assert main(["--apply", "--all", ".", *flags]) == 1  # 1: a file was rewritten
+        after = target.read_bytes()
+        assert main(["--apply", "--all", "."]) == 0, "a second run still finds something"
+        assert target.read_bytes() == after, "a second run changed the file again"
+        return after.decode("utf-8")
+
+    return run
+
+
+# -- 1. GF001: where the session check goes ------------------------------------------------
+
+GUARD_SHAPES = [
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function createPost(title: string) {
+              await prisma.post.create({ data: { title } });
+            }
+            """),
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export async function createPost(title: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({ data: { title } });
+            }
+            """),
+        id="function-declaration",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export const createPost = async (title: string) => {
+              await prisma.post.create({ data: { title } });
+            };
+            """),
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export const createPost = async (title: string) => {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({ data: { title } });
+            };
+            """),
+        id="const-arrow",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export const createPost = async (title: string) => prisma.post.create({ data: { title } });
+
+            export const createTag = async (name: string) =>
+              prisma.tag.create({ data: { name } });
+            """),
+        # The expression becomes a block: the check, then `return` of the expression.
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export const createPost = async (title: string) => {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              return prisma.post.create({ data: { title } });
+            };
+
+            export const createTag = async (name: string) => {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              return prisma.tag.create({ data: { name } });
+            };
+            """),
+        id="arrow-expression-body",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export default async function createPost(title: string) {
+              await prisma.post.create({ data: { title } });
+            }
+            """),
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export default async function createPost(title: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({ data: { title } });
+            }
+            """),
+        id="export-default-function",
+    ),
+    pytest.param(
+        authjs(
+            """
+            import { prisma } from "@/lib/prisma";
+
+            export default function Page() {
+              return (
+                <form
+                  action={async (formData: FormData) => {
+                    "use server";
+                    await prisma.post.create({ data: { title: String(formData.get("title")) } });
+                  }}
+                />
+              );
+            }
+            """,
+            path="app/new/page.tsx",
+        ),
+        # After the inline directive, which must stay the body's first statement.
+        ts("""
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export default function Page() {
+              return (
+                <form
+                  action={async (formData: FormData) => {
+                    "use server";
+                    const session = await auth();
+                    if (!session?.user?.id) {
+                      throw new Error("Unauthorized");
+                    }
+                    await prisma.post.create({ data: { title: String(formData.get("title")) } });
+                  }}
+                />
+              );
+            }
+            """),
+        id="inline-jsx-action",
+    ),
+    pytest.param(
+        authjs(
+            """
+            import { prisma } from "@/lib/prisma";
+
+            export default function Page() {
+              return (
+                <form action={async () => { "use server"; await prisma.post.create({ data: { title: "x" } }); }} />
+              );
+            }
+            """,
+            path="app/new/page.tsx",
+        ),
+        ts("""
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export default function Page() {
+              return (
+                <form action={async () => {
+                  "use server";
+                  const session = await auth();
+                  if (!session?.user?.id) {
+                    throw new Error("Unauthorized");
+                  }
+                  await prisma.post.create({ data: { title: "x" } });
+                }} />
+              );
+            }
+            """),
+        id="inline-jsx-action-one-line",
+    ),
+    pytest.param(
+        authjs(
+            """
+            import { prisma } from "@/lib/prisma";
+
+            export default function Page() {
+              function createPost(formData: FormData) {
+                "use server";
+                return prisma.post.create({ data: { title: String(formData.get("title")) } });
+              }
+              return <form action={createPost} />;
+            }
+            """,
+            path="app/new/page.tsx",
+        ),
+        # `await` needs an async function.
+        ts("""
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export default function Page() {
+              async function createPost(formData: FormData) {
+                "use server";
+                const session = await auth();
+                if (!session?.user?.id) {
+                  throw new Error("Unauthorized");
+                }
+                return prisma.post.create({ data: { title: String(formData.get("title")) } });
+              }
+              return <form action={createPost} />;
+            }
+            """),
+        id="inline-not-async",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { z } from "zod";
+            import { actionClient } from "@/lib/safe-action";
+            import { prisma } from "@/lib/prisma";
+
+            export const createPost = actionClient
+              .inputSchema(z.object({ title: z.string() }))
+              .action(async ({ parsedInput }) => {
+                await prisma.post.create({ data: { title: parsedInput.title } });
+              });
+
+            export const deletePost = actionClient
+              .inputSchema(z.object({ id: z.string() }))
+              .action(async ({ parsedInput: { id } }) => {
+                await prisma.post.delete({ where: { id } });
+              });
+            """,
+            **{
+                "lib/safe-action.ts": ts("""
+                    import { createSafeActionClient } from "next-safe-action";
+                    import { auth } from "@/auth";
+
+                    export const actionClient = createSafeActionClient();
+
+                    export const authActionClient = actionClient.use(async ({ next }) => {
+                      const session = await auth();
+                      if (!session?.user) {
+                        throw new Error("Unauthorized");
+                      }
+                      return next({ ctx: { userId: session.user.id } });
+                    });
+                    """)
+            },
+        ),
+        # No guard in the body: the action moves to the authenticated client, whose
+        # middleware checks the session and passes the user id in `ctx`.
+        ts("""
+            "use server";
+            import { z } from "zod";
+            import { actionClient, authActionClient } from "@/lib/safe-action";
+            import { prisma } from "@/lib/prisma";
+
+            export const createPost = authActionClient
+              .inputSchema(z.object({ title: z.string() }))
+              .action(async ({ parsedInput, ctx }) => {
+                await prisma.post.create({ data: { title: parsedInput.title } });
+              });
+
+            export const deletePost = authActionClient
+              .inputSchema(z.object({ id: z.string() }))
+              .action(async ({ parsedInput: { id }, ctx }) => {
+                await prisma.post.delete({ where: { id, authorId: ctx.userId } });
+              });
+            """),
+        id="next-safe-action-client",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { z } from "zod";
+            import { createServerAction } from "zsa";
+            import { prisma } from "@/lib/prisma";
+
+            export const createPost = createServerAction()
+              .input(z.object({ title: z.string() }))
+              .handler(async ({ input }) => {
+                await prisma.post.create({ data: { title: input.title } });
+              });
+            """),
+        ts("""
+            "use server";
+            import { z } from "zod";
+            import { createServerAction } from "zsa";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export const createPost = createServerAction()
+              .input(z.object({ title: z.string() }))
+              .handler(async ({ input }) => {
+                const session = await auth();
+                if (!session?.user?.id) {
+                  throw new Error("Unauthorized");
+                }
+                await prisma.post.create({ data: { title: input.title } });
+              });
+            """),
+        id="zsa-handler",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function createPost(title: string) { await prisma.post.create({ data: { title } }); }
+
+            export async function createTag(name: string) { // tags are public
+              await prisma.tag.create({ data: { name } });
+            }
+            """),
+        # A one-line body opens up; a comment on the brace's line stays there.
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export async function createPost(title: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({ data: { title } });
+            }
+
+            export async function createTag(name: string) { // tags are public
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.tag.create({ data: { name } });
+            }
+            """),
+        id="one-line-body-and-brace-comment",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            async function createPost(title: string) {
+              // drafts only
+              await prisma.post.create({ data: { title, draft: true } });
+            }
+
+            export { createPost as createDraft };
+            """),
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            async function createPost(title: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              // drafts only
+              await prisma.post.create({ data: { title, draft: true } });
+            }
+
+            export { createPost as createDraft };
+            """),
+        id="export-list",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { withLogging } from "@/lib/log";
+
+            export const createPost = withLogging(async (title: string) => {
+              await prisma.post.create({ data: { title } });
+            });
+            """,
+            **{"lib/log.ts": "export function withLogging<T>(fn: T): T {\n  return fn;\n}\n"},
+        ),
+        # Inside the function the wrapper wraps.
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { withLogging } from "@/lib/log";
+            import { auth } from "@/auth";
+
+            export const createPost = withLogging(async (title: string) => {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({ data: { title } });
+            });
+            """),
+        id="wrapped",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), GUARD_SHAPES)
+def test_guard_shapes(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
+# -- 2. GF001: which session check --------------------------------------------------------
+
+
+# A project helper that returns the session, or null without one.
+GET_SESSION = ts("""
+    import { auth } from "@/auth";
+
+    export async function getSession() {
+      const session = await auth();
+      return session?.user ? { userId: session.user.id } : null;
+    }
+    """)
+
+# A project helper that guards (it redirects an anonymous caller) and returns the user.
+REQUIRE_USER = ts("""
+    import { redirect } from "next/navigation";
+    import { auth } from "@/auth";
+
+    export async function requireUser() {
+      const session = await auth();
+      if (!session?.user) redirect("/login");
+      return session.user;
+    }
+    """)
+
+# Two actions guard with requireUser(), one with auth(): the project's idiom is requireUser.
+IDIOM_ACTIONS = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+    import { requireUser } from "@/lib/session";
+
+    export async function likePost(postId: string) {
+      const user = await requireUser();
+      await prisma.like.create({ data: { postId, userId: user.id } });
+    }
+
+    export async function savePost(postId: string) {
+      const user = await requireUser();
+      await prisma.bookmark.create({ data: { postId, userId: user.id } });
+    }
+
+    export async function reportPost(postId: string) {
+      const session = await auth();
+      if (!session?.user?.id) throw new Error("Unauthorized");
+      await prisma.report.create({ data: { postId, userId: session.user.id } });
+    }
+    """)
+
+SUPABASE_SERVER = ts("""
+    import { createServerClient } from "@supabase/ssr";
+    import { cookies } from "next/headers";
+
+    export async function createClient() {
+      const cookieStore = await cookies();
+      return createServerClient(process.env.SUPABASE_URL!, process.env.SUPABASE_KEY!, {
+        cookies: { getAll: () => cookieStore.getAll() },
+      });
+    }
+    """)
+
+
+NEXT_AUTH_V4_OPTIONS = ts("""
+    import type { NextAuthOptions } from "next-auth";
+
+    export const authOptions: NextAuthOptions = { providers: [] };
+    """)
+
+BETTER_AUTH = 'import { betterAuth } from "better-auth";\n\nexport const auth = betterAuth({});\n'
+
+AUTH0_CLIENT = ts("""
+    import { Auth0Client } from "@auth0/nextjs-auth0/server";
+
+    export const auth0 = new Auth0Client();
+    """)
+
+IRON_SESSION_OPTIONS = ts("""
+    import type { SessionOptions } from "iron-session";
+
+    export interface SessionData {
+      userId?: string;
+    }
+
+    export const sessionOptions: SessionOptions = {
+      password: process.env.SESSION_SECRET!,
+      cookieName: "session",
+    };
+    """)
+
+STACK_APP = ts("""
+    import { StackServerApp } from "@stackframe/stack";
+
+    export const stackServerApp = new StackServerApp({ tokenStore: "nextjs-cookie" });
+    """)
+
+
+def preset(deps: str, files: Files | None = None) -> Files:
+    """UNGUARDED in a project whose package.json has `deps`, with the library's own files."""
+    return {
+        "app/actions.ts": UNGUARDED,
+        "tsconfig.json": TSCONFIG,
+        "package.json": deps,
+        **(files or {}),
+    }
+
+
+GUARD_SOURCES = [
+    pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
+                "guardfix.toml": ts("""
+                    session = { from = "@/lib/auth", name = "getSession", call = "await getSession()", user-id = "session.userId" }
+                    """),
+                "lib/auth.ts": GET_SESSION,
+                "lib/session.ts": REQUIRE_USER,
+                "app/posts/actions.ts": IDIOM_ACTIONS,
+            },
+        ),
+        # The configuration wins over the project's idiom and over the Auth.js preset.
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session?.userId"),
+            imports=(PRISMA, 'import { getSession } from "@/lib/auth";'),
+        ),
+        id="configuration",
+    ),
+    pytest.param(
+        authjs(
+            UNGUARDED,
+            path="app/admin/comments/actions.ts",
+            **{
+                "lib/session.ts": REQUIRE_USER,
+                "app/posts/actions.ts": IDIOM_ACTIONS,
+            },
+        ),
+        # Copied as the project writes it (no check: requireUser stops the caller itself).
+        create_post(
+            "const user = await requireUser();",
+            imports=(PRISMA, 'import { requireUser } from "@/lib/session";'),
+        ),
+        id="idiom-alias-kept",
+    ),
+    pytest.param(
+        {
+            "app/admin/comments/actions.ts": UNGUARDED,
+            "package.json": package(**{"next-auth": "5.0.0-beta.25"}),
+            "auth.ts": AUTHJS["auth.ts"],
+            "lib/session.ts": REQUIRE_USER.replace('"@/auth"', '"../auth"'),
+            "app/posts/actions.ts": IDIOM_ACTIONS.replace('"@/', '"../../'),
+        },
+        # No tsconfig paths: the relative specifier is recomputed for the other folder.
+        create_post(
+            "const user = await requireUser();",
+            imports=(PRISMA, 'import { requireUser } from "../../../lib/session";'),
+        ),
+        id="idiom-relative-recomputed",
+    ),
+    pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
+                "lib/session.ts": REQUIRE_USER,
+                "app/posts/actions.ts": ts("""
+                    "use server";
+                    import { prisma } from "@/lib/prisma";
+                    import { requireUser } from "@/lib/session";
+
+                    export async function likePost(postId: string) { const user = await requireUser(); await prisma.like.create({ data: { postId, userId: user.id } }); }
+                    """),
+            },
+        ),
+        # The guard alone, not the function header before it on its line.
+        create_post(
+            "const user = await requireUser();",
+            imports=(PRISMA, 'import { requireUser } from "@/lib/session";'),
+        ),
+        id="idiom-from-a-one-line-body",
+    ),
+    pytest.param(
+        {
+            "apps/web/app/actions.ts": UNGUARDED,
+            "apps/web/package.json": package(**{"next-auth": "5.0.0-beta.25"}),
+            "apps/web/auth.ts": AUTHJS["auth.ts"],
+            "apps/admin/package.json": package(**{"next-auth": "5.0.0-beta.25"}),
+            "apps/admin/auth.ts": AUTHJS["auth.ts"],
+            "apps/admin/lib/session.ts": REQUIRE_USER.replace('"@/auth"', '"../auth"'),
+            "apps/admin/app/posts/actions.ts": IDIOM_ACTIONS.replace('"@/', '"../../'),
+        },
+        # A monorepo: the admin app's idiom and auth.ts are not the web app's.
+        create_post(*AUTHJS_GUARD, imports=(PRISMA, 'import { auth } from "../auth";')),
+        id="idiom-of-another-app-ignored",
+    ),
+    pytest.param(
+        preset(
+            package(**{"next-auth": "5.0.0-beta.25"}),
+            {"auth.ts": AUTHJS["auth.ts"]},
+        ),
+        create_post(*AUTHJS_GUARD, imports=(PRISMA, 'import { auth } from "@/auth";')),
+        id="preset-authjs-v5",
+    ),
+    pytest.param(
+        preset(
+            package(**{"next-auth": "^4.24.7"}),
+            {"lib/auth.ts": NEXT_AUTH_V4_OPTIONS},
+        ),
+        create_post(
+            "const session = await getServerSession(authOptions);",
+            *throws_unless("session?.user?.id"),
+            imports=(
+                PRISMA,
+                'import { getServerSession } from "next-auth";',
+                'import { authOptions } from "@/lib/auth";',
+            ),
+        ),
+        id="preset-next-auth-v4",
+    ),
+    pytest.param(
+        preset(package(**{"@clerk/nextjs": "^6.9.0"})),
+        create_post(
+            "const { userId } = await auth();",
+            *throws_unless("userId"),
+            imports=(PRISMA, 'import { auth } from "@clerk/nextjs/server";'),
+        ),
+        id="preset-clerk",
+    ),
+    pytest.param(
+        preset(
+            package(**{"@supabase/ssr": "^0.5.2"}),
+            {"utils/supabase/server.ts": SUPABASE_SERVER},
+        ),
+        # getUser() asks the Auth server; getSession() would trust the cookie.
+        create_post(
+            "const supabase = await createClient();",
+            "const {",
+            "  data: { user },",
+            "} = await supabase.auth.getUser();",
+            *throws_unless("user"),
+            imports=(PRISMA, 'import { createClient } from "@/utils/supabase/server";'),
+        ),
+        id="preset-supabase-ssr",
+    ),
+    pytest.param(
+        preset(
+            package(**{"better-auth": "^1.2.0"}),
+            {"lib/auth.ts": BETTER_AUTH},
+        ),
+        create_post(
+            "const session = await auth.api.getSession({ headers: await headers() });",
+            *throws_unless("session?.user?.id"),
+            imports=(
+                PRISMA,
+                'import { auth } from "@/lib/auth";',
+                'import { headers } from "next/headers";',
+            ),
+        ),
+        id="preset-better-auth",
+    ),
+    pytest.param(
+        preset(package(**{"@kinde-oss/kinde-auth-nextjs": "^2.4.0"})),
+        create_post(
+            "const user = await getKindeServerSession().getUser();",
+            *throws_unless("user?.id"),
+            imports=(
+                PRISMA,
+                'import { getKindeServerSession } from "@kinde-oss/kinde-auth-nextjs/server";',
+            ),
+        ),
+        id="preset-kinde",
+    ),
+    pytest.param(
+        preset(
+            package(**{"@auth0/nextjs-auth0": "^4.0.0"}),
+            {"lib/auth0.ts": AUTH0_CLIENT},
+        ),
+        create_post(
+            "const session = await auth0.getSession();",
+            *throws_unless("session?.user?.sub"),
+            imports=(PRISMA, 'import { auth0 } from "@/lib/auth0";'),
+        ),
+        id="preset-auth0-v4",
+    ),
+    pytest.param(
+        preset(package(**{"@auth0/nextjs-auth0": "^3.5.0"})),
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session?.user?.sub"),
+            imports=(PRISMA, 'import { getSession } from "@auth0/nextjs-auth0";'),
+        ),
+        id="preset-auth0-v3",
+    ),
+    pytest.param(
+        preset(package(**{"@workos-inc/authkit-nextjs": "^2.0.0"})),
+        create_post(
+            "const { user } = await withAuth();",
+            *throws_unless("user"),
+            imports=(PRISMA, 'import { withAuth } from "@workos-inc/authkit-nextjs";'),
+        ),
+        id="preset-workos",
+    ),
+    pytest.param(
+        preset(
+            package(**{"iron-session": "^8.0.4"}),
+            {"lib/session.ts": IRON_SESSION_OPTIONS},
+        ),
+        create_post(
+            "const session = await getIronSession<SessionData>(await cookies(), sessionOptions);",
+            "if (!session.userId) {",
+            '  throw new Error("Unauthorized");',
+            "}",
+            imports=(
+                PRISMA,
+                'import { getIronSession } from "iron-session";',
+                'import { cookies } from "next/headers";',
+                'import { sessionOptions, SessionData } from "@/lib/session";',
+            ),
+        ),
+        id="preset-iron-session",
+    ),
+    pytest.param(
+        preset(
+            package(**{"@stackframe/stack": "^2.7.0"}),
+            {"stack.ts": STACK_APP},
+        ),
+        # `or: "throw"` refuses an anonymous caller: no check of its own.
+        create_post(
+            'const user = await stackServerApp.getUser({ or: "throw" });',
+            imports=(PRISMA, 'import { stackServerApp } from "@/stack";'),
+        ),
+        id="preset-stack",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), GUARD_SOURCES)
+def test_guard_sources(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
+# -- 3. GF002: the owner filter --------------------------------------------------------------
+
+DRIZZLE_IMPORTS = 'import { db } from "@/db";\nimport { posts } from "@/db/schema";'
+
+
+def guarded(body: str, imports: str = PRISMA, params: str = "id: string") -> str:
+    """An action file that checks the Auth.js session, then runs `body`."""
+    lines = ts(body).rstrip("\n").split("\n")
+    return (
+        f'"use server";\nimport {{ auth }} from "@/auth";\n{imports}\n\n'
+        f"export async function change({params}) {{\n"
+        "  const session = await auth();\n"
+        '  if (!session?.user?.id) throw new Error("Unauthorized");\n'
+        + "".join(f"  {line}\n" for line in lines)
+        + "}\n"
+    )
+
+
+def prisma_project(
+    body: str, prisma: str | None = "^5.22.0", params: str = "id: string", **more: str
+) -> Files:
+    """`guarded(body)` with `@prisma/client` at version `prisma` (None: no package.json)."""
+    files = {"app/actions.ts": guarded(body, params=params), **AUTHJS, **more}
+    if prisma is None:
+        del files["package.json"]
+    else:
+        files["package.json"] = package(**{"next-auth": "5.0.0-beta.25", "@prisma/client": prisma})
+    return files
+
+
+DRIZZLE_SCHEMA = ts("""
+    import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+    export const users = pgTable("users", {
+      id: text("id").primaryKey(),
+    });
+
+    export const posts = pgTable("posts", {
+      id: text("id").primaryKey(),
+      title: text("title"),
+      deletedAt: timestamp("deleted_at"),
+      authorId: text("author_id").references(() => users.id),
+    });
+    """)
+
+
+def drizzle_project(body: str, imports: str, params: str = "id: string") -> Files:
+    return {
+        "app/actions.ts": guarded(body, imports, params),
+        **AUTHJS,
+        "db/schema.ts": DRIZZLE_SCHEMA,
+    }
+
+
+SUPABASE_ACTION = ts("""
+    "use server";
+    import { createClient } from "@/utils/supabase/server";
+
+    export async function deletePost(id: string) {
+      const supabase = await createClient();
+      const {
+        data: { user },
+      } = await supabase.auth.getUser();
+      if (!user) throw new Error("Unauthorized");
+      await supabase.from("posts").delete().eq("id", id);
+    }
+    """)
+
+SUPABASE: Files = {
+    "app/actions.ts": SUPABASE_ACTION,
+    "tsconfig.json": TSCONFIG,
+    "package.json": package(**{"@supabase/ssr": "^0.5.2"}),
+    "utils/supabase/server.ts": SUPABASE_SERVER,
+}
+
+OWNER_FILTERS = [
+    # Prisma 5 and later: the owner goes into the unique `where`, which then misses
+    # (and throws) when the row is someone else's.
+    pytest.param(
+        prisma_project("await prisma.post.delete({ where: { id } });"),
+        guarded("await prisma.post.delete({ where: { id, authorId: session.user.id } });"),
+        id="prisma5-one-line",
+    ),
+    pytest.param(
+        prisma_project("""
+            await prisma.post.update({
+              where: {
+                id,
+              },
+              data: { title: "x" },
+            });
+            """),
+        guarded("""
+            await prisma.post.update({
+              where: {
+                id,
+                authorId: session.user.id,
+              },
+              data: { title: "x" },
+            });
+            """),
+        id="prisma5-multi-line-trailing-comma",
+    ),
+    pytest.param(
+        prisma_project("""
+            await prisma.post.update({
+              where: {
+                id
+              },
+              data: { title: "x" },
+            });
+            """),
+        guarded("""
+            await prisma.post.update({
+              where: {
+                id,
+                authorId: session.user.id
+              },
+              data: { title: "x" },
+            });
+            """),
+        id="prisma5-multi-line-no-trailing-comma",
+    ),
+    pytest.param(
+        prisma_project("""
+            const filter = { id };
+            await prisma.post.delete({ where: filter });
+            """),
+        guarded("""
+            const filter = { id };
+            await prisma.post.delete({ where: { ...filter, authorId: session.user.id } });
+            """),
+        id="prisma5-where-variable",
+    ),
+    pytest.param(
+        prisma_project("""
+            const where = { id };
+            await prisma.post.delete({ where });
+            """),
+        guarded("""
+            const where = { id };
+            await prisma.post.delete({ where: { ...where, authorId: session.user.id } });
+            """),
+        id="prisma5-where-shorthand",
+    ),
+    # Before Prisma 5 a unique `where` takes no other field: the *Many form and its count.
+    pytest.param(
+        prisma_project("await prisma.post.delete({ where: { id } });", prisma="^4.16.0"),
+        guarded("""
+            const result = await prisma.post.deleteMany({ where: { id, authorId: session.user.id } });
+            if (result.count === 0) {
+              throw new Error("Not found or forbidden");
+            }
+            """),
+        id="prisma4-delete",
+    ),
+    pytest.param(
+        prisma_project(
+            'await prisma.post.update({ where: { id }, data: { title: "x" } });', prisma="^4.16.0"
+        ),
+        guarded("""
+            const result = await prisma.post.updateMany({ where: { id, authorId: session.user.id }, data: { title: "x" } });
+            if (result.count === 0) {
+              throw new Error("Not found or forbidden");
+            }
+            """),
+        id="prisma4-update",
+    ),
+    pytest.param(
+        prisma_project(
+            """
+            await prisma.post.delete({ where: { id } });
+            await prisma.post.update({ where: { id: nextId }, data: { pinned: true } });
+            """,
+            prisma="^4.16.0",
+            params="id: string, nextId: string",
+        ),
+        # A count of its own for each write.
+        guarded(
+            """
+            const result = await prisma.post.deleteMany({ where: { id, authorId: session.user.id } });
+            if (result.count === 0) {
+              throw new Error("Not found or forbidden");
+            }
+            const updated = await prisma.post.updateMany({ where: { id: nextId, authorId: session.user.id }, data: { pinned: true } });
+            if (updated.count === 0) {
+              throw new Error("Not found or forbidden");
+            }
+            """,
+            params="id: string, nextId: string",
+        ),
+        id="prisma4-two-writes",
+    ),
+    pytest.param(
+        prisma_project(
+            """
+            const result = await prisma.post.count();
+            await prisma.post.delete({ where: { id } });
+            """,
+            prisma=None,
+        ),
+        # No package.json: the version is unknown, so the form every version takes
+        # (under a name the action does not use yet).
+        guarded("""
+            const result = await prisma.post.count();
+            const deleted = await prisma.post.deleteMany({ where: { id, authorId: session.user.id } });
+            if (deleted.count === 0) {
+              throw new Error("Not found or forbidden");
+            }
+            """),
+        id="prisma-unknown-version",
+    ),
+    pytest.param(
+        prisma_project(
+            "await prisma.document.delete({ where: { id } });",
+            **{
+                "prisma/schema.prisma": ts("""
+                    model User {
+                      id String @id
+                    }
+
+                    model Folder {
+                      id String @id
+                    }
+
+                    model Document {
+                      id          String @id
+                      folder      Folder @relation(fields: [folderId], references: [id])
+                      folderId    String
+                      createdBy   User   @relation(fields: [createdById], references: [id])
+                      createdById String
+                    }
+                    """)
+            },
+        ),
+        # The field of Document's one relation to the User model.
+        guarded("await prisma.document.delete({ where: { id, createdById: session.user.id } });"),
+        id="prisma-owner-from-schema",
+    ),
+    pytest.param(
+        prisma_project(
+            "await prisma.note.delete({ where: { id } });",
+            **{"guardfix.toml": 'owner-fields = { Note = "ownerId" }\n'},
+        ),
+        # Note is not in the schema: the configuration names its owner field.
+        guarded("await prisma.note.delete({ where: { id, ownerId: session.user.id } });"),
+        id="prisma-owner-from-configuration",
+    ),
+    # Drizzle: both conditions, `and` imported beside `eq`; the owner column is the one
+    # that `.references(() => users.id)` in the schema file the action imports.
+    pytest.param(
+        drizzle_project(
+            "await db.delete(posts).where(eq(posts.id, id));",
+            f'import {{ eq }} from "drizzle-orm";\n{DRIZZLE_IMPORTS}',
+        ),
+        guarded(
+            "await db.delete(posts).where(and(eq(posts.id, id), eq(posts.authorId, session.user.id)));",
+            f'import {{ eq, and }} from "drizzle-orm";\n{DRIZZLE_IMPORTS}',
+        ),
+        id="drizzle-eq",
+    ),
+    pytest.param(
+        drizzle_project(
+            "await db.delete(posts).where(and(eq(posts.id, id), isNull(posts.deletedAt)));",
+            f'import {{ and, eq, isNull }} from "drizzle-orm";\n{DRIZZLE_IMPORTS}',
+        ),
+        guarded(
+            "await db.delete(posts).where(and(eq(posts.id, id), isNull(posts.deletedAt), eq(posts.authorId, session.user.id)));",
+            f'import {{ and, eq, isNull }} from "drizzle-orm";\n{DRIZZLE_IMPORTS}',
+        ),
+        id="drizzle-existing-and",
+    ),
+    # Supabase: one more filter. The configuration names the column; without it the
+    # usual `user_id` is a guess (the unsafe table below).
+    pytest.param(
+        {**SUPABASE, "guardfix.toml": 'owner-fields = { posts = "owner_id" }\n'},
+        SUPABASE_ACTION.replace('.eq("id", id);', '.eq("id", id).eq("owner_id", user.id);'),
+        id="supabase-configured",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), OWNER_FILTERS)
+def test_owner_filters(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
+# Fixes that rest on a guess, written only with --unsafe-fixes (without: the no-fix table).
+UNSAFE_FIXES = [
+    pytest.param(
+        SUPABASE,
+        SUPABASE_ACTION.replace('.eq("id", id);', '.eq("id", id).eq("user_id", user.id);'),
+        id="supabase-guessed-user_id",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), UNSAFE_FIXES)
+def test_unsafe_fixes(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files, "--unsafe-fixes") == expected
+
+
+# -- 4. GF003: identity from the session, not the request ----------------------------------
+
+FORM = "formData: FormData"
+INPUT = "input: { title: string; authorId: string }"
+
+IDENTITY = [
+    pytest.param(
+        prisma_project(
+            """
+            await prisma.post.create({
+              data: {
+                title: String(formData.get("title")),
+                authorId: String(formData.get("authorId")),
+              },
+            });
+            """,
+            params=FORM,
+        ),
+        guarded(
+            """
+            await prisma.post.create({
+              data: {
+                title: String(formData.get("title")),
+                authorId: session.user.id,
+              },
+            });
+            """,
+            params=FORM,
+        ),
+        id="prisma-data-authorId",
+    ),
+    pytest.param(
+        drizzle_project(
+            "await db.insert(posts).values({ title: input.title, authorId: input.authorId });",
+            DRIZZLE_IMPORTS,
+            params=INPUT,
+        ),
+        guarded(
+            "await db.insert(posts).values({ title: input.title, authorId: session.user.id });",
+            DRIZZLE_IMPORTS,
+            params=INPUT,
+        ),
+        id="drizzle-values-authorId",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), IDENTITY)
+def test_identity(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
+# -- 5. GF004: check the session the action already looks up -----------------------------
+
+GET_SESSION_IMPORT = 'import { getSession } from "@/lib/auth";'
+
+SESSION_CHECKS = [
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function createPost(title: string) {
+              const session = await auth();
+              await prisma.post.create({ data: { title, authorId: session?.user?.id } });
+            }
+            """
+        ),
+        # The user id as the action spells it.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function createPost(title: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({ data: { title, authorId: session?.user?.id } });
+            }
+            """),
+        id="user-id-from-the-action",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": create_post(
+                "const session = await getSession();", imports=(GET_SESSION_IMPORT, PRISMA)
+            ),
+            **AUTHJS,
+            "lib/auth.ts": GET_SESSION,
+            "app/posts/actions.ts": create_post(
+                "const session = await getSession();",
+                'if (!session?.userId) throw new Error("Unauthorized");',
+                imports=(GET_SESSION_IMPORT, PRISMA),
+            ),
+        },
+        # The user id as the project's guarded actions spell it (not the Auth.js preset's).
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session?.userId"),
+            imports=(GET_SESSION_IMPORT, PRISMA),
+        ),
+        id="user-id-from-the-idiom",
+    ),
+    pytest.param(
+        authjs(create_post("const me = await auth();", imports=(AUTH, PRISMA))),
+        # The preset's user id, on the action's own name for the session.
+        create_post(
+            "const me = await auth();", *throws_unless("me?.user?.id"), imports=(AUTH, PRISMA)
+        ),
+        id="user-id-from-the-preset-renamed",
+    ),
+    pytest.param(
+        authjs(create_post("const session = auth();", imports=(AUTH, PRISMA))),
+        # Without `await` the check would test a promise, which is always truthy.
+        create_post(*AUTHJS_GUARD, imports=(AUTH, PRISMA)),
+        id="unawaited",
+    ),
+    pytest.param(
+        authjs(
+            create_post(
+                "const session = auth();",
+                'if (!session) throw new Error("Unauthorized");',
+                imports=(AUTH, PRISMA),
+            )
+        ),
+        # The check is there already: it only needed the `await`.
+        create_post(
+            "const session = await auth();",
+            'if (!session) throw new Error("Unauthorized");',
+            imports=(AUTH, PRISMA),
+        ),
+        id="unawaited-checked",
+    ),
+    pytest.param(
+        authjs(
+            create_post("const session = getSession();", imports=(GET_SESSION_IMPORT, PRISMA)),
+            **{"lib/auth.ts": GET_SESSION},
+        ),
+        # An async project helper needs its `await` as much as a library's lookup.
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session"),
+            imports=(GET_SESSION_IMPORT, PRISMA),
+        ),
+        id="unawaited-project-helper",
+    ),
+    pytest.param(
+        authjs(
+            """
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export default function Page() {
+              function createPost(formData: FormData) {
+                "use server";
+                const session = auth();
+                return prisma.post.create({ data: { title: String(formData.get("title")) } });
+              }
+              return <form action={createPost} />;
+            }
+            """,
+            path="app/new/page.tsx",
+        ),
+        # `await` needs an async function.
+        ts("""
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export default function Page() {
+              async function createPost(formData: FormData) {
+                "use server";
+                const session = await auth();
+                if (!session?.user?.id) {
+                  throw new Error("Unauthorized");
+                }
+                return prisma.post.create({ data: { title: String(formData.get("title")) } });
+              }
+              return <form action={createPost} />;
+            }
+            """),
+        id="unawaited-in-a-sync-inline-action",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": create_post(
+                "const { userId } = await auth();",
+                imports=('import { auth } from "@clerk/nextjs/server";', PRISMA),
+            ),
+            "package.json": package(**{"@clerk/nextjs": "^6.9.0"}),
+        },
+        create_post(
+            "const { userId } = await auth();",
+            *throws_unless("userId"),
+            imports=('import { auth } from "@clerk/nextjs/server";', PRISMA),
+        ),
+        id="clerk-destructured",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), SESSION_CHECKS)
+def test_session_checks(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
+# -- 6. One run fixes the whole action -----------------------------------------------------
+
+WHOLE_ACTIONS = [
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.delete({ where: { id, authorId: session.user.id } });
+            }
+            """),
+        id="guard-and-owner-filter",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              await prisma.post.delete({ where: { id } });
+            }
+            """,
+            **{"package.json": PRISMA_4},
+        ),
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              const result = await prisma.post.deleteMany({ where: { id, authorId: session.user.id } });
+              if (result.count === 0) {
+                throw new Error("Not found or forbidden");
+              }
+            }
+            """),
+        id="guard-and-prisma4-filter",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { eq } from "drizzle-orm";
+            import { db } from "@/db";
+            import { posts } from "@/db/schema";
+
+            export async function deletePost(id: string) {
+              await db.delete(posts).where(eq(posts.id, id));
+            }
+            """,
+            **{"db/schema.ts": DRIZZLE_SCHEMA},
+        ),
+        ts("""
+            "use server";
+            import { eq, and } from "drizzle-orm";
+            import { db } from "@/db";
+            import { posts } from "@/db/schema";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await db.delete(posts).where(and(eq(posts.id, id), eq(posts.authorId, session.user.id)));
+            }
+            """),
+        id="guard-and-drizzle-filter",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function createPost(formData: FormData) {
+              await prisma.post.create({
+                data: { title: String(formData.get("title")), authorId: String(formData.get("authorId")) },
+              });
+            }
+            """),
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export async function createPost(formData: FormData) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({
+                data: { title: String(formData.get("title")), authorId: session.user.id },
+              });
+            }
+            """),
+        id="guard-and-identity",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { requireUser } from "@/lib/session";
+            import { prisma } from "@/lib/prisma";
+
+            export async function likePost(postId: string) {
+              const user = await requireUser();
+              await prisma.like.create({ data: { postId, userId: user.id } });
+            }
+
+            export async function deletePost(id: string) {
+              await prisma.post.delete({ where: { id } });
+            }
+            """,
+            **{"lib/session.ts": REQUIRE_USER},
+        ),
+        # The project's guard, and its user id (`user.id`) in the filter.
+        ts("""
+            "use server";
+            import { requireUser } from "@/lib/session";
+            import { prisma } from "@/lib/prisma";
+
+            export async function likePost(postId: string) {
+              const user = await requireUser();
+              await prisma.like.create({ data: { postId, userId: user.id } });
+            }
+
+            export async function deletePost(id: string) {
+              const user = await requireUser();
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            }
+            """),
+        id="idiom-guard-and-its-user-id",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), WHOLE_ACTIONS)
+def test_whole_actions(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
+# -- 7. The file's own style -----------------------------------------------------------------
+
+BOM = "\ufeff"
+
+
+FILE_STYLE = [
+    pytest.param(
+        as_is(
+            crlf("""
+                "use server";
+                import { prisma } from "@/lib/prisma";
+
+                export async function createPost(title: string) {
+                  await prisma.post.create({ data: { title } });
+                }
+                """)
+        ),
+        crlf("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export async function createPost(title: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({ data: { title } });
+            }
+            """),
+        id="crlf-guard",
+    ),
+    pytest.param(
+        as_is(
+            crlf("""
+                "use server";
+                import { auth } from "@/auth";
+                import { prisma } from "@/lib/prisma";
+
+                export async function renamePost(id: string, title: string) {
+                  const session = await auth();
+                  if (!session?.user?.id) throw new Error("Unauthorized");
+                  await prisma.post.update({
+                    where: {
+                      id,
+                    },
+                    data: { title },
+                  });
+                }
+                """),
+            **{"package.json": PRISMA_4},
+        ),
+        crlf("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function renamePost(id: string, title: string) {
+              const session = await auth();
+              if (!session?.user?.id) throw new Error("Unauthorized");
+              const result = await prisma.post.updateMany({
+                where: {
+                  id,
+                  authorId: session.user.id,
+                },
+                data: { title },
+              });
+              if (result.count === 0) {
+                throw new Error("Not found or forbidden");
+              }
+            }
+            """),
+        id="crlf-owner-filter",
+    ),
+    *(
+        pytest.param(
+            as_is(
+                reindent(
+                    """
+                    "use server";
+                    import { prisma } from "@/lib/prisma";
+
+                    export async function createPost(title: string) {
+                      if (title.length > 0) {
+                        await prisma.post.create({ data: { title } });
+                      }
+                    }
+                    """,
+                    unit,
+                )
+            ),
+            reindent(
+                """
+                "use server";
+                import { prisma } from "@/lib/prisma";
+                import { auth } from "@/auth";
+
+                export async function createPost(title: string) {
+                  const session = await auth();
+                  if (!session?.user?.id) {
+                    throw new Error("Unauthorized");
+                  }
+                  if (title.length > 0) {
+                    await prisma.post.create({ data: { title } });
+                  }
+                }
+                """,
+                unit,
+            ),
+            id=name,
+        )
+        for unit, name in (("\t", "tabs"), ("    ", "four-spaces"))
+    ),
+    pytest.param(
+        as_is(BOM + UNGUARDED),
+        BOM + create_post(*AUTHJS_GUARD, imports=(PRISMA, 'import { auth } from "@/auth";')),
+        id="utf8-bom",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            // Beiträge löschen — nur für Eigentümer 🗑️
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string, reason = "Entfernt: «Spam» ✂") {
+              await prisma.post.delete({ where: { title: "Grüße 👋", id } });
+            }
+            """),
+        # Offsets are bytes: multi-byte characters before an edit must not shift it.
+        ts("""
+            "use server";
+            // Beiträge löschen — nur für Eigentümer 🗑️
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string, reason = "Entfernt: «Spam» ✂") {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.delete({ where: { title: "Grüße 👋", id, authorId: session.user.id } });
+            }
+            """),
+        id="non-ascii-before-the-edits",
+    ),
+    # Imports: a name joins a value import of its module; otherwise a new import goes after
+    # the last one, in the quotes and with the semicolons of the file's imports.
+    pytest.param(
+        authjs(create_post(imports=('import { signIn } from "@/auth";', PRISMA))),
+        create_post(*AUTHJS_GUARD, imports=('import { signIn, auth } from "@/auth";', PRISMA)),
+        id="import-merged",
+    ),
+    pytest.param(
+        authjs(create_post(imports=('import {\n  handlers,\n  signIn,\n} from "@/auth";', PRISMA))),
+        create_post(
+            *AUTHJS_GUARD,
+            imports=('import {\n  handlers,\n  signIn,\n  auth,\n} from "@/auth";', PRISMA),
+        ),
+        id="import-merged-multi-line",
+    ),
+    pytest.param(
+        authjs(
+            create_post(imports=('import authConfig from "@/auth";', PRISMA)),
+            **{"auth.ts": AUTHJS["auth.ts"] + "\nexport default { providers: [] };\n"},
+        ),
+        create_post(*AUTHJS_GUARD, imports=('import authConfig, { auth } from "@/auth";', PRISMA)),
+        id="import-merged-into-default",
+    ),
+    pytest.param(
+        authjs(create_post(imports=('import type { Session } from "@/auth";', PRISMA))),
+        # A type-only import cannot carry a value.
+        create_post(
+            *AUTHJS_GUARD,
+            imports=(
+                'import type { Session } from "@/auth";',
+                PRISMA,
+                'import { auth } from "@/auth";',
+            ),
+        ),
+        id="import-type-not-merged",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+
+            export async function createPost(title: string) {
+              await prisma.post.create({ data: { title } });
+            }
+            """),
+        ts("""
+            "use server";
+
+            import { auth } from "@/auth";
+
+            export async function createPost(title: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({ data: { title } });
+            }
+            """),
+        id="import-after-the-directive",
+    ),
+    pytest.param(
+        authjs(
+            """
+            export default function Page() {
+              async function createPost() {
+                "use server";
+                await prisma.post.create({ data: { title: "x" } });
+              }
+              return <form action={createPost} />;
+            }
+            """,
+            path="app/new/page.tsx",
+        ),
+        ts("""
+            import { auth } from "@/auth";
+
+            export default function Page() {
+              async function createPost() {
+                "use server";
+                const session = await auth();
+                if (!session?.user?.id) {
+                  throw new Error("Unauthorized");
+                }
+                await prisma.post.create({ data: { title: "x" } });
+              }
+              return <form action={createPost} />;
+            }
+            """),
+        id="import-first-in-a-file-without-any",
+    ),
+    pytest.param(
+        authjs("""
+            'use server'
+            import { prisma } from '@/lib/prisma'
+
+            export async function createPost(title: string) {
+              await prisma.post.create({ data: { title } })
+            }
+            """),
+        ts("""
+            'use server'
+            import { prisma } from '@/lib/prisma'
+            import { auth } from '@/auth'
+
+            export async function createPost(title: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.create({ data: { title } })
+            }
+            """),
+        id="import-single-quotes-no-semicolons",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), FILE_STYLE)
+def test_file_style(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
+# -- 8. Left as they are -----------------------------------------------------------------------
+
+# Nothing to fix: no finding, no rewrite.
+UNCHANGED = [
+    pytest.param(
+        authjs("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session?.user?.id) throw new Error("Unauthorized");
+              await prisma.post.delete({ where: { id, authorId: session.user.id } });
+            }
+            """),
+        id="guarded-and-owned",
+    ),
+    pytest.param(
+        drizzle_project(
+            "await db.delete(posts).where(and(eq(posts.id, id), eq(posts.authorId, session.user.id)));",
+            f'import {{ and, eq }} from "drizzle-orm";\n{DRIZZLE_IMPORTS}',
+        ),
+        id="drizzle-guarded-and-owned",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function listPosts() {
+              return prisma.post.findMany({ where: { published: true } });
+            }
+            """),
+        id="reads-only",
+    ),
+    pytest.param(
+        authjs("""
+            import { prisma } from "@/lib/prisma";
+
+            export async function seed() {
+              await prisma.post.create({ data: { title: "Hello" } });
+            }
+            """),
+        id="not-a-server-action",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            // guardfix-ignore GF001: public contact form
+            export async function sendMessage(body: string) {
+              await prisma.message.create({ data: { body } });
+            }
+            """),
+        id="ignored-with-a-reason",
+    ),
+]
+
+
+@pytest.mark.parametrize("files", UNCHANGED)
+def test_unchanged(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    files: Files,
+) -> None:
+    write_tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--apply", "--all", "."]) == 0
+    target = next(iter(files))
+    assert (tmp_path / target).read_bytes() == files[target].encode()
+    assert "No problems found" in capsys.readouterr().out
+
+
+# A finding with no fix: the file stays as it is and the report says why.
+NO_FIX = [
+    pytest.param(
+        {"app/actions.ts": UNGUARDED, "package.json": package(next="15.1.0")},
+        "no fix: no session lookup is configured, no guarded action shows one",
+        id="no-known-session-lookup",
+    ),
+    pytest.param(
+        {"app/actions.ts": UNGUARDED, "package.json": package(**{"next-auth": "5.0.0"})},
+        "no fix: Auth.js v5 needs a project file exporting `auth`",
+        id="preset-without-its-project-file",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function logWorkout(session: { minutes: number }) {
+              await prisma.workout.create({ data: session });
+            }
+            """),
+        # A workout session, say: the guard's `session` would shadow it.
+        "no fix: `session` is already declared in the action",
+        id="name-taken",
+    ),
+    pytest.param(
+        authjs(create_post(imports=('import { auth } from "firebase-admin";', PRISMA))),
+        "no fix: `auth` is already imported from 'firebase-admin'",
+        id="name-imported-from-elsewhere",
+    ),
+    pytest.param(
+        prisma_project(
+            """
+            const post = await prisma.post.delete({ where: { id } });
+            return post.title;
+            """,
+            prisma="^4.16.0",
+        ),
+        "no fix: the result of `delete` is used; with Prisma before 5",
+        id="prisma4-result-used",
+    ),
+    pytest.param(
+        SUPABASE,
+        "unsafe fix (--unsafe-fixes): Limit from('posts').delete to the caller's rows",
+        id="supabase-guess-without-unsafe-fixes",
+    ),
+    pytest.param(
+        prisma_project(
+            'await prisma.member.create({ data: { email: "a@b.c", role: String(formData.get("role")) } });',
+            params=FORM,
+        ),
+        "no fix: a role must come from the server's own records",
+        id="role-from-the-client",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "why"), NO_FIX)
+def test_no_fix(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    files: Files,
+    why: str,
+) -> None:
+    write_tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--apply", "--all", "."]) == 1
+    target = next(iter(files))
+    assert (tmp_path / target).read_bytes() == files[target].encode()
+    assert why in capsys.readouterr().out
