@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from guardfix.actions import chain_calls
-from guardfix.facts.lookups import EXIT_CALLS
+from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
 from guardfix.model import ActionKind, Mutation, MutationEvent, Scope, ServerAction
 from guardfix.syntax import (
+    FUNCTION_TYPES,
+    TRANSPARENT_TYPES,
     call_arguments,
     callee_name,
     callee_of,
@@ -24,6 +26,7 @@ from guardfix.syntax import (
     string_value,
     text,
     unwrap,
+    unwrap_await,
     walk,
 )
 
@@ -50,12 +53,43 @@ PERMISSION_CALL = re.compile(
 SESSION_PARAM = re.compile(
     r"^(ctx|context|session|user|auth|me|viewer|current_?user)$", re.IGNORECASE
 )
+# A check that only asks "is anyone signed in": it says nothing about these rows.
+SIGNED_IN_CALL = re.compile(
+    r"^(assert|ensure|require|verify)_?(is_?)?(authenticated|authed|auth|session|signed_?in"
+    r"|logged_?in|login|user|viewer|current_?user)$",
+    re.IGNORECASE,
+)
+# Calls given the user and an id that decide nothing: query builders, conversions, logging.
+NOT_A_CHECK = re.compile(
+    r"^(and|or|not|eq|ne|gt|gte|lt|lte|like|ilike|in_?array|not_?in_?array|sql|String|Number"
+    r"|Boolean|BigInt|parse(Int|Float)|(log|track|audit|notify|send|emit|capture|revalidate"
+    r"|rate_?limit|limit)\w*)$",
+    re.IGNORECASE,
+)
+ROLE_PROPERTY = re.compile(r"role|admin|permission|owner|author|member", re.IGNORECASE)
+EQUALITY = frozenset({"===", "==", "!==", "!="})
+# Destructured keys of a next-safe-action or zsa handler's argument.
+CONTEXT_KEYS = frozenset({"ctx", "context"})
+INPUT_KEYS = frozenset({"parsedInput", "input", "clientInput", "bindArgsParsedInputs"})
+# `recipientUserId`, `assigneeUserId`: another user, chosen by the caller on purpose.
+OTHER_USER_FIELD = re.compile(
+    r"^(assignee|assigned(_?to)?|target|invited|invitee|recipient|receiver|to|friend|followed"
+    r"|following|blocked|mentioned|reviewer|member|new|other)_?(user|owner|author)_?id$",
+    re.IGNORECASE,
+)
+# Tables whose `role` is a chat message's speaker ("user", "assistant"), not a permission.
+MESSAGE_MODEL = re.compile(r"message|chat|prompt|completion|conversation", re.IGNORECASE)
 
 
 @dataclass
 class _Taint:
     client: set[str] = field(default_factory=set)
     session: set[str] = field(default_factory=set)
+    # Rows read with both the caller's input and the session: `findFirst({ where: { id,
+    # authorId } })`; `if (!post) throw` on one is an ownership check.
+    owned: set[str] = field(default_factory=set)
+    # Yes/no answers worked out from the session: `const isOwner = post.authorId === user.id`.
+    verdicts: set[str] = field(default_factory=set)
     lookups: frozenset[int] = frozenset()  # start bytes of the session lookup calls
 
     def has_client(self, node: Node) -> bool:
@@ -67,6 +101,9 @@ class _Taint:
             or (n.type == "call_expression" and n.start_byte in self.lookups)
             for n in walk(node)
         )
+
+    def has_owned(self, node: Node) -> bool:
+        return any(self._name(n) in self.owned for n in walk(node))
 
     @staticmethod
     def _name(node: Node) -> str | None:
@@ -80,17 +117,26 @@ def scopes(
 ) -> tuple[Scope, ...]:
     """Row-picking and identity facts for each direct Prisma, Drizzle or Supabase write."""
     fn = action.function
+    events = list(events)
     taint = _taint(action, fn, frozenset(n.start_byte for n in lookups))
-    checks = _checks(fn, taint)
+    writes = frozenset(e.mutation.node.start_byte for e in events)
+    checks = _checks(fn, taint, writes)
     out: list[Scope] = []
     for event in events:
         mutation = event.mutation
         if mutation.via is not None:
             continue
-        scope = _scope(mutation, taint, checks)
+        scope = _scope(mutation, fn, taint, checks)
         if scope is not None and (scope.filter is not None or scope.identity):
             out.append(scope)
     return tuple(out)
+
+
+def filter_values(scope: Scope, fn: Node) -> list[Node]:
+    """The expressions a write's filter is made of, a filter held in a variable included."""
+    parts = _PARTS.get(scope.orm)
+    found = parts(scope.mutation) if parts is not None else None
+    return [_resolved(v, fn) for v in found[2]] if found is not None else []
 
 
 def _taint(action: ServerAction, fn: Node, lookups: frozenset[int]) -> _Taint:
@@ -98,9 +144,16 @@ def _taint(action: ServerAction, fn: Node, lookups: frozenset[int]) -> _Taint:
     built = action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE)
     params = fn.child_by_field_name("parameters")
     single = fn.child_by_field_name("parameter")
-    for index, name in enumerate(_param_bindings(params, single)):
-        # `ctx` of an authenticated safe-action client, the user a wrapper passes in.
-        by_library = built and SESSION_PARAM.match(name) and (name == "ctx" or index == 0)
+    for index, name, keys in _param_bindings(params, single):
+        if keys & CONTEXT_KEYS:
+            by_library = True  # `({ parsedInput, ctx: { userId } })`
+        elif keys & INPUT_KEYS:
+            by_library = False
+        else:
+            # `ctx` of an authenticated safe-action client, the user a wrapper passes first.
+            by_library = bool(
+                built and SESSION_PARAM.match(name) and (name in CONTEXT_KEYS or index == 0)
+            )
         (taint.session if by_library else taint.client).add(name)
     body = fn.child_by_field_name("body")
     if body is None:
@@ -120,71 +173,215 @@ def _taint(action: ServerAction, fn: Node, lookups: frozenset[int]) -> _Taint:
         if taint.has_client(value):
             taint.client.update(names)
             taint.session.difference_update(names)
+            if taint.has_session(value) and any(n.type == "call_expression" for n in walk(value)):
+                taint.owned.update(names)
         elif taint.has_session(value):
             taint.session.update(names)
+        if _verdict(value, taint):
+            taint.verdicts.update(names)
     return taint
 
 
-def _param_bindings(params: Node | None, single: Node | None) -> list[str]:
-    """Each parameter's bound names, in order; `({ parsedInput, ctx })` binds both."""
+def _verdict(value: Node, taint: _Taint) -> bool:
+    """`post.authorId === user.id`, `!user.isAdmin`, `await can(user, "edit", post)`; not a
+    plain read such as `findUnique({ where: { id: user.id } })`, which only finds the user."""
+    node = unwrap_await(value)
+    if node is None:
+        return False
+    if node.type == "call_expression":
+        return _permission_call(node, taint)
+    return node.type in ("binary_expression", "unary_expression") and _compares(node, taint)
+
+
+def _param_bindings(
+    params: Node | None, single: Node | None
+) -> list[tuple[int, str, frozenset[str]]]:
+    """Each bound name with its parameter's position and the object keys it sits under.
+
+    `({ parsedInput: { id }, ctx })` binds `id` under `parsedInput` and `ctx`, both at 0.
+    """
     roots = [single] if single is not None else list(params.named_children if params else [])
-    names: list[str] = []
-    for param in roots:
+    names: list[tuple[int, str, frozenset[str]]] = []
+    for index, param in enumerate(roots):
         for node in walk(param):
-            if node.type in ("identifier", "shorthand_property_identifier_pattern"):
-                parent = node.parent
-                if (
-                    parent is not None
-                    and parent.type == "pair_pattern"
-                    and node == parent.child_by_field_name("key")
-                ):
-                    continue
-                if parent is not None and "type" in parent.type:
-                    continue
-                names.append(text(node))
+            if node.type not in ("identifier", "shorthand_property_identifier_pattern"):
+                continue
+            parent = node.parent
+            if (
+                parent is not None
+                and parent.type == "pair_pattern"
+                and node == parent.child_by_field_name("key")
+            ):
+                continue
+            if parent is not None and "type" in parent.type:
+                continue
+            names.append((index, text(node), _keys_above(node, param)))
     return names
 
 
-def _checks(fn: Node, taint: _Taint) -> list[int]:
-    """End bytes of the checks that decide whether this caller may touch these rows."""
-    ends: list[int] = []
+def _keys_above(node: Node, root: Node) -> frozenset[str]:
+    keys: set[str] = set()
+    current = node.parent
+    while current is not None and current != root:
+        if current.type == "pair_pattern":
+            key = current.child_by_field_name("key")
+            keys.add(string_value(key) or text(key))
+        current = current.parent
+    return frozenset(keys)
+
+
+# A check covers the writes in a byte range: after a refusal up to the end of its block,
+# or inside the branch an allowing condition guards.
+_Range = tuple[int, int]
+
+
+def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
+    """Where the checks that decide whether this caller may touch these rows hold."""
+    ranges: list[_Range] = []
     body = fn.child_by_field_name("body")
     if body is None:
-        return ends
+        return ranges
     for node in walk(body):
         if node.type == "if_statement":
             condition = node.child_by_field_name("condition")
             consequence = node.child_by_field_name("consequence")
-            if (
-                condition is not None
-                and consequence is not None
-                and _stops(consequence)
-                and taint.has_session(condition)
-                and _compares(condition, taint)
-            ):
-                ends.append(node.end_byte)
-        elif node.type == "call_expression":
-            name = callee_name(node) or ""
-            args = call_arguments(node)
-            if PERMISSION_CALL.match(name) or (
-                any(taint.has_session(a) for a in args) and any(taint.has_client(a) for a in args)
-            ):
-                ends.append(node.end_byte)
-    return ends
+            if condition is None or consequence is None or not _compares(condition, taint):
+                continue
+            if _stops(consequence):
+                ranges.append((consequence.end_byte, _block_end(node)))
+            if not _negates(condition):
+                ranges.append((consequence.start_byte, consequence.end_byte))
+        elif (
+            node.type == "call_expression"
+            and node.start_byte not in writes
+            and _permission_call(node, taint)
+        ):
+            ranges.append((node.end_byte, _block_end(node)))
+    return ranges
+
+
+def _permission_call(call: Node, taint: _Taint) -> bool:
+    """`can(...)`, `authorize(...)`, `assert(post.authorId === user.id)`, or a helper
+    given both the user and the caller's input (`await assertCanEdit(user.id, id)`)."""
+    name = callee_name(call) or ""
+    args = call_arguments(call)
+    if name in ASSERT_CALLS:
+        return bool(args) and _compares(args[0], taint)
+    if SIGNED_IN_CALL.match(name):
+        return False
+    if PERMISSION_CALL.match(name):
+        return True
+    if name.endswith("OrThrow"):
+        # `findFirstOrThrow({ where: { id, authorId: user.id } })` refuses other rows.
+        return any(taint.has_session(a) and taint.has_client(a) for a in args)
+    callee = callee_of(call)
+    return (
+        callee is not None
+        and callee.type == "identifier"
+        and not NOT_A_CHECK.match(name)
+        and _checked_position(call)
+        and any(taint.has_session(a) for a in args)
+        and any(taint.has_client(a) for a in args)
+    )
+
+
+def _checked_position(call: Node) -> bool:
+    """The call's result decides something: a statement, a declared value or a condition."""
+    parent = call.parent
+    while parent is not None and (
+        parent.type in TRANSPARENT_TYPES
+        or parent.type in ("await_expression", "unary_expression")
+        or (
+            parent.type == "binary_expression"
+            and text(parent.child_by_field_name("operator")) in ("&&", "||")
+        )
+    ):
+        parent = parent.parent
+    return parent is not None and parent.type in (
+        "expression_statement",
+        "variable_declarator",
+        "if_statement",
+    )
+
+
+def _block_end(node: Node) -> int:
+    """The end of the block a statement sits in: what it refuses stops there."""
+    current = node.parent
+    while current is not None:
+        if current.type in ("statement_block", "program", "switch_case", "switch_default"):
+            return current.end_byte
+        if current.type in FUNCTION_TYPES:
+            return current.end_byte
+        current = current.parent
+    return node.end_byte
 
 
 def _compares(condition: Node, taint: _Taint) -> bool:
-    """More than "is anyone signed in": a row, an input, a role or a permission call."""
+    """More than "is anyone signed in": the session compared with a row, an input or a
+    role, a permission call on the user, or a row read with the user in its filter."""
     for node in walk(condition):
-        if node.type in ("string", "template_string", "call_expression"):
-            return True
-        if (
-            node.type in ("identifier", "shorthand_property_identifier")
-            and text(node) in taint.client
+        kind = node.type
+        if kind == "binary_expression":
+            operator = text(node.child_by_field_name("operator"))
+            left = unwrap(node.child_by_field_name("left"))
+            right = unwrap(node.child_by_field_name("right"))
+            if (
+                operator in EQUALITY
+                and left is not None
+                and right is not None
+                and not _nullish_or_type(left)
+                and not _nullish_or_type(right)
+                and (taint.has_session(left) or taint.has_session(right))
+            ):
+                return True
+        elif (
+            kind == "call_expression"
+            and node.start_byte not in taint.lookups
+            and not NOT_A_CHECK.match(callee_name(node) or "")
         ):
+            callee = callee_of(node)
+            receiver = (
+                callee.child_by_field_name("object")
+                if callee is not None and callee.type == "member_expression"
+                else None
+            )
+            if any(taint.has_session(a) for a in call_arguments(node)) or (
+                receiver is not None and taint.has_session(receiver)
+            ):
+                return True
+        elif kind == "member_expression":
+            prop = node.child_by_field_name("property")
+            obj = node.child_by_field_name("object")
+            if (
+                prop is not None
+                and obj is not None
+                and ROLE_PROPERTY.search(text(prop))
+                and taint.has_session(obj)
+            ):
+                return True
+        elif kind == "identifier" and (text(node) in taint.owned or text(node) in taint.verdicts):
             return True
-        if node.type == "property_identifier" and re.search(
-            r"role|admin|permission|owner|author|member", text(node), re.IGNORECASE
+    return False
+
+
+def _nullish_or_type(node: Node) -> bool:
+    """`null`, `undefined`, a boolean or `typeof x`: comparing with it only asks whether x
+    exists or is set (`session.user.emailVerified === false`)."""
+    if node.type in ("null", "undefined", "true", "false") or (
+        node.type == "identifier" and text(node) == "undefined"
+    ):
+        return True
+    return (
+        node.type == "unary_expression" and text(node.child_by_field_name("operator")) == "typeof"
+    )
+
+
+def _negates(condition: Node) -> bool:
+    """The condition holds when something is missing or different: `!x`, `a !== b`."""
+    for node in walk(condition):
+        operator = text(node.child_by_field_name("operator"))
+        if (node.type == "unary_expression" and operator == "!") or (
+            node.type == "binary_expression" and operator in ("!==", "!=")
         ):
             return True
     return False
@@ -199,36 +396,62 @@ def _stops(node: Node) -> bool:
     return False
 
 
-def _scope(mutation: Mutation, taint: _Taint, checks: list[int]) -> Scope | None:
+def _resolved(node: Node, fn: Node) -> Node:
+    """A filter or data object held in a variable: the value the variable was given."""
+    target = unwrap(node)
+    if target is None or target.type not in ("identifier", "shorthand_property_identifier"):
+        return node
+    name = text(target)
+    found: Node | None = None
+    for decl in walk(fn):
+        if decl.start_byte >= target.start_byte:
+            break
+        if decl.type == "variable_declarator":
+            pattern = decl.child_by_field_name("name")
+            value = unwrap(decl.child_by_field_name("value"))
+            if pattern is not None and pattern.type == "identifier" and text(pattern) == name:
+                found = value
+    return found if found is not None else node
+
+
+def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) -> Scope | None:
     node = mutation.node
-    checked = any(end <= node.start_byte for end in checks)
+    checked = any(start <= node.start_byte < end for start, end in checks)
     parts = _PARTS.get(mutation.api)
     if parts is None:
         return None
     found = parts(mutation)
     if found is None:
         return None
-    model, filter_node, filter_values, pairs = found
+    model, filter_node, filters, data, columns = found
+    filters = [_resolved(v, fn) for v in filters]
+    pairs = _pairs([_resolved(d, fn) for d in data] + filters) + columns
     identity = tuple(
         (key, value)
         for key, value in pairs
-        if IDENTITY_FIELD.search(key) and taint.has_client(value)
+        if _identity_field(key, model) and taint.has_client(value)
     )
     return Scope(
         mutation=mutation,
         orm=mutation.api,
         model=model,
         filter=filter_node,
-        client=any(taint.has_client(v) for v in filter_values),
-        owned=any(taint.has_session(v) for v in filter_values),
+        client=any(taint.has_client(v) for v in filters),
+        owned=any(taint.has_session(v) or taint.has_owned(v) for v in filters),
         checked=checked,
         identity=identity,
     )
 
 
-# What a write's parts are: (model, filter node, filter expressions, (field, value) pairs
-# of its data and filters).
-_Parts = tuple[str | None, Node | None, list[Node], list[tuple[str, Node]]]
+def _identity_field(key: str, model: str | None) -> bool:
+    if not IDENTITY_FIELD.search(key) or OTHER_USER_FIELD.match(key):
+        return False
+    return key.lower() != "role" or not MESSAGE_MODEL.search(model or "")
+
+
+# What a write's parts are: (model, filter node, filter expressions, data expressions,
+# (column, value) pairs of Supabase filter calls).
+_Parts = tuple[str | None, Node | None, list[Node], list[Node], list[tuple[str, Node]]]
 
 
 def _prisma(mutation: Mutation) -> _Parts | None:
@@ -244,7 +467,7 @@ def _prisma(mutation: Mutation) -> _Parts | None:
     data = [d for key in PRISMA_DATA_KEYS if (d := object_property(first, key)) is not None]
     where_node = unwrap(where)
     filters = [where_node] if where_node is not None else []
-    return text(model), where_node, filters, _pairs([*data, *filters])
+    return text(model), where_node, filters, data, []
 
 
 def _drizzle(mutation: Mutation) -> _Parts | None:
@@ -259,7 +482,7 @@ def _drizzle(mutation: Mutation) -> _Parts | None:
     filters = call_arguments(where) if where is not None else []
     if mutation.operation == "insert":
         where = None
-    return table, where, filters, _pairs([*data, *filters])
+    return table, where, filters, data, []
 
 
 def _supabase(mutation: Mutation) -> _Parts | None:
@@ -274,28 +497,44 @@ def _supabase(mutation: Mutation) -> _Parts | None:
     row_write = mutation.operation in ("update", "delete")
     last = filters[-1] if filters and row_write else None
     values = [a for c in filters for a in call_arguments(c)]
-    pairs = _pairs(data) + [pair for c in filters if (pair := _column_pair(c)) is not None]
-    return table, last, values, pairs
+    columns = [pair for c in filters if (pair := _column_pair(c)) is not None]
+    return table, last, values, data, columns
 
 
 _PARTS = {"prisma": _prisma, "drizzle": _drizzle, "supabase": _supabase}
 
 
 def _pairs(nodes: list[Node]) -> list[tuple[str, Node]]:
-    """`authorId: x` in objects and `eq(t.authorId, x)` in Drizzle filters."""
+    """`authorId: x` and `{ authorId }` in objects, `author: { connect: { id: x } }`, and
+    `eq(t.authorId, x)` in Drizzle filters."""
     pairs: list[tuple[str, Node]] = []
     for node in nodes:
         for child in walk(node):
             if child.type == "pair":
                 key = child.child_by_field_name("key")
                 value = unwrap(child.child_by_field_name("value"))
-                if key is not None and value is not None and value.type != "object":
-                    pairs.append((string_value(key) or text(key), value))
+                if key is None or value is None:
+                    continue
+                name = string_value(key) or text(key)
+                if value.type != "object":
+                    pairs.append((name, value))
+                elif (connected := _connected_id(value)) is not None:
+                    pairs.append((name, connected))
+            elif child.type == "shorthand_property_identifier":
+                pairs.append((text(child), child))
             elif child.type == "call_expression" and callee_name(child) == "eq":
                 pair = _column_pair(child)
                 if pair is not None:
                     pairs.append(pair)
     return pairs
+
+
+def _connected_id(relation: Node) -> Node | None:
+    """The id in a Prisma relation write `{ connect: { id: x } }`."""
+    connect = unwrap(object_property(relation, "connect"))
+    if connect is None or connect.type != "object":
+        return None
+    return unwrap(object_property(connect, "id"))
 
 
 def _column_pair(call: Node) -> tuple[str, Node] | None:

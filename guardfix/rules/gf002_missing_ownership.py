@@ -2,9 +2,12 @@
 Finds writes that pick their rows by the caller's input (an id from `formData`,
 the arguments or `parsedInput`) with nothing that ties those rows to the caller:
 no owner field compared with the session user's id in the filter, no earlier
-read-and-compare (`if (post.authorId !== user.id) throw`), no role or permission
-check (`if (user.role !== "admin")`, `can(...)`, `authorize(...)`, a helper given
-both the user and the id).
+read-and-compare (`if (post.authorId !== user.id) throw`, or a read with the
+owner in its filter followed by `if (!post) throw`), no role or permission check
+(`if (user.role !== "admin")`, `can(...)`, `authorize(...)`, a helper given both
+the user and the id). A check that only asks whether someone is signed in
+(`if (!session)`, `assertAuthenticated()`) does not count, nor does one after the
+write or in another branch.
 
 ## Why is this bad?
 Checking that someone is signed in does not say which rows they may touch. A
@@ -58,6 +61,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from guardfix.facts.ownership import filter_values
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
@@ -71,8 +75,11 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
         target = scope.filter
         if target is None or not scope.client or scope.owned or scope.checked:
             continue
+        filters = filter_values(scope, facts.action.function)
         if any(
-            target.start_byte <= value.start_byte < target.end_byte for _, value in scope.identity
+            f.start_byte <= value.start_byte < f.end_byte
+            for _, value in scope.identity
+            for f in filters
         ):
             continue  # the owner is in the filter, only from the wrong place: GF003
         message = (

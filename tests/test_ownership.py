@@ -1,0 +1,1493 @@
+"""Whose rows a signed-in caller's writes touch: GF002 missing-ownership, GF003 client identity.
+
+Each case is a small `"use server"` file and the GF002/GF003 findings expected from the
+real pipeline, as `(rule, action, line)`: the line of the write for GF002, of the
+client value for GF003. Most cases are the body of one action built by `action()`,
+which keeps the lines fixed: the body's first line is line `BODY`.
+"""
+
+from __future__ import annotations
+
+from textwrap import dedent, indent
+
+import pytest
+
+OWNERSHIP = ("GF002", "GF003")
+
+
+def ts(source: str) -> str:
+    """A source written indented in the table, as it sits in the file (line 1 first)."""
+    return dedent(source).lstrip("\n")
+
+
+# `@/x` is `./x` from the project root, for the cases that import a project file.
+TSCONFIG = '{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./*"] } } }'
+
+# Unused imports cost nothing: every action gets them all, so the line numbers never move.
+HEAD = ts("""
+    "use server";
+    import { and, eq, inArray } from "drizzle-orm";
+    import { z } from "zod";
+    import { auth } from "@/auth";
+    import { db } from "@/db";
+    import { posts, todos } from "@/db/schema";
+    import { prisma } from "@/lib/prisma";
+    import { createClient } from "@/lib/supabase/server";
+    """)
+# The session, three lines each; `session.user.id` (or `userId`), or Supabase's `user`.
+AUTHJS = ts("""
+    const session = await auth();
+    if (!session?.user?.id) throw new Error("Unauthorized");
+    const userId = session.user.id;
+    """)
+SUPABASE = ts("""
+    const supabase = await createClient();
+    const { data: { user } } = await supabase.auth.getUser();
+    if (!user) throw new Error("Unauthorized");
+    """)
+BODY = 14  # the line of the body's first line
+
+
+def action(
+    body: str,
+    params: str = "formData: FormData",
+    *,
+    name: str = "act",
+    session: str = AUTHJS,
+) -> str:
+    """`export async function name(params)` with a checked session, then `body`."""
+    assert HEAD.count("\n") == 8 and session.count("\n") == 3
+    return (
+        f"{HEAD}\nexport async function {name}({params}) {{\n"
+        + indent(session + ts(body), "  ")
+        + "}\n"
+    )
+
+
+def case(body: str, expected: list[tuple[str, str, int]], id: str, **kw: str) -> object:
+    return pytest.param(action(body, **kw), expected, id=id)
+
+
+def gf002(line: int, name: str = "act") -> tuple[str, str, int]:
+    return ("GF002", name, line)
+
+
+def gf003(line: int, name: str = "act") -> tuple[str, str, int]:
+    return ("GF003", name, line)
+
+
+# -- 1. Prisma -------------------------------------------------------------------------
+
+PRISMA = [
+    *(
+        case(
+            f"""
+            const id = String(formData.get("id"));
+            await prisma.post.{op}({{ where: {{ id }}{rest} }});
+            """,
+            [gf002(BODY + 1)],
+            id=f"{op}-by-client-id",
+        )
+        for op, rest in [
+            ("delete", ""),
+            ("update", ', data: { title: "x" }'),
+            ("updateMany", ", data: { published: true }"),
+            ("deleteMany", ""),
+            ("upsert", ', create: { title: "x", authorId: userId }, update: { title: "x" }'),
+        ]
+    ),
+    *(
+        case(
+            f"""
+            const id = String(formData.get("id"));
+            await prisma.post.{op}({{ where: {{ id, authorId: session.user.id }}{rest} }});
+            """,
+            [],
+            id=f"{op}-with-owner",
+        )
+        for op, rest in [
+            ("delete", ""),
+            ("update", ', data: { title: "x" }'),
+            ("updateMany", ", data: { published: true }"),
+            ("deleteMany", ""),
+        ]
+    ),
+    case(
+        """
+        await prisma.post.delete({ where: { id: String(formData.get("id")), authorId: userId } });
+        """,
+        [],
+        id="owner-from-a-name-bound-to-the-session",
+    ),
+    case(
+        """
+        await prisma.user.update({
+          where: { id: session.user.id },
+          data: { name: String(formData.get("name")) },
+        });
+        """,
+        [],
+        id="own-row",
+    ),
+    case(
+        """
+        await prisma.user.update({ where: { email: session.user.email! }, data: { bio: "" } });
+        """,
+        [],
+        id="own-row-by-email",
+    ),
+    case(
+        """
+        const postId = String(formData.get("postId"));
+        await prisma.like.delete({ where: { userId_postId: { userId, postId } } });
+        """,
+        [],
+        id="compound-unique-with-the-user",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await prisma.post.delete({ where: { id, author: { email: session.user.email } } });
+        """,
+        [],
+        id="owner-through-a-relation-filter",
+    ),
+    case(
+        """
+        await prisma.post.deleteMany({ where: { id: { in: ids } } });
+        """,
+        [gf002(BODY)],
+        id="bulk-in",
+        params="ids: string[]",
+    ),
+    case(
+        """
+        await prisma.post.updateMany({
+          where: { id: { in: ids }, authorId: userId },
+          data: { published: false },
+        });
+        """,
+        [],
+        id="bulk-in-with-owner",
+        params="ids: string[]",
+    ),
+    case(
+        """
+        const where = { id: String(formData.get("id")) };
+        await prisma.post.delete({ where });
+        """,
+        [gf002(BODY + 1)],
+        id="where-in-a-variable",
+    ),
+    case(
+        """
+        const where = { id: String(formData.get("id")), authorId: session.user.id };
+        await prisma.post.delete({ where });
+        """,
+        [],
+        id="where-in-a-variable-with-owner",
+    ),
+    case(
+        """
+        const filter = { id: String(formData.get("id")), authorId: userId };
+        await prisma.post.update({ where: filter, data: { title: "x" } });
+        """,
+        [],
+        id="where-named-filter-with-owner",
+    ),
+    case(
+        """
+        await prisma.todo.delete({ where: { id: Number(formData.get("id")) } });
+        """,
+        [gf002(BODY)],
+        id="number-of-form-value",
+    ),
+    case(
+        """
+        const schema = z.object({ id: z.string(), title: z.string() });
+        const { id, title } = schema.parse(Object.fromEntries(formData));
+        await prisma.post.update({ where: { id }, data: { title } });
+        """,
+        [gf002(BODY + 2)],
+        id="zod-parse-of-form-entries",
+    ),
+    case(
+        """
+        await prisma.post.update({ where: { id: params.id }, data: { published: true } });
+        """,
+        [gf002(BODY)],
+        id="argument-object",
+        params="params: { id: string }",
+    ),
+    case(
+        """
+        await prisma.post.delete({ where: { id } });
+        """,
+        [gf002(BODY)],
+        id="argument-id",
+        params="id: string",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await prisma.$transaction(async (tx) => {
+          await tx.comment.deleteMany({ where: { postId: id } });
+          await tx.post.delete({ where: { id } });
+        });
+        """,
+        [gf002(BODY + 2), gf002(BODY + 3)],
+        id="transaction-callback",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await prisma.$transaction(async (tx) => {
+          await tx.comment.deleteMany({ where: { postId: id, post: { authorId: userId } } });
+          await tx.post.delete({ where: { id, authorId: userId } });
+        });
+        """,
+        [],
+        id="transaction-callback-with-owner",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await prisma.$transaction([
+          prisma.comment.deleteMany({ where: { postId: id } }),
+          prisma.post.delete({ where: { id, authorId: userId } }),
+        ]);
+        """,
+        [gf002(BODY + 2)],
+        id="transaction-array",
+    ),
+    case(
+        """
+        await prisma.post.deleteMany({ where: { authorId: userId, published: false } });
+        """,
+        [],
+        id="filter-from-the-session-only",
+    ),
+    case(
+        """
+        await prisma.post.deleteMany({ where: { title: "" } });
+        """,
+        [],
+        id="constant-filter",
+    ),
+    case(
+        """
+        await prisma.post.create({ data: { title: String(formData.get("title")), authorId: userId } });
+        """,
+        [],
+        id="create-picks-no-rows",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(formData: FormData) {
+              await prisma.post.delete({ where: { id: String(formData.get("id")) } });
+            }
+            """),
+        [gf002(5, "deletePost")],
+        id="no-session-at-all-is-still-reported",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PRISMA)
+def test_prisma(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
+# -- 2. Checks before the write --------------------------------------------------------
+
+READ = 'const id = String(formData.get("id"));\nconst post = await prisma.post.findUnique({ where: { id } });\n'
+DELETE = "await prisma.post.delete({ where: { id } });\n"
+
+CHECKS = [
+    case(
+        READ + 'if (post?.authorId !== session.user.id) throw new Error("Forbidden");\n' + DELETE,
+        [],
+        id="read-and-compare-throw",
+    ),
+    case(
+        READ + 'if (!post || post.authorId !== userId) return { error: "Not found" };\n' + DELETE,
+        [],
+        id="read-and-compare-return",
+    ),
+    *(
+        case(
+            READ + f"if (post?.authorId !== userId) {exit}({arg});\n" + DELETE,
+            [],
+            id=f"read-and-compare-{exit}",
+        )
+        for exit, arg in [("redirect", '"/"'), ("notFound", ""), ("forbidden", "")]
+    ),
+    case(
+        READ + "if (userId !== post?.authorId) {\n  throw new Error();\n}\n" + DELETE,
+        [],
+        id="read-and-compare-session-on-the-left",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        const post = await prisma.post.findFirst({ where: { id, authorId: userId } });
+        if (!post) notFound();
+        await prisma.post.delete({ where: { id } });
+        """,
+        [],
+        id="read-scoped-to-the-owner-then-not-found",
+    ),
+    case(
+        READ + "if (post && post.authorId === userId) {\n  " + DELETE + "}\n",
+        [],
+        id="write-inside-an-owner-comparison",
+    ),
+    case(
+        READ
+        + 'if (post?.authorId !== userId) {\n  return { error: "Forbidden" };\n} else {\n  '
+        + DELETE
+        + "}\n",
+        [],
+        id="write-in-the-else-of-a-refusal",
+    ),
+    case(
+        READ + "if (post?.authorId !== userId) {\n  console.warn(id);\n}\n" + DELETE,
+        [gf002(BODY + 5)],
+        id="comparison-that-does-not-stop",
+    ),
+    case(
+        'if (session.user.role !== "admin") throw new Error("Forbidden");\n'
+        'await prisma.post.delete({ where: { id: String(formData.get("id")) } });\n',
+        [],
+        id="role-check",
+    ),
+    case(
+        READ
+        + "const isOwner = post?.authorId === userId;\n"
+        + 'const isAdmin = session.user.role === "admin";\n'
+        + 'if (!isOwner && !isAdmin) throw new Error("Forbidden");\n'
+        + DELETE,
+        [],
+        id="verdicts-in-variables",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        "const me = await prisma.user.findUnique({ where: { id: session.user.id } });\n"
+        'if (!me) throw new Error("User not found");\n' + DELETE,
+        [gf002(BODY + 3)],
+        id="reading-the-user-is-not-a-permission",
+    ),
+    case(
+        'if (session.user.role !== Role.ADMIN) redirect("/");\n'
+        'await prisma.post.delete({ where: { id: String(formData.get("id")) } });\n',
+        [],
+        id="role-check-against-an-enum",
+    ),
+    case(
+        'if (!session.user.isAdmin) throw new Error("Forbidden");\n'
+        'await prisma.post.delete({ where: { id: String(formData.get("id")) } });\n',
+        [],
+        id="admin-flag",
+    ),
+    case(
+        'if (!session.user.roles.includes("editor")) forbidden();\n'
+        'await prisma.post.delete({ where: { id: String(formData.get("id")) } });\n',
+        [],
+        id="roles-includes",
+    ),
+    case(
+        READ + 'if (!can(session.user, "delete", post)) throw new Error("Forbidden");\n' + DELETE,
+        [],
+        id="can",
+    ),
+    case(
+        'await authorize(session, "post:delete");\n'
+        'await prisma.post.delete({ where: { id: String(formData.get("id")) } });\n',
+        [],
+        id="authorize",
+    ),
+    case(READ + "assertOwner(post, session.user);\n" + DELETE, [], id="assert-owner"),
+    case(
+        'await requireRole(session.user, "admin");\n'
+        'await prisma.post.delete({ where: { id: String(formData.get("id")) } });\n',
+        [],
+        id="require-role",
+    ),
+    case(
+        'const id = String(formData.get("id"));\nawait ensureEditable(userId, id);\n' + DELETE,
+        [],
+        id="helper-given-the-user-and-the-id",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        "const post = await getPostForUser(id, session.user.id);\n" + DELETE,
+        [],
+        id="helper-given-the-id-and-the-user-returns-the-row",
+    ),
+    case(
+        'const id = String(formData.get("id"));\nassert((await ownerOf(id)) === userId);\n'
+        + DELETE,
+        [],
+        id="assert-a-comparison",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await prisma.post.findFirstOrThrow({ where: { id, authorId: userId } });
+        await prisma.post.delete({ where: { id } });
+        """,
+        [],
+        id="read-or-throw-scoped-to-the-owner",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        const todo = await prisma.todo.findFirst({ where: { id, userId } });
+        await prisma.todo.update({ where: { id: todo!.id }, data: { done: true } });
+        """,
+        [],
+        id="id-of-a-row-read-with-the-owner",
+    ),
+    case(
+        """
+        const postId = String(formData.get("postId"));
+        const existing = await prisma.like.findUnique({
+          where: { userId_postId: { userId, postId } },
+        });
+        if (existing) {
+          await prisma.like.delete({ where: { id: existing.id } });
+          return { liked: false };
+        }
+        await prisma.like.create({ data: { userId, postId } });
+        return { liked: true };
+        """,
+        [],
+        id="toggle-like-read-with-the-owner",
+    ),
+    case(
+        'if (session.user.email !== "admin@example.com") throw new Error("Forbidden");\n'
+        'await prisma.post.delete({ where: { id: String(formData.get("id")) } });\n',
+        [],
+        id="admin-by-email",
+    ),
+    case(
+        READ + DELETE + 'if (post?.authorId !== userId) throw new Error("Forbidden");\n',
+        [gf002(BODY + 2)],
+        id="check-after-the-write",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'if (!session) throw new Error("Unauthorized");\n'
+        'if (!session.user) redirect("/login");\n' + DELETE,
+        [gf002(BODY + 3)],
+        id="only-is-anyone-signed-in",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'if (!session || !id) return { error: "Missing id" };\n' + DELETE,
+        [gf002(BODY + 2)],
+        id="session-and-input-presence",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'if (typeof session?.user?.id !== "string") throw new Error("Unauthorized");\n' + DELETE,
+        [gf002(BODY + 2)],
+        id="typeof-session-user-id",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'if (formData.get("confirm") !== "yes") return;\n' + DELETE,
+        [gf002(BODY + 2)],
+        id="input-validation-only",
+    ),
+    case(
+        'const id = String(formData.get("id"));\nassert(session, "Unauthorized");\n' + DELETE,
+        [gf002(BODY + 2)],
+        id="assert-the-session",
+    ),
+    case(
+        'const id = String(formData.get("id"));\nconst user = await assertAuthenticated();\n'
+        + DELETE,
+        [gf002(BODY + 2)],
+        id="assert-authenticated-is-not-a-permission",
+    ),
+    case(
+        'const id = String(formData.get("id"));\nawait ensureSignedIn();\n' + DELETE,
+        [gf002(BODY + 2)],
+        id="ensure-signed-in-is-not-a-permission",
+    ),
+    case(
+        READ
+        + 'if (formData.get("kind") === "draft") {\n'
+        + '  if (post?.authorId !== userId) throw new Error("Forbidden");\n'
+        + "}\n"
+        + DELETE,
+        [gf002(BODY + 5)],
+        id="check-in-one-branch-only",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        "const { success } = await ratelimit.limit(userId);\n"
+        'if (!success) return { error: "Too many requests" };\n'
+        'if (!(await ratelimit.limit(session.user.id)).success) return { error: "Slow down" };\n'
+        + DELETE,
+        [gf002(BODY + 4)],
+        id="rate-limit-is-not-a-permission",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'if (session.user.emailVerified === false) return { error: "Verify your email" };\n'
+        + DELETE,
+        [gf002(BODY + 2)],
+        id="email-verified-is-not-a-permission",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/posts.ts": ts("""
+                import { auth } from "@/auth";
+                import { prisma } from "@/lib/prisma";
+
+                export async function getOwnPost(id: string) {
+                  const session = await auth();
+                  return prisma.post.findFirst({ where: { id, authorId: session?.user?.id } });
+                }
+                """),
+            "app/actions.ts": action(
+                """
+                const id = String(formData.get("id"));
+                const post = await getOwnPost(id);
+                if (!post) notFound();
+                await prisma.post.delete({ where: { id } });
+                """
+            ).replace('"@/db";', '"@/db";\nimport { getOwnPost } from "@/lib/posts";', 1),
+        },
+        [],
+        id="project-helper-that-reads-the-row-as-the-user",
+    ),
+    pytest.param(
+        action(
+            """
+            const id = String(formData.get("id"));
+            const slug = slugify(String(formData.get("title")), userId);
+            await prisma.post.update({ where: { id }, data: { slug } });
+            """
+        ),
+        [gf002(BODY + 2)],
+        id="helper-given-the-user-and-input-that-checks-nothing",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="a helper given both the user and the input counts as a check by its "
+            "arguments alone; telling `slugify(title, userId)` from `assertCanEdit(userId, id)` "
+            "needs the helper's body (does it throw?), which the ownership facts do not follow",
+        ),
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              if (!(await auth())) redirect("/login");
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        [gf002(8, "deletePost")],
+        id="lookup-called-in-the-condition",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CHECKS)
+def test_checks(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
+# -- 3. Drizzle ------------------------------------------------------------------------
+
+DRIZZLE = [
+    case(
+        """
+        const id = Number(formData.get("id"));
+        await db.delete(posts).where(eq(posts.id, id));
+        """,
+        [gf002(BODY + 1)],
+        id="delete-by-id",
+    ),
+    case(
+        """
+        const id = Number(formData.get("id"));
+        await db.update(posts).set({ title: "x" }).where(eq(posts.id, id));
+        """,
+        [gf002(BODY + 1)],
+        id="update-by-id",
+    ),
+    case(
+        """
+        const id = Number(formData.get("id"));
+        await db.delete(posts).where(and(eq(posts.id, id), eq(posts.authorId, session.user.id)));
+        """,
+        [],
+        id="and-with-owner",
+    ),
+    case(
+        """
+        await db.delete(posts).where(inArray(posts.id, ids));
+        """,
+        [gf002(BODY)],
+        id="in-array",
+        params="ids: number[]",
+    ),
+    case(
+        """
+        await db.delete(posts).where(and(inArray(posts.id, ids), eq(posts.authorId, userId)));
+        """,
+        [],
+        id="in-array-with-owner",
+        params="ids: number[]",
+    ),
+    case(
+        """
+        await db.insert(posts).values({ title: String(formData.get("title")), authorId: userId });
+        """,
+        [],
+        id="insert",
+    ),
+    case(
+        """
+        const id = Number(formData.get("id"));
+        const condition = and(eq(todos.id, id), eq(todos.userId, userId));
+        await db.delete(todos).where(condition);
+        """,
+        [],
+        id="condition-in-a-variable-with-owner",
+    ),
+    case(
+        """
+        const id = Number(formData.get("id"));
+        const condition = eq(todos.id, id);
+        await db.delete(todos).where(condition);
+        """,
+        [gf002(BODY + 2)],
+        id="condition-in-a-variable",
+    ),
+    case(
+        """
+        const id = Number(formData.get("id"));
+        const [todo] = await db.update(todos).set({ done: true }).where(eq(todos.id, id)).returning();
+        return todo;
+        """,
+        [gf002(BODY + 1)],
+        id="update-returning",
+    ),
+    case(
+        """
+        const id = Number(formData.get("id"));
+        await db.transaction(async (tx) => {
+          await tx.delete(posts).where(eq(posts.id, id));
+        });
+        """,
+        [gf002(BODY + 2)],
+        id="transaction",
+    ),
+    case(
+        """
+        const id = Number(formData.get("id"));
+        const [post] = await db.select().from(posts).where(eq(posts.id, id));
+        if (!post || post.authorId !== userId) throw new Error("Not found");
+        await db.delete(posts).where(eq(posts.id, id));
+        """,
+        [],
+        id="read-and-compare",
+    ),
+    case(
+        """
+        const id = Number(formData.get("id"));
+        const [post] = await db
+          .select()
+          .from(posts)
+          .where(and(eq(posts.id, id), eq(posts.authorId, userId)));
+        if (!post) notFound();
+        await db.update(posts).set({ published: true }).where(eq(posts.id, id));
+        """,
+        [],
+        id="read-scoped-to-the-owner",
+    ),
+    case(
+        """
+        await db.update(posts).set({ published: false }).where(eq(posts.authorId, userId));
+        """,
+        [],
+        id="all-own-rows",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), DRIZZLE)
+def test_drizzle(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
+# -- 4. Supabase -----------------------------------------------------------------------
+
+SUPABASE_CASES = [
+    case(
+        """
+        const id = String(formData.get("id"));
+        await supabase.from("posts").delete().eq("id", id);
+        """,
+        [gf002(BODY + 1)],
+        id="delete-eq-id",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await supabase.from("posts").delete().eq("id", id).eq("user_id", user.id);
+        """,
+        [],
+        id="delete-eq-id-and-user",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await supabase.from("posts").update({ title: "x" }).eq("id", id);
+        """,
+        [gf002(BODY + 1)],
+        id="update-eq-id",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await supabase.from("posts").update({ title: "x" }).match({ id, user_id: user.id });
+        """,
+        [],
+        id="update-match-with-user",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        const { error } = await supabase
+          .from("todos")
+          .update({ is_complete: true })
+          .eq("id", formData.get("id"))
+          .select();
+        if (error) throw error;
+        """,
+        [gf002(BODY)],
+        id="update-select-multiline",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        await supabase.from("posts").delete().in("id", ids);
+        """,
+        [gf002(BODY)],
+        id="delete-in",
+        params="ids: string[]",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        await supabase.from("posts").insert({ title: String(formData.get("title")), user_id: user.id });
+        """,
+        [],
+        id="insert",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        await supabase.from("profiles").update({ username: formData.get("username") }).eq("id", user.id);
+        """,
+        [],
+        id="own-profile",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        await supabase.from("bookmarks").delete().match({ id: formData.get("id") });
+        """,
+        [gf002(BODY)],
+        id="delete-match-id",
+        session=SUPABASE,
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { createClient } from "@/lib/supabase/server";
+
+            export async function deleteNote(id: string) {
+              const supabase = await createClient();
+              const { data } = await supabase.auth.getClaims();
+              const userId = data?.claims?.sub;
+              if (!userId) redirect("/login");
+              await supabase.from("notes").delete().eq("id", id).eq("user_id", userId);
+            }
+            """),
+        [],
+        id="claims-subject-as-owner",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), SUPABASE_CASES)
+def test_supabase(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
+# -- 5. next-safe-action, zsa and wrappers that pass the user -------------------------
+
+SAFE_ACTION_CLIENT = ts("""
+    import { createSafeActionClient } from "next-safe-action";
+    import { auth } from "@/auth";
+
+    export const actionClient = createSafeActionClient();
+
+    export const authActionClient = actionClient.use(async ({ next }) => {
+      const session = await auth();
+      if (!session?.user?.id) throw new Error("Unauthorized");
+      return next({ ctx: { userId: session.user.id, user: session.user } });
+    });
+    """)
+ZSA_PROCEDURE = ts("""
+    import { createServerActionProcedure } from "zsa";
+    import { auth } from "@/auth";
+
+    export const authedProcedure = createServerActionProcedure().handler(async () => {
+      const session = await auth();
+      if (!session?.user?.id) throw new Error("Unauthorized");
+      return { userId: session.user.id };
+    });
+    """)
+
+
+SCHEMA = ".schema(z.object({ id: z.string(), userId: z.string().optional() }))"
+ZSA = "authedProcedure.createServerAction().input(z.object({ id: z.string() }))"
+
+
+def safe_action(handler: str, chain: str = "authActionClient" + SCHEMA) -> dict[str, str]:
+    """A `"use server"` file with one action built on `chain`; the handler starts on line 8."""
+    source = ts(f"""
+        "use server";
+        import {{ z }} from "zod";
+        import {{ prisma }} from "@/lib/prisma";
+        import {{ actionClient, authActionClient }} from "@/lib/safe-action";
+        import {{ authedProcedure }} from "@/lib/zsa";
+
+        export const deletePost = {chain}
+        """)
+    return {
+        "lib/safe-action.ts": SAFE_ACTION_CLIENT,
+        "lib/zsa.ts": ZSA_PROCEDURE,
+        "app/actions.ts": source + ts(handler),
+    }
+
+
+def wrapped(handler: str) -> str:
+    """A `"use server"` file with one wrapped action; the handler starts on line 5."""
+    return ts("""
+        "use server";
+        import { prisma } from "@/lib/prisma";
+        import { withUser, withAuth } from "@/lib/with-user";
+
+        """) + ts(handler)
+
+
+BUILT = [
+    pytest.param(
+        safe_action("""
+            .action(async ({ parsedInput, ctx }) =>
+              prisma.post.delete({ where: { id: parsedInput.id, authorId: ctx.userId } }),
+            );
+            """),
+        [],
+        id="safe-action-owner-from-ctx",
+    ),
+    pytest.param(
+        safe_action("""
+            .action(async ({ parsedInput, ctx }) =>
+              prisma.post.delete({ where: { id: parsedInput.id } }),
+            );
+            """),
+        [gf002(9, "deletePost")],
+        id="safe-action-without-owner",
+    ),
+    pytest.param(
+        safe_action("""
+            .action(async ({ parsedInput: { id }, ctx: { userId } }) => {
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            });
+            """),
+        [],
+        id="safe-action-destructured-ctx",
+    ),
+    pytest.param(
+        safe_action("""
+            .action(async ({ parsedInput: { id }, ctx: { user } }) => {
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            });
+            """),
+        [],
+        id="safe-action-user-from-ctx",
+    ),
+    pytest.param(
+        safe_action("""
+            .action(async ({ parsedInput: { id, userId } }) => {
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            });
+            """),
+        [gf003(9, "deletePost")],
+        id="safe-action-owner-from-parsed-input",
+    ),
+    pytest.param(
+        safe_action(
+            """
+            .bindArgsSchemas<[postId: z.ZodString]>([z.string()])
+            .action(async ({ bindArgsParsedInputs: [postId], ctx }) => {
+              await prisma.post.delete({ where: { id: postId } });
+              await prisma.post.delete({ where: { id: postId, authorId: ctx.userId } });
+            });
+            """
+        ),
+        [gf002(10, "deletePost")],
+        id="safe-action-bound-argument",
+    ),
+    pytest.param(
+        safe_action(
+            """
+            .action(async ({ parsedInput }) => {
+              await prisma.comment.delete({ where: { id: parsedInput.id } });
+            });
+            """,
+            chain="actionClient" + SCHEMA,
+        ),
+        [gf002(9, "deletePost")],
+        id="safe-action-public-client",
+    ),
+    pytest.param(
+        safe_action(
+            """
+            .handler(async ({ input, ctx }) => {
+              await prisma.post.delete({ where: { id: input.id, authorId: ctx.userId } });
+            });
+            """,
+            chain=ZSA,
+        ),
+        [],
+        id="zsa-owner-from-ctx",
+    ),
+    pytest.param(
+        safe_action(
+            """
+            .handler(async ({ input }) => {
+              await prisma.post.delete({ where: { id: input.id } });
+            });
+            """,
+            chain=ZSA,
+        ),
+        [gf002(9, "deletePost")],
+        id="zsa-without-owner",
+    ),
+    pytest.param(
+        wrapped("""
+            export const deletePost = withUser(async (user, formData: FormData) => {
+              const id = String(formData.get("id"));
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            });
+            """),
+        [],
+        id="with-user-owner",
+    ),
+    pytest.param(
+        wrapped("""
+            export const deletePost = withUser(async (user, formData: FormData) => {
+              const id = String(formData.get("id"));
+              await prisma.post.delete({ where: { id } });
+            });
+            """),
+        [gf002(7, "deletePost")],
+        id="with-user-without-owner",
+    ),
+    pytest.param(
+        wrapped("""
+            export const deletePost = withAuth(async (session, id: string) => {
+              await prisma.post.delete({ where: { id, authorId: session.user.id } });
+            });
+            """),
+        [],
+        id="with-auth-session-first",
+    ),
+    pytest.param(
+        wrapped("""
+            export const deletePost = withAuth(async ({ user }, id: string) => {
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            });
+            """),
+        [],
+        id="with-auth-destructured-user",
+    ),
+    pytest.param(
+        wrapped("""
+            export const deletePost = withAuth(async (id: string, user: string) => {
+              await prisma.post.delete({ where: { id, authorId: user } });
+            });
+            """),
+        [gf003(6, "deletePost")],
+        id="a-later-argument-named-user-is-still-input",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), BUILT)
+def test_built_actions(project, files: str | dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, rules=OWNERSHIP) == expected
+
+
+# -- 6. GF003: identity from the caller ------------------------------------------------
+
+IDENTITY = [
+    case(
+        """
+        await prisma.post.create({
+          data: { title: String(formData.get("title")), authorId: String(formData.get("authorId")) },
+        });
+        """,
+        [gf003(BODY + 1)],
+        id="prisma-author-from-form",
+    ),
+    case(
+        """
+        const { title, authorId } = z
+          .object({ title: z.string(), authorId: z.string() })
+          .parse(Object.fromEntries(formData));
+        await prisma.post.create({ data: { title, authorId } });
+        """,
+        [gf003(BODY + 3)],
+        id="prisma-shorthand-author",
+    ),
+    case(
+        """
+        await prisma.post.create({
+          data: { title: "x", author: { connect: { id: String(formData.get("authorId")) } } },
+        });
+        """,
+        [gf003(BODY + 1)],
+        id="prisma-connect-author-from-form",
+    ),
+    case(
+        """
+        await prisma.post.create({ data: { title: "x", author: { connect: { id: userId } } } });
+        """,
+        [],
+        id="prisma-connect-author-from-session",
+    ),
+    case(
+        """
+        await db.insert(posts).values({ title: input.title, userId: input.userId });
+        """,
+        [gf003(BODY)],
+        id="drizzle-values",
+        params="input: { title: string; userId: string }",
+    ),
+    case(
+        """
+        await supabase.from("posts").insert({ title: "x", user_id: formData.get("uid") });
+        """,
+        [gf003(BODY)],
+        id="supabase-insert",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        await prisma.user.update({
+          where: { id: session.user.id },
+          data: { role: String(formData.get("role")) },
+        });
+        """,
+        [gf003(BODY + 2)],
+        id="role-from-form",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await prisma.post.delete({ where: { id, authorId: String(formData.get("authorId")) } });
+        """,
+        [gf003(BODY + 1)],
+        id="prisma-owner-filter-from-form-is-gf003-only",
+    ),
+    case(
+        """
+        const id = Number(formData.get("id"));
+        const authorId = String(formData.get("authorId"));
+        await db.delete(posts).where(and(eq(posts.id, id), eq(posts.authorId, authorId)));
+        """,
+        [gf003(BODY + 2)],
+        id="drizzle-owner-filter-from-form-is-gf003-only",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await supabase.from("posts").delete().eq("id", id).eq("user_id", formData.get("uid"));
+        """,
+        [gf003(BODY + 1)],
+        id="supabase-owner-filter-from-form-is-gf003-only",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await supabase.from("posts").delete().match({ id, user_id: formData.get("uid") });
+        """,
+        [gf003(BODY + 1)],
+        id="supabase-match-owner-from-form-is-gf003-only",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await supabase.from("posts").delete().eq("user_id", formData.get("uid")).eq("id", id);
+        """,
+        [gf003(BODY + 1)],
+        id="supabase-owner-filter-first-is-gf003-only",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        const data = { title: String(formData.get("title")), authorId: String(formData.get("a")) };
+        await prisma.post.create({ data });
+        """,
+        [gf003(BODY)],
+        id="data-in-a-variable",
+    ),
+    case(
+        """
+        const where = { id: String(formData.get("id")), authorId: String(formData.get("uid")) };
+        await prisma.post.delete({ where });
+        """,
+        [gf003(BODY)],
+        id="owner-in-a-where-variable-is-gf003-only",
+    ),
+    case(
+        """
+        await prisma.post.create({ data: { title: "x", authorId: session.user.id } });
+        await db.insert(posts).values({ title: "x", authorId: userId });
+        """,
+        [],
+        id="identity-from-the-session",
+    ),
+    case(
+        """
+        await supabase.from("posts").insert({ title: "x", user_id: user.id });
+        """,
+        [],
+        id="supabase-identity-from-the-session",
+        session=SUPABASE,
+    ),
+    case(
+        """
+        if (session.user.role !== "admin") throw new Error("Forbidden");
+        await prisma.user.update({
+          where: { id: String(formData.get("userId")) },
+          data: { role: String(formData.get("role")) },
+        });
+        """,
+        [],
+        id="admin-sets-a-role",
+    ),
+    case(
+        """
+        await prisma.message.create({
+          data: { chatId: message.chatId, role: message.role, content: message.content },
+        });
+        """,
+        [],
+        id="chat-message-role-is-not-a-permission",
+        params="message: { chatId: string; role: string; content: string }",
+    ),
+    case(
+        """
+        await prisma.message.create({
+          data: { senderId: userId, recipientUserId: String(formData.get("to")), body: "" },
+        });
+        """,
+        [],
+        id="someone-else-by-design",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), IDENTITY)
+def test_identity(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
+# -- 7. Public by design ---------------------------------------------------------------
+
+PUBLIC = [
+    pytest.param(
+        ts("""
+            "use server";
+            import { auth } from "@/lib/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function register(formData: FormData) {
+              const { user } = await auth.api.signUpEmail({
+                body: {
+                  email: String(formData.get("email")),
+                  password: String(formData.get("password")),
+                  name: String(formData.get("name")),
+                },
+              });
+              await prisma.profile.create({ data: { userId: user.id } });
+            }
+            """),
+        [],
+        id="better-auth-sign-up",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { createClient } from "@/lib/supabase/server";
+
+            export async function signup(formData: FormData) {
+              const supabase = await createClient();
+              const { data, error } = await supabase.auth.signUp({
+                email: String(formData.get("email")),
+                password: String(formData.get("password")),
+              });
+              if (error || !data.user) return { error: error?.message };
+              await supabase.from("profiles").insert({ user_id: data.user.id, username: "" });
+            }
+            """),
+        [],
+        id="supabase-sign-up",
+    ),
+    pytest.param(
+        ts("""
+            "use server";
+            import { signUp } from "@/lib/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function register(formData: FormData) {
+              const account = await signUp(String(formData.get("email")));
+              await prisma.settings.update({ where: { userId: account.id }, data: { theme: "" } });
+            }
+            """),
+        [],
+        id="sign-up-helper",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PUBLIC)
+def test_public_by_design(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
+# -- 8. Patterns as they appear in real apps -------------------------------------------
+
+REALISTIC = [
+    pytest.param(
+        # A todo app's toggle: read the row, refuse someone else's, then write by id.
+        ts("""
+            "use server";
+            import { revalidatePath } from "next/cache";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function toggleTodo(id: string) {
+              const session = await auth();
+              if (!session?.user?.id) return { error: "Not signed in" };
+              const todo = await prisma.todo.findUnique({ where: { id } });
+              if (!todo || todo.userId !== session.user.id) {
+                return { error: "Todo not found" };
+              }
+              await prisma.todo.update({ where: { id }, data: { done: !todo.done } });
+              revalidatePath("/");
+            }
+            """),
+        [],
+        id="todo-toggle-read-and-compare",
+    ),
+    pytest.param(
+        # The same app's delete, written by the tutorial: any signed-in user deletes any todo.
+        ts("""
+            "use server";
+            import { revalidatePath } from "next/cache";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deleteTodo(formData: FormData) {
+              const session = await auth();
+              if (!session) throw new Error("Not authenticated");
+              await prisma.todo.delete({ where: { id: formData.get("id") as string } });
+              revalidatePath("/");
+            }
+            """),
+        [gf002(9, "deleteTodo")],
+        id="todo-delete-idor",
+    ),
+    pytest.param(
+        # Clerk + Drizzle: the owner in the filter.
+        ts("""
+            "use server";
+            import { auth } from "@clerk/nextjs/server";
+            import { and, eq } from "drizzle-orm";
+            import { db } from "@/db";
+            import { todos } from "@/db/schema";
+
+            export async function deleteTodo(id: number) {
+              const { userId } = await auth();
+              if (!userId) throw new Error("Unauthorized");
+              await db.delete(todos).where(and(eq(todos.id, id), eq(todos.userId, userId)));
+            }
+
+            export async function renameTodo(id: number, text: string) {
+              const { userId } = await auth();
+              if (!userId) throw new Error("Unauthorized");
+              await db.update(todos).set({ text }).where(eq(todos.id, id));
+            }
+            """),
+        [gf002(16, "renameTodo")],
+        id="clerk-drizzle-todos",
+    ),
+    pytest.param(
+        # A Supabase app that relies on row-level security: guardfix cannot see the policies.
+        ts("""
+            "use server";
+            import { revalidatePath } from "next/cache";
+            import { createClient } from "@/utils/supabase/server";
+
+            export async function deleteTodo(id: number) {
+              const supabase = await createClient();
+              const { data: { user } } = await supabase.auth.getUser();
+              if (!user) throw new Error("Unauthorized");
+              await supabase.from("todos").delete().eq("id", id);
+              revalidatePath("/");
+            }
+
+            export async function addTodo(formData: FormData) {
+              const supabase = await createClient();
+              const { data: { user } } = await supabase.auth.getUser();
+              if (!user) throw new Error("Unauthorized");
+              await supabase.from("todos").insert({ task: formData.get("task"), user_id: user.id });
+            }
+            """),
+        [gf002(9, "deleteTodo")],
+        id="supabase-rls-style-todos",
+    ),
+    pytest.param(
+        # A team app: the membership row scoped to the caller decides.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deleteProject(teamId: string, projectId: string) {
+              const session = await auth();
+              if (!session?.user?.id) throw new Error("Unauthorized");
+              const membership = await prisma.membership.findFirst({
+                where: { teamId, userId: session.user.id, role: "ADMIN" },
+              });
+              if (!membership) throw new Error("Forbidden");
+              await prisma.project.delete({ where: { id: projectId, teamId } });
+            }
+            """),
+        [],
+        id="team-admin-membership",
+    ),
+    pytest.param(
+        # A comment deleted by its author or by the post's author.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deleteComment(commentId: string) {
+              const session = await auth();
+              const userId = session?.user?.id;
+              if (!userId) return;
+              const comment = await prisma.comment.findUnique({
+                where: { id: commentId },
+                include: { post: { select: { authorId: true } } },
+              });
+              if (comment?.authorId !== userId && comment?.post.authorId !== userId) return;
+              await prisma.comment.delete({ where: { id: commentId } });
+            }
+            """),
+        [],
+        id="comment-author-or-post-author",
+    ),
+    pytest.param(
+        # Lucia: the user from `validateRequest()`, the row picked by its id alone.
+        ts("""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { eq } from "drizzle-orm";
+            import { validateRequest } from "@/lib/auth";
+            import { db } from "@/db";
+            import { posts } from "@/db/schema";
+
+            export async function unpublish(postId: string) {
+              const { user } = await validateRequest();
+              if (!user) return redirect("/login");
+              await db.update(posts).set({ published: false }).where(eq(posts.id, postId));
+            }
+            """),
+        [gf002(11, "unpublish")],
+        id="lucia-drizzle-unpublish",
+    ),
+    pytest.param(
+        # A profile form: the caller's own row, whatever the form says.
+        ts("""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function updateProfile(_prev: unknown, formData: FormData) {
+              const session = await auth();
+              if (!session?.user?.id) return { message: "Sign in first" };
+              await prisma.user.update({
+                where: { id: session.user.id },
+                data: { name: String(formData.get("name")), bio: String(formData.get("bio")) },
+              });
+              return { message: "Saved" };
+            }
+            """),
+        [],
+        id="profile-form-own-row",
+    ),
+    pytest.param(
+        # An inline action in a page, deleting by a hidden input.
+        ts("""
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export default async function Page() {
+              async function remove(formData: FormData) {
+                "use server";
+                const session = await auth();
+                if (!session) return;
+                await prisma.bookmark.delete({ where: { id: String(formData.get("id")) } });
+              }
+              return <form action={remove} />;
+            }
+            """),
+        [gf002(9, "remove")],
+        id="inline-action-in-a-page",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), REALISTIC)
+def test_realistic(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+    path = "app/page.tsx" if "export default" in source else "app/actions.ts"
+    assert project(source, path=path, rules=OWNERSHIP) == expected
