@@ -121,6 +121,9 @@ def _parse(table: dict[str, Any], where: str, rule_codes: frozenset[str], source
             raise ConfigError(f"{where}: unknown key {key!r}; allowed keys: {', '.join(KEYS)}")
     guards = _names(table, "guards", where)
     lookups = _names(table, "session-lookups", where)
+    session = _session(table, where)
+    if session is not None:
+        lookups.append(session.name)  # the lookup the fixes insert is one by definition
     include = _names(table, "include", where)
     exclude = _names(table, "exclude", where)
     select = _codes(table, "select", where, rule_codes)
@@ -137,7 +140,7 @@ def _parse(table: dict[str, Any], where: str, rule_codes: frozenset[str], source
         select=frozenset(select) if "select" in table else None,
         ignore=frozenset(ignore),
         max_file_size=size,
-        session=_session(table, where),
+        session=session,
         owner_fields=_owner_fields(table, where),
         _include_spec=_spec(include),
         _exclude_spec=_spec(exclude),

@@ -196,3 +196,23 @@ def test_staged_apply_refuses_unstaged_edits(repo: Path, monkeypatch, capsys) ->
     assert main(["--apply"]) == 1
     assert (repo / ACTION).read_text() == FIXED
     assert git(repo, "show", f":{ACTION}") == VULNERABLE  # re-staging is the user's call
+
+
+def test_the_configured_lookup_counts_as_one_when_it_cannot_be_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `@acme/auth` is a workspace package that is not installed: its body cannot be read.
+    config = (
+        'session = { from = "@acme/auth", name = "getViewer", call = "await getViewer()", '
+        'user-id = "viewer.id" }\nowner-fields = { Post = "authorId" }\n'
+    )
+    source = VULNERABLE.replace('import { auth } from "@/auth";\n', "")
+    write_tree(tmp_path, {"guardfix.toml": config, ACTION: source})
+    monkeypatch.chdir(tmp_path)
+    assert main(["--apply", "--all", "."]) == 1
+    written = (tmp_path / ACTION).read_text()
+    assert 'import { getViewer } from "@acme/auth";' in written
+    assert "const viewer = await getViewer();\n  if (!viewer?.id) {" in written
+    assert "where: { id, authorId: viewer.id }" in written
+    capsys.readouterr()
+    assert main(["--apply", "--all", "."]) == 0, capsys.readouterr().out

@@ -46,7 +46,9 @@ def plan_action(
         why = f"cannot tell how `{client.client}` passes the user id in `ctx`"
     elif guard is not None:
         user_id = guard.user_id
-        why = f"{guard.origin} does not show the user id; set session.user-id in the configuration"
+        why = (
+            "the inserted guard does not show the user id; set session.user-id in the configuration"
+        )
     elif lookup is not None:
         user_id = _existing_user_id(lookup, facts, recipe)
         why = "cannot tell the session's user id; set session.user-id in the configuration"

@@ -33,7 +33,7 @@ USER_ID_END = re.compile(r"^(id|userId|user_id|sub|uid)$")
 
 @dataclass(frozen=True)
 class SessionRecipe:
-    origin: str  # said in the fix title: where this guard comes from
+    origin: str  # ends the fix title: where this guard comes from ("as 3 guarded actions do")
     guard: str  # the lookup and its check (LF, two spaces per level)
     callee: str  # the lookup's callee as written, to recognise it in other actions
     user_id: str | None  # the caller's id once the check has passed
@@ -46,7 +46,7 @@ def from_config(setting: SessionSetting) -> SessionRecipe:
     var = setting.user_id.split(".")[0]
     guard = f"const {var} = {setting.call};\n{check_text(setting.user_id)}"
     return SessionRecipe(
-        origin="the configured session lookup",
+        origin="with the configured session lookup",
         guard=guard,
         callee=_first_callee(guard),
         user_id=setting.user_id,
@@ -111,7 +111,11 @@ def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
     best = found[key]
     ids = user_ids.get(key)
     return SessionRecipe(
-        origin=f"the project's own guard ({count} action{'s' if count != 1 else ''})",
+        origin=(
+            "as 1 guarded action in this project does"
+            if count == 1
+            else f"as {count} guarded actions in this project do"
+        ),
         guard=best.guard,
         callee=best.callee,
         user_id=ids.most_common(1)[0][0] if ids else None,
@@ -249,7 +253,7 @@ def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
         else:
             guard = preset["guard"].strip("\n")
             return SessionRecipe(
-                origin=f"the {preset['name']} preset",
+                origin=f"with the {preset['name']} preset",
                 guard=guard,
                 callee=_first_callee(guard),
                 user_id=preset["user-id"],

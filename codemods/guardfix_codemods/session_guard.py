@@ -37,7 +37,7 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         return imports
     name = f"`{plan.facts.action.name}`" if plan.facts.action.name else "the action"
     return Fix(
-        f"Check the session at the top of {name} ({recipe.origin})",
+        f"Check the session at the top of {name}, {recipe.origin}",
         Applicability.SAFE,
         tuple(edits + imports),
     )

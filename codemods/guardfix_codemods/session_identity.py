@@ -20,9 +20,11 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
                 return "a role must come from the server's own records, not from the request"
             if plan.user_id is None:
                 return plan.why_no_user_id
+            # `{ title, authorId }` keeps its key: `{ title, authorId: session.user.id }`.
+            key = f"{field}: " if value.type == "shorthand_property_identifier" else ""
             return Fix(
                 f"Take `{field}` from the session ({plan.user_id})",
                 Applicability.SAFE,
-                (Edit(value.start_byte, value.end_byte, plan.user_id.encode()),),
+                (Edit(value.start_byte, value.end_byte, (key + plan.user_id).encode()),),
             )
     return "the value is not in the action"
