@@ -81,6 +81,7 @@ class Scope:
     checked: bool  # an ownership, role or permission check runs before it
     # (field, value) pairs where a user, owner or role value comes from the caller's input.
     identity: tuple[tuple[str, Node], ...] = ()
+    owner_from_client: bool = False  # one of those pairs is in the filter: GF003, not GF002
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,6 @@ IDENTITY_FIELD = re.compile(
     r"^(user|owner|author|creator|created_?by|account|profile)(_?id)?$|(user|owner|author)_?id$|^role$",
     re.IGNORECASE,
 )
-OWNER_FIELD = re.compile(r"(user|owner|author|creator|created_?by|account|profile)", re.IGNORECASE)
 # A call that decides whether the caller may act: `can(user, "delete", post)`.
 PERMISSION_CALL = re.compile(
     r"^(can|cannot|authori[sz]e\w*|assert\w*|require\w*(role|permission|member|owner|access|admin)\w*"
@@ -130,13 +129,6 @@ def scopes(
         if scope is not None and (scope.filter is not None or scope.identity):
             out.append(scope)
     return tuple(out)
-
-
-def filter_values(scope: Scope, fn: Node) -> list[Node]:
-    """The expressions a write's filter is made of, a filter held in a variable included."""
-    parts = _PARTS.get(scope.orm)
-    found = parts(scope.mutation) if parts is not None else None
-    return [_resolved(v, fn) for v in found[2]] if found is not None else []
 
 
 def _taint(action: ServerAction, fn: Node, lookups: frozenset[int]) -> _Taint:
@@ -440,6 +432,9 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
         owned=any(taint.has_session(v) or taint.has_owned(v) for v in filters),
         checked=checked,
         identity=identity,
+        owner_from_client=any(
+            f.start_byte <= value.start_byte < f.end_byte for _, value in identity for f in filters
+        ),
     )
 
 

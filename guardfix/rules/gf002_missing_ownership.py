@@ -61,7 +61,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from guardfix.facts.ownership import filter_values
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
@@ -75,12 +74,7 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
         target = scope.filter
         if target is None or not scope.client or scope.owned or scope.checked:
             continue
-        filters = filter_values(scope, facts.action.function)
-        if any(
-            f.start_byte <= value.start_byte < f.end_byte
-            for _, value in scope.identity
-            for f in filters
-        ):
+        if scope.owner_from_client:
             continue  # the owner is in the filter, only from the wrong place: GF003
         message = (
             f"{who(facts)} lets the caller's input pick the rows of {scope.mutation.label} with "
