@@ -855,7 +855,7 @@ GUARD_SOURCES = [
                 PRISMA,
                 'import { getIronSession } from "iron-session";',
                 'import { cookies } from "next/headers";',
-                'import { sessionOptions, SessionData } from "@/lib/session";',
+                'import { sessionOptions, type SessionData } from "@/lib/session";',
             ),
         ),
         id="preset-iron-session",

@@ -19,13 +19,23 @@ class Need:
     name: str
     module: str
     file: str | None = None  # the project file `module` resolves to, root-relative
+    type_only: bool = False  # a type: imported as `type Name`, which erases at compile time
+
+    @property
+    def written(self) -> str:
+        """The name as the import list spells it."""
+        return f"type {self.name}" if self.type_only else self.name
 
 
 def import_edits(module: Module, style: Style, needs: list[tuple[str, str]]) -> list[Edit] | str:
-    """Edits that make each (name, specifier) importable in `module`, or why they cannot."""
+    """Edits that make each (name, specifier) importable in `module`, or why they cannot.
+
+    A name may be written `type Name`: it binds `Name`, as a type only.
+    """
     edits: list[Edit] = []
     fresh: dict[str, list[str]] = {}
-    for name, specifier in needs:
+    for written, specifier in needs:
+        name = written.removeprefix("type ")
         bound = module.imports.get(name)
         if bound is not None:
             if bound.specifier == specifier and bound.name == name:
@@ -35,10 +45,10 @@ def import_edits(module: Module, style: Style, needs: list[tuple[str, str]]) -> 
             return f"`{name}` is already defined in this file"
         statement = _named_import_from(module, specifier)
         if statement is None:
-            if name not in fresh.setdefault(specifier, []):
-                fresh[specifier].append(name)
+            if written not in fresh.setdefault(specifier, []):
+                fresh[specifier].append(written)
             continue
-        edits.append(_add_specifier(module, statement, name, style))
+        edits.append(_add_specifier(module, statement, written, style))
     if fresh:
         edits.append(_new_imports(module, style, fresh))
     return edits

@@ -241,7 +241,7 @@ def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
         needs: list[Need] = []
         for item in preset["imports"]:
             if "from" in item:
-                needs.append(Need(item["name"], item["from"]))
+                needs.append(Need(item["name"], item["from"], type_only=item.get("type", False)))
                 continue
             exporter = workspace.exporting(
                 item["name"], item["exported-by"], workspace.app_root(path)
@@ -249,7 +249,9 @@ def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
             if exporter is None:
                 missing.append(f"{preset['name']} needs a project file exporting `{item['name']}`")
                 break
-            needs.append(Need(item["name"], "./" + exporter, exporter))
+            needs.append(
+                Need(item["name"], "./" + exporter, exporter, type_only=item.get("type", False))
+            )
         else:
             guard = preset["guard"].strip("\n")
             return SessionRecipe(

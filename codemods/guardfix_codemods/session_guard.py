@@ -31,7 +31,7 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     imports = import_edits(
         plan.module,
         plan.style,
-        [(need.name, workspace.specifier(need, plan.module.path)) for need in recipe.imports],
+        [(need.written, workspace.specifier(need, plan.module.path)) for need in recipe.imports],
     )
     if isinstance(imports, str):
         return imports
