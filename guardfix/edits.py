@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
 from guardfix.model import Edit
-
-_INDENT = re.compile(rb"^([ \t]+)\S", re.MULTILINE)
 
 
 class OverlappingEdits(ValueError):
@@ -58,15 +56,31 @@ def style_of(content: bytes) -> Style:
 
 
 def _indent_unit(content: bytes) -> bytes:
-    """Tabs, or the smallest space step the file indents by (two spaces when unknown)."""
-    widths: set[int] = set()
-    for match in _INDENT.finditer(content):
-        indent = match.group(1)
+    """Tabs, or the space step the file indents by most often (two spaces when unknown).
+
+    Tabs win when more lines start with a tab than with a space. Blank lines and the
+    inside of block comments (` * text`, one space in) show nothing about the code.
+    """
+    tabs = spaces = 0
+    steps: Counter[int] = Counter()
+    previous = 0
+    for line in content.splitlines():
+        code = line.lstrip(b" \t")
+        if not code or code.startswith(b"*"):
+            continue
+        indent = line[: len(line) - len(code)]
         if indent.startswith(b"\t"):
-            return b"\t"
-        widths.add(len(indent))
-    steps = [w for w in sorted(widths) if w > 0]
-    return b" " * (steps[0] if steps and steps[0] in (2, 3, 4, 8) else 2)
+            tabs += 1
+            continue
+        if indent:
+            spaces += 1
+        if len(indent) > previous:
+            steps[len(indent) - previous] += 1
+        previous = len(indent)
+    if tabs > spaces:
+        return b"\t"
+    usual = [step for step, _ in steps.most_common() if step in (2, 3, 4, 8)]
+    return b" " * (usual[0] if usual else 2)
 
 
 def line_indent(content: bytes, at: int) -> bytes:

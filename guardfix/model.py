@@ -114,6 +114,9 @@ class Fix:
     title: str
     applicability: Applicability
     edits: tuple[Edit, ...]
+    # The rule whose fix of the same action this one builds on: the owner filter reads
+    # the `session` that the GF001 fix declares.
+    requires: str | None = None
 
 
 class Severity(str, Enum):

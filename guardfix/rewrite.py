@@ -23,27 +23,36 @@ class Rewrite:
 def rewrite(
     path: str, content: bytes, findings: list[Finding], allowed: frozenset[Applicability]
 ) -> Rewrite:
-    """Apply every allowed fix that keeps the file parsing as well as it did."""
+    """Apply every allowed fix that keeps the file parsing as well as it did.
+
+    A fix that builds on another fix of its action (the owner filter reads the `session`
+    the inserted guard declares) is tried after it, and left out when that one was.
+    """
     errors = _error_count(parse(path, content).root_node)
+    wanted = [f for f in findings if f.fix is not None and f.fix.applicability in allowed]
     kept: list[Edit] = []
     after = content
     fixed: list[Finding] = []
     skipped: list[tuple[Finding, str]] = []
-    for finding in findings:
-        fix = finding.fix
-        if fix is None or fix.applicability not in allowed:
+    applied: set[tuple[str, tuple[int, int]]] = set()  # (rule, action lines) of kept fixes
+    for finding in sorted(wanted, key=lambda f: f.fix is not None and f.fix.requires is not None):
+        assert finding.fix is not None
+        requires = finding.fix.requires
+        if requires is not None and (requires, finding.action_lines) not in applied:
+            skipped.append((finding, f"fix skipped: it builds on the {requires} fix, left out"))
             continue
         try:
-            candidate = apply_edits(content, [*kept, *fix.edits])
+            candidate = apply_edits(content, [*kept, *finding.fix.edits])
         except OverlappingEdits:
             skipped.append((finding, "fix skipped: it overlaps another fix; run guardfix again"))
             continue
         if _error_count(parse(path, candidate).root_node) > errors:
             skipped.append((finding, "fix skipped: would not parse"))
             continue
-        kept.extend(fix.edits)
+        kept.extend(finding.fix.edits)
         after = candidate
         fixed.append(finding)
+        applied.add((finding.rule, finding.action_lines))
     return Rewrite(path, content, after, tuple(fixed), tuple(skipped))
 
 

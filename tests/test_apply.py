@@ -122,9 +122,9 @@ def test_a_fix_that_would_not_parse_is_dropped(app: Path, monkeypatch, capsys) -
     assert main(["--apply", "--all", "."]) == 1
     out = capsys.readouterr().out
     assert "fix skipped: would not parse (break it)" in out
-    written = (app / ACTION).read_text()
-    assert "{{{" not in written
-    assert "authorId: session.user.id" in written  # the other fix still applies
+    # The owner filter reads the `session` the guard would declare: it goes too.
+    assert "fix skipped: it builds on the GF001 fix, left out" in out
+    assert (app / ACTION).read_text() == VULNERABLE
 
 
 def test_overlapping_fixes_keep_the_first(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -43,6 +43,7 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from {owner.source})",
         applicability,
         tuple(edits),
+        requires=plan.user_id_from,
     )
 
 

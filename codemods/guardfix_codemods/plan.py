@@ -28,6 +28,11 @@ class ActionPlan:
     user_id: str | None  # the caller's id once the session is checked
     why_no_user_id: str
 
+    @property
+    def user_id_from(self) -> str | None:
+        """The rule whose fix declares what `user_id` reads (None: the action already does)."""
+        return "GF001" if self.guard is not None or self.client is not None else None
+
 
 def plan_action(
     workspace: Workspace, module: Module, facts: ActionFacts, codes: set[str]

@@ -26,5 +26,6 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
                 f"Take `{field}` from the session ({plan.user_id})",
                 Applicability.SAFE,
                 (Edit(value.start_byte, value.end_byte, (key + plan.user_id).encode()),),
+                requires=plan.user_id_from,
             )
     return "the value is not in the action"
