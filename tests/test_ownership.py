@@ -1036,6 +1036,15 @@ BUILT = [
     ),
     pytest.param(
         wrapped("""
+            export const createCourse = withAuth(schema, async ({ id, name }, { user }) => {
+              await prisma.course.create({ data: { id, name, userId: user.id } });
+            });
+            """),
+        [],
+        id="v6-client-ctx-destructured-second",
+    ),
+    pytest.param(
+        wrapped("""
             export const deletePost = withAuth(async (id: string, user: string) => {
               await prisma.post.delete({ where: { id, authorId: user } });
             });

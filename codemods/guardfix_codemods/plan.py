@@ -52,7 +52,7 @@ def plan_action(
     elif guard is not None:
         user_id = guard.user_id
         why = (
-            "the inserted guard does not show the user id; set session.user-id in the configuration"
+            "the guard it would insert does not show the user id; set session.user-id in the config"
         )
     elif lookup is not None:
         user_id = _existing_user_id(lookup, facts, recipe)

@@ -8,7 +8,7 @@ lookup; both spread through the names they are stored in.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -136,15 +136,18 @@ def _taint(action: ServerAction, fn: Node, lookups: frozenset[int]) -> _Taint:
     built = action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE)
     params = fn.child_by_field_name("parameters")
     single = fn.child_by_field_name("parameter")
-    for index, name, keys in _param_bindings(params, single):
+    for index, name, keys, destructured in _param_bindings(params, single):
         if keys & CONTEXT_KEYS:
             by_library = True  # `({ parsedInput, ctx: { userId } })`
         elif keys & INPUT_KEYS:
             by_library = False
         else:
-            # `ctx` of an authenticated safe-action client, the user a wrapper passes first.
+            # `ctx` of an authenticated safe-action client, the user a wrapper passes first,
+            # or destructures later: v6's `client(schema, async (input, { user }) => ...)`.
             by_library = bool(
-                built and SESSION_PARAM.match(name) and (name in CONTEXT_KEYS or index == 0)
+                built
+                and SESSION_PARAM.match(name)
+                and (name in CONTEXT_KEYS or index == 0 or destructured)
             )
         (taint.session if by_library else taint.client).add(name)
     body = fn.child_by_field_name("body")
@@ -187,13 +190,14 @@ def _verdict(value: Node, taint: _Taint) -> bool:
 
 def _param_bindings(
     params: Node | None, single: Node | None
-) -> list[tuple[int, str, frozenset[str]]]:
-    """Each bound name with its parameter's position and the object keys it sits under.
+) -> list[tuple[int, str, frozenset[str], bool]]:
+    """Each bound name with its parameter's position, the object keys it sits under, and
+    whether it is destructured from an object.
 
-    `({ parsedInput: { id }, ctx })` binds `id` under `parsedInput` and `ctx`, both at 0.
+    `({ parsedInput: { id }, ctx })` binds `id` under `parsedInput`, and `ctx`, both at 0.
     """
     roots = [single] if single is not None else list(params.named_children if params else [])
-    names: list[tuple[int, str, frozenset[str]]] = []
+    names: list[tuple[int, str, frozenset[str], bool]] = []
     for index, param in enumerate(roots):
         for node in walk(param):
             if node.type not in ("identifier", "shorthand_property_identifier_pattern"):
@@ -207,18 +211,24 @@ def _param_bindings(
                 continue
             if parent is not None and "type" in parent.type:
                 continue
-            names.append((index, text(node), _keys_above(node, param)))
+            destructured = any(a.type == "object_pattern" for a in _ancestors(node, param))
+            names.append((index, text(node), _keys_above(node, param), destructured))
     return names
+
+
+def _ancestors(node: Node, root: Node) -> Iterator[Node]:
+    current = node.parent
+    while current is not None and current != root:
+        yield current
+        current = current.parent
 
 
 def _keys_above(node: Node, root: Node) -> frozenset[str]:
     keys: set[str] = set()
-    current = node.parent
-    while current is not None and current != root:
+    for current in _ancestors(node, root):
         if current.type == "pair_pattern":
             key = current.child_by_field_name("key")
             keys.add(string_value(key) or text(key))
-        current = current.parent
     return frozenset(keys)
 
 
