@@ -28,6 +28,7 @@ GLOBALS = frozenset(
     {"Error", "undefined", "Response", "JSON", "Object", "String", "Number", "Boolean", "Array"}
     | {"Promise", "console", "process", "Date", "Math", "URL", "TypeError", "globalThis"}
 )
+LEAD = 3  # statements that may come before the lookup (reading the form, say)
 USER_ID_END = re.compile(r"^(id|userId|user_id|sub|uid)$")
 
 
@@ -135,14 +136,17 @@ def _idiom(action: ServerAction, module: Module, workspace: Workspace) -> Sessio
     walker = Walker(module, workspace.project)
     state = State()
     first = last = None
-    for index, stmt in enumerate(statements):
+    # A guard is a lookup among the first few statements, checked at once (or by itself).
+    for index, stmt in enumerate(statements[: LEAD + 2]):
         walker.statement(stmt, state)
         if state.lookup and first is None:
             first = index
         if state.stopped:
             last = index
             break
-    if first is None or last is None or last - first > 1:
+        if (first is None and index >= LEAD) or (first is not None and index > first):
+            break
+    if first is None or last is None:
         return None
     guard = statements[first : last + 1]
     declared = {

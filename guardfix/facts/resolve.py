@@ -42,10 +42,16 @@ class ModuleResolver:
         self.reader = reader
         self.notices = notices
         self._aliases: dict[str, PathAliases | None] = {}
+        self._resolved: dict[tuple[str, str], str | None] = {}  # files do not change mid-run
 
     def resolve(self, from_path: str, specifier: str) -> str | None:
         """The project file an import names, or None for packages and missing files."""
-        directory = posixpath.dirname(from_path)
+        key = (posixpath.dirname(from_path), specifier)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(*key)
+        return self._resolved[key]
+
+    def _resolve(self, directory: str, specifier: str) -> str | None:
         if specifier.startswith("."):
             return self._file(posixpath.join(directory, specifier))
         aliases = self.aliases_for(directory)
