@@ -155,16 +155,23 @@ def command(
     config = load_config(config_file, frozenset(RULES_BY_CODE))
     report = check(selection, config)
     allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if unsafe_fixes else set())
-    rewrites = _rewrites(report, frozenset(allowed))
+    # The text report shows the diff; the other formats carry each fix's edits instead.
+    wants_rewrites = apply or output is Format.text
+    rewrites = _rewrites(report, frozenset(allowed)) if wants_rewrites else []
     failures = _write(selection, rewrites) if apply else {}
     sys.stdout.write(_render(report, output, rewrites, apply, failures))
+    if apply and output is not Format.text:
+        from guardfix.report.text import outcome
+
+        for lines in outcome(rewrites, failures):
+            for line in lines:
+                print(line, file=sys.stderr)
     if failures:
         return EXIT_ERROR
     if apply:
-        changed = any(rw.fixed for rw in rewrites)
         fixed = {id(f) for rw in rewrites for f in rw.fixed}
-        left = [f for f in report.findings if id(f) not in fixed]
-        return EXIT_FINDINGS if changed or left else EXIT_CLEAN
+        left = any(id(f) not in fixed for f in report.findings)
+        return EXIT_FINDINGS if fixed or left else EXIT_CLEAN
     return EXIT_FINDINGS if report.findings else EXIT_CLEAN
 
 

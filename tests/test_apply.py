@@ -216,3 +216,11 @@ def test_the_configured_lookup_counts_as_one_when_it_cannot_be_followed(
     assert "where: { id, authorId: viewer.id }" in written
     capsys.readouterr()
     assert main(["--apply", "--all", "."]) == 0, capsys.readouterr().out
+
+
+def test_apply_with_json_reports_the_findings_and_says_what_it_wrote(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--apply", "--format", "json", "--all", "."]) == 1
+    captured = capsys.readouterr()
+    assert [f["rule"] for f in json.loads(captured.out)["findings"]] == ["GF001", "GF002"]
+    assert captured.err == f"Rewrote {ACTION} (2 fixes)\n"
+    assert (app / ACTION).read_text() == FIXED

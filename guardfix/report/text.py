@@ -37,14 +37,9 @@ def render(
     skipped = {id(f): why for rw in rewrites for f, why in rw.skipped}
     out: list[str] = []
     if applied:
-        for rw in rewrites:
-            if rw.fixed and rw.path not in failures:
-                count = len(rw.fixed)
-                out.append(
-                    paint(GREEN, f"Rewrote {rw.path} ({count} fix{'es' if count != 1 else ''})")
-                )
-        for path, why in failures.items():
-            out.append(paint(RED + BOLD, f"Not rewritten: {path}: {why}"))
+        written, refused = outcome(rewrites, failures)
+        out.extend(paint(GREEN, line) for line in written)
+        out.extend(paint(RED + BOLD, line) for line in refused)
         if out:
             out.append("")
     remaining = [f for f in report.findings if not (applied and id(f) in fixed)]
@@ -65,6 +60,16 @@ def render(
         out.append(paint(DIM, f"note: {notice}"))
     out.append(_summary(report, remaining, fixed, rewrites, applied))
     return "\n".join(out) + "\n"
+
+
+def outcome(rewrites: Sequence[Rewrite], failures: dict[str, str]) -> tuple[list[str], list[str]]:
+    """What --apply did: the files rewritten, and those left as they were with why."""
+    written = [
+        f"Rewrote {rw.path} ({_count(len(rw.fixed), 'fix')})"
+        for rw in rewrites
+        if rw.fixed and rw.path not in failures
+    ]
+    return written, [f"Not rewritten: {path}: {why}" for path, why in failures.items()]
 
 
 def _fix_line(finding: Finding, skipped: str | None, paint: Callable[[str, str], str]) -> str:
@@ -135,4 +140,5 @@ def _summary(
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
+    plural = "es" if noun.endswith("x") else "s"
+    return f"{n} {noun}{plural if n != 1 else ''}"
