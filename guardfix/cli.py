@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +14,7 @@ import click
 import typer
 
 from guardfix import __version__
-from guardfix.config import KEYS, ConfigError, find_config_file, load_config
+from guardfix.config import KEYS, Config, ConfigError, find_config_file, load_config
 from guardfix.engine import InternalError, Report, check
 from guardfix.git import GitError
 from guardfix.model import Applicability, Finding
@@ -157,7 +158,7 @@ def command(
     allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if unsafe_fixes else set())
     # The text report shows the diff; the other formats carry each fix's edits instead.
     wants_rewrites = apply or output is Format.text
-    rewrites = _rewrites(report, frozenset(allowed)) if wants_rewrites else []
+    rewrites = _rewrites(report, frozenset(allowed), selection, config) if wants_rewrites else []
     failures = _write(selection, rewrites) if apply else {}
     sys.stdout.write(_render(report, output, rewrites, apply, failures))
     if apply and output is not Format.text:
@@ -175,18 +176,25 @@ def command(
     return EXIT_FINDINGS if report.findings else EXIT_CLEAN
 
 
-def _rewrites(report: Report, allowed: frozenset[Applicability]) -> list[Rewrite]:
-    """Per file with fixes: its content once every allowed fix that parses is applied."""
-    from guardfix.rewrite import rewrite
+def _rewrites(
+    report: Report, allowed: frozenset[Applicability], selection: Selection, config: Config
+) -> list[Rewrite]:
+    """Per file with fixes: its content once every allowed fix that parses, and that the
+    checks accept once applied, is in."""
+    from guardfix.engine import remaining, tally
+    from guardfix.rewrite import confirmed, rewrite
 
     by_path: dict[str, list[Finding]] = {}
     for finding in report.findings:
         if finding.fix is not None:
             by_path.setdefault(finding.path, []).append(finding)
-    return [
-        rewrite(path, report.contents[path], findings, allowed)
-        for path, findings in by_path.items()
-    ]
+    out: list[Rewrite] = []
+    for path, findings in by_path.items():
+        first = rewrite(path, report.contents[path], findings, allowed)
+        before = tally(f for f in report.findings if f.path == path)
+        recheck = partial(remaining, path, reader=selection.reader, config=config)
+        out.append(confirmed(first, findings, allowed, before, recheck))
+    return out
 
 
 def _write(selection: Selection, rewrites: list[Rewrite]) -> dict[str, str]:

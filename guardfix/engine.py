@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from guardfix.actions import find_actions
 from guardfix.config import Config
 from guardfix.facts.project import Project
+from guardfix.facts.resolve import Reader
 from guardfix.fixes import Fixer
-from guardfix.model import ActionKind, Finding, ServerAction, Source
+from guardfix.model import ActionFacts, ActionKind, Finding, ServerAction, Source
 from guardfix.module import Module
 from guardfix.parse import is_source_path
 from guardfix.rules import RULES
@@ -74,16 +77,38 @@ def _check_file(
         if not touched(action, module, source):
             continue
         facts = project.analyze(action, module)
-        found = [
-            finding
-            for rule in RULES
-            if config.wants_rule(rule.code)
-            for finding in rule.check(facts, module)
-            if not suppressed(finding, module)
-        ]
+        found = _findings(facts, module, config)
         if found:
             report.findings.extend(fixer.attach(module, facts, found))
             report.contents[source.path] = source.content
+
+
+def _findings(facts: ActionFacts, module: Module, config: Config) -> list[Finding]:
+    return [
+        finding
+        for rule in RULES
+        if config.wants_rule(rule.code)
+        for finding in rule.check(facts, module)
+        if not suppressed(finding, module)
+    ]
+
+
+def tally(findings: Iterable[Finding]) -> Counter[tuple[str, str]]:
+    """How many findings each (rule, action) has: what a file's fixes are judged by."""
+    return Counter((finding.rule, finding.action or "") for finding in findings)
+
+
+def remaining(
+    path: str, content: bytes, reader: Reader, config: Config
+) -> Counter[tuple[str, str]]:
+    """The tally of a rewritten file, checked whole as it would be on the next run."""
+    project = Project(reader, lookups=config.lookups, guards=config.guards)
+    module = project.add(path, content)
+    return tally(
+        finding
+        for action in find_actions(module)
+        for finding in _findings(project.analyze(action, module), module, config)
+    )
 
 
 def _first_error_line(module: Module) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
@@ -54,6 +56,35 @@ def rewrite(
         fixed.append(finding)
         applied.add((finding.rule, finding.action_lines))
     return Rewrite(path, content, after, tuple(fixed), tuple(skipped))
+
+
+def confirmed(
+    rw: Rewrite,
+    findings: list[Finding],
+    allowed: frozenset[Applicability],
+    before: Counter[tuple[str, str]],
+    remaining: Callable[[bytes], Counter[tuple[str, str]]],
+) -> Rewrite:
+    """The rewrite without the fixes whose finding is still there afterwards.
+
+    `before` counts the file's findings per (rule, action), and `remaining(content)` counts
+    them again in the result: a fix the checks do not accept would be applied again on
+    every run, piling up.
+    """
+    dropped: list[tuple[Finding, str]] = []
+    while rw.fixed:
+        after = remaining(rw.after)
+        fixed = Counter((f.rule, f.action or "") for f in rw.fixed)
+        stays = [
+            f for f in rw.fixed if after[key := (f.rule, f.action or "")] > before[key] - fixed[key]
+        ]
+        if not stays:
+            break
+        why = "fix skipped: the finding stays after it; guardfix cannot confirm it"
+        dropped.extend((f, why) for f in stays)
+        findings = [f for f in findings if f not in stays]
+        rw = rewrite(rw.path, rw.before, findings, allowed)
+    return replace(rw, skipped=rw.skipped + tuple(dropped)) if dropped else rw
 
 
 def _error_count(node: Node) -> int:

@@ -147,8 +147,8 @@ def test_file_changed_after_reading_is_not_clobbered(app: Path, monkeypatch, cap
 
     real = cli._rewrites
 
-    def edit_meanwhile(report, allowed):  # type: ignore[no-untyped-def]
-        rewrites = real(report, allowed)
+    def edit_meanwhile(*args):  # type: ignore[no-untyped-def]
+        rewrites = real(*args)
         (app / ACTION).write_text(VULNERABLE + "// edited in the editor\n")
         return rewrites
 
@@ -224,3 +224,32 @@ def test_apply_with_json_reports_the_findings_and_says_what_it_wrote(app: Path, 
     assert [f["rule"] for f in json.loads(captured.out)["findings"]] == ["GF001", "GF002"]
     assert captured.err == f"Rewrote {ACTION} (2 fixes)\n"
     assert (app / ACTION).read_text() == FIXED
+
+
+def test_a_fix_the_checks_do_not_accept_is_not_written(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Written, the finding would stay, and every run would add the same lines again.
+    def no_check(finding, plan):  # type: ignore[no-untyped-def]
+        start = finding.span[0]
+        return Fix("a check that checks nothing", Applicability.SAFE, (Edit(start, start, b"0, "),))
+
+    monkeypatch.setitem(CODEMODS, "GF001", no_check)
+    assert main(["--apply", "--all", "."]) == 1
+    out = capsys.readouterr().out
+    assert "fix skipped: the finding stays after it; guardfix cannot confirm it" in out
+    assert (app / ACTION).read_text() == VULNERABLE
+
+
+def test_a_finding_left_unfixed_does_not_undo_its_neighbour(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # Two GF002 findings in one action: the Prisma one has a fix, the Drizzle one has none
+    # (no table definition to read the owner column from). The fix must still be written.
+    source = VULNERABLE.replace(
+        "  await prisma.post.delete({ where: { id } });\n",
+        "  await prisma.post.delete({ where: { id } });\n"
+        "  await db.delete(posts).where(eq(posts.id, id));\n",
+    )
+    write_tree(app, {ACTION: source})
+    assert main(["--apply", "--all", "."]) == 1
+    out = capsys.readouterr().out
+    assert f"Rewrote {ACTION} (2 fixes)" in out
+    assert "= no fix: cannot find the definition of the table `posts`" in out
+    assert "where: { id, authorId: session.user.id }" in (app / ACTION).read_text()
