@@ -1800,14 +1800,14 @@ FILE_STYLE = [
             import { auth } from '@/auth'
 
             export async function createPost(title: string) {
-              const session = await auth();
+              const session = await auth()
               if (!session?.user?.id) {
-                throw new Error("Unauthorized");
+                throw new Error('Unauthorized')
               }
               await prisma.post.create({ data: { title } })
             }
             """),
-        id="import-single-quotes-no-semicolons",
+        id="single-quotes-no-semicolons",
     ),
 ]
 
@@ -1815,6 +1815,30 @@ FILE_STYLE = [
 @pytest.mark.parametrize(("files", "expected"), FILE_STYLE)
 def test_file_style(fix: Callable[..., str], files: Files, expected: str) -> None:
     assert fix(files) == expected
+
+
+def test_a_one_line_guard_keeps_its_semicolons_in_a_file_without_them(
+    fix: Callable[..., str],
+) -> None:
+    # Learned from the one-line action below; dropping the `;` would join two statements.
+    guarded = (
+        "export async function keepPost(id: string) {\n"
+        '  const session = await auth(); if (!session?.user?.id) throw new Error("Unauthorized")\n'
+        "  await prisma.post.update({ where: { id, authorId: session.user.id }, data: {} })\n"
+        "}\n"
+    )
+    source = (
+        '"use server"\nimport { auth } from "@/auth"\n\n'
+        "export async function dropPost(id: string) {\n"
+        "  await prisma.post.deleteMany({ where: { published: false } })\n"
+        "}\n\n" + guarded
+    )
+    fixed = fix(authjs(source))
+    assert (
+        "export async function dropPost(id: string) {\n"
+        '  const session = await auth(); if (!session?.user?.id) throw new Error("Unauthorized")\n'
+        "  await prisma.post.deleteMany"
+    ) in fixed
 
 
 # -- 8. Left as they are -----------------------------------------------------------------------

@@ -9,7 +9,8 @@ from tree_sitter import Node
 from guardfix.edits import Style, line_indent
 from guardfix.model import Edit
 from guardfix.module import Module
-from guardfix.syntax import string_value, text
+from guardfix.syntax import string_value
+from guardfix_codemods.codestyle import file_style
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _add_specifier(module: Module, stmt: Node, name: str, style: Style) -> Edit:
 
 
 def _new_imports(module: Module, style: Style, fresh: dict[str, list[str]]) -> Edit:
-    quote, semi = _import_style(module)
+    quote, semi = file_style(module)
     lines = [
         f"import {{ {', '.join(names)} }} from {quote}{spec}{quote}{semi}".encode()
         for spec, names in fresh.items()
@@ -104,16 +105,3 @@ def _new_imports(module: Module, style: Style, fresh: dict[str, list[str]]) -> E
     first = next((c for c in module.root.named_children if c.type != "comment"), None)
     start = first.start_byte if first is not None else len(module.content)
     return Edit(start, start, block + style.newline + style.newline)
-
-
-def _import_style(module: Module) -> tuple[str, str]:
-    """The quote and the statement end the file's imports use."""
-    for stmt in module.root.named_children:
-        if stmt.type == "import_statement":
-            source = stmt.child_by_field_name("source")
-            quote = text(source)[:1] if source is not None else '"'
-            return quote, ";" if text(stmt).rstrip().endswith(";") else ""
-    directive = module.directive
-    if directive is not None:
-        return '"', ";" if text(directive).rstrip().endswith(";") else ""
-    return '"', ";"

@@ -8,6 +8,7 @@ from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix, Scope
 from guardfix.syntax import call_arguments, callee_name, callee_of, text, unwrap
 from guardfix_codemods import recipes
+from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.imports import import_edits
 from guardfix_codemods.owners import Owner, owner_field
 from guardfix_codemods.plan import ActionPlan, declared_in
@@ -84,6 +85,7 @@ def _prisma(
     content = plan.module.content
     indent = line_indent(content, statement.start_byte)
     check = recipe["count-check"].strip("\n").replace("{result}", result)  # it holds braces
+    check = restyle(check, plan.module)
     return [
         Edit(statement.start_byte, statement.start_byte, f"const {result} = ".encode()),
         Edit(method.start_byte, method.end_byte, recipe["many"][operation].encode()),

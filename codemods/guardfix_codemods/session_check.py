@@ -8,6 +8,7 @@ from guardfix.edits import line_indent
 from guardfix.facts.lookups import EXIT_CALLS, classify_lookup
 from guardfix.model import Applicability, Edit, Finding, Fix
 from guardfix.syntax import callee_name, text, walk
+from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.plan import ActionPlan, bound_names, make_async
 from guardfix_codemods.session import check_text
 
@@ -51,7 +52,7 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
             return Fix("Await the session lookup", Applicability.SAFE, tuple(edits))
     content = plan.module.content
     indent = line_indent(content, statement.start_byte)
-    lines = plan.style.newline + plan.style.lines(check, indent)
+    lines = plan.style.newline + plan.style.lines(restyle(check, plan.module), indent)
     edits.append(Edit(statement.end_byte, statement.end_byte, lines))
     return Fix("Refuse the request when there is no session", Applicability.SAFE, tuple(edits))
 

@@ -7,6 +7,7 @@ from tree_sitter import Node
 from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix
 from guardfix.syntax import first_statement, is_directive
+from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.imports import import_edits
 from guardfix_codemods.plan import ActionPlan, declared_in, make_async
 from guardfix_codemods.safe_action import ClientSwitch
@@ -24,7 +25,7 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     taken = recipe.declares & declared_in(fn)
     if taken:
         return f"`{'`, `'.join(sorted(taken))}` is already declared in the action"
-    edits = insert_at_top(plan, fn, recipe.guard)
+    edits = insert_at_top(plan, fn, restyle(recipe.guard, plan.module))
     if isinstance(edits, str):
         return edits
     workspace = plan.workspace
