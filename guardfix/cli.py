@@ -181,7 +181,7 @@ def _rewrites(
 ) -> list[Rewrite]:
     """Per file with fixes: its content once every allowed fix that parses, and that the
     checks accept once applied, is in."""
-    from guardfix.engine import remaining, tally
+    from guardfix.engine import Recheck, tally
     from guardfix.rewrite import confirmed, rewrite
 
     by_path: dict[str, list[Finding]] = {}
@@ -189,11 +189,11 @@ def _rewrites(
         if finding.fix is not None:
             by_path.setdefault(finding.path, []).append(finding)
     out: list[Rewrite] = []
+    recheck = Recheck(selection.reader, config)
     for path, findings in by_path.items():
         first = rewrite(path, report.contents[path], findings, allowed)
         before = tally(f for f in report.findings if f.path == path)
-        recheck = partial(remaining, path, reader=selection.reader, config=config)
-        out.append(confirmed(first, findings, allowed, before, recheck))
+        out.append(confirmed(first, findings, allowed, before, partial(recheck, path)))
     return out
 
 

@@ -98,17 +98,35 @@ def tally(findings: Iterable[Finding]) -> Counter[tuple[str, str]]:
     return Counter((finding.rule, finding.action or "") for finding in findings)
 
 
-def remaining(
-    path: str, content: bytes, reader: Reader, config: Config
-) -> Counter[tuple[str, str]]:
-    """The tally of a rewritten file, checked whole as it would be on the next run."""
-    project = Project(reader, lookups=config.lookups, guards=config.guards)
-    module = project.add(path, content)
-    return tally(
-        finding
-        for action in find_actions(module)
-        for finding in _findings(project.analyze(action, module), module, config)
-    )
+class Recheck:
+    """Checks rewritten files again, as the next run would; one project for the whole run,
+    so the files they import are parsed and summarised once."""
+
+    def __init__(self, reader: Reader, config: Config) -> None:
+        self.reader = reader
+        self.config = config
+        self._project: Project | None = None
+        self._seen: set[str] = set()
+
+    def __call__(
+        self, path: str, content: bytes, actions: frozenset[str]
+    ) -> Counter[tuple[str, str]]:
+        """The tally of the named actions ("" for unnamed ones) in `content`."""
+        if self._project is None or path in self._seen:
+            # A second version of one file starts afresh: summaries name the old tree's nodes.
+            self._project = Project(
+                self.reader, lookups=self.config.lookups, guards=self.config.guards
+            )
+            self._seen = set()
+        self._seen.add(path)
+        project = self._project
+        module = project.add(path, content)
+        return tally(
+            finding
+            for action in find_actions(module)
+            if (action.name or "") in actions
+            for finding in _findings(project.analyze(action, module), module, self.config)
+        )
 
 
 def _first_error_line(module: Module) -> int:

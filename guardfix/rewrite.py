@@ -63,17 +63,17 @@ def confirmed(
     findings: list[Finding],
     allowed: frozenset[Applicability],
     before: Counter[tuple[str, str]],
-    remaining: Callable[[bytes], Counter[tuple[str, str]]],
+    remaining: Callable[[bytes, frozenset[str]], Counter[tuple[str, str]]],
 ) -> Rewrite:
     """The rewrite without the fixes whose finding is still there afterwards.
 
-    `before` counts the file's findings per (rule, action), and `remaining(content)` counts
-    them again in the result: a fix the checks do not accept would be applied again on
-    every run, piling up.
+    `before` counts the file's findings per (rule, action), and `remaining(content,
+    actions)` counts them again in the result for the actions named: a fix the checks do
+    not accept would be applied again on every run, piling up.
     """
     dropped: list[tuple[Finding, str]] = []
     while rw.fixed:
-        after = remaining(rw.after)
+        after = remaining(rw.after, frozenset(f.action or "" for f in rw.fixed))
         fixed = Counter((f.rule, f.action or "") for f in rw.fixed)
         stays = [
             f for f in rw.fixed if after[key := (f.rule, f.action or "")] > before[key] - fixed[key]
