@@ -1988,3 +1988,54 @@ def test_no_fix(
     target = next(iter(files))
     assert (tmp_path / target).read_bytes() == files[target].encode()
     assert why in capsys.readouterr().out
+
+
+def test_the_user_id_is_read_as_the_files_other_actions_read_it(fix: Callable[..., str]) -> None:
+    # `getViewer()` is the project's own lookup; `deletePost` never reads an id from it, but
+    # `createPost` beside it does: `viewer.id`.
+    helper = ts("""
+        import { auth } from "@/auth";
+
+        export async function getViewer() {
+          const session = await auth();
+          return session?.user ?? null;
+        }
+        """)
+    source = ts("""
+        "use server";
+        import { prisma } from "@/lib/prisma";
+        import { getViewer } from "@/lib/viewer";
+
+        export async function createPost(title: string) {
+          const viewer = await getViewer();
+          if (!viewer) throw new Error("Unauthorized");
+          await prisma.post.create({ data: { title, authorId: viewer.id } });
+        }
+
+        export async function deletePost(id: string) {
+          const me = await getViewer();
+          if (!me) throw new Error("Unauthorized");
+          await prisma.post.delete({ where: { id } });
+        }
+        """)
+    # The project's usual guard is `auth()` (two actions elsewhere), so it says nothing here.
+    usual = ts("""
+        "use server";
+        import { auth } from "@/auth";
+        import { prisma } from "@/lib/prisma";
+
+        export async function pin(id: string) {
+          const session = await auth();
+          if (!session?.user?.id) throw new Error("Unauthorized");
+          await prisma.post.updateMany({ where: { id, authorId: session.user.id }, data: {} });
+        }
+
+        export async function unpin(id: string) {
+          const session = await auth();
+          if (!session?.user?.id) throw new Error("Unauthorized");
+          await prisma.post.updateMany({ where: { id, authorId: session.user.id }, data: {} });
+        }
+        """)
+    files = authjs(source, **{"lib/viewer.ts": helper, "app/pins.ts": usual})
+    fixed = fix(files)
+    assert "await prisma.post.delete({ where: { id, authorId: me.id } });" in fixed

@@ -126,7 +126,32 @@ def _existing_user_id(lookup: Node, facts: ActionFacts, recipe: SessionRecipe | 
         if len(names) == 1 and same and root in recipe.declares:
             (name,) = names
             return ".".join([name, *recipe.user_id.split(".")[1:]])
-    return session.user_id_in(facts.action.function, names) if names else None
+    if not names:
+        return None
+    return session.user_id_in(facts.action.function, names) or _user_id_nearby(lookup, names)
+
+
+def _user_id_nearby(lookup: Node, names: frozenset[str]) -> str | None:
+    """How the file's other actions read the id from the same lookup: `user.id` after
+    `const user = await getUserOrThrow()` in one action serves the others too."""
+    callee = session.lookup_callee(lookup)
+    if callee is None or len(names) != 1:
+        return None
+    (name,) = names
+    root = lookup.parent
+    while root is not None and root.parent is not None:
+        root = root.parent
+    for other in walk(root) if root is not None else ():
+        if other.type not in ("lexical_declaration", "variable_declaration") or other == lookup:
+            continue
+        bound = bound_names(other)
+        if len(bound) != 1 or session.lookup_callee(other) != callee:
+            continue
+        fn = other.parent.parent if other.parent is not None else None
+        found = session.user_id_in(fn, bound) if fn is not None else None
+        if found is not None:
+            return ".".join([name, *found.split(".")[1:]])
+    return None
 
 
 def declared_in(fn: Node) -> frozenset[str]:

@@ -76,7 +76,7 @@ def call_names(code: str) -> frozenset[str]:
 
 def _first_callee(code: str) -> str:
     tree = parse("guard.ts", code.encode())
-    return _lookup_callee(tree.root_node) or ""
+    return lookup_callee(tree.root_node) or ""
 
 
 def check_text(user_id: str) -> str:
@@ -169,7 +169,7 @@ def _idiom(action: ServerAction, module: Module, workspace: Workspace) -> Sessio
         need = Need(name, imported.specifier, resolved)
         if need not in needs:
             needs.append(need)
-    callee = _lookup_callee(guard[0])
+    callee = lookup_callee(guard[0])
     if callee is None:
         return None
     return SessionRecipe(
@@ -196,7 +196,7 @@ def is_binding(node: Node) -> bool:
     )
 
 
-def _lookup_callee(stmt: Node) -> str | None:
+def lookup_callee(stmt: Node) -> str | None:
     """The callee of the first call in the statement: `auth` in `const s = await auth()`."""
     call = next((n for n in walk(stmt) if n.type == "call_expression"), None)
     if call is None:
