@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ISSUES_URL = "https://github.com/guardfix/guardfix/issues"
 
-HELP = f"""Find Next.js Server Actions that change data without checking who is calling.
+NAME_WIDTH = max(len(rule.name) for rule in RULES)
+HELP = f"""Find and fix Next.js Server Actions that change data without checking who is calling.
 
 Every "use server" function is a public POST endpoint. guardfix finds the ones
 that write to the database (Prisma, Drizzle, Supabase, Kysely, Mongoose, SQL) or
 cause side effects (email, payments, storage, files, Redis) with no session
-check before the first write.
+check before the first write, and the writes that let the caller's input pick
+someone else's rows.
 
 \b
 What it checks:
@@ -65,7 +67,7 @@ configuration error, or a file that could not be written.
 
 \b
 Rules:
-{chr(10).join(f"  {r.code} {r.name:<20} {r.summary}" for r in RULES)}
+{chr(10).join(f"  {r.code} {r.name:<{NAME_WIDTH}} {r.summary}" for r in RULES)}
   Run `guardfix --explain GF001` for a rule's full documentation.
   Silence a deliberate public action with a reason, on the line above it:
     // guardfix-ignore GF001: public contact form
