@@ -2039,3 +2039,59 @@ def test_the_user_id_is_read_as_the_files_other_actions_read_it(fix: Callable[..
     files = authjs(source, **{"lib/viewer.ts": helper, "app/pins.ts": usual})
     fixed = fix(files)
     assert "await prisma.post.delete({ where: { id, authorId: me.id } });" in fixed
+
+
+SAFE_ACTION_CLIENTS = ts("""
+    import { createSafeActionClient } from "next-safe-action";
+    import { auth } from "@/auth";
+
+    export const actionClient = createSafeActionClient();
+
+    export const authActionClient = actionClient.use(async ({ next }) => {
+      const session = await auth();
+      if (!session?.user) {
+        throw new Error("Unauthorized");
+      }
+      return next({ ctx: { userId: session.user.id } });
+    });
+    """)
+
+
+@pytest.mark.parametrize(
+    ("imports", "expected"),
+    [
+        pytest.param(
+            'import { actionClient } from "@/lib/safe-action";',
+            'import { authActionClient } from "@/lib/safe-action";',
+            id="the-import-names-the-new-client",
+        ),
+        pytest.param(
+            'import { actionClient, authActionClient } from "@/lib/safe-action";',
+            'import { authActionClient } from "@/lib/safe-action";',
+            id="the-unused-client-leaves-the-import",
+        ),
+        pytest.param(
+            'import { authActionClient, actionClient } from "@/lib/safe-action";',
+            'import { authActionClient } from "@/lib/safe-action";',
+            id="the-last-name-leaves-with-its-comma",
+        ),
+    ],
+)
+def test_a_switched_client_leaves_no_unused_import(
+    fix: Callable[..., str], imports: str, expected: str
+) -> None:
+    source = ts(f"""
+        "use server";
+        import {{ z }} from "zod";
+        {imports}
+        import {{ prisma }} from "@/lib/prisma";
+
+        export const deletePost = actionClient
+          .inputSchema(z.object({{ id: z.string() }}))
+          .action(async ({{ parsedInput }}) => {{
+            await prisma.post.delete({{ where: {{ id: parsedInput.id }} }});
+          }});
+        """)
+    fixed = fix(authjs(source, **{"lib/safe-action.ts": SAFE_ACTION_CLIENTS}))
+    assert f'import {{ z }} from "zod";\n{expected}\nimport {{ prisma }}' in fixed
+    assert "export const deletePost = authActionClient" in fixed

@@ -54,6 +54,7 @@ def test_bundled_example_is_fixed_in_one_run(
         assert f"Rewrote {path} ({count} fix{'es' if count > 1 else ''})" in out
     comments = (app / "app/actions/comments.ts").read_text()
     assert "export const deleteComment = authActionClient" in comments
+    assert 'import { authActionClient } from "@/lib/safe-action";' in comments
     assert "where: { id: parsedInput.id, authorId: ctx.userId }" in comments
     posts = (app / "app/actions/posts.ts").read_text()
     assert posts.count("const session = await auth();") == 4  # 2 inserted, 2 were there

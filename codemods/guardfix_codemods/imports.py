@@ -9,7 +9,7 @@ from tree_sitter import Node
 from guardfix.edits import Style, line_indent
 from guardfix.model import Edit
 from guardfix.module import Module
-from guardfix.syntax import string_value
+from guardfix.syntax import string_value, text, walk
 from guardfix_codemods.codestyle import file_style
 
 
@@ -105,3 +105,40 @@ def _new_imports(module: Module, style: Style, fresh: dict[str, list[str]]) -> E
     first = next((c for c in module.root.named_children if c.type != "comment"), None)
     start = first.start_byte if first is not None else len(module.content)
     return Edit(start, start, block + style.newline + style.newline)
+
+
+def bound_by(module: Module, name: str) -> Node | None:
+    """The `{ name }` specifier (no alias) of a value import that binds `name`."""
+    for stmt in module.root.named_children:
+        if stmt.type != "import_statement" or any(c.type == "type" for c in stmt.children):
+            continue
+        for node in walk(stmt):
+            if (
+                node.type == "import_specifier"
+                and node.child_by_field_name("alias") is None
+                and text(node.child_by_field_name("name")) == name
+            ):
+                return node
+    return None
+
+
+def remove_specifier(module: Module, spec: Node) -> Edit:
+    """The edit that takes one name out of its import (the whole import when it is the last)."""
+    named = spec.parent
+    assert named is not None and named.parent is not None and named.parent.parent is not None
+    specs = [c for c in named.named_children if c.type == "import_specifier"]
+    index = specs.index(spec)
+    if len(specs) > 1:
+        if index < len(specs) - 1:
+            return Edit(spec.start_byte, specs[index + 1].start_byte, b"")
+        return Edit(specs[index - 1].end_byte, spec.end_byte, b"")
+    clause, statement = named.parent, named.parent.parent
+    default = next((c for c in clause.named_children if c.type == "identifier"), None)
+    if default is not None:
+        return Edit(default.end_byte, named.end_byte, b"")  # `import x, { name }` -> `import x`
+    end = statement.end_byte
+    for newline in (b"\r\n", b"\n"):
+        if module.content.startswith(newline, end):
+            end += len(newline)
+            break
+    return Edit(statement.start_byte, end, b"")

@@ -6,9 +6,10 @@ from tree_sitter import Node
 
 from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix
-from guardfix.syntax import first_statement, is_directive
+from guardfix.module import Module
+from guardfix.syntax import first_statement, is_directive, text, walk
 from guardfix_codemods.codestyle import restyle
-from guardfix_codemods.imports import import_edits
+from guardfix_codemods.imports import bound_by, import_edits, remove_specifier
 from guardfix_codemods.plan import ActionPlan, declared_in, make_async
 from guardfix_codemods.safe_action import ClientSwitch
 
@@ -109,7 +110,15 @@ def _insert_in_block(plan: ActionPlan, body: Node, code: str) -> list[Edit]:
 def _switch_client(plan: ActionPlan, switch: ClientSwitch) -> Fix | str:
     edits = [Edit(switch.root.start_byte, switch.root.end_byte, switch.client.encode())]
     edits.extend(switch.edits)
-    if switch.specifier is not None:
+    old = text(switch.root)
+    spec = bound_by(plan.module, old) if switch.specifier is not None else None
+    if spec is not None and not _used_elsewhere(plan.module, old, switch.root):
+        # The public client is no longer used: its import goes, or names the new client.
+        if switch.client in plan.module.imports:
+            edits.append(remove_specifier(plan.module, spec))
+        else:
+            edits.append(Edit(spec.start_byte, spec.end_byte, switch.client.encode()))
+    elif switch.specifier is not None:
         imports = import_edits(plan.module, plan.style, [(switch.client, switch.specifier)])
         if isinstance(imports, str):
             return imports
@@ -118,4 +127,14 @@ def _switch_client(plan: ActionPlan, switch: ClientSwitch) -> Fix | str:
         f"Build the action from `{switch.client}`, the project's authenticated client",
         Applicability.SAFE,
         tuple(edits),
+    )
+
+
+def _used_elsewhere(module: Module, name: str, root: Node) -> bool:
+    """`name` is read somewhere other than `root` and its own import."""
+    return any(
+        node.type == "identifier" and text(node) == name and node != root
+        for stmt in module.root.named_children
+        if stmt.type != "import_statement"
+        for node in walk(stmt)
     )
