@@ -71,9 +71,9 @@ def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
     if setting is not None:
         return session.from_config(setting)
     root = workspace.app_root(path)  # one app of a monorepo does not teach another
-    if f"idiom:{root}" not in workspace.cache:
-        workspace.cache[f"idiom:{root}"] = session.learn(workspace, root)
-    idiom = workspace.cache[f"idiom:{root}"]
+    if root not in workspace.idioms:
+        workspace.idioms[root] = session.learn(workspace, root)
+    idiom = workspace.idioms[root]
     if isinstance(idiom, SessionRecipe):
         return idiom
     return session.from_preset(workspace, path)

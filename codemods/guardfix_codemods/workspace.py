@@ -6,6 +6,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from guardfix.config import Config
 from guardfix.edits import line_indent, style_of
@@ -14,6 +15,9 @@ from guardfix.module import Module
 from guardfix.parse import is_source_path
 from guardfix.syntax import text
 from guardfix_codemods.imports import Need
+
+if TYPE_CHECKING:
+    from guardfix_codemods.session import SessionRecipe
 
 MAJOR = re.compile(r"(\d+)")
 TYPE_DECLARATIONS = ("interface_declaration", "type_alias_declaration")
@@ -30,7 +34,7 @@ class Workspace:
         self._list = files
         self._files: list[str] | None = None
         self._packages: dict[str, dict[str, str]] = {}
-        self.cache: dict[str, object] = {}  # per-run memo for the codemods' own lookups
+        self.idioms: dict[str, SessionRecipe | None] = {}  # app root -> its learned guard
 
     def source_files(self, under: str = "") -> list[str]:
         """The source files of the run, or of the folder `under` ("" is the root)."""
