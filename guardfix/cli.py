@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from guardfix.rewrite import Rewrite
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as a shell reports SIGINT
 ISSUES_URL = "https://github.com/guardfix/guardfix/issues"
 
 NAME_WIDTH = max(len(rule.name) for rule in RULES)
@@ -63,7 +64,7 @@ whose file's "use server" line changed) are reported.
 
 \b
 Exit status: 0 nothing found, 1 findings (or files rewritten), 2 usage or
-configuration error, or a file that could not be written.
+configuration error, or a file that could not be read as text or written.
 
 \b
 Rules:
@@ -169,7 +170,7 @@ def command(
         for lines in outcome(rewrites, failures):
             for line in lines:
                 print(line, file=sys.stderr)
-    if failures:
+    if failures or report.unreadable:
         return EXIT_ERROR
     if apply:
         fixed = {id(f) for rw in rewrites for f in rw.fixed}
@@ -193,9 +194,14 @@ def _rewrites(
     out: list[Rewrite] = []
     recheck = Recheck(selection.reader, config)
     for path, findings in by_path.items():
-        first = rewrite(path, report.contents[path], findings, allowed)
-        before = tally(f for f in report.findings if f.path == path)
-        out.append(confirmed(first, findings, allowed, before, partial(recheck, path)))
+        try:
+            first = rewrite(path, report.contents[path], findings, allowed)
+            before = tally(f for f in report.findings if f.path == path)
+            out.append(confirmed(first, findings, allowed, before, partial(recheck, path)))
+        except RecursionError:
+            report.notices.append(f"{path}: not rewritten, nested too deeply to re-check")
+        except Exception as exc:
+            raise InternalError(path, exc) from exc
     return out
 
 
@@ -294,6 +300,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InternalError as exc:
         print(f"guardfix: internal error while checking {exc.path}: {exc.cause!r}", file=sys.stderr)
         print(f"Please report it at {ISSUES_URL} with that file if you can.", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("guardfix: interrupted; no file was left half-written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`guardfix | head`); say nothing more on a closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except Exception as exc:  # a bug outside any one file's check
+        print(f"guardfix: internal error: {exc!r}", file=sys.stderr)
+        print(f"Please report it at {ISSUES_URL} with the command you ran.", file=sys.stderr)
         return EXIT_ERROR
     return int(result) if isinstance(result, int) else EXIT_CLEAN
 

@@ -37,6 +37,7 @@ class Report:
     actions: int = 0  # server actions found in them
     notices: list[str] = field(default_factory=list)
     contents: dict[str, bytes] = field(default_factory=dict)  # files with findings
+    unreadable: list[str] = field(default_factory=list)  # not text: a run that cannot vouch
 
 
 def check(selection: Selection, config: Config) -> Report:
@@ -46,15 +47,20 @@ def check(selection: Selection, config: Config) -> Report:
     for source in selection.sources:
         if not is_source_path(source.path) or not config.wants_path(source.path):
             continue
-        problem = unreadable(source.content, config.max_file_size)
+        if len(source.content) > config.max_file_size:
+            report.notices.append(
+                f"{source.path}: skipped, larger than max-file-size "
+                f"({len(source.content)} > {config.max_file_size} bytes)"
+            )
+            continue
+        problem = unreadable(source.content)
         if problem is not None:
-            report.notices.append(f"{source.path}: skipped, {problem}")
+            report.notices.append(f"{source.path}: not checked, {problem}")
+            report.unreadable.append(source.path)
             continue
         report.files += 1
         try:
             _check_file(project, fixer, source, config, report)
-        except RecursionError:
-            report.notices.append(f"{source.path}: skipped, nested too deeply to analyse")
         except Exception as exc:
             raise InternalError(source.path, exc) from exc
     report.notices.extend(project.notices)
@@ -76,8 +82,16 @@ def _check_file(
         report.actions += 1
         if not touched(action, module, source):
             continue
-        facts = project.analyze(action, module)
-        found = _findings(facts, module, config)
+        try:
+            facts = project.analyze(action, module)
+            found = _findings(facts, module, config)
+        except RecursionError:
+            line = action.node.start_point[0] + 1
+            report.notices.append(
+                f"{source.path}:{line}: {action.name or 'an action'} skipped, "
+                "nested too deeply to analyse"
+            )
+            continue
         if found:
             report.findings.extend(fixer.attach(module, facts, found))
             report.contents[source.path] = source.content
@@ -140,10 +154,8 @@ def _first_error_line(module: Module) -> int:
         cursor = child
 
 
-def unreadable(content: bytes, max_size: int) -> str | None:
-    """Why a file cannot be checked, or None."""
-    if len(content) > max_size:
-        return f"larger than max-file-size ({len(content)} > {max_size} bytes)"
+def unreadable(content: bytes) -> str | None:
+    """Why a file's content is not source text guardfix can read, or None."""
     if b"\0" in content[:8192]:
         return "binary content"
     try:

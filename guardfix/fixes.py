@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from tree_sitter import Node
 
 from guardfix.config import Config
 from guardfix.facts.project import Project
@@ -27,12 +30,34 @@ class Fixer:
     def attach(self, module: Module, facts: ActionFacts, findings: list[Finding]) -> list[Finding]:
         if not findings:
             return findings
-        if facts.action.node.has_error:
-            why = "the parser could not read part of this action; fix it by hand"
+        why = _unfixable(module, facts)
+        if why is not None:
             return [replace(f, why_no_fix=why) for f in findings]
         # The codemods load only when there is something to fix: start-up is the hook's budget.
         from guardfix_codemods import Workspace, fix_action
 
         if self._workspace is None:
             self._workspace = Workspace(self.project, self.files, self.config)
-        return fix_action(self._workspace, module, facts, findings)
+        try:
+            return fix_action(self._workspace, module, facts, findings)
+        except RecursionError:
+            why = "this action is nested too deeply to plan a fix; fix it by hand"
+            return [replace(f, why_no_fix=why) for f in findings]
+
+
+LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _unfixable(module: Module, facts: ActionFacts) -> str | None:
+    node: Node | None = facts.action.node
+    if facts.action.node.has_error:
+        return "the parser could not read part of this action; fix it by hand"
+    while node is not None:  # an error right before or after may have taken part of it
+        neighbours = (node.prev_sibling, node.next_sibling)
+        if any(n is not None and (n.is_error or n.is_missing) for n in neighbours):
+            return "the parser could not read the code next to this action; fix it by hand"
+        node = node.parent
+    if b"\r" in module.content and LONE_CR.search(module.content):
+        # git and the parser count only LF as a line break; an edit here could land mid-line.
+        return "the file ends lines with a lone CR (classic Mac); fix it by hand"
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -104,6 +105,9 @@ class DiskReader:
         if full is None:
             return None
         try:
+            # Only regular files: a FIFO or device named like a source file would block.
+            if not stat.S_ISREG(full.stat().st_mode):
+                return None
             return full.read_bytes()
         except OSError:
             return None

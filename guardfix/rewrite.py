@@ -30,7 +30,9 @@ def rewrite(
     A fix that builds on another fix of its action (the owner filter reads the `session`
     the inserted guard declares) is tried after it, and left out when that one was.
     """
-    errors = _error_count(parse(path, content).root_node)
+    tree = parse(path, content)
+    errors = _error_count(tree.root_node)
+    unreadable = _error_spans(tree.root_node) if errors else []
     wanted = [f for f in findings if f.fix is not None and f.fix.applicability in allowed]
     kept: list[Edit] = []
     after = content
@@ -42,6 +44,9 @@ def rewrite(
         requires = finding.fix.requires
         if requires is not None and (requires, finding.action_lines) not in applied:
             skipped.append((finding, f"fix skipped: it builds on the {requires} fix, left out"))
+            continue
+        if any(_near(content, edit, unreadable) for edit in finding.fix.edits):
+            skipped.append((finding, "fix skipped: next to a part the parser could not read"))
             continue
         try:
             candidate = apply_edits(content, [*kept, *finding.fix.edits])
@@ -87,9 +92,35 @@ def confirmed(
     return replace(rw, skipped=rw.skipped + tuple(dropped)) if dropped else rw
 
 
+def _error_spans(node: Node) -> list[tuple[int, int]]:
+    """The byte ranges of the tree's error and missing nodes."""
+    spans: list[tuple[int, int]] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.is_error or current.is_missing:
+            spans.append((current.start_byte, current.end_byte))
+        elif current.has_error:
+            stack.extend(current.children)
+    return spans
+
+
+def _near(content: bytes, edit: Edit, spans: list[tuple[int, int]]) -> bool:
+    """Whether an error node lies on the edit's lines or the line before or after them."""
+    eol = content.rfind(b"\n", 0, edit.start)  # ends the line before the edit's
+    before = content.rfind(b"\n", 0, eol) + 1 if eol > 0 else 0
+    last = content.find(b"\n", edit.end)  # ends the edit's last line
+    after = content.find(b"\n", last + 1) if last != -1 else -1
+    after = len(content) if after == -1 else after
+    return any(low <= after and high >= before for low, high in spans)
+
+
 def _error_count(node: Node) -> int:
-    if not node.has_error:
-        return 0
-    if node.is_error or node.is_missing:
-        return 1
-    return sum(_error_count(child) for child in node.children)
+    count, stack = 0, [node]
+    while stack:  # not recursive: error nodes can nest as deep as the file does
+        current = stack.pop()
+        if current.is_error or current.is_missing:
+            count += 1
+        elif current.has_error:
+            stack.extend(current.children)
+    return count

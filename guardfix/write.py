@@ -6,7 +6,15 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: compare-before-rename only
+    fcntl = None  # type: ignore[assignment]
+
+WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
 class WriteRefused(Exception):
@@ -14,13 +22,32 @@ class WriteRefused(Exception):
 
 
 def write_atomic(root: Path, path: str, expected: bytes, new: bytes, *, staged: bool) -> None:
-    """Write `new` over `path` if it still holds `expected`: temp file, then rename."""
+    """Write `new` over `path` if it still holds `expected`: temp file, then rename.
+
+    Another guardfix writing the same file waits for the lock, then finds the content
+    changed and refuses, so neither run's change is lost.
+    """
     full = root / path
     if full.is_symlink():
         raise WriteRefused("it is a symbolic link; guardfix does not write through links")
     try:
+        info = full.stat()
+    except OSError as exc:
+        raise WriteRefused(f"cannot read it ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused("it is not a regular file")
+    # No write bit for anyone means "do not touch", even where the OS would allow it (root).
+    if not info.st_mode & WRITE_BITS:
+        raise WriteRefused("it is read-only")
+    if not os.stat(full.parent).st_mode & WRITE_BITS:
+        raise WriteRefused("its folder is read-only")
+    with _locked(full):
+        _replace(full, expected, new, stat.S_IMODE(info.st_mode), staged)
+
+
+def _replace(full: Path, expected: bytes, new: bytes, mode: int, staged: bool) -> None:
+    try:
         current = full.read_bytes()
-        mode = stat.S_IMODE(full.stat().st_mode)
     except OSError as exc:
         raise WriteRefused(f"cannot read it ({exc.strerror})") from None
     if current != expected:
@@ -48,6 +75,27 @@ def write_atomic(root: Path, path: str, expected: bytes, new: bytes, *, staged: 
     except BaseException:
         _remove(temp)
         raise
+
+
+@contextlib.contextmanager
+def _locked(full: Path) -> Iterator[None]:
+    """An exclusive advisory lock on the file, held from the last compare to the rename.
+
+    A second writer that opened the old file waits here, then reads the new content by
+    path and refuses; one that opens it after the rename sees the new content anyway.
+    """
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    try:
+        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        raise WriteRefused(f"cannot open it ({exc.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _remove(temp: str) -> None:

@@ -136,12 +136,14 @@ def test_rename_with_change_in_the_action(repo: Path, monkeypatch, capsys) -> No
     ]
 
 
-def test_binary_file_with_source_extension_is_skipped(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_binary_file_with_source_extension_is_not_checked(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     write_tree(repo, {"app/blob.ts": b"\x00\x01use server\x00\xff"})
     git(repo, "add", "-A")
     monkeypatch.chdir(repo)
-    assert main([]) == 0
-    assert "app/blob.ts: skipped, binary content" in capsys.readouterr().out
+    assert main([]) == 2  # nothing found would be a claim about a file never read
+    out = capsys.readouterr().out
+    assert "app/blob.ts: not checked, binary content" in out
+    assert "1 file could not be checked" in out
 
 
 def test_staged_mode_needs_git(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -97,8 +97,11 @@ def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
         module = workspace.project.module(path)
         if module is None or b"use server" not in module.content:
             continue
-        for action in find_actions(module):
-            recipe = _idiom(action, module, workspace)
+        try:
+            recipes = [_idiom(action, module, workspace) for action in find_actions(module)]
+        except RecursionError:
+            continue  # a file too deep to read teaches nothing
+        for recipe in recipes:
             if recipe is None:
                 continue
             key = (" ".join(recipe.guard.split()), recipe.imports)

@@ -184,6 +184,10 @@ class Project:
             names = param_names(fn)
             params = {names[i]: v for i, v in session_args if i < len(names) and names[i]}
             walker.run(fn, params=params)
+        except RecursionError:
+            # Too deep to follow: treated as a helper guardfix cannot see into.
+            del self._summaries[key]
+            return None
         finally:
             self._depth -= 1
         live = [value for stopped, value in walker.returns if not stopped]

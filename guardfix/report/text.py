@@ -18,6 +18,8 @@ RED, BOLD, DIM, CYAN, GREEN, RESET = (
     "\033[0m",
 )
 
+FRAME_WIDTH = 160  # characters of a source line shown in a code frame
+
 
 def render(
     report: Report,
@@ -59,6 +61,9 @@ def render(
     for notice in report.notices:
         out.append(paint(DIM, f"note: {notice}"))
     out.append(_summary(report, remaining, fixed, rewrites, applied))
+    if report.unreadable:
+        count = _count(len(report.unreadable), "file")
+        out.append(paint(RED + BOLD, f"{count} could not be checked: not source text (see notes)."))
     return "\n".join(out) + "\n"
 
 
@@ -96,6 +101,12 @@ def _frame(finding: Finding, content: bytes, paint: Callable[[str, str], str]) -
     prefix = raw[: finding.start.column - 1].expandtabs(4)
     span_end = finding.end.column - 1 if finding.end.line == number else len(raw.rstrip("\r"))
     width = max(1, len(raw[finding.start.column - 1 : span_end].expandtabs(4)))
+    if len(line) > FRAME_WIDTH:  # a minified line: show the part around the finding
+        left = max(0, len(prefix) - FRAME_WIDTH // 4)
+        cut = line[left : left + FRAME_WIDTH]
+        line = ("…" if left else "") + cut + ("…" if left + FRAME_WIDTH < len(line) else "")
+        prefix = " " * (len(prefix) - left + (1 if left else 0))
+        width = min(width, FRAME_WIDTH - len(prefix))
     gutter = " " * len(str(number))
     return [
         f"{gutter} {paint(CYAN, '|')}",
