@@ -301,9 +301,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"guardfix: internal error while checking {exc.path}: {exc.cause!r}", file=sys.stderr)
         print(f"Please report it at {ISSUES_URL} with that file if you can.", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("guardfix: interrupted; no file was left half-written", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`guardfix | head`); say nothing more on a closed pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -312,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"guardfix: internal error: {exc!r}", file=sys.stderr)
         print(f"Please report it at {ISSUES_URL} with the command you ran.", file=sys.stderr)
         return EXIT_ERROR
+    if result == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C; the command never returns it
+        print("guardfix: interrupted; no file was left half-written", file=sys.stderr)
     return int(result) if isinstance(result, int) else EXIT_CLEAN
 
 
