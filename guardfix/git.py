@@ -42,21 +42,42 @@ def toplevel(start: Path) -> Path | None:
 
 def ls_files(root: Path) -> list[str]:
     out = git(root, "ls-files", "-z", "--cached")
-    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+    # An unmerged path is listed once per stage; once is enough.
+    return list(dict.fromkeys(p for p in out.decode("utf-8", "surrogateescape").split("\0") if p))
+
+
+def index_state(root: Path, path: str) -> str | None:
+    """Why the index has no plain file at `path`: "submodule", "unmerged", or None."""
+    try:
+        out = git(root, "ls-files", "-z", "--stage", "--", f":(literal){path}")
+    except GitError:
+        return None
+    for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+        fields = entry.partition("\t")[0].split()  # mode, object, stage
+        if len(fields) == 3 and fields[0] == "160000":
+            return "submodule"
+        if len(fields) == 3 and fields[2] != "0":
+            return "unmerged"
+    return None
 
 
 def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
     """Read many objects (`:path` for the index, `REV:path`) in one `git cat-file`."""
+    result: dict[str, bytes | None] = {}
+    for spec in [s for s in specs if "\n" in s]:  # --batch reads one name per line
+        try:
+            result[spec] = git(root, "cat-file", "blob", spec)
+        except GitError:
+            result[spec] = None
     specs = [s for s in specs if "\n" not in s]
     if not specs:
-        return {}
+        return result
     out = git(
         root,
         "cat-file",
         "--batch",
         stdin="".join(s + "\n" for s in specs).encode("utf-8", "surrogateescape"),
     )
-    result: dict[str, bytes | None] = {}
     pos = 0
     for spec in specs:
         end = out.index(b"\n", pos)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
 from guardfix.facts.resolve import Reader
-from guardfix.git import BlobReader, DiskReader, GitError, git, ls_files, toplevel
+from guardfix.git import BlobReader, DiskReader, GitError, git, index_state, ls_files, toplevel
 from guardfix.model import Source
 from guardfix.parse import SKIPPED_DIRS, is_source_path
 
@@ -35,9 +36,9 @@ def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
     """The staged change (index against HEAD); with paths, only those files."""
     root = _repo_root(cwd, "checking the staged change")
     reader = BlobReader(root)
-    changes = _diff_lines(root, ["diff", "--cached"])
+    changes, unmerged = _diff_lines(root, ["diff", "--cached"])
     if paths is None:
-        wanted = sorted(p for p in changes if is_source_path(p))
+        wanted = sorted(p for p in {*changes, *unmerged} if is_source_path(p))
     else:
         wanted = [p for p in _relative(root, cwd, paths) if is_source_path(p)]
     in_index = reader.files()
@@ -49,7 +50,7 @@ def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
     for path in wanted:
         content = reader.read(path) if path in in_index else disk.read(path)
         if content is None:
-            notices.append(f"{path}: skipped, cannot be read")
+            notices.append(_not_read(root, path))
             continue
         sources.append(Source(path, content, changes.get(path)))
     return Selection(root, sources, reader, reader.files, notices, staged=True)
@@ -60,7 +61,7 @@ def diff_base(cwd: Path, base: str) -> Selection:
     root = _repo_root(cwd, "--diff-base")
     reader = BlobReader(root, "HEAD")
     try:
-        changes = _diff_lines(root, ["diff", f"{base}...HEAD"])
+        changes, _ = _diff_lines(root, ["diff", f"{base}...HEAD"])
     except GitError as exc:
         raise SelectError(f"cannot diff against {base!r}: {exc}") from None
     wanted = sorted(p for p in changes if is_source_path(p))
@@ -119,23 +120,43 @@ def _whole_files(
     for path in files:
         content = reader.read(path)
         if content is None:
-            notices.append(f"{path}: skipped, cannot be read (or points outside the project)")
+            notices.append(_not_read(root, path))
             continue
         sources.append(Source(path, content, None))
     return Selection(root, sources, reader, listing, notices)
 
 
+def _not_read(root: Path, path: str) -> str:
+    """The notice for a selected file that could not be read, saying why when git knows."""
+    state = index_state(root, path) if (root / ".git").exists() else None
+    if state == "submodule":
+        return f"{path}: skipped, a submodule (check it in its own repository)"
+    if state == "unmerged":
+        return f"{path}: skipped, unmerged (resolve the conflict and stage it first)"
+    return f"{path}: skipped, cannot be read (or points outside the project)"
+
+
 def _repo_root(cwd: Path, what: str) -> Path:
     root = toplevel(cwd)
     if root is None:
+        if _is_bare(cwd):
+            raise SelectError(f"{what} needs a work tree, and {cwd} is a bare repository")
         raise SelectError(
             f"{what} needs a git repository; run it inside one, or pass paths (or --all)"
         )
     return root
 
 
-def _diff_lines(root: Path, args: list[str]) -> dict[str, frozenset[int]]:
-    """Changed line numbers per file (new side) from `git diff -U0`, parsed by unidiff."""
+def _is_bare(cwd: Path) -> bool:
+    try:
+        return git(cwd, "rev-parse", "--is-bare-repository").strip() == b"true"
+    except GitError:
+        return False
+
+
+def _diff_lines(root: Path, args: list[str]) -> tuple[dict[str, frozenset[int]], list[str]]:
+    """Changed line numbers per file (new side) from `git diff -U0`, parsed by unidiff,
+    and the unmerged paths git names instead of diffing them."""
     raw = git(
         root,
         *args,
@@ -167,8 +188,35 @@ def _diff_lines(root: Path, args: list[str]) -> dict[str, frozenset[int]]:
                     lines.add(last + 1)  # the line that now stands where it was
                 elif line.is_context and line.target_line_no is not None:
                     last = line.target_line_no
-        changes[patched.path] = frozenset(lines)
-    return changes
+        changes[_unquote(patched.path)] = frozenset(lines)
+    unmerged = [
+        _unquote(line.decode("utf-8", "surrogateescape"))
+        for line in re.findall(rb"^\* Unmerged path (.+)$", raw, re.M)
+    ]
+    return changes, unmerged
+
+
+ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+def _unquote(path: str) -> str:
+    """A name git C-quotes in diff headers (`"app/a\\tb.ts"`, even with core.quotePath off
+    for quotes, tabs and newlines) back to the file's real name."""
+    if len(path) < 2 or path[0] != '"' or path[-1] != '"':
+        return path
+    body, out, i = path[1:-1], bytearray(), 0
+    while i < len(body):
+        char = body[i]
+        if char != "\\" or i + 1 == len(body):
+            out += char.encode("utf-8", "surrogateescape")
+            i += 1
+        elif body[i + 1] in ESCAPES:
+            out.append(ESCAPES[body[i + 1]])
+            i += 2
+        else:  # \ooo: one byte in octal
+            out.append(int(body[i + 1 : i + 4], 8))
+            i += 4
+    return out.decode("utf-8", "surrogateescape")
 
 
 def _relative(root: Path, cwd: Path, paths: list[str]) -> list[str]:

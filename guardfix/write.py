@@ -50,9 +50,15 @@ def _replace(full: Path, expected: bytes, new: bytes, mode: int, staged: bool) -
         current = full.read_bytes()
     except OSError as exc:
         raise WriteRefused(f"cannot read it ({exc.strerror})") from None
+    if staged and current != expected and b"\r" not in expected + new:
+        # .gitattributes `eol=crlf` checks an LF blob out with CRLF: write the fix likewise.
+        crlf = expected.replace(b"\n", b"\r\n")
+        if current == crlf:
+            expected, new = crlf, new.replace(b"\n", b"\r\n")
     if current != expected:
         raise WriteRefused(
-            "the working tree differs from the staged version; stage or stash those edits first"
+            "the working tree differs from the staged version (unstaged edits, or a "
+            ".gitattributes filter); stage them, or name the file: `guardfix --apply PATH`"
             if staged
             else "it changed since guardfix read it; run guardfix again"
         )

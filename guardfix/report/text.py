@@ -46,7 +46,7 @@ def render(
             out.append("")
     remaining = [f for f in report.findings if not (applied and id(f) in fixed)]
     for finding in remaining:
-        where = f"{finding.path}:{finding.start.line}:{finding.start.column}:"
+        where = f"{shown(finding.path)}:{finding.start.line}:{finding.start.column}:"
         out.append(
             f"{paint(BOLD, where)} {paint(RED + BOLD, finding.rule)} "
             f"[{finding.name}] {finding.message}"
@@ -67,14 +67,19 @@ def render(
     return "\n".join(out) + "\n"
 
 
+def shown(path: str) -> str:
+    """A path as one line of a terminal: control characters (a newline in a name) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in path)
+
+
 def outcome(rewrites: Sequence[Rewrite], failures: dict[str, str]) -> tuple[list[str], list[str]]:
     """What --apply did: the files rewritten, and those left as they were with why."""
     written = [
-        f"Rewrote {rw.path} ({_count(len(rw.fixed), 'fix')})"
+        f"Rewrote {shown(rw.path)} ({_count(len(rw.fixed), 'fix')})"
         for rw in rewrites
         if rw.fixed and rw.path not in failures
     ]
-    return written, [f"Not rewritten: {path}: {why}" for path, why in failures.items()]
+    return written, [f"Not rewritten: {shown(path)}: {why}" for path, why in failures.items()]
 
 
 def _fix_line(finding: Finding, skipped: str | None, paint: Callable[[str, str], str]) -> str:
