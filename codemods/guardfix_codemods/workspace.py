@@ -73,16 +73,22 @@ class Workspace:
         try:
             data = json.loads(raw)
         except ValueError as exc:
-            self.project.notices.append(
-                f"{manifest}: not valid JSON ({exc}); no auth preset or Prisma version from it"
-            )
+            self._ignored(manifest, f"not valid JSON ({exc})")
+            return {}
+        if not isinstance(data, dict):
+            self._ignored(manifest, "not a JSON object")
             return {}
         deps: dict[str, str] = {}
         for key in ("devDependencies", "peerDependencies", "dependencies"):
-            table = data.get(key) if isinstance(data, dict) else None
+            table = data.get(key, {})
             if isinstance(table, dict):
                 deps.update({k: v for k, v in table.items() if isinstance(v, str)})
+            else:
+                self._ignored(manifest, f"{key} is not an object")
         return deps
+
+    def _ignored(self, manifest: str, why: str) -> None:
+        self.project.notices.append(f"{manifest}: {why}; no auth preset or Prisma version from it")
 
     @staticmethod
     def major(spec: str | None) -> int | None:

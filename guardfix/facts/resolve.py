@@ -104,9 +104,13 @@ class ModuleResolver:
         if data is None:
             return None
         directory = posixpath.dirname(config_path)
-        options = data.get("compilerOptions")
-        options = options if isinstance(options, dict) else {}
+        options = data.get("compilerOptions", {})
+        if not isinstance(options, dict):
+            self._ignored(config_path, "compilerOptions is not an object")
+            options = {}
         paths = options.get("paths")
+        if paths is not None and not isinstance(paths, dict):
+            self._ignored(config_path, "compilerOptions.paths is not an object")
         base_url = options.get("baseUrl")
         if isinstance(paths, dict):
             base = (
@@ -128,6 +132,8 @@ class ModuleResolver:
             parent = (
                 self._extended(directory, base_config) if isinstance(base_config, str) else None
             )
+            if parent is None and isinstance(base_config, str):
+                self._ignored(config_path, f"extends {base_config!r}, not found in the project")
             found = self._load(parent, depth + 1) if parent is not None else None
             if found is not None:
                 return found
@@ -163,11 +169,15 @@ class ModuleResolver:
         try:
             data = pyjson5.loads(raw.decode("utf-8-sig"))
         except (pyjson5.Json5Exception, ValueError, RecursionError) as exc:
-            self.notices.append(
-                f"{path}: cannot read it ({_first_line(exc)}); import aliases from it are ignored"
-            )
+            self._ignored(path, f"cannot read it ({_first_line(exc)})")
             return None
-        return data if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            self._ignored(path, "not a JSON object")
+            return None
+        return data
+
+    def _ignored(self, path: str, why: str) -> None:
+        self.notices.append(f"{path}: {why}; import aliases from it are ignored")
 
 
 def _match(pattern: str, specifier: str) -> str | None:
