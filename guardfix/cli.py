@@ -298,16 +298,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         return EXIT_ERROR
     except InternalError as exc:
-        print(f"guardfix: internal error while checking {exc.path}: {exc.cause!r}", file=sys.stderr)
-        print(f"Please report it at {ISSUES_URL} with that file if you can.", file=sys.stderr)
+        from guardfix.report.text import shown
+
+        print(
+            f"guardfix: internal error while checking {shown(exc.path)}: {exc.cause!r}; "
+            f"please report it at {ISSUES_URL} with that file if you can",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     except BrokenPipeError:
         # The reader went away (`guardfix | head`); say nothing more on a closed pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except Exception as exc:  # a bug outside any one file's check
-        print(f"guardfix: internal error: {exc!r}", file=sys.stderr)
-        print(f"Please report it at {ISSUES_URL} with the command you ran.", file=sys.stderr)
+        print(
+            f"guardfix: internal error: {exc!r}; "
+            f"please report it at {ISSUES_URL} with the command you ran",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     if result == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C; the command never returns it
         print("guardfix: interrupted; no file was left half-written", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +140,8 @@ def _not_read(root: Path, path: str) -> str:
 def _repo_root(cwd: Path, what: str) -> Path:
     root = toplevel(cwd)
     if root is None:
+        if shutil.which("git") is None:
+            raise SelectError(f"{what} needs git, which is not installed or not on PATH")
         if _is_bare(cwd):
             raise SelectError(f"{what} needs a work tree, and {cwd} is a bare repository")
         raise SelectError(
