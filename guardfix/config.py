@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,10 +80,16 @@ class Config:
 
 
 def find_config_file(root: Path) -> Path | None:
+    real_root = os.path.realpath(root)
     for name in CONFIG_FILES:
         candidate = root / name
         if not candidate.is_file():
             continue
+        if not os.path.realpath(candidate).startswith(real_root + os.sep):
+            raise ConfigError(
+                f"{name}: a link to a file outside the repository; guardfix does not follow "
+                "it (pass it with --config to use it)"
+            )
         if name != "pyproject.toml":
             return candidate
         if "guardfix" in _read_toml(candidate).get("tool", {}):

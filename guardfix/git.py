@@ -17,7 +17,8 @@ class GitError(Exception):
 def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
         proc = subprocess.run(
-            ["git", "-c", "core.quotePath=false", *args],
+            # No fsmonitor hook: guardfix's reads need no program of the repository's run.
+            ["git", "-c", "core.quotePath=false", "-c", "core.fsmonitor=false", *args],
             cwd=root,
             input=stdin,
             capture_output=True,

@@ -59,6 +59,8 @@ def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
 
 def diff_base(cwd: Path, base: str) -> Selection:
     """What HEAD changes since it left `base` (for CI on a branch)."""
+    if base.startswith("-"):  # git would read it as an option (--output=FILE writes a file)
+        raise SelectError(f"--diff-base {base!r}: not a branch, tag or commit")
     root = _repo_root(cwd, "--diff-base")
     reader = BlobReader(root, "HEAD")
     try:
@@ -78,7 +80,7 @@ def every_file(cwd: Path, folder: str | None) -> Selection:
     start = (cwd / folder) if folder else cwd
     if not start.is_dir():
         raise SelectError(f"{folder}: not a folder")
-    root = toplevel(start)
+    root = toplevel(cwd) or toplevel(start)
     if root is None:
         root = Path(os.path.abspath(start))
         files = _walk(root, "")
@@ -98,8 +100,8 @@ def explicit(cwd: Path, paths: list[str]) -> Selection:
     for p in paths:
         if not (cwd / p).exists():
             raise SelectError(f"{p}: no such file or folder")
-    first = cwd / paths[0]
-    repo = toplevel(first)
+    # The repository we are in, else the first path's: every path must then be inside it.
+    repo = toplevel(cwd) or toplevel(cwd / paths[0])
     root = repo or (cwd if _all_below(cwd, paths) else _common_parent(cwd, paths))
     reader = DiskReader(root)
     files: list[str] = []

@@ -30,6 +30,9 @@ def write_atomic(root: Path, path: str, expected: bytes, new: bytes, *, staged: 
     full = root / path
     if full.is_symlink():
         raise WriteRefused("it is a symbolic link; guardfix does not write through links")
+    real_root, folder = os.path.realpath(root), os.path.realpath(full.parent)
+    if folder != real_root and not folder.startswith(real_root + os.sep):
+        raise WriteRefused("its folder is a link to outside the repository")
     try:
         info = full.stat()
     except OSError as exc:
