@@ -80,7 +80,9 @@ def every_file(cwd: Path, folder: str | None) -> Selection:
     start = (cwd / folder) if folder else cwd
     if not start.is_dir():
         raise SelectError(f"{folder}: not a folder")
-    root = toplevel(cwd) or toplevel(start)
+    root = _repository_of(cwd, [start])
+    if root is not None and not _inside(os.path.realpath(start), os.path.realpath(root)):
+        raise SelectError(f"{folder}: a link to outside the repository at {root}")
     if root is None:
         root = Path(os.path.abspath(start))
         files = _walk(root, "")
@@ -100,8 +102,7 @@ def explicit(cwd: Path, paths: list[str]) -> Selection:
     for p in paths:
         if not (cwd / p).exists():
             raise SelectError(f"{p}: no such file or folder")
-    # The repository we are in, else the first path's: every path must then be inside it.
-    repo = toplevel(cwd) or toplevel(cwd / paths[0])
+    repo = _repository_of(cwd, [cwd / p for p in paths])
     root = repo or (cwd if _all_below(cwd, paths) else _common_parent(cwd, paths))
     reader = DiskReader(root)
     files: list[str] = []
@@ -113,6 +114,19 @@ def explicit(cwd: Path, paths: list[str]) -> Selection:
             files.append(rel)
     listing = (lambda: ls_files(root)) if repo is not None else (lambda: _walk(root, ""))
     return _whole_files(root, reader, sorted(dict.fromkeys(files)), listing)
+
+
+def _repository_of(cwd: Path, paths: list[Path]) -> Path | None:
+    """The repository we are in when a path is inside it, else the first path's: every
+    path must then be inside the one chosen, so no path widens it to its surroundings."""
+    here = toplevel(cwd)
+    if here is not None and any(_inside(os.path.abspath(p), os.path.abspath(here)) for p in paths):
+        return here
+    return toplevel(paths[0])
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _whole_files(
@@ -229,7 +243,7 @@ def _relative(root: Path, cwd: Path, paths: list[str]) -> list[str]:
     real_root = os.path.abspath(root)
     for p in paths:
         full = os.path.abspath(os.path.join(cwd, p))
-        if full != real_root and not full.startswith(real_root + os.sep):
+        if not _inside(full, real_root):
             raise SelectError(f"{p}: outside the repository at {root}")
         rel = os.path.relpath(full, real_root)
         out.append("" if rel == "." else rel.replace(os.sep, "/"))
@@ -250,11 +264,7 @@ def _walk(root: Path, rel: str) -> list[str]:
 
 def _all_below(cwd: Path, paths: list[str]) -> bool:
     base = os.path.abspath(cwd)
-    return all(
-        os.path.abspath(os.path.join(cwd, p)).startswith(base + os.sep)
-        or os.path.abspath(os.path.join(cwd, p)) == base
-        for p in paths
-    )
+    return all(_inside(os.path.abspath(os.path.join(cwd, p)), base) for p in paths)
 
 
 def _common_parent(cwd: Path, paths: list[str]) -> Path:

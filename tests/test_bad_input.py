@@ -323,3 +323,20 @@ def test_deep_file_elsewhere_does_not_hide_this_one(
     result = run(app, VULNERABLE.encode(), capsys)
     assert result.code == 1
     assert result.after == FIXED.encode()
+
+
+def test_a_damaged_guard_is_not_learned(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The file's other action shows the guard, but with a syntax error in it: copying it
+    # would not parse, so the fix comes from the Auth.js preset instead.
+    damaged = (
+        "\nexport async function renamePost(formData: FormData) {\n"
+        "  const }session = await auth();\n"
+        "  if (!session?.user?.id) {\n"
+        '    throw new Error("Unauthorized");\n'
+        "  }\n"
+        '  await prisma.post.update({ where: { id: "x", authorId: session.user.id }, data: {} });\n'
+        "}\n"
+    )
+    result = run(app, (VULNERABLE + damaged).encode(), capsys)
+    assert f"Rewrote {ACTION}" in result.out
+    assert result.after.startswith(FIXED.encode())

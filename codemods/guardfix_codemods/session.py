@@ -133,8 +133,8 @@ def _idiom(action: ServerAction, module: Module, workspace: Workspace) -> Sessio
     if action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE):
         return None
     body = action.function.child_by_field_name("body")
-    if body is None or body.type != "statement_block":
-        return None
+    if body is None or body.type != "statement_block" or body.has_error:
+        return None  # a damaged guard is not one to copy
     statements = [s for s in body.named_children if s.type != "comment"]
     walker = Walker(module, workspace.project)
     state = State()
