@@ -168,6 +168,7 @@ def test_read_only_file_is_left_alone(app: Path, capsys: pytest.CaptureFixture[s
     assert f"Not rewritten: {ACTION}: it is read-only" in out
     assert path.read_text() == VULNERABLE
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert leftovers(app) == []
     assert (app / OTHER).read_text() == FIXED
 
 
@@ -205,6 +206,7 @@ def test_file_deleted_before_the_write(
     out = capsys.readouterr().out
     assert f"Not rewritten: {ACTION}: cannot read it (No such file or directory)" in out
     assert not (app / ACTION).exists()  # not brought back
+    assert leftovers(app) == []
     assert (app / OTHER).read_text() == FIXED
 
 
@@ -229,6 +231,8 @@ def test_file_swapped_for_a_symlink_before_the_write(
     assert f"Not rewritten: {ACTION}: it is a symbolic link" in out
     assert target.read_text() == VULNERABLE
     assert (app / ACTION).is_symlink()
+    assert leftovers(app) == []
+    assert (app / OTHER).read_text() == FIXED
 
 
 def test_interrupt_during_the_write_leaves_no_temp_file(
