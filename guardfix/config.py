@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from guardfix.facts.resolve import within
+
 if TYPE_CHECKING:
     import pathspec
 
@@ -85,7 +87,7 @@ def find_config_file(root: Path) -> Path | None:
         candidate = root / name
         if not candidate.is_file():
             continue
-        if not os.path.realpath(candidate).startswith(real_root + os.sep):
+        if not within(os.path.realpath(candidate), real_root):
             raise ConfigError(
                 f"{name}: a link to a file outside the repository; guardfix does not follow "
                 "it (pass it with --config to use it)"

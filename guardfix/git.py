@@ -7,7 +7,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from guardfix.facts.resolve import inside_root
+from guardfix.facts.resolve import inside_root, within
 
 
 class GitError(Exception):
@@ -115,7 +115,7 @@ class DiskReader:
         real = os.path.join(self._real_dirs[parent], os.path.basename(norm))
         if os.path.islink(real):
             real = os.path.realpath(real)
-        if real != self._real_root and not real.startswith(self._real_root + os.sep):
+        if not within(real, self._real_root):
             return None  # a symlink that points outside the project
         return full
 

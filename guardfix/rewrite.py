@@ -30,9 +30,7 @@ def rewrite(
     A fix that builds on another fix of its action (the owner filter reads the `session`
     the inserted guard declares) is tried after it, and left out when that one was.
     """
-    tree = parse(path, content)
-    errors = _error_count(tree.root_node)
-    unreadable = _error_spans(tree.root_node) if errors else []
+    unreadable = _error_spans(parse(path, content).root_node)
     wanted = [f for f in findings if f.fix is not None and f.fix.applicability in allowed]
     kept: list[Edit] = []
     after = content
@@ -53,7 +51,7 @@ def rewrite(
         except OverlappingEdits:
             skipped.append((finding, "fix skipped: it overlaps another fix; run guardfix again"))
             continue
-        if _error_count(parse(path, candidate).root_node) > errors:
+        if len(_error_spans(parse(path, candidate).root_node)) > len(unreadable):
             skipped.append((finding, "fix skipped: would not parse"))
             continue
         kept.extend(finding.fix.edits)
@@ -96,7 +94,7 @@ def _error_spans(node: Node) -> list[tuple[int, int]]:
     """The byte ranges of the tree's error and missing nodes."""
     spans: list[tuple[int, int]] = []
     stack = [node]
-    while stack:
+    while stack:  # not recursive: error nodes can nest as deep as the file does
         current = stack.pop()
         if current.is_error or current.is_missing:
             spans.append((current.start_byte, current.end_byte))
@@ -113,14 +111,3 @@ def _near(content: bytes, edit: Edit, spans: list[tuple[int, int]]) -> bool:
     after = content.find(b"\n", last + 1) if last != -1 else -1
     after = len(content) if after == -1 else after
     return any(low <= after and high >= before for low, high in spans)
-
-
-def _error_count(node: Node) -> int:
-    count, stack = 0, [node]
-    while stack:  # not recursive: error nodes can nest as deep as the file does
-        current = stack.pop()
-        if current.is_error or current.is_missing:
-            count += 1
-        elif current.has_error:
-            stack.extend(current.children)
-    return count

@@ -12,7 +12,7 @@ from pathlib import Path
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
-from guardfix.facts.resolve import Reader
+from guardfix.facts.resolve import Reader, within
 from guardfix.git import BlobReader, DiskReader, GitError, git, index_state, ls_files, toplevel
 from guardfix.model import Source
 from guardfix.parse import SKIPPED_DIRS, is_source_path
@@ -81,7 +81,7 @@ def every_file(cwd: Path, folder: str | None) -> Selection:
     if not start.is_dir():
         raise SelectError(f"{folder}: not a folder")
     root = _repository_of(cwd, [start])
-    if root is not None and not _inside(os.path.realpath(start), os.path.realpath(root)):
+    if root is not None and not within(os.path.realpath(start), os.path.realpath(root)):
         raise SelectError(f"{folder}: a link to outside the repository at {root}")
     if root is None:
         root = Path(os.path.abspath(start))
@@ -120,13 +120,9 @@ def _repository_of(cwd: Path, paths: list[Path]) -> Path | None:
     """The repository we are in when a path is inside it, else the first path's: every
     path must then be inside the one chosen, so no path widens it to its surroundings."""
     here = toplevel(cwd)
-    if here is not None and any(_inside(os.path.abspath(p), os.path.abspath(here)) for p in paths):
+    if here is not None and any(within(os.path.abspath(p), os.path.abspath(here)) for p in paths):
         return here
     return toplevel(paths[0])
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _whole_files(
@@ -243,7 +239,7 @@ def _relative(root: Path, cwd: Path, paths: list[str]) -> list[str]:
     real_root = os.path.abspath(root)
     for p in paths:
         full = os.path.abspath(os.path.join(cwd, p))
-        if not _inside(full, real_root):
+        if not within(full, real_root):
             raise SelectError(f"{p}: outside the repository at {root}")
         rel = os.path.relpath(full, real_root)
         out.append("" if rel == "." else rel.replace(os.sep, "/"))
@@ -264,7 +260,7 @@ def _walk(root: Path, rel: str) -> list[str]:
 
 def _all_below(cwd: Path, paths: list[str]) -> bool:
     base = os.path.abspath(cwd)
-    return all(_inside(os.path.abspath(os.path.join(cwd, p)), base) for p in paths)
+    return all(within(os.path.abspath(os.path.join(cwd, p)), base) for p in paths)
 
 
 def _common_parent(cwd: Path, paths: list[str]) -> Path:

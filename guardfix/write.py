@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from guardfix.facts.resolve import within
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: compare-before-rename only
@@ -30,8 +32,7 @@ def write_atomic(root: Path, path: str, expected: bytes, new: bytes, *, staged: 
     full = root / path
     if full.is_symlink():
         raise WriteRefused("it is a symbolic link; guardfix does not write through links")
-    real_root, folder = os.path.realpath(root), os.path.realpath(full.parent)
-    if folder != real_root and not folder.startswith(real_root + os.sep):
+    if not within(os.path.realpath(full.parent), os.path.realpath(root)):
         raise WriteRefused("its folder is a link to outside the repository")
     try:
         info = full.stat()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -35,6 +36,11 @@ def inside_root(path: str) -> str | None:
     if norm == ".." or norm.startswith("../"):
         return None
     return "" if norm == "." else norm
+
+
+def within(path: str, root: str) -> bool:
+    """Whether the absolute `path` is `root` or below it (both resolved alike)."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 class ModuleResolver:
