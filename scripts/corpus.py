@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         judged = [verdicts.get(k) for k in keys]
         true = sum(1 for v in judged if v in TRUE_VERDICTS)
         false = sum(1 for v in judged if v == "false")
-        untriaged += [k for k, v in zip(keys, judged) if v is None]
+        untriaged += [k for k, v in zip(keys, judged, strict=True) if v is None]
         unreviewed += [k for k in result.fixes if k not in fix_verdicts]
         per_rule = Counter(str(f["rule"]) for f in result.findings)
         fixes_wrong = sum(1 for k in result.fixes if fix_verdicts.get(k) == "wrong")
