@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from textwrap import dedent
 
 import pytest
 
@@ -196,6 +197,13 @@ APP = "apps/web/app/actions.ts"
             id="bare-package-index",
         ),
         pytest.param(
+            {"package.json": '{ "workspaces": { "packages": ["apps/*"] } }', **CORE},
+            APP,
+            "@acme/core",
+            None,
+            id="yarn-workspaces-object-leave-it-out",
+        ),
+        pytest.param(
             {
                 "pnpm-workspace.yaml": (
                     "# the apps and packages\npackages:\n  - 'apps/*'\n"
@@ -221,6 +229,18 @@ APP = "apps/web/app/actions.ts"
             "@acme/core/auth/server",
             None,
             id="pnpm-other-key-is-not-packages",
+        ),
+        pytest.param(
+            {
+                "pnpm-workspace.yaml": (
+                    "packages:\n  - apps/*\nonlyBuiltDependencies:\n  - packages/*\n"
+                ),
+                **CORE,
+            },
+            APP,
+            "@acme/core",
+            None,
+            id="pnpm-list-ends-at-the-next-key",
         ),
         pytest.param(
             {"pnpm-workspace.yaml": "packages:\n  - 'packages/*'\n  - '!packages/core'\n", **CORE},
@@ -556,3 +576,96 @@ def test_workspace_folder_linked_outside_is_not_followed(tmp_path: Path) -> None
     assert reader.folders("packages") == []
     assert reader.folders("..") == []
     assert ModuleResolver(reader, []).resolve(APP, "@acme/core") is None
+
+
+# -- through the rules: guards and mutations in workspace packages ----------------------
+
+MONOREPO = {
+    "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\n",
+    "packages/core/package.json": manifest(
+        "@acme/core", exports={"./auth/server": "./dist/auth/server.js", "./db/*": "./src/db/*.ts"}
+    ),
+}
+CHECKING_MEMBER = dedent("""\
+    import { auth } from "@clerk/nextjs/server";
+
+    export async function currentMember() {
+      const { userId } = await auth();
+      if (!userId) throw new Error("Unauthorized");
+      return userId;
+    }
+    """)
+TRUSTING_MEMBER = dedent("""\
+    export async function currentMember() {
+      return "member";
+    }
+    """)
+ACTION = dedent("""\
+    "use server";
+    import { currentMember } from "@acme/core/auth/server";
+    import { prisma } from "@/lib/prisma";
+
+    export async function archiveProject(id: string) {
+      await currentMember();
+      await prisma.project.delete({ where: { id } });
+    }
+    """)
+DELETE_PROJECT = dedent("""\
+    import { prisma } from "../prisma";
+
+    export async function deleteProject(id: string) {
+      await prisma.project.delete({ where: { id } });
+    }
+    """)
+GUARDED_DELETE_PROJECT = dedent("""\
+    import { prisma } from "../prisma";
+    import { currentMember } from "../auth/server";
+
+    export async function deleteProject(id: string) {
+      await currentMember();
+      await prisma.project.delete({ where: { id } });
+    }
+    """)
+ACTION_CALLING_DELETE = dedent("""\
+    "use server";
+    import { deleteProject } from "@acme/core/db/projects";
+
+    export async function archiveProject(id: string) {
+      await deleteProject(id);
+    }
+    """)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"packages/core/src/auth/server.ts": CHECKING_MEMBER, APP: ACTION},
+            [],
+            id="guard-helper-in-a-workspace-package",
+        ),
+        pytest.param(
+            {"packages/core/src/auth/server.ts": TRUSTING_MEMBER, APP: ACTION},
+            [("GF001", "archiveProject", 7)],
+            id="helper-in-a-workspace-package-that-checks-nothing",
+        ),
+        pytest.param(
+            {"packages/core/src/db/projects.ts": DELETE_PROJECT, APP: ACTION_CALLING_DELETE},
+            [("GF001", "archiveProject", 5)],
+            id="mutation-in-a-workspace-package",
+        ),
+        pytest.param(
+            {
+                "packages/core/src/db/projects.ts": GUARDED_DELETE_PROJECT,
+                "packages/core/src/auth/server.ts": CHECKING_MEMBER,
+                APP: ACTION_CALLING_DELETE,
+            },
+            [],
+            id="guarded-mutation-in-a-workspace-package",
+        ),
+    ],
+)
+def test_workspace_packages_through_the_rules(  # type: ignore[no-untyped-def]
+    project, files: dict[str, str], expected: list[tuple[str, str, int]]
+) -> None:
+    assert project({**MONOREPO, **files}, path=APP) == expected
