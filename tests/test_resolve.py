@@ -297,6 +297,18 @@ APP = "apps/web/app/actions.ts"
             id="workspace-root-in-a-subfolder",
         ),
         pytest.param(
+            {
+                "package.json": '{ "workspaces": ["packages/*"] }',
+                "packages/broken/package.json": '{ "name": "@acme/broken", ',
+                "packages/listed/package.json": '["not", "an", "object"]',
+                **CORE,
+            },
+            APP,
+            "@acme/core/auth/server",
+            "packages/core/auth/server.ts",
+            id="broken-neighbours",
+        ),
+        pytest.param(
             {"package.json": '{ "workspaces": ["packages/*"] }', **CORE},
             APP,
             "@acme/other/auth/server",
@@ -335,7 +347,9 @@ def test_workspace_packages(
     tmp_path: Path, files: dict[str, str], importer: str, specifier: str, expected: str | None
 ) -> None:
     write_tree(tmp_path, files)
-    assert ModuleResolver(DiskReader(tmp_path), []).resolve(importer, specifier) == expected
+    notices: list[str] = []
+    assert ModuleResolver(DiskReader(tmp_path), notices).resolve(importer, specifier) == expected
+    assert notices == []  # a broken package.json is said where its dependencies are read
 
 
 @pytest.mark.parametrize(

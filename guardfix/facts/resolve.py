@@ -62,7 +62,8 @@ class ModuleResolver:
         self.notices = notices
         self._aliases: dict[str, PathAliases | None] = {}
         self._resolved: dict[tuple[str, str], str | None] = {}  # files do not change mid-run
-        self.workspaces = Workspaces(reader, self._read_json)
+        # Quiet: a broken package.json is already said where its dependencies are read.
+        self.workspaces = Workspaces(reader, lambda path: self._read_json(path, quiet=True))
 
     def resolve(self, from_path: str, specifier: str) -> str | None:
         """The project file an import names, or None for packages and missing files."""
@@ -218,7 +219,7 @@ class ModuleResolver:
                     return path
         return None
 
-    def _read_json(self, path: str) -> dict[str, Any] | None:
+    def _read_json(self, path: str, *, quiet: bool = False) -> dict[str, Any] | None:
         raw = self.reader.read(path)
         if raw is None:
             return None
@@ -227,10 +228,12 @@ class ModuleResolver:
         try:
             data = pyjson5.loads(raw.decode("utf-8-sig"))
         except (pyjson5.Json5Exception, ValueError, RecursionError) as exc:
-            self._ignored(path, f"cannot read it ({_first_line(exc)})")
+            if not quiet:
+                self._ignored(path, f"cannot read it ({_first_line(exc)})")
             return None
         if not isinstance(data, dict):
-            self._ignored(path, "not a JSON object")
+            if not quiet:
+                self._ignored(path, "not a JSON object")
             return None
         return data
 

@@ -51,12 +51,14 @@ class Workspaces:
     def __init__(self, reader: Reader, read_json: ReadJson) -> None:
         self.reader = reader
         self.read_json = read_json
+        self._manifests: dict[str, dict[str, Any] | None] = {}
         self._globs: dict[str, tuple[str, ...] | None] = {}
         self._roots: dict[str, str | None] = {}
         self._packages: dict[str | None, dict[str, Package]] = {}
 
     def package(self, directory: str, name: str) -> Package | None:
-        """The workspace package called `name`, seen from a file in `directory`."""
+        """The workspace package called `name`, seen from a file in `directory`: one the
+        nearest workspace root declares, or, with no root, any package.json near the root."""
         root = self._root(directory)
         if root not in self._packages:
             self._packages[root] = self._named(
@@ -83,8 +85,7 @@ class Workspaces:
                 globs = pnpm_packages(self.reader.read(pnpm) or b"")
             manifest_path = posixpath.join(directory, MANIFEST)
             if self.reader.exists(manifest_path):
-                manifest = self.read_json(manifest_path) or {}
-                declared = manifest_workspaces(manifest)
+                declared = manifest_workspaces(self._manifest(manifest_path) or {})
                 if declared is not None:
                     globs = [*(globs or []), *declared]
             self._globs[directory] = tuple(globs) if globs is not None else None
@@ -114,11 +115,16 @@ class Workspaces:
             path = posixpath.join(folder, MANIFEST)
             if not self.reader.exists(path):
                 continue
-            manifest = self.read_json(path)
+            manifest = self._manifest(path)
             name = manifest.get("name") if manifest is not None else None
             if isinstance(name, str) and manifest is not None:
                 packages.setdefault(name, Package(folder, manifest))
         return packages
+
+    def _manifest(self, path: str) -> dict[str, Any] | None:
+        if path not in self._manifests:
+            self._manifests[path] = self.read_json(path)
+        return self._manifests[path]
 
     def _expand(self, root: str, glob: str) -> Iterator[str]:
         segments = [s for s in glob.strip().split("/") if s not in ("", ".")]
