@@ -490,6 +490,13 @@ def test_workspace_packages(
             id="build-only",
         ),
         pytest.param(
+            {"exports": {"types": "./types/index.d.ts", "default": "./lib/index.mjs"}},
+            ["types/index.d.ts", "lib/index.mjs"],
+            "",
+            "lib/index.mjs",
+            id="source-under-a-later-condition",
+        ),
+        pytest.param(
             {"types": "./index.d.ts"},
             ["index.d.ts", "index.ts"],
             "",

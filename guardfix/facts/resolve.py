@@ -96,11 +96,12 @@ class ModuleResolver:
         if found is None:
             return None
         package, subpath = found
-        for target in entry_targets(package.manifest, subpath):
-            path = self._entry(package.directory, target)
-            if path is not None:
-                return path
-        return None
+        entries = [
+            self._entry(package.directory, t) for t in entry_targets(package.manifest, subpath)
+        ]
+        files = [path for path in entries if path is not None]
+        # A source file under any condition beats a declaration or a build under `types`.
+        return next((path for path in files if is_source_path(path)), files[0] if files else None)
 
     def _workspace_package(self, directory: str, specifier: str) -> tuple[Package, str] | None:
         split = split_specifier(specifier)
