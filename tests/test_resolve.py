@@ -690,3 +690,19 @@ def test_workspace_packages_through_the_rules(  # type: ignore[no-untyped-def]
     project, files: dict[str, str], expected: list[tuple[str, str, int]]
 ) -> None:
     assert project({**MONOREPO, **files}, path=APP) == expected
+
+
+@pytest.mark.parametrize("depth", [3, 20000])
+def test_conditions_nested_deeply_are_no_crash(tmp_path: Path, depth: int) -> None:
+    """The JSON reader refuses deep nesting: such a package.json is not read."""
+    exports = '{"import": ' * depth + '"./src/index.ts"' + "}" * depth
+    write_tree(
+        tmp_path,
+        {
+            "package.json": '{ "workspaces": ["packages/*"] }',
+            "packages/core/package.json": f'{{"name": "@acme/core", "exports": {exports}}}',
+            "packages/core/src/index.ts": "",
+        },
+    )
+    found = ModuleResolver(DiskReader(tmp_path), []).resolve(APP, "@acme/core")
+    assert found == ("packages/core/src/index.ts" if depth == 3 else None)
