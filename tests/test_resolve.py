@@ -584,6 +584,9 @@ def test_workspace_packages_from_git(repo: Path, rev: str) -> None:
     resolver = ModuleResolver(BlobReader(repo, rev), [])
     assert resolver.resolve(APP, "@acme/core/auth/server") == "packages/core/auth/server.ts"
     assert resolver.resolve(APP, "@acme/other") is None
+    assert BlobReader(repo, rev).folders("packages") == ["core"]
+    assert BlobReader(repo, rev).folders("packages/..") == ["packages"]
+    assert BlobReader(repo, rev).folders("..") == []
 
 
 def test_workspace_folder_linked_outside_is_not_followed(tmp_path: Path) -> None:
