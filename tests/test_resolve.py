@@ -709,3 +709,44 @@ def test_conditions_nested_deeply_are_no_crash(tmp_path: Path, depth: int) -> No
     )
     found = ModuleResolver(DiskReader(tmp_path), []).resolve(APP, "@acme/core")
     assert found == ("packages/core/src/index.ts" if depth == 3 else None)
+
+
+@pytest.mark.parametrize(
+    ("imports", "importer", "specifier", "expected"),
+    [
+        pytest.param(
+            {"#lib/*": "./src/lib/*.ts"},
+            APP,
+            "#lib/guard",
+            "apps/web/src/lib/guard.ts",
+            id="wildcard",
+        ),
+        pytest.param(
+            {"#guard": {"types": "./dist/guard.d.ts", "default": "./dist/guard.js"}},
+            "apps/web/src/app/a.ts",
+            "#guard",
+            "apps/web/src/guard.ts",
+            id="conditions-and-built-output",
+        ),
+        pytest.param({"#lib/*": "./src/lib/*.ts"}, APP, "#other/guard", None, id="not-imported"),
+        pytest.param(None, APP, "#lib/guard", None, id="no-imports-field"),
+        pytest.param(
+            {"#lib/*": "./src/lib/*.ts"}, "lib/a.ts", "#lib/guard", None, id="another-package"
+        ),
+    ],
+)
+def test_subpath_imports(
+    tmp_path: Path, imports: object, importer: str, specifier: str, expected: str | None
+) -> None:
+    """Node's `imports` field: `#` specifiers of the package the importer belongs to."""
+    fields = {"imports": imports} if imports is not None else {}
+    write_tree(
+        tmp_path,
+        {
+            "package.json": manifest("acme-monorepo"),
+            "apps/web/package.json": manifest("@acme/web", **fields),
+            "apps/web/src/lib/guard.ts": "",
+            "apps/web/src/guard.ts": "",
+        },
+    )
+    assert ModuleResolver(DiskReader(tmp_path), []).resolve(importer, specifier) == expected

@@ -12,6 +12,7 @@ from guardfix.facts.workspaces import (
     Package,
     Workspaces,
     entry_targets,
+    imported_targets,
     source_guesses,
     split_specifier,
 )
@@ -77,7 +78,18 @@ class ModuleResolver:
             return self._file(posixpath.join(directory, specifier))
         aliases = self.aliases_for(directory)
         found = self._aliased(aliases, specifier) if aliases is not None else None
-        return found if found is not None else self._workspace_module(directory, specifier)
+        if found is not None:
+            return found
+        if specifier.startswith("#"):
+            return self._subpath_import(directory, specifier)
+        return self._workspace_module(directory, specifier)
+
+    def _subpath_import(self, directory: str, specifier: str) -> str | None:
+        """`#lib/db` through the `imports` of the package.json the importer belongs to."""
+        package = self.workspaces.owner(directory)
+        if package is None:
+            return None
+        return self._best(package, imported_targets(package.manifest, specifier))
 
     def _aliased(self, aliases: PathAliases, specifier: str) -> str | None:
         for pattern, targets in aliases.patterns:
@@ -96,10 +108,10 @@ class ModuleResolver:
         if found is None:
             return None
         package, subpath = found
-        entries = [
-            self._entry(package.directory, t) for t in entry_targets(package.manifest, subpath)
-        ]
-        files = [path for path in entries if path is not None]
+        return self._best(package, entry_targets(package.manifest, subpath))
+
+    def _best(self, package: Package, targets: list[str]) -> str | None:
+        files = [f for f in (self._entry(package.directory, t) for t in targets) if f is not None]
         # A source file under any condition beats a declaration or a build under `types`.
         return next((path for path in files if is_source_path(path)), files[0] if files else None)
 

@@ -66,6 +66,17 @@ class Workspaces:
             )
         return self._packages[root].get(name)
 
+    def owner(self, directory: str) -> Package | None:
+        """The package a file in `directory` belongs to: the nearest package.json above."""
+        while True:
+            path = posixpath.join(directory, MANIFEST)
+            manifest = self._manifest(path) if self.reader.exists(path) else None
+            if manifest is not None:
+                return Package(directory, manifest)
+            if not directory:
+                return None
+            directory = posixpath.dirname(directory)
+
     def _root(self, directory: str) -> str | None:
         """The nearest folder at or above `directory` that declares workspaces."""
         if directory not in self._roots:
@@ -228,9 +239,20 @@ def entry_targets(manifest: dict[str, Any], subpath: str) -> list[str]:
     return [subpath, "./src/" + subpath[2:]] if in_src else [subpath]
 
 
+def imported_targets(manifest: dict[str, Any], specifier: str) -> list[str]:
+    """The files a subpath import (`#lib/db`) names through the package's `imports`."""
+    imports = manifest.get("imports")
+    return _mapped(imports, specifier) if isinstance(imports, dict) else []
+
+
 def _exported(exports: Any, subpath: str) -> list[str]:
     if not isinstance(exports, dict) or not all(str(k).startswith(".") for k in exports):
         exports = {".": exports}  # a string, an array or conditions: the package itself
+    return _mapped(exports, subpath)
+
+
+def _mapped(exports: dict[str, Any], subpath: str) -> list[str]:
+    """The targets of a subpath in an `exports` or `imports` map."""
     if subpath in exports:
         return _conditions(exports[subpath])
     # `"./*"` and `"./components/*"`: the longest prefix wins, as in Node.
