@@ -138,6 +138,19 @@ class DiskReader:
         full = self._path(path)
         return full is not None and full.is_file()
 
+    def folders(self, path: str) -> list[str]:
+        norm = inside_root(path)
+        if norm is None:
+            return []
+        real = os.path.realpath(self.root / norm)
+        if not within(real, self._real_root):
+            return []
+        try:
+            with os.scandir(real) as entries:  # links are not followed: they may lead out
+                return sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
+        except OSError:
+            return []
+
 
 class BlobReader:
     """Project files as stored in the index (`rev=""`) or in a commit."""
@@ -146,6 +159,7 @@ class BlobReader:
         self.root = root
         self.rev = rev
         self._files: set[str] | None = None
+        self._folders: dict[str, set[str]] | None = None
         self._cache: dict[str, bytes | None] = {}
 
     def files(self) -> set[str]:
@@ -174,3 +188,15 @@ class BlobReader:
     def exists(self, path: str) -> bool:
         norm = inside_root(path)
         return norm is not None and norm in self.files()
+
+    def folders(self, path: str) -> list[str]:
+        norm = inside_root(path)
+        if norm is None:
+            return []
+        if self._folders is None:
+            self._folders = {}
+            for file in self.files():
+                parts = file.split("/")[:-1]
+                for depth, name in enumerate(parts):
+                    self._folders.setdefault("/".join(parts[:depth]), set()).add(name)
+        return sorted(self._folders.get(norm, ()))

@@ -1,4 +1,5 @@
-"""Module resolution as TypeScript does it: relative imports and tsconfig `paths`."""
+"""Module resolution as TypeScript does it: relative imports, tsconfig `paths`, and the
+workspace packages of a monorepo."""
 
 from __future__ import annotations
 
@@ -6,6 +7,16 @@ import os
 import posixpath
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from guardfix.facts.workspaces import (
+    Package,
+    Workspaces,
+    entry_targets,
+    imported_targets,
+    source_guesses,
+    split_specifier,
+)
+from guardfix.parse import is_source_path
 
 EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
@@ -20,6 +31,9 @@ class Reader(Protocol):
         """Read many files at once (one `git cat-file --batch` for the index)."""
 
     def exists(self, path: str) -> bool: ...
+
+    def folders(self, path: str) -> list[str]:
+        """Names of the folders directly in `path` ("" for the root): workspace globs."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,8 @@ class ModuleResolver:
         self.notices = notices
         self._aliases: dict[str, PathAliases | None] = {}
         self._resolved: dict[tuple[str, str], str | None] = {}  # files do not change mid-run
+        # Quiet: a broken package.json is already said where its dependencies are read.
+        self.workspaces = Workspaces(reader, lambda path: self._read_json(path, quiet=True))
 
     def resolve(self, from_path: str, specifier: str) -> str | None:
         """The project file an import names, or None for packages and missing files."""
@@ -61,8 +77,21 @@ class ModuleResolver:
         if specifier.startswith("."):
             return self._file(posixpath.join(directory, specifier))
         aliases = self.aliases_for(directory)
-        if aliases is None:
+        found = self._aliased(aliases, specifier) if aliases is not None else None
+        if found is not None:
+            return found
+        if specifier.startswith("#"):
+            return self._subpath_import(directory, specifier)
+        return self._workspace_module(directory, specifier)
+
+    def _subpath_import(self, directory: str, specifier: str) -> str | None:
+        """`#lib/db` through the `imports` of the package.json the importer belongs to."""
+        package = self.workspaces.owner(directory)
+        if package is None:
             return None
+        return self._best(package, imported_targets(package.manifest, specifier))
+
+    def _aliased(self, aliases: PathAliases, specifier: str) -> str | None:
         for pattern, targets in aliases.patterns:
             star = _match(pattern, specifier)
             if star is None:
@@ -72,6 +101,38 @@ class ModuleResolver:
                 if found is not None:
                     return found
         return None
+
+    def _workspace_module(self, directory: str, specifier: str) -> str | None:
+        """`@acme/core/auth/server`, when `@acme/core` is a package of this repository."""
+        found = self._workspace_package(directory, specifier)
+        if found is None:
+            return None
+        package, subpath = found
+        return self._best(package, entry_targets(package.manifest, subpath))
+
+    def _best(self, package: Package, targets: list[str]) -> str | None:
+        files = [f for f in (self._entry(package.directory, t) for t in targets) if f is not None]
+        # A source file under any condition beats a declaration or a build under `types`.
+        return next((path for path in files if is_source_path(path)), files[0] if files else None)
+
+    def _workspace_package(self, directory: str, specifier: str) -> tuple[Package, str] | None:
+        split = split_specifier(specifier)
+        if split is None:
+            return None
+        package = self.workspaces.package(directory, split[0])
+        return (package, split[1]) if package is not None else None
+
+    def _entry(self, package_dir: str, target: str) -> str | None:
+        """The file a package's entry names; for built output (`./dist/x.js`, `x.d.ts`), the
+        source beside it when there is one, since only source has the code to follow."""
+        found = self._file(posixpath.join(package_dir, target))
+        if found is not None and is_source_path(found):
+            return found
+        for guess in source_guesses(target):
+            source = self._file(posixpath.join(package_dir, guess))
+            if source is not None and is_source_path(source):
+                return source
+        return found
 
     def _file(self, joined: str) -> str | None:
         base = inside_root(joined)
@@ -146,17 +207,22 @@ class ModuleResolver:
         return None
 
     def _extended(self, directory: str, extends: str) -> str | None:
-        """The file `"extends"` names: a relative path, or a package in node_modules."""
+        """The file `"extends"` names: a relative path, a package in node_modules, or a
+        workspace package of the repository."""
         if extends.startswith("."):
             candidates = [posixpath.join(directory, extends)]
         else:
-            folders, current = [], directory
+            candidates, current = [], directory
             while True:
-                folders.append(posixpath.join(current, "node_modules", extends))
+                candidates.append(posixpath.join(current, "node_modules", extends))
                 if not current:
                     break
                 current = posixpath.dirname(current)
-            candidates = folders
+            found = self._workspace_package(directory, extends)
+            if found is not None:
+                package, subpath = found
+                targets = entry_targets(package.manifest, subpath)
+                candidates += [posixpath.join(package.directory, t) for t in targets]
         for candidate in candidates:
             base = inside_root(candidate)
             if base is None:
@@ -166,7 +232,7 @@ class ModuleResolver:
                     return path
         return None
 
-    def _read_json(self, path: str) -> dict[str, Any] | None:
+    def _read_json(self, path: str, *, quiet: bool = False) -> dict[str, Any] | None:
         raw = self.reader.read(path)
         if raw is None:
             return None
@@ -175,10 +241,12 @@ class ModuleResolver:
         try:
             data = pyjson5.loads(raw.decode("utf-8-sig"))
         except (pyjson5.Json5Exception, ValueError, RecursionError) as exc:
-            self._ignored(path, f"cannot read it ({_first_line(exc)})")
+            if not quiet:
+                self._ignored(path, f"cannot read it ({_first_line(exc)})")
             return None
         if not isinstance(data, dict):
-            self._ignored(path, "not a JSON object")
+            if not quiet:
+                self._ignored(path, "not a JSON object")
             return None
         return data
 
