@@ -1533,6 +1533,21 @@ MORE_WRITES = [
             "subscriptionSchedules.release(id)",
         )
     ),
+    pytest.param(
+        action("await (await getStripe()).subscriptions.cancel(id);"),
+        WRITE,
+        id="stripe-client-from-a-call",
+    ),
+    pytest.param(
+        action("await this.stripe.customers.del(id);"),
+        WRITE,
+        id="stripe-client-on-this",
+    ),
+    pytest.param(
+        action("await stripeEvents.create(id);"),
+        [],
+        id="stripe-named-object-not-a-client",
+    ),
     *(
         pytest.param(action(f"return stripe.{call};"), [], id=f"stripe-{call.split('(')[0]}-reads")
         for call in (

@@ -1,7 +1,9 @@
 """Calls that change state: database writes and side effects outside the database.
 
 Each recogniser looks at one call (or `new` expression) and its surroundings;
-reads, cookie changes, `revalidatePath`, `redirect` and LLM calls never match.
+reads, cookie changes, `revalidatePath`, `redirect` and LLM SDK calls never match. A
+request that `fetch` or an HTTP client sends with a writing method (POST, PUT, PATCH,
+DELETE) does: what it changes is out of sight.
 """
 
 from __future__ import annotations
@@ -323,6 +325,7 @@ FIRESTORE_REF_WRITES = {
     "collection": frozenset({"add"}),
     "doc": frozenset({"set", "update", "delete", "create"}),
 }
+FIRESTORE_OPS = frozenset({"add", "set", "update", "delete", "create", "commit"})
 # firebase-admin `auth()` user management: another account's login, claims and tokens.
 FIREBASE_AUTH_WRITES = frozenset(
     {
@@ -638,13 +641,15 @@ def _firebase(
         specifier = _origin(receiver, module)
         if specifier is not None and FIREBASE.search(specifier):
             return Mutation(call, "firebase-auth", op, f"firebase auth.{op}")
+    if op == "runTransaction" and args:
+        return Mutation(call, "firestore", op, "firestore runTransaction")
+    if op not in FIRESTORE_OPS:
+        return None
     made_by = _made_by(receiver, module)
     if made_by is not None and op in FIRESTORE_REF_WRITES.get(made_by, ()):
         return Mutation(call, "firestore", op, f"firestore {made_by}.{op}")
     if op == "commit" and not args and made_by == "batch":
         return Mutation(call, "firestore", op, "firestore batch.commit")
-    if op == "runTransaction" and args:
-        return Mutation(call, "firestore", op, "firestore runTransaction")
     return None
 
 
@@ -664,6 +669,8 @@ def _gcs(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
     """`bucket.file(name).save(data)`, `bucket.upload(path)`: Google Cloud / Firebase Storage."""
+    if op not in GCS_FILE_WRITES and op not in GCS_BUCKET_WRITES:
+        return None
     made_by = _made_by(receiver, module)
     if made_by == "file" and op in GCS_FILE_WRITES:
         value = unwrap_await(_value_of(receiver, module))
@@ -748,12 +755,33 @@ def _redis(
 def _stripe(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
-    if parts is None or len(parts) < 3 or op not in STRIPE_OPS:
+    if op not in STRIPE_OPS:
         return None
-    if "stripe" in parts[0].lower():
-        subjects = _stripe_subjects(parts[-2], op, args, module)
-        return Mutation(call, "stripe", op, ".".join(parts), subjects=subjects)
-    return None
+    # `stripe.x.create`, `this.stripe.x.create`, `getStripe().x.create`
+    names = parts if parts is not None else [*_chain_names(receiver), op]
+    if names[:1] == ["this"]:
+        names = names[1:]
+    if len(names) < 3 or "stripe" not in names[0].lower():
+        return None
+    subjects = _stripe_subjects(names[-2], op, args, module)
+    return Mutation(call, "stripe", op, _label(parts, ".".join(names)), subjects=subjects)
+
+
+def _chain_names(node: Node | None) -> list[str]:
+    """`getStripe().customers` as ["getStripe", "customers"]: the names, calls left out."""
+    node = unwrap_await(node)
+    if node is None:
+        return []
+    if node.type in ("identifier", "this"):
+        return [text(node)]
+    if node.type == "member_expression":
+        return [
+            *_chain_names(node.child_by_field_name("object")),
+            text(node.child_by_field_name("property")),
+        ]
+    if node.type == "call_expression":
+        return _chain_names(callee_of(node))
+    return []
 
 
 def _stripe_subjects(
