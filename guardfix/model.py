@@ -57,6 +57,9 @@ class Mutation:
     operation: str
     label: str  # short text for messages, e.g. "prisma.post.delete"
     via: str | None = None  # helper function name when reached through a call
+    # (kind, argument) for the ids a call acts on, e.g. ("customer", <node>) for the
+    # customer of a Stripe call: client-controlled, they act on someone else's account.
+    subjects: tuple[tuple[str, Node], ...] = ()
 
 
 @dataclass(frozen=True)

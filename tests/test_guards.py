@@ -1724,7 +1724,7 @@ REAL_WORLD = [
                 }
                 """),
         },
-        [("GF001", "removeUser", 5)],
+        [("GF001", "removeUser", 4)],
         id="firebase-admin-auth-is-no-session-lookup",
     ),
     pytest.param(

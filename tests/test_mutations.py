@@ -11,10 +11,11 @@ from collections.abc import Callable
 
 import pytest
 
-from guardfix.facts.mutations import classify_call
+from guardfix.facts.mutations import classify_call, classify_new
+from guardfix.model import Mutation
 from guardfix.module import build_module
 from guardfix.parse import parse
-from guardfix.syntax import walk
+from guardfix.syntax import text, walk
 
 Findings = list[tuple[str, str, int]]
 Project = Callable[..., Findings]
@@ -1159,3 +1160,533 @@ MORE_APIS = [
 @pytest.mark.parametrize(("source", "expected"), MORE_APIS)
 def test_more_apis(project: Project, source: str, expected: Findings) -> None:
     assert project(source, path="app/actions.ts") == expected
+
+
+S3 = 'import { PutObjectCommand, GetObjectCommand, CopyObjectCommand } from "@aws-sdk/client-s3";'
+PRESIGN = f'{S3} import {{ getSignedUrl }} from "@aws-sdk/s3-request-presigner";'
+FIRESTORE = 'import { addDoc, setDoc, updateDoc, getDoc, getDocs, onSnapshot, doc, collection } from "firebase/firestore";'
+ADMIN_DB = 'import { adminDb } from "@/lib/firebase-admin";'
+WRITE = [("GF001", "act", 4)]
+
+# Each kind of write, with look-alikes from the same SDK that only read.
+MORE_WRITES = [
+    # -- presigned uploads: the action hands out a URL that writes -------------------------
+    pytest.param(
+        action('return getSignedUrl(s3, new PutObjectCommand({ Bucket: "b", Key: id }));', PRESIGN),
+        WRITE,
+        id="presign-put-object",
+    ),
+    pytest.param(
+        action('return getSignedUrl(s3, new GetObjectCommand({ Bucket: "b", Key: id }));', PRESIGN),
+        [],
+        id="presign-get-object-reads",
+    ),
+    pytest.param(
+        action(
+            'const command = new PutObjectCommand({ Bucket: "b", Key: id }); '
+            "return getSignedUrl(s3, command, { expiresIn: 60 });",
+            PRESIGN,
+        ),
+        WRITE,
+        id="presign-put-object-variable",
+    ),
+    pytest.param(
+        action(
+            'const command = new GetObjectCommand({ Bucket: "b", Key: id }); '
+            "return getSignedUrl(s3, command);",
+            PRESIGN,
+        ),
+        [],
+        id="presign-get-object-variable-reads",
+    ),
+    pytest.param(
+        action(
+            'return getSignedUrl({ url: id, keyPairId: "k", privateKey: "p", dateLessThan: "d" });',
+            'import { getSignedUrl } from "@aws-sdk/cloudfront-signer";',
+        ),
+        [],
+        id="cloudfront-signed-url-reads",
+    ),
+    pytest.param(
+        action(
+            'return createPresignedPost(s3, { Bucket: "b", Key: id });',
+            'import { createPresignedPost } from "@aws-sdk/s3-presigned-post";',
+        ),
+        WRITE,
+        id="presigned-post",
+    ),
+    pytest.param(
+        action('return s3.getSignedUrlPromise("putObject", { Bucket: "b", Key: id });'),
+        WRITE,
+        id="s3-v2-presign-put",
+    ),
+    pytest.param(
+        action('return s3.getSignedUrl("getObject", { Bucket: "b", Key: id });'),
+        [],
+        id="s3-v2-presign-get-reads",
+    ),
+    pytest.param(
+        action('return supabase.storage.from("avatars").createSignedUploadUrl(`u/${id}`);'),
+        WRITE,
+        id="supabase-signed-upload-url",
+    ),
+    pytest.param(
+        action('return supabase.storage.from("avatars").createSignedUrl(`u/${id}`, 60);'),
+        [],
+        id="supabase-signed-url-reads",
+    ),
+    pytest.param(
+        action(
+            'await s3.send(new CopyObjectCommand({ Bucket: "b", CopySource: id, Key: "k" }));', S3
+        ),
+        WRITE,
+        id="s3-send-copy-object",
+    ),
+    pytest.param(
+        action('return s3.send(new GetObjectCommand({ Bucket: "b", Key: id }));', S3),
+        [],
+        id="s3-send-get-object-reads",
+    ),
+    # -- fetch to another service ---------------------------------------------------------
+    *(
+        pytest.param(
+            action(f'await fetch(`https://api.example.com/items/${{id}}`, {{ method: "{m}" }});'),
+            WRITE,
+            id=f"fetch-{m}",
+        )
+        for m in ("POST", "put", "PATCH", "Delete")
+    ),
+    *(
+        pytest.param(action(body), [], id=ident)
+        for ident, body in (
+            ("fetch-no-options", "return fetch(`https://api.example.com/items/${id}`);"),
+            ("fetch-GET", 'return fetch("https://api.example.com/items", { method: "GET" });'),
+            ("fetch-HEAD", 'return fetch("https://api.example.com/items", { method: "HEAD" });'),
+            ("fetch-no-method", 'return fetch("https://api.example.com", { cache: "no-store" });'),
+            ("fetch-method-unknown", 'return fetch("https://api.example.com", { method: id });'),
+        )
+    ),
+    pytest.param(
+        action(
+            'const options = { method: "DELETE", headers: { "x-id": id } }; '
+            'await fetch("https://api.example.com/items", options);'
+        ),
+        WRITE,
+        id="fetch-options-variable",
+    ),
+    pytest.param(
+        action('const method = "POST"; await fetch("https://api.example.com/items", { method });'),
+        WRITE,
+        id="fetch-method-variable",
+    ),
+    pytest.param(
+        action(
+            'const options = { headers: { "x-id": id } }; '
+            'return fetch("https://api.example.com/items", options);'
+        ),
+        [],
+        id="fetch-options-variable-no-method",
+    ),
+    pytest.param(
+        action(
+            'await fetch("https://api.example.com/items", { method: "POST" });',
+            'import { fetch } from "@/lib/cached-fetch";',
+        ),
+        [],
+        id="fetch-project-wrapper-not-fetch",
+    ),
+    pytest.param(
+        action(
+            'await fetch("https://api.example.com/items", { method: "POST" });',
+            'import fetch from "node-fetch";',
+        ),
+        WRITE,
+        id="fetch-node-fetch",
+    ),
+    # -- HTTP client packages -------------------------------------------------------------
+    pytest.param(
+        action(
+            "await axios.post(`https://api.example.com/items/${id}`);", 'import axios from "axios";'
+        ),
+        WRITE,
+        id="axios-post",
+    ),
+    pytest.param(
+        action(
+            "return axios.get(`https://api.example.com/items/${id}`);", 'import axios from "axios";'
+        ),
+        [],
+        id="axios-get-reads",
+    ),
+    pytest.param(
+        action(
+            'const api = axios.create({ baseURL: "https://api.example.com" }); '
+            "await api.delete(`/items/${id}`);",
+            'import axios from "axios";',
+        ),
+        WRITE,
+        id="axios-instance-delete",
+    ),
+    pytest.param(
+        action("await ky.patch(`https://api.example.com/items/${id}`);", 'import ky from "ky";'),
+        WRITE,
+        id="ky-patch",
+    ),
+    pytest.param(
+        action(
+            "const queue = makeQueue(); await queue.post(id);",
+            'import { makeQueue } from "@/lib/queue";',
+        ),
+        [],
+        id="post-of-a-non-http-client",
+    ),
+    # -- Firestore, namespaced API (firebase-admin) ----------------------------------------
+    pytest.param(
+        action('await adminDb.collection("notes").add({ id });', ADMIN_DB),
+        WRITE,
+        id="firestore-collection-add",
+    ),
+    *(
+        pytest.param(
+            action(f'await adminDb.collection("notes").doc(id).{call};', ADMIN_DB),
+            WRITE,
+            id=f"firestore-doc-{call.split('(')[0]}",
+        )
+        for call in ("set({ id })", "update({ done: true })", "delete()", "create({ id })")
+    ),
+    *(
+        pytest.param(action(f"return {expr};", ADMIN_DB), [], id=ident)
+        for ident, expr in (
+            ("firestore-doc-get-reads", 'adminDb.collection("notes").doc(id).get()'),
+            (
+                "firestore-where-get-reads",
+                'adminDb.collection("notes").where("id", "==", id).get()',
+            ),
+            ("firestore-onSnapshot-reads", 'adminDb.collection("notes").onSnapshot(() => {})'),
+        )
+    ),
+    pytest.param(
+        action('const ref = adminDb.collection("notes").doc(id); await ref.delete();', ADMIN_DB),
+        WRITE,
+        id="firestore-doc-ref-variable-delete",
+    ),
+    pytest.param(
+        action(
+            'const ref = adminDb.collection("users").doc(id).collection("chat"); await ref.add({ id });',
+            ADMIN_DB,
+        ),
+        WRITE,
+        id="firestore-subcollection-variable-add",
+    ),
+    pytest.param(
+        action('const ref = adminDb.collection("notes").doc(id); return ref.get();', ADMIN_DB),
+        [],
+        id="firestore-doc-ref-variable-get-reads",
+    ),
+    pytest.param(
+        action(
+            "const batch = adminDb.batch(); batch.delete(adminDb.doc(`notes/${id}`)); "
+            "await batch.commit();",
+            ADMIN_DB,
+        ),
+        WRITE,
+        id="firestore-batch-commit",
+    ),
+    pytest.param(
+        action(
+            "await adminDb.runTransaction(async (t) => t.update(adminDb.doc(id), { n: 1 }));",
+            ADMIN_DB,
+        ),
+        WRITE,
+        id="firestore-run-transaction",
+    ),
+    pytest.param(
+        action("const tx = await pool.begin(); await tx.commit();"),
+        [],
+        id="commit-of-a-non-batch",
+    ),
+    # -- Firestore, modular API (firebase v9 client SDK) ------------------------------------
+    *(
+        pytest.param(
+            action(f"await {call};", FIRESTORE), WRITE, id=f"firestore-{call.split('(')[0]}"
+        )
+        for call in (
+            'addDoc(collection(db, "notes"), { id })',
+            'setDoc(doc(db, "notes", id), { id })',
+            'updateDoc(doc(db, "notes", id), { done: true })',
+        )
+    ),
+    *(
+        pytest.param(
+            action(f"return {call};", FIRESTORE), [], id=f"firestore-{call.split('(')[0]}-reads"
+        )
+        for call in (
+            'getDoc(doc(db, "notes", id))',
+            'getDocs(collection(db, "notes"))',
+            'onSnapshot(doc(db, "notes", id), () => {})',
+        )
+    ),
+    pytest.param(
+        action(
+            'await uploadBytes(ref(storage, `u/${id}`), new Blob(["x"]));',
+            'import { ref, uploadBytes } from "firebase/storage";',
+        ),
+        WRITE,
+        id="firebase-storage-uploadBytes",
+    ),
+    pytest.param(
+        action(
+            "return getDownloadURL(ref(storage, `u/${id}`));",
+            'import { ref, getDownloadURL } from "firebase/storage";',
+        ),
+        [],
+        id="firebase-storage-getDownloadURL-reads",
+    ),
+    # -- firebase-admin auth and storage -----------------------------------------------
+    pytest.param(
+        action("await admin.auth().deleteUser(id);", 'import admin from "firebase-admin";'),
+        WRITE,
+        id="firebase-admin-deleteUser",
+    ),
+    pytest.param(
+        action(
+            "await getAuth().setCustomUserClaims(id, { admin: true });",
+            'import { getAuth } from "firebase-admin/auth";',
+        ),
+        WRITE,
+        id="firebase-admin-setCustomUserClaims",
+    ),
+    pytest.param(
+        action(
+            "await adminAuth.updateUser(id, { disabled: true });",
+            'import { adminAuth } from "@/lib/firebase-admin";',
+        ),
+        WRITE,
+        id="firebase-admin-auth-from-project-module",
+    ),
+    pytest.param(
+        action("return getAuth().getUser(id);", 'import { getAuth } from "firebase-admin/auth";'),
+        [],
+        id="firebase-admin-getUser-reads",
+    ),
+    pytest.param(
+        action(
+            "const supabase = await createClient(); await supabase.auth.updateUser({ data: { id } });",
+            'import { createClient } from "@/utils/supabase/server";',
+        ),
+        [],
+        id="supabase-own-user-update-not-firebase",
+    ),
+    pytest.param(
+        action(
+            'await adminStorage.bucket("b").file(`u/${id}`).delete();',
+            'import { adminStorage } from "@/lib/firebase-admin";',
+        ),
+        WRITE,
+        id="cloud-storage-file-delete",
+    ),
+    pytest.param(
+        action(
+            'const bucket = storage.bucket("b"); await bucket.upload(`/tmp/${id}`);',
+            'import { storage } from "@/lib/gcs";',
+        ),
+        WRITE,
+        id="cloud-storage-bucket-upload",
+    ),
+    pytest.param(
+        action(
+            'return adminStorage.bucket("b").file(`u/${id}`).download();',
+            'import { adminStorage } from "@/lib/firebase-admin";',
+        ),
+        [],
+        id="cloud-storage-file-download-reads",
+    ),
+    # -- Appwrite ----------------------------------------------------------------------
+    pytest.param(
+        action(
+            'const { database } = await createAdminClient(); await database.createDocument("d", "c", id, {});'
+        ),
+        WRITE,
+        id="appwrite-database-createDocument",
+    ),
+    pytest.param(
+        action('await tablesDB.deleteRow({ databaseId: "d", tableId: "t", rowId: id });'),
+        WRITE,
+        id="appwrite-tablesdb-deleteRow",
+    ),
+    pytest.param(
+        action(
+            'const { database } = await createAdminClient(); return database.listDocuments("d", "c");'
+        ),
+        [],
+        id="appwrite-listDocuments-reads",
+    ),
+    # -- Stripe ------------------------------------------------------------------------
+    *(
+        pytest.param(action(f"await stripe.{call};"), WRITE, id=f"stripe-{call.split('(')[0]}")
+        for call in (
+            'checkout.sessions.create({ customer: id, mode: "subscription" })',
+            'billingPortal.sessions.create({ customer: id, return_url: "/" })',
+            "refunds.create({ payment_intent: id })",
+            "subscriptions.cancel(id)",
+            "customers.update(id, { name: id })",
+            "subscriptionSchedules.release(id)",
+        )
+    ),
+    pytest.param(
+        action("await (await getStripe()).subscriptions.cancel(id);"),
+        WRITE,
+        id="stripe-client-from-a-call",
+    ),
+    pytest.param(
+        action("await this.stripe.customers.del(id);"),
+        WRITE,
+        id="stripe-client-on-this",
+    ),
+    pytest.param(
+        action("await stripeEvents.create(id);"),
+        [],
+        id="stripe-named-object-not-a-client",
+    ),
+    *(
+        pytest.param(action(f"return stripe.{call};"), [], id=f"stripe-{call.split('(')[0]}-reads")
+        for call in (
+            "checkout.sessions.retrieve(id)",
+            "subscriptions.list({ customer: id })",
+            "invoices.retrieveUpcoming({ customer: id })",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), MORE_WRITES)
+def test_more_writes(project: Project, source: str, expected: Findings) -> None:
+    assert project(source, path="app/actions.ts") == expected
+
+
+def _classified(statement: str) -> list[Mutation]:
+    content = statement.encode()
+    module = build_module("app/actions.ts", content, parse("app/actions.ts", content))
+    found = []
+    for node in walk(module.root):
+        if node.type == "call_expression":
+            mutation = classify_call(node, module)
+        elif node.type == "new_expression":
+            mutation = classify_new(node, module)
+        else:
+            continue
+        if mutation is not None:
+            found.append(mutation)
+    return found
+
+
+# How a message names the write, and which kind it is: none of these is an ORM the owner
+# filter fixes know.
+LABELS = [
+    pytest.param('fetch(u, { method: "post" });', ("http", "fetch POST"), id="fetch"),
+    pytest.param(
+        'import axios from "axios";\naxios.delete(u);', ("http", "axios.delete"), id="axios"
+    ),
+    pytest.param(
+        "stripe.checkout.sessions.create({ customer });",
+        ("stripe", "stripe.checkout.sessions.create"),
+        id="stripe-checkout",
+    ),
+    pytest.param(
+        'db.collection("n").doc(id).delete();',
+        ("firestore", "firestore doc.delete"),
+        id="firestore",
+    ),
+    pytest.param(
+        f"{PRESIGN}\ngetSignedUrl(s3, new PutObjectCommand({{}}));",
+        ("s3", "getSignedUrl(PutObjectCommand)"),
+        id="presign-reported-once",
+    ),
+    pytest.param(
+        'import admin from "firebase-admin";\nadmin.auth().deleteUser(id);',
+        ("firebase-auth", "firebase auth.deleteUser"),
+        id="firebase-auth",
+    ),
+]
+
+
+@pytest.mark.parametrize(("statement", "expected"), LABELS)
+def test_labels(statement: str, expected: tuple[str, str]) -> None:
+    assert [(m.api, m.label) for m in _classified(statement)] == [expected]
+
+
+# The ids a Stripe call acts on, for the identity rules: which customer, subscription or
+# connected account the caller's input may name.
+STRIPE_SUBJECTS = [
+    pytest.param(
+        "stripe.checkout.sessions.create({ customer: input.customerId, mode });",
+        [("customer", "input.customerId")],
+        id="checkout-customer-key",
+    ),
+    pytest.param(
+        "stripe.billingPortal.sessions.create({ customer, return_url });",
+        [("customer", "customer")],
+        id="portal-customer-shorthand",
+    ),
+    pytest.param(
+        "stripe.subscriptions.update(subscriptionId, { items });",
+        [("subscription", "subscriptionId")],
+        id="subscription-first-argument",
+    ),
+    pytest.param("stripe.customers.del(cid);", [("customer", "cid")], id="customer-del"),
+    pytest.param(
+        "stripe.transfers.create({ amount, destination: acct });",
+        [("account", "acct")],
+        id="transfer-destination",
+    ),
+    pytest.param(
+        "stripe.refunds.create({ charge }, { stripeAccount: acct });",
+        [("account", "acct")],
+        id="connect-request-option",
+    ),
+    pytest.param(
+        "const params = { customer: cid, mode }; stripe.checkout.sessions.create(params);",
+        [("customer", "cid")],
+        id="params-variable",
+    ),
+    pytest.param("stripe.products.create({ name });", [], id="no-subject"),
+]
+
+
+@pytest.mark.parametrize(("statement", "expected"), STRIPE_SUBJECTS)
+def test_stripe_subjects(statement: str, expected: list[tuple[str, str]]) -> None:
+    (mutation,) = _classified(statement)
+    assert [(kind, text(node)) for kind, node in mutation.subjects] == expected
+
+
+GUARDED_FETCH = """"use server";
+import { auth } from "@/auth";
+
+export async function removeItem(id: string) {
+  const session = await auth();
+  {check}
+  await fetch(`https://api.example.com/items/${id}`, { method: "DELETE" });
+}
+"""
+
+# A write to another service is a write: an action that sends one needs a checked session.
+FETCH_RULES = [
+    pytest.param(
+        GUARDED_FETCH.replace("{check}", 'if (!session?.user) throw new Error("Unauthorized");'),
+        [],
+        id="checked-session",
+    ),
+    pytest.param(
+        GUARDED_FETCH.replace("{check}", ""), [("GF004", "removeItem", 7)], id="unchecked"
+    ),
+    pytest.param(
+        GUARDED_FETCH.replace("  const session = await auth();\n", "").replace("{check}", ""),
+        [("GF001", "removeItem", 6)],
+        id="no-session",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FETCH_RULES)
+def test_fetch_write_rules(project: Project, source: str, expected: Findings) -> None:
+    assert project(source) == expected

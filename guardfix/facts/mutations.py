@@ -1,7 +1,9 @@
 """Calls that change state: database writes and side effects outside the database.
 
 Each recogniser looks at one call (or `new` expression) and its surroundings;
-reads, cookie changes, `revalidatePath`, `redirect` and LLM calls never match.
+reads, cookie changes, `revalidatePath`, `redirect` and LLM SDK calls never match. A
+request that `fetch` or an HTTP client sends with a writing method (POST, PUT, PATCH,
+DELETE) does: what it changes is out of sight.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from guardfix.syntax import (
     call_arguments,
     callee_name,
     callee_of,
+    declared_value,
     member_parts,
     object_property,
     string_value,
@@ -56,7 +59,9 @@ DRIZZLE_CHAIN = frozenset(
 )
 DB_NAME = re.compile(r"(^|_)(db|tx|trx)$|database|drizzle|^orm$", re.IGNORECASE)
 SUPABASE_OPS = frozenset({"insert", "update", "upsert", "delete"})
-STORAGE_OPS = frozenset({"upload", "remove", "update", "move", "copy", "uploadToSignedUrl"})
+STORAGE_OPS = frozenset(
+    {"upload", "remove", "update", "move", "copy", "uploadToSignedUrl", "createSignedUploadUrl"}
+)
 KYSELY_OPS = frozenset({"insertInto", "updateTable", "deleteFrom", "replaceInto", "mergeInto"})
 MONGOOSE_ANY_RECEIVER = frozenset(
     {
@@ -144,8 +149,30 @@ STRIPE_OPS = frozenset(
         "attach",
         "detach",
         "close",
+        "release",
+        "reject",
+        "sendInvoice",
+        "createReversal",
+        "createSource",
+        "deleteSource",
+        "createBalanceTransaction",
+        "createUsageRecord",
+        "createLoginLink",
+        "deleteDiscount",
+        "incrementAuthorization",
+        "verifyMicrodeposits",
+        "applyCustomerBalance",
     }
 )
+# Keys of a Stripe call's parameters and options that name whose money or account it acts on.
+STRIPE_SUBJECT_KEYS = {
+    "customer": "customer",
+    "subscription": "subscription",
+    "account": "account",
+    "stripeAccount": "account",
+    "on_behalf_of": "account",
+    "destination": "account",
+}
 FS_MODULES = frozenset({"fs", "node:fs", "fs/promises", "node:fs/promises", "fs-extra"})
 FS_WRITES = frozenset(
     {
@@ -187,16 +214,36 @@ S3_COMMANDS = frozenset(
         "CreateMultipartUploadCommand",
         "CompleteMultipartUploadCommand",
         "UploadPartCommand",
+        "UploadPartCopyCommand",
         "PutObjectAclCommand",
+        "PutObjectTaggingCommand",
+        "DeleteObjectTaggingCommand",
+        "RestoreObjectCommand",
+        "CreateBucketCommand",
+        "DeleteBucketCommand",
+        "PutBucketPolicyCommand",
         "Upload",
     }
 )
+PRESIGNER = "@aws-sdk/s3-request-presigner"
+PRESIGNED_POST = "@aws-sdk/s3-presigned-post"
+# AWS SDK v2 `s3.getSignedUrl("putObject", params)`: the operations that write.
+S3_V2_WRITES = frozenset({"putObject", "deleteObject", "copyObject", "uploadPart"})
 # Hosted services written to through a client object: (receiver name pattern, writes).
 SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     (
         "s3",
         re.compile(r"s3", re.IGNORECASE),
-        frozenset({"putObject", "deleteObject", "deleteObjects", "copyObject", "upload"}),
+        frozenset(
+            {
+                "putObject",
+                "deleteObject",
+                "deleteObjects",
+                "copyObject",
+                "upload",
+                "createPresignedPost",
+            }
+        ),
     ),
     (
         "uploadthing",
@@ -206,16 +253,28 @@ SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     ("cloudinary", re.compile(r"^uploader$"), frozenset({"upload", "destroy", "rename"})),
     (
         "appwrite",
-        re.compile(r"databases|storage", re.IGNORECASE),
+        re.compile(r"database|storage|^db$|tables", re.IGNORECASE),
         frozenset(
             {
                 "createDocument",
+                "createDocuments",
                 "updateDocument",
+                "updateDocuments",
                 "deleteDocument",
+                "deleteDocuments",
                 "upsertDocument",
+                "upsertDocuments",
                 "createFile",
                 "deleteFile",
                 "updateFile",
+                "createRow",
+                "createRows",
+                "updateRow",
+                "updateRows",
+                "deleteRow",
+                "deleteRows",
+                "upsertRow",
+                "upsertRows",
             }
         ),
     ),
@@ -257,6 +316,39 @@ SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
 FIRESTORE_WRITES = frozenset(
     {"addDoc", "setDoc", "updateDoc", "deleteDoc", "writeBatch", "runTransaction"}
 )
+FIREBASE_STORAGE_WRITES = frozenset(
+    {"uploadBytes", "uploadBytesResumable", "uploadString", "deleteObject", "updateMetadata"}
+)
+# Firestore's namespaced API (firebase-admin and the v8 client): what a reference's method
+# changes, keyed by the call that made the reference.
+FIRESTORE_REF_WRITES = {
+    "collection": frozenset({"add"}),
+    "doc": frozenset({"set", "update", "delete", "create"}),
+}
+FIRESTORE_OPS = frozenset({"add", "set", "update", "delete", "create", "commit"})
+# firebase-admin `auth()` user management: another account's login, claims and tokens.
+FIREBASE_AUTH_WRITES = frozenset(
+    {
+        "createUser",
+        "updateUser",
+        "deleteUser",
+        "deleteUsers",
+        "importUsers",
+        "setCustomUserClaims",
+        "revokeRefreshTokens",
+        "generatePasswordResetLink",
+        "generateEmailVerificationLink",
+        "generateSignInWithEmailLink",
+    }
+)
+FIREBASE = re.compile(r"firebase", re.IGNORECASE)
+# Google Cloud Storage (and firebase-admin `storage().bucket()`): file and bucket writes.
+GCS_FILE_WRITES = frozenset({"save", "delete", "copy", "move", "rename", "createWriteStream"})
+GCS_BUCKET_WRITES = frozenset({"upload", "deleteFiles"})
+HTTP_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FETCH_MODULES = frozenset({"node-fetch", "cross-fetch", "undici", "isomorphic-fetch"})
+# HTTP client packages whose `.post()`/`.put()`/`.patch()`/`.delete()` send that request.
+HTTP_CLIENTS = frozenset({"axios", "ky", "got", "redaxios", "dwolla-v2"})
 SQL_WRITE = re.compile(
     r"^\s*(insert|update|delete|upsert|merge|replace|truncate|drop|alter)\b"
     r"|\b(insert\s+into|delete\s+from|update\s+[\w.\"`\[\]]+\s+set)\b",
@@ -282,6 +374,8 @@ def classify_call(call: Node, module: Module) -> Mutation | None:
     for recognise in (
         _prisma,
         _supabase,
+        _firebase,
+        _gcs,
         _drizzle,
         _kysely,
         _mongoose,
@@ -289,6 +383,8 @@ def classify_call(call: Node, module: Module) -> Mutation | None:
         _stripe,
         _email,
         _fs,
+        _http_client,
+        _s3_v2_presign,
         _raw_sql,
         _services,
     ):
@@ -299,13 +395,36 @@ def classify_call(call: Node, module: Module) -> Mutation | None:
 
 
 def classify_new(node: Node, module: Module) -> Mutation | None:
+    command = _s3_command(node, module)
+    if command is None or _presigned_by(node, module):
+        return None
+    return Mutation(node, "s3", command, f"new {command}")
+
+
+def _s3_command(node: Node | None, module: Module) -> str | None:
+    """`new PutObjectCommand(...)` from the AWS SDK: the name of a command that writes."""
+    node = unwrap(node)
+    if node is None or node.type != "new_expression":
+        return None
     ctor = unwrap(node.child_by_field_name("constructor"))
     if ctor is None or ctor.type != "identifier" or text(ctor) not in S3_COMMANDS:
         return None
     origin = module.imports.get(text(ctor))
     if origin is None or not origin.specifier.startswith("@aws-sdk/"):
         return None
-    return Mutation(node, "s3", text(ctor), f"new {text(ctor)}")
+    return text(ctor)
+
+
+def _presigned_by(node: Node, module: Module) -> bool:
+    """The command is signed inline, `getSignedUrl(client, new PutObjectCommand(...))`: the
+    call is reported, under a label that says what it signs."""
+    args = node.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    if call is None or call.type != "call_expression":
+        return False
+    callee = callee_of(call)
+    origin = module.imports.get(text(callee)) if callee is not None else None
+    return origin is not None and origin.specifier == PRESIGNER
 
 
 def chain_top(call: Node) -> Node:
@@ -329,12 +448,24 @@ def _label(callee_parts: list[str] | None, fallback: str) -> str:
 
 def _identifier_call(call: Node, name: str, module: Module) -> Mutation | None:
     origin = module.imports.get(name)
+    if name == "fetch" and (origin is None or origin.specifier in FETCH_MODULES):
+        return _fetch(call, module)
     if origin is None:
         if name == "sql" and _is_write_template(call):
             return Mutation(call, "sql", "write", "sql`...`")
         return None
     if origin.specifier.startswith("firebase") and origin.name in FIRESTORE_WRITES:
         return Mutation(call, "firestore", origin.name, name)
+    if origin.specifier.startswith("firebase") and origin.name in FIREBASE_STORAGE_WRITES:
+        return Mutation(call, "firebase-storage", origin.name, name)
+    if origin.specifier == PRESIGNER and origin.name == "getSignedUrl":
+        args = call_arguments(call)
+        command = _s3_command(_value_of(args[1], module), module) if len(args) > 1 else None
+        if command is not None:
+            return Mutation(call, "s3", "presign", f"{name}({command})")
+        return None
+    if origin.specifier == PRESIGNED_POST and origin.name == "createPresignedPost":
+        return Mutation(call, "s3", "presign", name)
     if origin.specifier == "@vercel/blob" and origin.name in BLOB_WRITES:
         return Mutation(call, "blob", origin.name, name)
     if origin.specifier in FS_MODULES and origin.name in FS_WRITES:
@@ -342,6 +473,94 @@ def _identifier_call(call: Node, name: str, module: Module) -> Mutation | None:
     if origin.name == "sql" and _is_write_template(call):
         return Mutation(call, "sql", "write", f"{name}`...`")
     return None
+
+
+def _fetch(call: Node, module: Module) -> Mutation | None:
+    """`fetch(url, { method: "POST" })`: a request that changes something elsewhere.
+
+    A GET, a HEAD, or no method at all only reads; a method given by a value we cannot
+    read is not counted either.
+    """
+    args = call_arguments(call)
+    if len(args) < 2:
+        return None
+    options = _value_of(args[1], module)
+    method = _string_of(object_property(options, "method"), module)
+    if method is None or method.upper() not in HTTP_WRITES:
+        return None
+    return Mutation(call, "http", method.upper(), f"fetch {method.upper()}")
+
+
+def _value_of(node: Node | None, module: Module) -> Node | None:
+    """An argument, or the value its name was given (`const options = {...}`) in scope."""
+    node = unwrap(node)
+    if node is not None and node.type in ("identifier", "shorthand_property_identifier"):
+        return _declared(node, module) or node
+    return node
+
+
+def _string_of(node: Node | None, module: Module) -> str | None:
+    return string_value(_value_of(node, module))
+
+
+def _declared(name: Node, module: Module) -> Node | None:
+    """The value of the `const`/`let` that `name` refers to: declared before it in an
+    enclosing block, or at the top of the module."""
+    wanted = text(name)
+    scope = name.parent
+    while scope is not None and scope.type != "program":
+        if scope.type == "statement_block":
+            found = None
+            for statement in scope.named_children:
+                if statement.start_byte >= name.start_byte:
+                    break
+                found = _declarator_value(statement, wanted) or found
+            if found is not None:
+                return found
+        scope = scope.parent
+    top = module.definitions.get(wanted)
+    return declared_value(top) if top is not None else None
+
+
+def _declarator_value(statement: Node, wanted: str) -> Node | None:
+    if statement.type not in ("lexical_declaration", "variable_declaration"):
+        return None
+    for declarator in statement.named_children:
+        name = declarator.child_by_field_name("name")
+        if declarator.type == "variable_declarator" and text(name) == wanted:
+            return declared_value(declarator)
+    return None
+
+
+def _root(node: Node | None) -> Node | None:
+    """The name a chain of members, calls and `new` starts from: `admin` in
+    `admin.auth().x`, `Client` in `new Client()`."""
+    node = unwrap_await(node)
+    while node is not None and node.type in (
+        "member_expression",
+        "call_expression",
+        "new_expression",
+    ):
+        if node.type == "member_expression":
+            node = unwrap_await(node.child_by_field_name("object"))
+        elif node.type == "new_expression":
+            node = unwrap(node.child_by_field_name("constructor"))
+        else:
+            node = callee_of(node)
+    return node if node is not None and node.type == "identifier" else None
+
+
+def _origin(node: Node | None, module: Module, depth: int = 2) -> str | None:
+    """The module a chain's root comes from, following `const auth = admin.auth()`."""
+    root = _root(node)
+    if root is None:
+        return None
+    origin = module.imports.get(text(root))
+    if origin is not None:
+        return origin.specifier
+    if depth == 0:
+        return None
+    return _origin(_declared(root, module), module, depth - 1)
 
 
 def _is_write_template(call: Node) -> bool:
@@ -410,6 +629,57 @@ def _supabase(
         return Mutation(
             chain_top(call), "supabase", op, f"from({table!r}).{op}" if table else f"from(...).{op}"
         )
+    return None
+
+
+def _firebase(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
+    """Firestore references (`db.collection(c).add`, `db.doc(p).set`, a `batch` or a
+    transaction) and firebase-admin user management."""
+    if op in FIREBASE_AUTH_WRITES and args:
+        specifier = _origin(receiver, module)
+        if specifier is not None and FIREBASE.search(specifier):
+            return Mutation(call, "firebase-auth", op, f"firebase auth.{op}")
+    if op == "runTransaction" and args:
+        return Mutation(call, "firestore", op, "firestore runTransaction")
+    if op not in FIRESTORE_OPS:
+        return None
+    made_by = _made_by(receiver, module)
+    if made_by is not None and op in FIRESTORE_REF_WRITES.get(made_by, ()):
+        return Mutation(call, "firestore", op, f"firestore {made_by}.{op}")
+    if op == "commit" and not args and made_by == "batch":
+        return Mutation(call, "firestore", op, "firestore batch.commit")
+    return None
+
+
+def _made_by(receiver: Node, module: Module) -> str | None:
+    """The method whose call made the receiver: `doc` for `col.doc(id)` or for `ref` after
+    `const ref = col.doc(id)`."""
+    value = unwrap_await(_value_of(receiver, module))
+    if value is None or value.type != "call_expression":
+        return None
+    callee = callee_of(value)
+    if callee is None or callee.type != "member_expression":
+        return None
+    return text(callee.child_by_field_name("property"))
+
+
+def _gcs(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
+    """`bucket.file(name).save(data)`, `bucket.upload(path)`: Google Cloud / Firebase Storage."""
+    if op not in GCS_FILE_WRITES and op not in GCS_BUCKET_WRITES:
+        return None
+    made_by = _made_by(receiver, module)
+    if made_by == "file" and op in GCS_FILE_WRITES:
+        value = unwrap_await(_value_of(receiver, module))
+        bucket = value.child_by_field_name("function") if value is not None else None
+        inner = bucket.child_by_field_name("object") if bucket is not None else None
+        if inner is not None and _made_by(inner, module) == "bucket":
+            return Mutation(call, "gcs", op, f"storage file.{op}")
+    if made_by == "bucket" and op in GCS_BUCKET_WRITES:
+        return Mutation(call, "gcs", op, f"storage bucket.{op}")
     return None
 
 
@@ -485,11 +755,56 @@ def _redis(
 def _stripe(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
-    if parts is None or len(parts) < 3 or op not in STRIPE_OPS:
+    if op not in STRIPE_OPS:
         return None
-    if "stripe" in parts[0].lower():
-        return Mutation(call, "stripe", op, ".".join(parts))
-    return None
+    # `stripe.x.create`, `this.stripe.x.create`, `getStripe().x.create`
+    names = parts if parts is not None else [*_chain_names(receiver), op]
+    if names[:1] == ["this"]:
+        names = names[1:]
+    if len(names) < 3 or "stripe" not in names[0].lower():
+        return None
+    subjects = _stripe_subjects(names[-2], op, args, module)
+    return Mutation(call, "stripe", op, _label(parts, ".".join(names)), subjects=subjects)
+
+
+def _chain_names(node: Node | None) -> list[str]:
+    """`getStripe().customers` as ["getStripe", "customers"]: the names, calls left out."""
+    node = unwrap_await(node)
+    if node is None:
+        return []
+    if node.type in ("identifier", "this"):
+        return [text(node)]
+    if node.type == "member_expression":
+        return [
+            *_chain_names(node.child_by_field_name("object")),
+            text(node.child_by_field_name("property")),
+        ]
+    if node.type == "call_expression":
+        return _chain_names(callee_of(node))
+    return []
+
+
+def _stripe_subjects(
+    resource: str, op: str, args: list[Node], module: Module
+) -> tuple[tuple[str, Node], ...]:
+    """The customer, subscription or account ids a Stripe call acts on.
+
+    `subscriptions.update(id, ...)` names its object first (a plain `create` takes
+    parameters instead); parameters and request options name the rest
+    (`{ customer }`, `{ stripeAccount }`).
+    """
+    subjects: list[tuple[str, Node]] = []
+    first = unwrap(args[0]) if args else None
+    if first is not None and op != "create" and first.type != "object":
+        kind = resource[:-1] if resource.endswith("s") else resource
+        subjects.append((kind, first))
+    for arg in args:
+        options = _value_of(arg, module)
+        for key, kind in STRIPE_SUBJECT_KEYS.items():
+            value = unwrap(object_property(options, key))
+            if value is not None:
+                subjects.append((kind, value))
+    return tuple(subjects)
 
 
 def _email(
@@ -512,6 +827,30 @@ def _fs(
     if (origin is not None and origin.specifier in FS_MODULES) or root in FS_NAMES:
         return Mutation(call, "fs", op, ".".join(parts))
     return None
+
+
+def _http_client(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
+    """`axios.post(...)`, and `.put/.patch/.delete` of a client made by an HTTP package
+    (`const api = axios.create()`, `new Client()` from dwolla-v2)."""
+    if op not in ("post", "put", "patch", "delete") or receiver.type != "identifier":
+        return None
+    if _origin(receiver, module, 1) not in HTTP_CLIENTS:
+        return None
+    return Mutation(call, "http", op.upper(), f"{text(receiver)}.{op}")
+
+
+def _s3_v2_presign(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
+    """AWS SDK v2 `s3.getSignedUrl("putObject", params)`: a URL anyone holding it writes with."""
+    if op not in ("getSignedUrl", "getSignedUrlPromise") or not args:
+        return None
+    operation = string_value(args[0])
+    if operation not in S3_V2_WRITES:
+        return None
+    return Mutation(call, "s3", "presign", f"{_label(parts, op)}({operation})")
 
 
 def _raw_sql(
