@@ -1808,3 +1808,242 @@ REAL_WORLD = [
 @pytest.mark.parametrize(("files", "expected"), REAL_WORLD)
 def test_real_world_patterns(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(files, path="app/actions/posts.ts") == expected
+
+
+# -- 9. Layered helpers: what a helper returns to an anonymous caller, through caches,
+#       try/catch and tagged results, and what the caller's check rules out -------------
+
+VIEWER_WITH_STATUS = ts("""
+    import { auth } from "@/auth";
+
+    export async function getViewer() {
+      try {
+        const session = await auth();
+        if (!session?.user) return { status: "anonymous" as const, user: null };
+        return { status: "ok" as const, user: session.user };
+      } catch {
+        return { status: "error" as const };
+      }
+    }
+    """)
+
+# next-auth v4 behind `cache()`, a catch that answers null, and a guard on top of it.
+CACHED_CURRENT_USER = ts("""
+    import { cache } from "react";
+    import { getServerSession } from "next-auth";
+    import { authOptions } from "./auth-options";
+
+    export const getCurrentUser = cache(async () => {
+      try {
+        const session = await getServerSession(authOptions);
+        if (!session?.user?.email) return null;
+        return await prisma.user.findUnique({ where: { email: session.user.email } });
+      } catch (error) {
+        console.error(error);
+        return null;
+      }
+    });
+    """)
+
+GUARD_ON_TOP = ts("""
+    import { redirect } from "next/navigation";
+    import { getCurrentUser } from "./current-user";
+
+    export async function requireUser() {
+      const user = await getCurrentUser();
+      if (!user) redirect("/login");
+      return user;
+    }
+
+    export async function currentUserId() {
+      const user = await getCurrentUser();
+      return user?.id;
+    }
+    """)
+
+# The guard throws inside the try, the catch logs and falls off the end (undefined).
+SWALLOWED_GUARD = ts("""
+    import { auth } from "@/auth";
+
+    export async function getDbUser() {
+      try {
+        const session = await auth();
+        if (!session?.user) throw new Error("Unauthorized");
+        const dbUser = await prisma.user.findUnique({ where: { email: session.user.email! } });
+        if (!dbUser) throw new Error("No such user");
+        return { dbUser };
+      } catch (error) {
+        console.error(error);
+      }
+    }
+    """)
+
+TAGGED_STATE = ts("""
+    import { auth } from "@/auth";
+
+    export async function authState() {
+      try {
+        const session = await auth();
+        if (!session) return { state: "signed-out" } as const;
+        return { state: "ok", session } as const;
+      } catch (e) {
+        console.error(e);
+        return { state: "error" } as const;
+      }
+    }
+    """)
+
+MEMOIZED_GUARDS = ts("""
+    import * as React from "react";
+    import { unstable_cache } from "next/cache";
+    import { auth } from "@/auth";
+
+    export const requireMember = unstable_cache(
+      async () => {
+        const session = await auth();
+        if (!session?.user) throw new Error("Unauthorized");
+        return session.user;
+      },
+      ["member"],
+      { revalidate: 60 },
+    );
+
+    export const memberOrNull = unstable_cache(
+      async () => {
+        const session = await auth();
+        return session?.user ?? null;
+      },
+      ["member-or-null"],
+    );
+
+    export const requireAdmin = React.cache(async () => {
+      const session = await auth();
+      if (session?.user?.role !== "admin") throw new Error("Forbidden");
+      return session.user;
+    });
+    """)
+
+
+def layered(files: dict[str, str], *body: str) -> dict[str, str]:
+    """A project of helper files plus app/actions.ts whose delete is on line 6 + len(body)."""
+    imports = {
+        "lib/viewer.ts": 'import { getViewer } from "@/lib/viewer";',
+        "lib/guard.ts": 'import { requireUser, currentUserId } from "@/lib/guard";',
+        "lib/db-user.ts": 'import { getDbUser } from "@/lib/db-user";',
+        "lib/auth-state.ts": 'import { authState } from "@/lib/auth-state";',
+        "lib/memo.ts": 'import { requireMember, memberOrNull, requireAdmin } from "@/lib/memo";',
+    }
+    (import_line,) = [imports[path] for path in files if path in imports]
+    return {"tsconfig.json": TSCONFIG, **files, "app/actions.ts": action_using(import_line, *body)}
+
+
+VIEWER = {"lib/viewer.ts": VIEWER_WITH_STATUS}
+GUARD = {"lib/current-user.ts": CACHED_CURRENT_USER, "lib/guard.ts": GUARD_ON_TOP}
+DB_USER = {"lib/db-user.ts": SWALLOWED_GUARD}
+STATE = {"lib/auth-state.ts": TAGGED_STATE}
+MEMO = {"lib/memo.ts": MEMOIZED_GUARDS}
+
+LAYERED = [
+    pytest.param(
+        layered(VIEWER, "const res = await getViewer();", 'if (!res.user) throw new Error("No");'),
+        [],
+        id="catch-returns-an-error-object-and-the-caller-checks-the-user",
+    ),
+    pytest.param(
+        layered(VIEWER, "const res = await getViewer();", "console.log(res.status);"),
+        [("GF004", "deletePost", 8)],
+        id="catch-returns-an-error-object-and-the-caller-checks-nothing",
+    ),
+    pytest.param(
+        layered(VIEWER, "const res = await getViewer();", 'if (res.status === "error") return;'),
+        [("GF004", "deletePost", 8)],
+        id="caller-rules-out-only-the-error-tag",
+    ),
+    pytest.param(
+        layered(VIEWER, "const { user } = await getViewer();", "if (!user) return;"),
+        [],
+        id="caller-destructures-the-user-and-checks-it",
+    ),
+    pytest.param(
+        layered(GUARD, "await requireUser();"),
+        [],
+        id="guard-over-a-cached-helper-with-a-catch",
+    ),
+    pytest.param(
+        layered(GUARD, "const userId = await currentUserId();"),
+        [("GF004", "deletePost", 7)],
+        id="helper-over-a-cached-helper-that-checks-nothing",
+    ),
+    pytest.param(
+        layered(GUARD, "const userId = await currentUserId();", "if (!userId) return;"),
+        [],
+        id="caller-checks-what-the-layered-helper-returns",
+    ),
+    pytest.param(
+        layered(DB_USER, "const viewer = await getDbUser();", "if (!viewer) return;"),
+        [],
+        id="guard-swallowed-by-the-helpers-catch-and-the-caller-checks",
+    ),
+    pytest.param(
+        layered(DB_USER, "const viewer = await getDbUser();", "console.log(viewer?.dbUser);"),
+        [("GF004", "deletePost", 8)],
+        id="guard-swallowed-by-the-helpers-catch-and-the-caller-checks-nothing",
+    ),
+    pytest.param(
+        layered(DB_USER, "const viewer = await getDbUser();", "console.log(viewer.dbUser.id);"),
+        [],
+        id="guard-swallowed-and-the-caller-dereferences-the-answer",
+    ),
+    pytest.param(
+        layered(STATE, "const s = await authState();", 'if (s.state !== "ok") throw new Error();'),
+        [],
+        id="tagged-result-caller-requires-ok",
+    ),
+    pytest.param(
+        layered(
+            STATE,
+            "const s = await authState();",
+            'const session = s.state === "ok" ? s.session : null;',
+            'if (!session) throw new Error("Unauthorized");',
+        ),
+        [],
+        id="tagged-result-picked-with-a-ternary-then-checked",
+    ),
+    pytest.param(
+        layered(
+            STATE, "const s = await authState();", 'if (s.state === "error") throw new Error();'
+        ),
+        [("GF004", "deletePost", 8)],
+        id="tagged-result-caller-rules-out-only-the-error",
+    ),
+    pytest.param(
+        layered(STATE, "const s = await authState();", 'if (s.state === "signed-out") return;'),
+        [("GF004", "deletePost", 8)],
+        id="tagged-result-caller-forgets-the-catch-tag",
+    ),
+    pytest.param(
+        layered(MEMO, "await requireMember();"),
+        [],
+        id="unstable-cache-with-keys-and-options",
+    ),
+    pytest.param(
+        layered(MEMO, "await memberOrNull();"),
+        [("GF004", "deletePost", 7)],
+        id="unstable-cache-of-a-lookup-that-checks-nothing",
+    ),
+    pytest.param(
+        layered(MEMO, "const member = await memberOrNull();", "if (!member) return;"),
+        [],
+        id="unstable-cache-of-a-lookup-checked-by-the-caller",
+    ),
+    pytest.param(
+        layered(MEMO, "await requireAdmin();"),
+        [],
+        id="react-dot-cache-member-callee",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), LAYERED)
+def test_layered_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, path="app/actions.ts") == expected

@@ -36,6 +36,8 @@ from guardfix.facts.values import (
     UNKNOWN,
     UNKNOWN_KIND,
     Val,
+    one_of,
+    session_answer,
 )
 from guardfix.model import Mutation, MutationEvent
 from guardfix.module import Import, Module
@@ -82,6 +84,8 @@ class Summary:
     mutation: Mutation | None  # the first state change it makes unguarded
     public_api: str | None  # it calls the auth library's sign-in/sign-up API
     is_async: bool = False  # it returns a promise: its guard only counts when awaited
+    # It is a server action itself: its writes are reported where it is defined.
+    action: bool = False
 
 
 class Resolver(Protocol):
@@ -132,6 +136,8 @@ class Walker:
         self.public_api: str | None = None
         self.unawaited: str | None = None  # the first async lookup or guard called without await
         self.lookups: list[Node] = []  # calls that yield the session, in the order they run
+        # Per call that may throw, in the order they run: does it yield the session?
+        self.throwers: list[bool] = []
         self._pending: dict[int, Mutation] = {}
 
     # -- entry point -------------------------------------------------------------------
@@ -212,9 +218,7 @@ class Walker:
         if kind == "identifier":
             self.bind_name(text(pattern), value, st)
         elif kind == "object_pattern":
-            if value.kind == NULLISH and value.session and not st.stopped:
-                # Destructuring a missing session throws a TypeError.
-                st.stopped = True
+            value = self.destructured(value, st)
             for prop in pattern.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
                     self.bind_name(text(prop), value.field(text(prop)), st)
@@ -240,6 +244,17 @@ class Walker:
             if left is not None:
                 self.bind(left, value, st)
 
+    def destructured(self, value: Val, st: State) -> Val:
+        """What destructuring leaves: a missing session throws a TypeError there."""
+        if value.options:
+            live = [o for o in value.options if not (o.kind == NULLISH and o.session)]
+            if not live and not st.stopped:
+                st.stopped = True
+            return one_of(live) if live else UNKNOWN
+        if value.kind == NULLISH and value.session and not st.stopped:
+            st.stopped = True
+        return value
+
     def bind_name(self, name: str, value: Val, st: State) -> None:
         if value.session or value.cookies:
             st.env[name] = value.settled()
@@ -252,7 +267,7 @@ class Walker:
         if st.lookup:
             # `if (!token) return null` (or `{ user: null }`) after a lookup is how a
             # helper says "nobody is signed in".
-            value = NO_SESSION if value.kind == NULLISH else replace(value, session=True)
+            value = session_answer(value)
         self.returns.append((st.stopped, value))
 
     def if_statement(self, node: Node, st: State) -> None:
@@ -279,12 +294,18 @@ class Walker:
         handler = node.child_by_field_name("handler")
         finalizer = node.child_by_field_name("finalizer")
         try_st = st.copy()
+        start = len(self.throwers)
         if body is not None:
             self.block(body, try_st)
         branches = [try_st]
         if handler is not None:
-            # The catch block may start before anything in the try block ran.
+            # The catch block may start before anything in the try block ran; but when the
+            # first thing there that can throw is the session lookup, a helper's catch
+            # answers for a missing session (an action's catch does not: a fix must not go
+            # inside the try).
             catch_st = st.copy()
+            if self.helper and len(self.throwers) > start and self.throwers[start]:
+                catch_st.lookup = True
             catch_body = handler.child_by_field_name("body")
             if catch_body is not None:
                 self.block(catch_body, catch_st)
@@ -447,7 +468,7 @@ class Walker:
             elif child.type != "comment":
                 self.expr(child, st)
                 known = False  # a spread or a method: other keys may exist
-        return Val(OBJECT, fields=tuple(fields)) if known else TRUE
+        return Val(OBJECT, fields=tuple(fields), closed=True) if known else TRUE
 
     def member(self, node: Node, st: State) -> Val:
         obj_node = node.child_by_field_name("object")
@@ -458,6 +479,18 @@ class Walker:
         )
 
     def access(self, obj: Val, key: str | None, optional: bool, st: State) -> Val:
+        if obj.options:
+            # Each possible value on its own: where reading the field throws, that path ends.
+            live = []
+            for option in obj.options:
+                probe = State()
+                value = self.access(option, key, optional, probe)
+                if not probe.stopped:
+                    live.append(value)
+            if not live:
+                st.stopped = True
+                return UNKNOWN
+            return one_of(live)
         if obj.short:
             return obj
         if obj.kind == NULLISH:
@@ -496,7 +529,7 @@ class Walker:
             return self.logical(operator, left, right_node, st)
         right = self.expr(right_node, st)
         if operator in EQUALITY:
-            equal = _equality(left_node, left, right_node, right)
+            equal = _equality_of_options(left_node, left, right_node, right)
             if equal is not None and operator in ("!==", "!="):
                 equal = not equal
             return _boolean(equal, left.session or right.session)
@@ -532,13 +565,15 @@ class Walker:
 
     def ternary(self, node: Node, st: State) -> Val:
         condition = node.child_by_field_name("condition")
-        truth = self.truth(self.expr(condition, st)) if condition is not None else None
+        tested = self.expr(condition, st) if condition is not None else UNKNOWN
+        truth = self.truth(tested)
         consequence = node.child_by_field_name("consequence")
         alternative = node.child_by_field_name("alternative")
-        if truth is True and consequence is not None:
-            return self.expr(consequence, st)
-        if truth is False and alternative is not None:
-            return self.expr(alternative, st)
+        chosen = consequence if truth is True else alternative if truth is False else None
+        if chosen is not None:
+            value = self.expr(chosen, st)
+            # `s.state === "ok" ? s.session : null`: the pick is the session's answer.
+            return session_answer(value) if tested.session else value
         branches: list[State] = []
         values: list[Val] = []
         for branch in (consequence, alternative):
@@ -547,8 +582,8 @@ class Walker:
                 values.append(self.expr(branch, branch_st))
                 branches.append(branch_st)
         st.merge(branches)
-        session = any(v.session for v in values)
-        return Val(UNKNOWN_KIND, session=session)
+        value = one_of(values)
+        return session_answer(value) if tested.session or value.session else value
 
     def nested_function(self, fn: Node, st: State) -> None:
         """A callback runs where it is passed, if at all: walk it on a copy of the state."""
@@ -568,7 +603,17 @@ class Walker:
         value = self._call(node, st)
         if value.session:
             self.lookups.append(node)
+        if not self._request_data(node):
+            self.throwers.append(value.session)
         return value
+
+    def _request_data(self, call: Node) -> bool:
+        """`headers()`, `cookies()`: reading the request, which does not throw."""
+        callee = callee_of(call)
+        if callee is None or callee.type != "identifier":
+            return False
+        origin = self.resolver.origin(self.module, text(callee))
+        return origin is not None and origin.specifier == "next/headers"
 
     def _call(self, node: Node, st: State) -> Val:
         callee = callee_of(node)
@@ -585,7 +630,7 @@ class Walker:
         args = call_arguments(node)
         arg_vals = [self.expr(a, st) for a in args]
         callee_text = text(callee)
-        promise = _holds_promise(node)
+        promise = _holds_promise(node) or _tested(node)
         if callee_text == "Promise.all" and arg_vals:
             return arg_vals[0]  # `const [session, post] = await Promise.all([auth(), ...])`
 
@@ -653,7 +698,12 @@ class Walker:
             return UNKNOWN
 
         if resolved is not None:
-            return self.apply_summary(node, resolved[0], resolved[1], st)
+            value = self.apply_summary(node, resolved[0], resolved[1], st)
+            if resolved[1].is_async and promise:
+                # `if (!isOwner(user, id))` tests the promise, never what it resolves to.
+                held = Val(TRUTHY, session=value.session, inner=value, promise=True)
+                return replace(held, label=resolved[0])
+            return value
 
         if self.helper and (
             any(v.session for v in arg_vals) or (callee_val.session and name != "get")
@@ -682,7 +732,7 @@ class Walker:
     def apply_summary(self, call: Node, name: str, summary: Summary, st: State) -> Val:
         if summary.public_api is not None and self.public_api is None:
             self.public_api = summary.public_api
-        if summary.mutation is not None:
+        if summary.mutation is not None and not summary.action:
             self.record(
                 Mutation(
                     call,
@@ -728,6 +778,26 @@ def _statement_of(call: Node) -> bool:
     return parent is not None and parent.type == "expression_statement"
 
 
+def _tested(call: Node) -> bool:
+    """The call's own result is a condition: `if (!isOwner(...))`, `ok() && ...`."""
+    node, parent = call, call.parent
+    while parent is not None and (
+        parent.type in ("parenthesized_expression", "non_null_expression", "as_expression")
+        or (
+            parent.type == "unary_expression"
+            and text(parent.child_by_field_name("operator")) == "!"
+        )
+    ):
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type == "binary_expression":
+        return text(parent.child_by_field_name("operator")) in ("&&", "||")
+    if parent.type in ("if_statement", "while_statement", "ternary_expression"):
+        return parent.child_by_field_name("condition") == node
+    return False
+
+
 def _holds_promise(call: Node) -> bool:
     """The call's own result is kept or dropped as it is, with no `await` in between."""
     callee = call.child_by_field_name("function")
@@ -750,6 +820,16 @@ def _holds_promise(call: Node) -> bool:
     if parent.type == "variable_declarator":
         return parent.child_by_field_name("value") is not None
     return False
+
+
+def _equality_of_options(left_node: Node, left: Val, right_node: Node, right: Val) -> bool | None:
+    """`a === b` when a side may be one of several values: known when all agree."""
+    answers = {
+        _equality(left_node, lv, right_node, rv)
+        for lv in left.options or (left,)
+        for rv in right.options or (right,)
+    }
+    return answers.pop() if len(answers) == 1 else None
 
 
 def _equality(left_node: Node, left: Val, right_node: Node, right: Val) -> bool | None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from tree_sitter import Node
 
-from guardfix.actions import chain_calls, chain_root
+from guardfix.actions import chain_calls, chain_root, find_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.ownership import scopes
 from guardfix.facts.resolve import ModuleResolver, Reader
@@ -29,6 +29,8 @@ from guardfix.syntax import (
 
 # How many calls deep helpers are followed (action -> helper -> helper ...).
 MAX_DEPTH = 4
+# Calls that wrap a function (their first argument) in a cache and return it.
+MEMOIZERS = frozenset({"cache", "unstable_cache"})
 _ChainCheck = Callable[[Node, Module, int], bool]
 _IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None, public_api=None)
 
@@ -49,6 +51,7 @@ class Project:
         self._modules: dict[str, Module | None] = {}
         self._summaries: dict[tuple[str, int, SessionArgs], Summary] = {}
         self._depth = 0
+        self._actions: dict[str, frozenset[int]] = {}  # function ids of each file's actions
 
     # -- files -------------------------------------------------------------------------
 
@@ -121,12 +124,14 @@ class Project:
         if value is not None and value.type in FUNCTION_TYPES:
             return where, value
         if value is not None and value.type == "call_expression":
-            # `export const getUser = cache(async () => {...})`, or `cache(getUserImpl)`
+            # `export const getUser = cache(async () => {...})`, `React.cache(getUserImpl)`,
+            # `unstable_cache(fn, keys, options)`: calling the result calls the function.
             args = [unwrap(a) for a in call_arguments(value)]
-            if len(args) == 1 and args[0] is not None and args[0].type in FUNCTION_TYPES:
-                return where, args[0]
-            if len(args) == 1 and args[0] is not None and args[0].type == "identifier":
-                return self.function_for(where, text(args[0]), args[0], depth + 1)
+            inner = args[0] if len(args) == 1 or callee_name(value) in MEMOIZERS else None
+            if inner is not None and inner.type in FUNCTION_TYPES:
+                return where, inner
+            if inner is not None and inner.type == "identifier":
+                return self.function_for(where, text(inner), inner, depth + 1)
         return None
 
     def origin(self, module: Module, name: str, depth: int = 0) -> Import | None:
@@ -198,11 +203,18 @@ class Project:
             mutation=first,
             public_api=walker.public_api,
             is_async=is_async(fn),
+            action=self.is_action(module, fn),
         )
         self._summaries[key] = summary
         return summary
 
     # -- actions -----------------------------------------------------------------------
+
+    def is_action(self, module: Module, fn: Node) -> bool:
+        """`fn` is a server action of its own (checked where it is defined)."""
+        if module.path not in self._actions:
+            self._actions[module.path] = frozenset(a.function.id for a in find_actions(module))
+        return fn.id in self._actions[module.path]
 
     def analyze(self, action: ServerAction, module: Module) -> ActionFacts:
         stopped = False
