@@ -2047,3 +2047,160 @@ LAYERED = [
 @pytest.mark.parametrize(("files", "expected"), LAYERED)
 def test_layered_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(files, path="app/actions.ts") == expected
+
+
+# -- 10. Calling something that checks for itself -----------------------------------------
+
+ACTIONS_CALLING_ACTIONS = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    export async function archivePost(id: string) {
+      await prisma.post.update({ where: { id }, data: { archived: true } });
+    }
+
+    export async function archiveAll(ids: string[]) {
+      for (const id of ids) await archivePost(id);
+    }
+
+    export async function archiveChecked(id: string) {
+      const session = await auth();
+      if (!session) return { error: "Unauthorized" };
+      await prisma.post.update({ where: { id }, data: { archived: true } });
+    }
+
+    export async function archiveTwice(id: string) {
+      await archiveChecked(id);
+      await archiveChecked(id);
+    }
+    """)
+
+
+def page_calling(action: str) -> str:
+    """A page whose inline server action only calls `action` from app/actions.ts."""
+    return ts(f"""
+        import {{ {action} }} from "./actions";
+
+        export default function Page() {{
+          async function archive(formData: FormData) {{
+            "use server";
+            await {action}(String(formData.get("id")));
+          }}
+          return <form action={{archive}} />;
+        }}
+        """)
+
+
+OWN_CHECK_HELPERS = ts("""
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    export async function archiveOwnPost(id: string) {
+      const session = await auth();
+      if (!session?.user) return { error: "Unauthorized" };
+      await prisma.post.update({ where: { id, authorId: session.user.id }, data: { archived: true } });
+      return { ok: true };
+    }
+
+    export async function archiveThenCheck(id: string) {
+      await prisma.post.update({ where: { id }, data: { archived: true } });
+      const session = await auth();
+      if (!session?.user) return { error: "Unauthorized" };
+      return { ok: true };
+    }
+    """)
+
+SELF_CHECKED = [
+    pytest.param(
+        {"app/actions.ts": ACTIONS_CALLING_ACTIONS},
+        [("GF001", "archivePost", 6)],
+        id="action-calling-an-unguarded-action-is-not-reported-for-its-write",
+    ),
+    pytest.param(
+        {"app/actions.ts": ACTIONS_CALLING_ACTIONS, "app/page.tsx": page_calling("archiveChecked")},
+        [("GF001", "archivePost", 6)],
+        id="inline-closure-calling-a-checked-action",
+    ),
+    pytest.param(
+        {"app/actions.ts": ACTIONS_CALLING_ACTIONS, "app/page.tsx": page_calling("archivePost")},
+        [("GF001", "archivePost", 6)],
+        id="inline-closure-calling-an-unguarded-action-leaves-it-to-that-action",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/archive.ts": OWN_CHECK_HELPERS,
+            "app/actions.ts": ts("""
+                "use server";
+                import { archiveOwnPost } from "@/lib/archive";
+
+                export async function archive(id: string) {
+                  return archiveOwnPost(id);
+                }
+                """),
+        },
+        [],
+        id="helper-writes-after-its-own-check",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/archive.ts": OWN_CHECK_HELPERS,
+            "app/actions.ts": ts("""
+                "use server";
+                import { archiveThenCheck } from "@/lib/archive";
+
+                export async function archive(id: string) {
+                  return archiveThenCheck(id);
+                }
+                """),
+        },
+        [("GF001", "archive", 5)],
+        id="helper-writes-before-its-own-check",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), SELF_CHECKED)
+def test_callee_checks_for_itself(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, path="app/actions.ts") == expected
+
+
+# -- 11. An async helper's promise tested without `await` is always truthy -------------
+
+SIGNED_IN = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    async function isSignedIn() {
+      const session = await auth();
+      return !!session?.user;
+    }
+
+    export async function deletePost(id: string) {
+      if (!CHECK) throw new Error("Unauthorized");
+      await prisma.post.delete({ where: { id } });
+    }
+    """)
+
+ASYNC_TESTED = [
+    pytest.param(
+        SIGNED_IN.replace("CHECK", "isSignedIn()"), [("GF004", "deletePost", 12)], id="not-awaited"
+    ),
+    pytest.param(SIGNED_IN.replace("CHECK", "(await isSignedIn())"), [], id="awaited"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), ASYNC_TESTED)
+def test_async_helper_tested_without_await(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(source) == expected
+
+
+def test_unawaited_helper_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_on_files
+
+    report = run_on_files(tmp_path, {"app/actions.ts": ASYNC_TESTED[0].values[0]})
+    (finding,) = [f for f in report.findings if f.rule == "GF004"]
+    assert "`isSignedIn()` is called without `await`" in finding.message
