@@ -2204,3 +2204,112 @@ def test_unawaited_helper_is_named_in_the_message(tmp_path) -> None:  # type: ig
     report = run_on_files(tmp_path, {"app/actions.ts": ASYNC_TESTED[0].values[0]})
     (finding,) = [f for f in report.findings if f.rule == "GF004"]
     assert "`isSignedIn()` is called without `await`" in finding.message
+
+
+# -- 12. Helpers guardfix cannot follow: used as a guard, they may be the check ----------
+
+UNFOLLOWED_HELPERS = ts("""
+    import { createViewerGetter } from "@acme/viewer";
+    import { auth } from "@/auth";
+
+    export const getViewer = createViewerGetter({ signInPage: "/login" });
+
+    export const authService = {
+      async requireUser() {
+        const session = await auth();
+        if (!session) throw new Error("Unauthorized");
+        return session.user;
+      },
+    };
+
+    export async function levelOne() { await levelTwo(); }
+    async function levelTwo() { await levelThree(); }
+    async function levelThree() { await levelFour(); }
+    async function levelFour() { await levelFive(); }
+    async function levelFive() { await levelSix(); }
+    async function levelSix() {
+      const session = await auth();
+      if (!session) throw new Error("Unauthorized");
+    }
+
+    export async function logVisit() {
+      console.log("visit");
+    }
+    """)
+
+
+def unfollowed(*body: str, helpers: str = UNFOLLOWED_HELPERS) -> dict[str, str]:
+    names = "getViewer, authService, levelOne, logVisit"
+    return {
+        "tsconfig.json": TSCONFIG,
+        "lib/viewer.ts": helpers,
+        "app/actions.ts": action_using(f'import {{ {names} }} from "@/lib/viewer";', *body),
+    }
+
+
+UNFOLLOWED = [
+    pytest.param(unfollowed("await getViewer();"), [], id="made-by-a-call-called-as-a-statement"),
+    pytest.param(
+        unfollowed("const viewer = await getViewer();", "if (!viewer) return;"),
+        [],
+        id="made-by-a-call-answer-tested",
+    ),
+    pytest.param(
+        unfollowed("const { id: userId } = await getViewer();"),
+        [],
+        id="made-by-a-call-answer-destructured",
+    ),
+    pytest.param(
+        unfollowed("const viewer = getViewer();", "console.log(viewer);"),
+        [("GF001", "deletePost", 8)],
+        id="made-by-a-call-answer-only-logged",
+    ),
+    pytest.param(
+        unfollowed("await authService.requireUser();"),
+        [],
+        id="method-of-a-project-object",
+    ),
+    pytest.param(unfollowed("await levelOne();"), [], id="guard-deeper-than-followed"),
+    pytest.param(
+        unfollowed("await logVisit();"),
+        [("GF001", "deletePost", 7)],
+        id="followed-helper-that-checks-nothing",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": action_using(
+                'import { requireUser } from "@/lib/missing-guard";', "await requireUser();"
+            ),
+            "tsconfig.json": TSCONFIG,
+        },
+        [],
+        id="imported-from-a-project-file-that-is-not-there",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": action_using(
+                'import { requireUser } from "auth-kit";', "await requireUser();"
+            ),
+            "tsconfig.json": TSCONFIG,
+        },
+        [("GF001", "deletePost", 7)],
+        id="a-package-function-is-not-a-guard-by-its-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), UNFOLLOWED)
+def test_unfollowed_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, path="app/actions.ts") == expected
+
+
+def test_unfollowed_helper_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_on_files
+
+    files = unfollowed("const viewer = getViewer();", "console.log(viewer);")
+    report = run_on_files(tmp_path, dict(files))
+    (finding,) = [f for f in report.findings if f.rule == "GF001"]
+    assert (
+        "`getViewer()` (lib/viewer.ts) could not be followed: it is made by `createViewerGetter(...)`"
+        in (finding.message)
+    )

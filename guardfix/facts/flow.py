@@ -73,6 +73,8 @@ EQUALITY = frozenset({"===", "==", "!==", "!="})
 
 # Arguments that carry session values into a call: (position, value).
 SessionArgs = tuple[tuple[int, Val], ...]
+# Helpers guardfix could not follow that may be guards: (the helper, why not followed).
+Doubts = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class Summary:
     is_async: bool = False  # it returns a promise: its guard only counts when awaited
     # It is a server action itself: its writes are reported where it is defined.
     action: bool = False
+    # Calls it makes that guardfix could not follow and that may stop an anonymous caller.
+    doubts: Doubts = ()
 
 
 class Resolver(Protocol):
@@ -98,15 +102,22 @@ class Resolver(Protocol):
 
     def origin(self, module: Module, name: str) -> Import | None: ...
 
+    def unfollowed(self, call: Node, module: Module) -> tuple[str, str] | None:
+        """A call of project code that guardfix cannot follow: (the helper, why not)."""
+
 
 @dataclass
 class State:
     stopped: bool = False  # an anonymous caller cannot be here
     lookup: bool = False  # a session lookup ran on every path to here
     env: dict[str, Val] = field(default_factory=dict)  # names bound to session values
+    # Calls not followed that may have stopped an anonymous caller on some path to here,
+    # and every call not followed on a path to here.
+    doubts: Doubts = ()
+    unfollowed: Doubts = ()
 
     def copy(self) -> State:
-        return State(self.stopped, self.lookup, dict(self.env))
+        return State(self.stopped, self.lookup, dict(self.env), self.doubts, self.unfollowed)
 
     def merge(self, branches: list[State]) -> None:
         """Join branches back into this state: the caller is stopped only if stopped on all."""
@@ -115,6 +126,11 @@ class State:
         self.lookup = all(b.lookup for b in live) if live else any(b.lookup for b in branches)
         for b in branches:
             self.env.update(b.env)
+            self.doubt(*b.doubts)
+            self.unfollowed += tuple(d for d in b.unfollowed if d not in self.unfollowed)
+
+    def doubt(self, *doubts: tuple[str, str]) -> None:
+        self.doubts += tuple(d for d in doubts if d not in self.doubts)
 
 
 class Walker:
@@ -132,6 +148,7 @@ class Walker:
         self.helper = helper  # walking a helper: calls fed session values yield session values
         self.events: list[MutationEvent] = []
         self.returns: list[tuple[bool, Val]] = []
+        self.doubts: Doubts = ()  # of the paths that return to the caller
         self.sink_states: list[bool] = []
         self.public_api: str | None = None
         self.unawaited: str | None = None  # the first async lookup or guard called without await
@@ -246,6 +263,8 @@ class Walker:
 
     def destructured(self, value: Val, st: State) -> Val:
         """What destructuring leaves: a missing session throws a TypeError there."""
+        if value.doubt is not None:
+            st.doubt(value.doubt)  # and so would a helper's null we cannot see
         if value.options:
             live = [o for o in value.options if not (o.kind == NULLISH and o.session)]
             if not live and not st.stopped:
@@ -256,7 +275,7 @@ class Walker:
         return value
 
     def bind_name(self, name: str, value: Val, st: State) -> None:
-        if value.session or value.cookies:
+        if value.session or value.cookies or value.doubt:
             st.env[name] = value.settled()
         else:
             st.env.pop(name, None)
@@ -269,12 +288,14 @@ class Walker:
             # helper says "nobody is signed in".
             value = session_answer(value)
         self.returns.append((st.stopped, value))
+        if not st.stopped:
+            self.doubts += tuple(d for d in st.doubts if d not in self.doubts)
 
     def if_statement(self, node: Node, st: State) -> None:
         condition = node.child_by_field_name("condition")
         truth = None
         if condition is not None:
-            truth = self.truth(self.expr(condition, st))
+            truth = self.truth(self.expr(condition, st), st)
         then_st, else_st = st.copy(), st.copy()
         if truth is True:
             else_st.stopped = True
@@ -493,6 +514,8 @@ class Walker:
             return one_of(live)
         if obj.short:
             return obj
+        if obj.doubt is not None and not optional:
+            st.doubt(obj.doubt)  # `user.id` throws if the helper answers null
         if obj.kind == NULLISH:
             if optional:
                 return Val(NULLISH, session=obj.session, short=True)
@@ -509,7 +532,7 @@ class Walker:
         argument = node.child_by_field_name("argument")
         value = self.expr(argument, st) if argument is not None else UNKNOWN
         if operator == "!":
-            truth = self.truth(value)
+            truth = self.truth(value, st)
             return _boolean(None if truth is None else not truth, value.session)
         if operator == "void":
             return NULL
@@ -539,12 +562,12 @@ class Walker:
         runs_right: bool | None
         if operator == "??":
             runs_right = (
-                True if left.kind == NULLISH else (None if self.truth(left) is None else False)
+                True if left.kind == NULLISH else (None if self.truth(left, st) is None else False)
             )
         elif operator == "&&":
-            runs_right = self.truth(left)
+            runs_right = self.truth(left, st)
         else:
-            truth = self.truth(left)
+            truth = self.truth(left, st)
             runs_right = None if truth is None else not truth
         if runs_right is False:
             return left
@@ -566,7 +589,7 @@ class Walker:
     def ternary(self, node: Node, st: State) -> Val:
         condition = node.child_by_field_name("condition")
         tested = self.expr(condition, st) if condition is not None else UNKNOWN
-        truth = self.truth(tested)
+        truth = self.truth(tested, st)
         consequence = node.child_by_field_name("consequence")
         alternative = node.child_by_field_name("alternative")
         chosen = consequence if truth is True else alternative if truth is False else None
@@ -699,6 +722,8 @@ class Walker:
 
         if resolved is not None:
             value = self.apply_summary(node, resolved[0], resolved[1], st)
+            if resolved[1].doubts:
+                value = self.doubted(node, resolved[1].doubts[0], value, st)
             if resolved[1].is_async and promise:
                 # `if (!isOwner(user, id))` tests the promise, never what it resolves to.
                 held = Val(TRUTHY, session=value.session, inner=value, promise=True)
@@ -710,7 +735,19 @@ class Walker:
         ):
             # A helper that looks a row up by a session token yields a session or nothing.
             return NO_SESSION
+        unfollowed = self.resolver.unfollowed(node, self.module) if mutation is None else None
+        if unfollowed is not None:
+            return self.doubted(node, unfollowed, UNKNOWN, st)
         return UNKNOWN
+
+    def doubted(self, call: Node, doubt: tuple[str, str], value: Val, st: State) -> Val:
+        """A call that may stop an anonymous caller, guardfix cannot tell: in statement
+        position it may be the guard; its value, once tested or dereferenced, may be."""
+        if doubt not in st.unfollowed:
+            st.unfollowed += (doubt,)
+        if _statement_of(call, through_await=True):
+            st.doubt(doubt)
+        return replace(value, doubt=doubt)
 
     def pending(self, label: str, value: Val, call: Node, st: State, *, guard: bool) -> Val:
         """An async lookup or guard called without `await`: the caller holds a promise.
@@ -720,13 +757,15 @@ class Walker:
         st.lookup = True
         promise = Val(TRUTHY, session=True, inner=value, guard=guard, promise=True, label=label)
         if _statement_of(call):
-            self.truth(promise)
+            self.truth(promise, st)
         return promise
 
-    def truth(self, value: Val) -> bool | None:
+    def truth(self, value: Val, st: State) -> bool | None:
         """Truthiness for a branch; testing a pending promise is the missing-`await` bug."""
         if value.promise and self.unawaited is None:
             self.unawaited = value.label
+        if value.doubt is not None:
+            st.doubt(value.doubt)  # `if (!(await canEdit(id)))`: that helper may be the check
         return value.truth()
 
     def apply_summary(self, call: Node, name: str, summary: Summary, st: State) -> Val:
@@ -752,7 +791,9 @@ class Walker:
         return summary.value
 
     def record(self, mutation: Mutation, st: State) -> None:
-        self.events.append(MutationEvent(mutation, st.stopped, st.lookup))
+        self.events.append(
+            MutationEvent(mutation, st.stopped, st.lookup, st.unfollowed, bool(st.doubts))
+        )
 
 
 def _boolean(truth: bool | None, session: bool) -> Val:
@@ -772,9 +813,11 @@ def _own_account(mutation: Mutation, receiver: Val, args: list[Val]) -> bool:
     return mutation.operation == "save" and receiver.session
 
 
-def _statement_of(call: Node) -> bool:
-    """The call is a whole statement: its value is dropped."""
+def _statement_of(call: Node, *, through_await: bool = False) -> bool:
+    """The call is a whole statement (`f();`, or `await f();` if asked): its value is dropped."""
     parent = call.parent
+    while through_await and parent is not None and parent.type == "await_expression":
+        parent = parent.parent
     return parent is not None and parent.type == "expression_statement"
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
+from dataclasses import replace
 
 from tree_sitter import Node
 
 from guardfix.actions import chain_calls, chain_root, find_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.ownership import scopes
-from guardfix.facts.resolve import ModuleResolver, Reader
+from guardfix.facts.resolve import ModuleResolver, Reader, _match
 from guardfix.facts.values import UNKNOWN, join
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module
@@ -21,6 +23,7 @@ from guardfix.syntax import (
     callee_of,
     declared_value,
     is_async,
+    member_parts,
     object_property,
     param_names,
     text,
@@ -33,6 +36,8 @@ MAX_DEPTH = 4
 MEMOIZERS = frozenset({"cache", "unstable_cache"})
 _ChainCheck = Callable[[Node, Module, int], bool]
 _IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None, public_api=None)
+# Values of a project object whose methods guardfix does not follow.
+_OBJECT_TYPES = frozenset({"object", "new_expression", "class", "class_declaration"})
 
 
 class Project:
@@ -173,7 +178,67 @@ class Project:
         if found is None:
             return None
         summary = self.summary(*found, session_args)
+        if summary is _IN_PROGRESS:
+            doubt = (_label(name, found[0].path), "it calls itself")
+            return name, replace(summary, doubts=(doubt,))
         return (name, summary) if summary is not None else None
+
+    def unfollowed(self, call: Node, module: Module) -> tuple[str, str] | None:
+        """A call of project code that guardfix cannot follow: (the helper, why not).
+
+        Package calls are not in doubt: the auth libraries are known by their lookups.
+        """
+        callee = callee_of(call)
+        if callee is not None and callee.type == "member_expression":
+            return self._member_unfollowed(callee, module)
+        if callee is None or callee.type != "identifier":
+            return None
+        name = text(callee)
+        found = self.function_for(module, name, call)
+        if found is not None:  # found, but no summary: the walk went too deep
+            return _label(name, found[0].path), f"it calls helpers more than {MAX_DEPTH} deep"
+        if _scope_definition(call, name) is not None:
+            return None  # a local value such as `const t = await getTranslations()`
+        definition = self.definition(module, name)
+        if definition is not None:
+            where, node = definition
+            return _label(name, where.path), _made_by(node)
+        imported = module.imports.get(name)
+        origin = self.origin(module, name)
+        if imported is None or origin is None or not self._in_project(module, origin.specifier):
+            return None
+        if self.resolver.resolve(module.path, imported.specifier) is None:
+            return _label(
+                name, imported.specifier
+            ), "it is imported from a file guardfix cannot find"
+        return _label(name, imported.specifier), "guardfix cannot find it among that file's exports"
+
+    def _member_unfollowed(self, callee: Node, module: Module) -> tuple[str, str] | None:
+        """`authService.getViewer()` on an object or class of the project."""
+        parts = member_parts(callee)
+        if parts is None or len(parts) != 2:
+            return None
+        found = self.definition(module, parts[0])
+        if found is None:
+            return None
+        where, node = found
+        value = node if node.type == "class_declaration" else declared_value(node)
+        if value is None or value.type not in _OBJECT_TYPES:
+            return None
+        if value.type == "new_expression":
+            constructor = value.child_by_field_name("constructor")
+            if constructor is None or self.definition(where, text(constructor)) is None:
+                return None  # `new PrismaClient()`: a package's class
+        return _label(".".join(parts), where.path), "it is called through a member"
+
+    def _in_project(self, module: Module, specifier: str) -> bool:
+        """A relative import or a tsconfig `paths` alias: a file of the project."""
+        if specifier.startswith("."):
+            return True
+        aliases = self.resolver.aliases_for(posixpath.dirname(module.path))
+        return aliases is not None and any(
+            _match(pattern, specifier) is not None for pattern, _ in aliases.patterns
+        )
 
     def summary(self, module: Module, fn: Node, session_args: SessionArgs = ()) -> Summary | None:
         """What calling `fn` does, given the session values passed at some positions."""
@@ -204,6 +269,7 @@ class Project:
             public_api=walker.public_api,
             is_async=is_async(fn),
             action=self.is_action(module, fn),
+            doubts=walker.doubts,
         )
         self._summaries[key] = summary
         return summary
@@ -228,11 +294,13 @@ class Project:
         walker = Walker(module, self)
         walker.run(action.function, stopped)
         events = tuple(walker.events)
+        first = next((e for e in events if not e.guarded), None)
         return ActionFacts(
             action,
             events,
             walker.public_api,
             walker.unawaited,
+            unresolved=first.unresolved if first is not None else (),
             lookups=tuple(walker.lookups),
             scopes=scopes(action, events, walker.lookups),
         )
@@ -331,6 +399,19 @@ class Project:
         if node.type == "identifier":
             return self.function_for(module, text(node), node)
         return None
+
+
+def _made_by(node: Node) -> str:
+    """Why a defined name is no function guardfix can read."""
+    value = declared_value(node)
+    if value is not None and value.type == "call_expression":
+        maker = callee_of(value)
+        return f"it is made by `{text(maker) if maker is not None else 'a call'}(...)`"
+    return "it is not a function guardfix can read"
+
+
+def _label(name: str, where: str) -> str:
+    return f"`{name}()` ({where})"
 
 
 def _scope_definition(at: Node, name: str) -> Node | None:

@@ -33,6 +33,8 @@ class Val:
     closed: bool = False  # object: every field is known, so a missing one is `undefined`
     # One of these, as different paths yield (kind is unknown): `{ state: "none" }` or null.
     options: tuple[Val, ...] = ()
+    # What a call guardfix could not follow returned: (the helper, why it was not followed).
+    doubt: tuple[str, str] | None = None
 
     def truth(self) -> bool | None:
         if self.options:
