@@ -2209,10 +2209,19 @@ def test_unawaited_helper_is_named_in_the_message(tmp_path) -> None:  # type: ig
 # -- 12. Helpers guardfix cannot follow: used as a guard, they may be the check ----------
 
 UNFOLLOWED_HELPERS = ts("""
-    import { createViewerGetter } from "@acme/viewer";
+    import knex from "knex";
     import { auth } from "@/auth";
 
+    function createViewerGetter(options: { signInPage: string }) {
+      return async () => {
+        const session = await auth();
+        if (!session) redirect(options.signInPage);
+        return session.user;
+      };
+    }
+
     export const getViewer = createViewerGetter({ signInPage: "/login" });
+    export const sql = knex({ client: "pg" });
 
     export const authService = {
       async requireUser() {
@@ -2239,7 +2248,7 @@ UNFOLLOWED_HELPERS = ts("""
 
 
 def unfollowed(*body: str, helpers: str = UNFOLLOWED_HELPERS) -> dict[str, str]:
-    names = "getViewer, authService, levelOne, logVisit"
+    names = "getViewer, authService, levelOne, logVisit, sql"
     return {
         "tsconfig.json": TSCONFIG,
         "lib/viewer.ts": helpers,
@@ -2263,6 +2272,11 @@ UNFOLLOWED = [
         unfollowed("const viewer = getViewer();", "console.log(viewer);"),
         [("GF001", "deletePost", 8)],
         id="made-by-a-call-answer-only-logged",
+    ),
+    pytest.param(
+        unfollowed('const rows = sql("posts");', "await rows.insert({ id });"),
+        [("GF001", "deletePost", 8)],
+        id="client-made-by-a-package-is-no-doubt",
     ),
     pytest.param(
         unfollowed("await authService.requireUser();"),

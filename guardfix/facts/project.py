@@ -201,8 +201,7 @@ class Project:
             return None  # a local value such as `const t = await getTranslations()`
         definition = self.definition(module, name)
         if definition is not None:
-            where, node = definition
-            return _label(name, where.path), _made_by(node)
+            return self._made_unfollowed(name, *definition)
         imported = module.imports.get(name)
         origin = self.origin(module, name)
         if imported is None or origin is None or not self._in_project(module, origin.specifier):
@@ -212,6 +211,19 @@ class Project:
                 name, imported.specifier
             ), "it is imported from a file guardfix cannot find"
         return _label(name, imported.specifier), "guardfix cannot find it among that file's exports"
+
+    def _made_unfollowed(self, name: str, where: Module, node: Node) -> tuple[str, str] | None:
+        """`export const getViewer = makeViewerGetter(opts)` with a project maker.
+
+        Made by a package (`const db = knex(config)`), it is that package's code.
+        """
+        value = declared_value(node)
+        maker = callee_of(value) if value is not None and value.type == "call_expression" else None
+        if maker is None or maker.type != "identifier":
+            return None
+        if self.function_for(where, text(maker), maker) is None:
+            return None
+        return _label(name, where.path), f"it is made by `{text(maker)}(...)`"
 
     def _member_unfollowed(self, callee: Node, module: Module) -> tuple[str, str] | None:
         """`authService.getViewer()` on an object or class of the project."""
@@ -399,15 +411,6 @@ class Project:
         if node.type == "identifier":
             return self.function_for(module, text(node), node)
         return None
-
-
-def _made_by(node: Node) -> str:
-    """Why a defined name is no function guardfix can read."""
-    value = declared_value(node)
-    if value is not None and value.type == "call_expression":
-        maker = callee_of(value)
-        return f"it is made by `{text(maker) if maker is not None else 'a call'}(...)`"
-    return "it is not a function guardfix can read"
 
 
 def _label(name: str, where: str) -> str:
