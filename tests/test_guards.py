@@ -2296,7 +2296,7 @@ UNFOLLOWED = [
             ),
             "tsconfig.json": TSCONFIG,
         },
-        [],
+        [("GF001", "deletePost", 7)],
         id="imported-from-a-project-file-that-is-not-there",
     ),
     pytest.param(

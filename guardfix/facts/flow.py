@@ -102,8 +102,9 @@ class Resolver(Protocol):
 
     def origin(self, module: Module, name: str) -> Import | None: ...
 
-    def unfollowed(self, call: Node, module: Module) -> tuple[str, str] | None:
-        """A call of project code that guardfix cannot follow: (the helper, why not)."""
+    def unfollowed(self, call: Node, module: Module) -> tuple[str, str, bool] | None:
+        """A call of project code that guardfix cannot follow: (the helper, why not, whether
+        it may be a guard: not when its file is missing, which is said but not assumed)."""
 
 
 @dataclass
@@ -737,14 +738,19 @@ class Walker:
             return NO_SESSION
         unfollowed = self.resolver.unfollowed(node, self.module) if mutation is None else None
         if unfollowed is not None:
-            return self.doubted(node, unfollowed, UNKNOWN, st)
+            helper, why, may_guard = unfollowed
+            return self.doubted(node, (helper, why), UNKNOWN, st, may_guard=may_guard)
         return UNKNOWN
 
-    def doubted(self, call: Node, doubt: tuple[str, str], value: Val, st: State) -> Val:
+    def doubted(
+        self, call: Node, doubt: tuple[str, str], value: Val, st: State, *, may_guard: bool = True
+    ) -> Val:
         """A call that may stop an anonymous caller, guardfix cannot tell: in statement
         position it may be the guard; its value, once tested or dereferenced, may be."""
         if doubt not in st.unfollowed:
             st.unfollowed += (doubt,)
+        if not may_guard:
+            return value
         if _statement_of(call, through_await=True):
             st.doubt(doubt)
         return replace(value, doubt=doubt)

@@ -183,11 +183,10 @@ class Project:
             return name, replace(summary, doubts=(doubt,))
         return (name, summary) if summary is not None else None
 
-    def unfollowed(self, call: Node, module: Module) -> tuple[str, str] | None:
-        """A call of project code that guardfix cannot follow: (the helper, why not).
-
-        Package calls are not in doubt: the auth libraries are known by their lookups.
-        """
+    def unfollowed(self, call: Node, module: Module) -> tuple[str, str, bool] | None:
+        """A call of project code that guardfix cannot follow: (the helper, why not, whether
+        it may be the guard). Package calls are never in doubt: auth libraries are known by
+        their lookups."""
         callee = callee_of(call)
         if callee is not None and callee.type == "member_expression":
             return self._member_unfollowed(callee, module)
@@ -196,7 +195,7 @@ class Project:
         name = text(callee)
         found = self.function_for(module, name, call)
         if found is not None:  # found, but no summary: the walk went too deep
-            return _label(name, found[0].path), f"it calls helpers more than {MAX_DEPTH} deep"
+            return _label(name, found[0].path), f"it calls helpers more than {MAX_DEPTH} deep", True
         if _scope_definition(call, name) is not None:
             return None  # a local value such as `const t = await getTranslations()`
         definition = self.definition(module, name)
@@ -207,12 +206,14 @@ class Project:
         if imported is None or origin is None or not self._in_project(module, origin.specifier):
             return None
         if self.resolver.resolve(module.path, imported.specifier) is None:
-            return _label(
-                name, imported.specifier
-            ), "it is imported from a file guardfix cannot find"
-        return _label(name, imported.specifier), "guardfix cannot find it among that file's exports"
+            why = "it is imported from a file guardfix cannot find"
+        else:
+            why = "guardfix cannot find it among that file's exports"
+        return _label(name, imported.specifier), why, False  # said, never taken for a guard
 
-    def _made_unfollowed(self, name: str, where: Module, node: Node) -> tuple[str, str] | None:
+    def _made_unfollowed(
+        self, name: str, where: Module, node: Node
+    ) -> tuple[str, str, bool] | None:
         """`export const getViewer = makeViewerGetter(opts)` with a project maker.
 
         Made by a package (`const db = knex(config)`), it is that package's code.
@@ -223,9 +224,9 @@ class Project:
             return None
         if self.function_for(where, text(maker), maker) is None:
             return None
-        return _label(name, where.path), f"it is made by `{text(maker)}(...)`"
+        return _label(name, where.path), f"it is made by `{text(maker)}(...)`", True
 
-    def _member_unfollowed(self, callee: Node, module: Module) -> tuple[str, str] | None:
+    def _member_unfollowed(self, callee: Node, module: Module) -> tuple[str, str, bool] | None:
         """`authService.getViewer()` on an object or class of the project."""
         parts = member_parts(callee)
         if parts is None or len(parts) != 2:
@@ -241,7 +242,7 @@ class Project:
             constructor = value.child_by_field_name("constructor")
             if constructor is None or self.definition(where, text(constructor)) is None:
                 return None  # `new PrismaClient()`: a package's class
-        return _label(".".join(parts), where.path), "it is called through a member"
+        return _label(".".join(parts), where.path), "it is called through a member", True
 
     def _in_project(self, module: Module, specifier: str) -> bool:
         """A relative import or a tsconfig `paths` alias: a file of the project."""

@@ -48,13 +48,14 @@ against what the action's check rules out. A server action called by another is
 checked where it is defined, not for its caller; a helper's change behind its
 own session check is not the caller's. When the action calls a project helper
 guardfix cannot follow (it calls itself, goes more than four calls deep, is made
-by a call such as `makeGetter()`, is imported from a project file guardfix
-cannot find, or is a method of a project object) and uses it the way a guard is
-used (called as a statement, or its answer tested, dereferenced or destructured
-before the change), that helper may be the check: the action is not reported.
-When such a helper is called but not used that way, the finding names it and
-says why it could not be followed. Names never decide: `requireUser()` counts
-only if its code stops an anonymous caller.
+by a project function such as `makeGetter()`, or is a method of a project
+object) and uses it the way a guard is used (called as a statement, or its
+answer tested, dereferenced or destructured before the change), that helper may
+be the check: the action is not reported. When such a helper is called but not
+used that way, or is imported from a project file guardfix cannot find, the
+finding names it and says why it could not be followed. Names never decide:
+`requireUser()` counts only if its code stops an anonymous caller, and a
+package's function is never taken for a guard.
 
 ## Fix safety
 The fix inserts a session lookup and its check at the top of the action (after
