@@ -1924,6 +1924,27 @@ MEMOIZED_GUARDS = ts("""
     """)
 
 
+RESULTS = ts("""
+    import { auth } from "@/auth";
+
+    export async function userOrError() {
+      const session = await auth();
+      if (!session?.user) return { error: "Unauthorized" } as const;
+      return { user: session.user };
+    }
+
+    export async function userResult() {
+      try {
+        const session = await auth();
+        if (!session?.user) return { ok: false as const, reason: "signed-out" };
+        return { ok: true as const, user: session.user };
+      } catch (e) {
+        return { ok: false as const, reason: "error" };
+      }
+    }
+    """)
+
+
 def layered(files: dict[str, str], *body: str) -> dict[str, str]:
     """A project of helper files plus app/actions.ts whose delete is on line 6 + len(body)."""
     imports = {
@@ -1932,6 +1953,7 @@ def layered(files: dict[str, str], *body: str) -> dict[str, str]:
         "lib/db-user.ts": 'import { getDbUser } from "@/lib/db-user";',
         "lib/auth-state.ts": 'import { authState } from "@/lib/auth-state";',
         "lib/memo.ts": 'import { requireMember, memberOrNull, requireAdmin } from "@/lib/memo";',
+        "lib/results.ts": 'import { userOrError, userResult } from "@/lib/results";',
     }
     (import_line,) = [imports[path] for path in files if path in imports]
     return {"tsconfig.json": TSCONFIG, **files, "app/actions.ts": action_using(import_line, *body)}
@@ -1942,6 +1964,7 @@ GUARD = {"lib/current-user.ts": CACHED_CURRENT_USER, "lib/guard.ts": GUARD_ON_TO
 DB_USER = {"lib/db-user.ts": SWALLOWED_GUARD}
 STATE = {"lib/auth-state.ts": TAGGED_STATE}
 MEMO = {"lib/memo.ts": MEMOIZED_GUARDS}
+RESULT = {"lib/results.ts": RESULTS}
 
 LAYERED = [
     pytest.param(
@@ -2040,6 +2063,26 @@ LAYERED = [
         layered(MEMO, "await requireAdmin();"),
         [],
         id="react-dot-cache-member-callee",
+    ),
+    pytest.param(
+        layered(RESULT, "const res = await userOrError();", 'if ("error" in res) return res;'),
+        [],
+        id="error-key-tested-with-in",
+    ),
+    pytest.param(
+        layered(RESULT, "const res = await userOrError();", 'if ("user" in res) console.log(1);'),
+        [("GF004", "deletePost", 8)],
+        id="in-test-that-does-not-stop",
+    ),
+    pytest.param(
+        layered(RESULT, "const r = await userResult();", "if (!r.ok) return { error: r.reason };"),
+        [],
+        id="ok-flag-false-on-every-anonymous-path",
+    ),
+    pytest.param(
+        layered(RESULT, "const r = await userResult();", 'if (r.reason === "error") return;'),
+        [("GF004", "deletePost", 8)],
+        id="reason-checked-for-the-catch-only",
     ),
 ]
 

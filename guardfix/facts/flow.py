@@ -557,6 +557,8 @@ class Walker:
             if equal is not None and operator in ("!==", "!="):
                 equal = not equal
             return _boolean(equal, left.session or right.session)
+        if operator == "in":
+            return _boolean(_has_key(string_value(left_node), right), right.session)
         return UNKNOWN
 
     def logical(self, operator: str, left: Val, right_node: Node, st: State) -> Val:
@@ -869,6 +871,17 @@ def _holds_promise(call: Node) -> bool:
     if parent.type == "variable_declarator":
         return parent.child_by_field_name("value") is not None
     return False
+
+
+def _has_key(key: str | None, value: Val) -> bool | None:
+    """`"error" in res` for an object whose keys are all known (or each of its options)."""
+    answers = {
+        key in {k for k, _ in option.fields}
+        if key is not None and option.kind == OBJECT and option.closed
+        else None
+        for option in value.options or (value,)
+    }
+    return answers.pop() if len(answers) == 1 else None
 
 
 def _equality_of_options(left_node: Node, left: Val, right_node: Node, right: Val) -> bool | None:
