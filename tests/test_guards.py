@@ -1615,6 +1615,53 @@ PASSED_SESSION = [
 ]
 
 
+ROLE_CHECKS = ts("""
+    export function isStaff(session: { user?: { roles: string[] } } | null) {
+      return ["admin", "moderator"].some((role) => session?.user?.roles.includes(role));
+    }
+
+    export function isOwner(session: { user?: { id: string } } | null, ownerId?: string) {
+      return Boolean(ownerId && session?.user?.id && ownerId === session.user.id);
+    }
+
+    export function isOtherThan(session: { user?: { id: string } } | null, ids: string[]) {
+      return ids.some((id) => id !== session?.user?.id);
+    }
+    """)
+
+
+def role_checked(condition: str) -> dict[str, str]:
+    """An action whose only check is `condition` on the session; the delete is on line 8."""
+    return {
+        "lib/roles.ts": ROLE_CHECKS,
+        "app/actions/posts.ts": ts(f"""
+            "use server";
+            import {{ auth }} from "@/auth";
+            import {{ isStaff, isOwner, isOtherThan }} from "../../lib/roles";
+
+            export async function deletePost(id: string, authorId: string) {{
+              const session = await auth();
+              if ({condition}) throw new Error("Forbidden");
+              await prisma.post.delete({{ where: {{ id }} }});
+            }}
+            """),
+    }
+
+
+PASSED_SESSION += [
+    pytest.param(
+        role_checked("!isOwner(session, authorId) && !isStaff(session)"),
+        [],
+        id="some-and-boolean-helpers-false-without-a-session",
+    ),
+    pytest.param(
+        role_checked("!isOtherThan(session, [authorId])"),
+        [("GF004", "deletePost", 8)],
+        id="some-whose-callback-passes-without-a-session",
+    ),
+]
+
+
 @pytest.mark.parametrize(("files", "expected"), PASSED_SESSION)
 def test_session_passed_to_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(files, path="app/actions/posts.ts") == expected

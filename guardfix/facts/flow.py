@@ -445,8 +445,7 @@ class Walker:
                 self.expr(left, st)
             return value
         if kind in FUNCTION_TYPES:
-            self.nested_function(node, st)
-            return Val(FUNCTION)
+            return self.nested_function(node, st)
         if kind == "array":
             items = tuple((str(i), self.expr(c, st)) for i, c in enumerate(node.named_children))
             spread = any(c.type == "spread_element" for c in node.named_children)
@@ -611,19 +610,26 @@ class Walker:
         value = one_of(values)
         return session_answer(value) if tested.session or value.session else value
 
-    def nested_function(self, fn: Node, st: State) -> None:
-        """A callback runs where it is passed, if at all: walk it on a copy of the state."""
+    def nested_function(self, fn: Node, st: State) -> Val:
+        """A callback runs where it is passed, if at all: walk it on a copy of the state.
+
+        Its value is a function that returns what it returns to an anonymous caller.
+        """
         if has_inline_directive(fn):
-            return  # a server action of its own, checked on its own
-        saved = self.returns
+            return Val(FUNCTION)  # a server action of its own, checked on its own
+        saved = self.returns, self.doubts
         self.returns = []
         inner = st.copy()
         body = fn.child_by_field_name("body")
         if body is not None and body.type == "statement_block":
             self.block(body, inner)
+            if not inner.stopped:
+                self.returns.append((False, NULL))
         elif body is not None:
-            self.expr(body, inner)
-        self.returns = saved
+            self.returns.append((inner.stopped, self.expr(body, inner)))
+        live = [value for stopped, value in self.returns if not stopped]
+        self.returns, self.doubts = saved
+        return Val(FUNCTION, inner=one_of(live) if live else None)
 
     def call(self, node: Node, st: State) -> Val:
         value = self._call(node, st)
@@ -659,6 +665,14 @@ class Walker:
         promise = _holds_promise(node) or _tested(node)
         if callee_text == "Promise.all" and arg_vals:
             return arg_vals[0]  # `const [session, post] = await Promise.all([auth(), ...])`
+        if callee_val.short:
+            return callee_val  # `session?.user.roles.includes(r)` stops at the `?.`
+        if callee is not None and callee.type == "member_expression" and arg_vals:
+            found = _search(name, arg_vals[0])
+            if found is not None:
+                return found
+        if callee_text == "Boolean" and arg_vals and self.module.definitions.get(name) is None:
+            return _boolean(arg_vals[0].truth(), arg_vals[0].session)
 
         if callee_text in self.sinks:
             self.sink_states.append(st.stopped)
@@ -808,6 +822,18 @@ def _boolean(truth: bool | None, session: bool) -> Val:
     """A yes/no value; kept under its name when it was worked out from the session."""
     kind = UNKNOWN_KIND if truth is None else TRUTHY if truth else FALSY
     return Val(kind, session=session)
+
+
+def _search(method: str, callback: Val) -> Val | None:
+    """`roles.some(r => session?.user?.role === r)` when the callback is never truthy."""
+    answer = callback.inner if callback.kind == FUNCTION else None
+    if answer is None or answer.truth() is not False:
+        return None
+    if method == "some":
+        return _boolean(False, answer.session)
+    if method == "find":
+        return Val(NULLISH, session=answer.session)
+    return None
 
 
 def _own_account(mutation: Mutation, receiver: Val, args: list[Val]) -> bool:
