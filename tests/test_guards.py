@@ -1992,6 +1992,27 @@ RESULTS = ts("""
     """)
 
 
+# A row looked up by the session's user id: Prisma refuses `findUnique` when every key of
+# its `where` is undefined, but `findFirst` drops them and returns some row.
+DB_ROW_BY_SESSION = ts("""
+    import { auth } from "@/auth";
+
+    export const getUniqueRow = async () => {
+      const session = await auth();
+      const user = await prisma.user.findUnique({ where: { id: session?.user?.id } });
+      if (!user) throw new Error("User not found");
+      return user;
+    };
+
+    export const getFirstRow = async () => {
+      const session = await auth();
+      const user = await prisma.user.findFirst({ where: { id: session?.user?.id } });
+      if (!user) throw new Error("User not found");
+      return user;
+    };
+    """)
+
+
 def layered(files: dict[str, str], *body: str) -> dict[str, str]:
     """A project of helper files plus app/actions.ts whose delete is on line 6 + len(body)."""
     imports = {
@@ -2001,6 +2022,7 @@ def layered(files: dict[str, str], *body: str) -> dict[str, str]:
         "lib/auth-state.ts": 'import { authState } from "@/lib/auth-state";',
         "lib/memo.ts": 'import { requireMember, memberOrNull, requireAdmin } from "@/lib/memo";',
         "lib/results.ts": 'import { userOrError, userResult } from "@/lib/results";',
+        "lib/rows.ts": 'import { getUniqueRow, getFirstRow } from "@/lib/rows";',
     }
     (import_line,) = [imports[path] for path in files if path in imports]
     return {"tsconfig.json": TSCONFIG, **files, "app/actions.ts": action_using(import_line, *body)}
@@ -2012,6 +2034,7 @@ DB_USER = {"lib/db-user.ts": SWALLOWED_GUARD}
 STATE = {"lib/auth-state.ts": TAGGED_STATE}
 MEMO = {"lib/memo.ts": MEMOIZED_GUARDS}
 RESULT = {"lib/results.ts": RESULTS}
+ROWS = {"lib/rows.ts": DB_ROW_BY_SESSION}
 
 LAYERED = [
     pytest.param(
@@ -2130,6 +2153,16 @@ LAYERED = [
         layered(RESULT, "const r = await userResult();", 'if (r.reason === "error") return;'),
         [("GF004", "deletePost", 8)],
         id="reason-checked-for-the-catch-only",
+    ),
+    pytest.param(
+        layered(ROWS, "const user = await getUniqueRow();"),
+        [],
+        id="prisma-findUnique-by-the-missing-session-user-id-throws",
+    ),
+    pytest.param(
+        layered(ROWS, "const user = await getFirstRow();"),
+        [("GF004", "deletePost", 7)],
+        id="prisma-findFirst-by-the-missing-session-user-id-returns-a-row",
     ),
 ]
 

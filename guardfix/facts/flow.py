@@ -69,6 +69,7 @@ SKIPPED_STATEMENTS = frozenset(
     }
 )
 EQUALITY = frozenset({"===", "==", "!==", "!="})
+PRISMA_UNIQUE_READS = frozenset({"findUnique", "findUniqueOrThrow"})
 
 
 # Arguments that carry session values into a call: (position, value).
@@ -691,6 +692,15 @@ class Walker:
         if callee is not None and callee.type == "identifier" and name in EXIT_CALLS:
             st.stopped = True
             return UNKNOWN
+        if (
+            name in PRISMA_UNIQUE_READS
+            and callee is not None
+            and callee.type == "member_expression"
+            and arg_vals
+            and _no_unique_key(arg_vals[0])
+        ):
+            st.stopped = True  # Prisma refuses a unique lookup with every key undefined
+            return UNKNOWN
         if name in ASSERT_CALLS and arg_vals and arg_vals[0].truth() is False:
             st.stopped = True
             return UNKNOWN
@@ -822,6 +832,14 @@ def _boolean(truth: bool | None, session: bool) -> Val:
     """A yes/no value; kept under its name when it was worked out from the session."""
     kind = UNKNOWN_KIND if truth is None else TRUTHY if truth else FALSY
     return Val(kind, session=session)
+
+
+def _no_unique_key(args: Val) -> bool:
+    """`{ where: { id: session?.user?.id } }` with no session: every key is undefined."""
+    where = args.field("where") if args.kind == OBJECT and args.closed else None
+    if where is None or where.kind != OBJECT or not where.closed or not where.fields:
+        return False
+    return all(value.kind == NULLISH and value.session for _, value in where.fields)
 
 
 def _search(method: str, callback: Val) -> Val | None:

@@ -10,7 +10,9 @@ filter value of `undefined` is dropped, so `where: { id, authorId:
 session?.user?.id }` matches the row whoever owns it, and `deleteMany({ where:
 { authorId: undefined } })` matches every row. A comparison such as
 `if (post.authorId !== session?.user?.id) throw` passes when both sides are
-`undefined`, so it does not count either. An async lookup or guard called
+`undefined`, so it does not count either. (`findUnique` is the exception: with
+every key of its `where` undefined, Prisma refuses the query, which stops the
+caller.) An async lookup or guard called
 without `await` (`const session = auth()`, a bare `requireUser();`) checks
 nothing: the promise is always truthy, and its rejection does not stop the action.
 The same holds for an async project helper tested without `await`
