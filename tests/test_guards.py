@@ -1852,6 +1852,53 @@ REAL_WORLD = [
 ]
 
 
+def better_auth_action(check: str) -> dict[str, str]:
+    """Better Auth's session destructured from `response ?? {}`; the delete is on line 9."""
+    return {
+        "app/actions/posts.ts": ts(f"""
+            "use server";
+            import {{ headers }} from "next/headers";
+            import {{ auth }} from "@/lib/auth";
+            export async function deletePost(id: string) {{
+              const response = await auth.api.getSession({{ headers: await headers() }});
+              const {{ session, user }} = response ?? {{}};
+              {check}
+              console.log(user);
+              await db.note.delete({{ where: {{ id }} }});
+            }}
+            """),
+    }
+
+
+REAL_WORLD += [
+    pytest.param(
+        better_auth_action('if (!session) throw new Error("Unauthorized");'),
+        [],
+        id="destructured-from-an-empty-object-fallback-and-checked",
+    ),
+    pytest.param(
+        better_auth_action("// no check"),
+        [("GF004", "deletePost", 9)],
+        id="destructured-from-an-empty-object-fallback-unchecked",
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { auth } from "@/auth";
+                export async function deletePost(id: string) {
+                  const session = await auth();
+                  if (!session?.user.roles.some((r) => r === "admin")) throw new Error("Forbidden");
+                  await db.note.delete({ where: { id } });
+                }
+                """),
+        },
+        [],
+        id="method-call-after-an-optional-chain-is-undefined",
+    ),
+]
+
+
 @pytest.mark.parametrize(("files", "expected"), REAL_WORLD)
 def test_real_world_patterns(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(files, path="app/actions/posts.ts") == expected
