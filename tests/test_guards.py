@@ -2060,6 +2060,33 @@ DB_ROW_BY_SESSION = ts("""
     """)
 
 
+DEFAULT_CACHED_GUARD = ts("""
+    import { cache } from "react";
+    import { auth } from "@/auth";
+
+    export default cache(async () => {
+      const session = await auth();
+      if (!session) throw new Error("Unauthorized");
+      return session.user;
+    });
+    """)
+
+SESSION_KIND = ts("""
+    import { auth } from "@/auth";
+
+    export async function sessionKind() {
+      let session = null;
+      try {
+        session = await auth();
+      } catch {
+        return { kind: "error" as const };
+      }
+      if (!session) return { kind: "anonymous" as const };
+      return { kind: "user" as const, user: session.user };
+    }
+    """)
+
+
 def layered(files: dict[str, str], *body: str) -> dict[str, str]:
     """A project of helper files plus app/actions.ts whose delete is on line 6 + len(body)."""
     imports = {
@@ -2070,6 +2097,8 @@ def layered(files: dict[str, str], *body: str) -> dict[str, str]:
         "lib/memo.ts": 'import { requireMember, memberOrNull, requireAdmin } from "@/lib/memo";',
         "lib/results.ts": 'import { userOrError, userResult } from "@/lib/results";',
         "lib/rows.ts": 'import { getUniqueRow, getFirstRow } from "@/lib/rows";',
+        "lib/require-user.ts": 'import requireUser from "@/lib/require-user";',
+        "lib/kind.ts": 'import { sessionKind } from "@/lib/kind";',
     }
     (import_line,) = [imports[path] for path in files if path in imports]
     return {"tsconfig.json": TSCONFIG, **files, "app/actions.ts": action_using(import_line, *body)}
@@ -2082,6 +2111,8 @@ STATE = {"lib/auth-state.ts": TAGGED_STATE}
 MEMO = {"lib/memo.ts": MEMOIZED_GUARDS}
 RESULT = {"lib/results.ts": RESULTS}
 ROWS = {"lib/rows.ts": DB_ROW_BY_SESSION}
+DEFAULT = {"lib/require-user.ts": DEFAULT_CACHED_GUARD}
+KIND = {"lib/kind.ts": SESSION_KIND}
 
 LAYERED = [
     pytest.param(
@@ -2210,6 +2241,40 @@ LAYERED = [
         layered(ROWS, "const user = await getFirstRow();"),
         [("GF004", "deletePost", 7)],
         id="prisma-findFirst-by-the-missing-session-user-id-returns-a-row",
+    ),
+    pytest.param(layered(DEFAULT, "await requireUser();"), [], id="default-export-of-a-cache"),
+    pytest.param(
+        layered(KIND, "const s = await sessionKind();", 'if (s.kind !== "user") return;'),
+        [],
+        id="kind-tag-after-a-let-assigned-in-try",
+    ),
+    pytest.param(
+        layered(
+            KIND,
+            "const s = await sessionKind();",
+            'switch (s.kind) { case "user": break; default: throw new Error(); }',
+        ),
+        [],
+        id="switch-on-the-tag-refuses-the-others",
+    ),
+    pytest.param(
+        layered(
+            KIND,
+            "const s = await sessionKind();",
+            'switch (s.kind) { case "error": throw new Error(); case "user": break; }',
+        ),
+        [("GF004", "deletePost", 8)],
+        id="switch-on-the-tag-that-lets-anonymous-through",
+    ),
+    pytest.param(
+        layered(
+            KIND,
+            "const s = await sessionKind();",
+            'switch (s.kind) { case "anonymous": console.log(s); case "user": break; '
+            "default: throw new Error(); }",
+        ),
+        [("GF004", "deletePost", 8)],
+        id="switch-case-falling-through",
     ),
 ]
 

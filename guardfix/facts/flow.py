@@ -351,22 +351,35 @@ class Walker:
 
     def switch(self, node: Node, st: State) -> None:
         value = node.child_by_field_name("value")
-        if value is not None:
-            self.expr(value, st)
+        subject = self.expr(value, st) if value is not None else UNKNOWN
         body = node.child_by_field_name("body")
+        cases = list(body.named_children) if body is not None else []
+        # Whether each case's value equals the subject (`switch (s.kind) { case "user": }`).
+        matches: list[bool | None] = []
+        for case in cases:
+            test = case.child_by_field_name("value")
+            tested = self.expr(test, st) if test is not None else None
+            matches.append(
+                _equality_of_options(value, subject, test, tested)
+                if value is not None and test is not None and tested is not None
+                else None
+            )
+        surely_matched = True in matches
         branches: list[State] = []
         has_default = False
-        for case in body.named_children if body is not None else []:
-            has_default = has_default or case.type == "switch_default"
+        for index, (case, match) in enumerate(zip(cases, matches, strict=True)):
+            is_default = case.type == "switch_default"
+            has_default = has_default or is_default
             case_st = st.copy()
+            entered_from_above = index > 0 and _falls_through(cases[index - 1])
+            if not entered_from_above and (match is False or (is_default and surely_matched)):
+                case_st.stopped = True
             for child in case.named_children:
-                if child == case.child_by_field_name("value"):
-                    self.expr(child, st)
-                else:
+                if child != case.child_by_field_name("value"):
                     self.statement(child, case_st)
             branches.append(case_st)
         if not has_default:
-            branches.append(st.copy())
+            branches.append(replace(st.copy(), stopped=st.stopped or surely_matched))
         st.merge(branches)
 
     # -- expressions -------------------------------------------------------------------
@@ -915,6 +928,17 @@ def _holds_promise(call: Node) -> bool:
     if parent.type == "variable_declarator":
         return parent.child_by_field_name("value") is not None
     return False
+
+
+def _falls_through(case: Node) -> bool:
+    """A switch case whose statements can run on into the next case."""
+    body = [c for c in case.named_children if c != case.child_by_field_name("value")]
+    return not body or body[-1].type not in (
+        "break_statement",
+        "return_statement",
+        "throw_statement",
+        "continue_statement",
+    )
 
 
 def _has_key(key: str | None, value: Val) -> bool | None:

@@ -125,7 +125,8 @@ class Project:
         where, node = found
         if node.type in FUNCTION_TYPES:
             return where, node
-        value = declared_value(node)
+        # `export default cache(async () => {...})` names the call itself.
+        value = unwrap(node) if node.type == "call_expression" else declared_value(node)
         if value is not None and value.type in FUNCTION_TYPES:
             return where, value
         if value is not None and value.type == "call_expression":
