@@ -1291,6 +1291,58 @@ BUILT = [
 ]
 
 
+# A middleware that looks the session up and hands it on in `ctx` without checking it.
+CTX_CLIENT = ts("""
+    import { createSafeActionClient } from "next-safe-action";
+    import { auth } from "@/auth";
+
+    export const sessionClient = createSafeActionClient().use(async ({ next }) => {
+      const session = await auth();
+      return next({ ctx: { userId: session?.user?.id ?? null, requestId: crypto.randomUUID() } });
+    });
+    """)
+
+
+def ctx_action(check: str) -> str:
+    """An action of `sessionClient` that runs `check` first; the delete is on line 8."""
+    return ts(f"""
+        "use server";
+        import {{ z }} from "zod";
+        import {{ sessionClient }} from "@/lib/safe-action";
+
+        export const deletePost = sessionClient
+          .inputSchema(z.object({{ id: z.string() }}))
+          .action(async ({{ parsedInput, ctx }}) => {{ {check}
+            await prisma.post.delete({{ where: {{ id: parsedInput.id }} }});
+          }});
+        """)
+
+
+BUILT += [
+    pytest.param(
+        {
+            "lib/safe-action.ts": CTX_CLIENT,
+            "app/actions.ts": ctx_action('if (!ctx.userId) throw new Error("Unauthorized");'),
+        },
+        [],
+        id="action-checks-the-session-its-middleware-hands-on",
+    ),
+    pytest.param(
+        {"lib/safe-action.ts": CTX_CLIENT, "app/actions.ts": ctx_action("")},
+        [("GF001", "deletePost", 8)],
+        id="action-ignores-the-session-its-middleware-hands-on",
+    ),
+    pytest.param(
+        {
+            "lib/safe-action.ts": CTX_CLIENT,
+            "app/actions.ts": ctx_action('if (!ctx.requestId) throw new Error("No request");'),
+        },
+        [("GF001", "deletePost", 8)],
+        id="action-checks-something-else-in-ctx",
+    ),
+]
+
+
 @pytest.mark.parametrize(("files", "expected"), BUILT)
 def test_built_actions(  # type: ignore[no-untyped-def]
     project, files: dict[str, str], expected: list[tuple[str, str, int]]

@@ -152,6 +152,7 @@ class Walker:
         self.returns: list[tuple[bool, Val]] = []
         self.doubts: Doubts = ()  # of the paths that return to the caller
         self.sink_states: list[bool] = []
+        self.sink_args: list[Val] = []  # what each live sink call passes on (`next({ ctx })`)
         self.public_api: str | None = None
         self.unawaited: str | None = None  # the first async lookup or guard called without await
         self.lookups: list[Node] = []  # calls that yield the session, in the order they run
@@ -162,10 +163,17 @@ class Walker:
     # -- entry point -------------------------------------------------------------------
 
     def run(
-        self, fn: Node, stopped: bool = False, params: dict[str | None, Val] | None = None
+        self,
+        fn: Node,
+        stopped: bool = False,
+        params: dict[str | None, Val] | None = None,
+        arguments: tuple[Val, ...] = (),
     ) -> State:
-        """Walk `fn`; `params` are parameters bound to session values by the caller."""
+        """Walk `fn`; `params` are parameters bound to session values by the caller, and
+        `arguments` what it is called with, bound to its parameters in order."""
         st = State(stopped=stopped, env={k: v for k, v in (params or {}).items() if k})
+        for pattern, value in zip(_parameters(fn), arguments, strict=False):
+            self.bind(pattern, value, st)
         body = fn.child_by_field_name("body")
         if body is None:
             return st
@@ -690,6 +698,8 @@ class Walker:
 
         if callee_text in self.sinks:
             self.sink_states.append(st.stopped)
+            if not st.stopped:
+                self.sink_args.append(arg_vals[0] if arg_vals else NULL)
         if name in PUBLIC_AUTH_CALLS and self.public_api is None:
             self.public_api = callee_text
 
@@ -865,6 +875,24 @@ def _search(method: str, callback: Val) -> Val | None:
     if method == "find":
         return Val(NULLISH, session=answer.session)
     return None
+
+
+def _parameters(fn: Node) -> list[Node]:
+    """The pattern of each parameter: a name, or `{ parsedInput, ctx }`."""
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        single = fn.child_by_field_name("parameter")
+        return [single] if single is not None else []
+    patterns = []
+    for param in params.named_children:
+        pattern = (
+            param.child_by_field_name("pattern")
+            if param.type in ("required_parameter", "optional_parameter")
+            else param
+        )
+        if pattern is not None:
+            patterns.append(pattern)
+    return patterns
 
 
 def _own_account(mutation: Mutation, receiver: Val, args: list[Val]) -> bool:

@@ -12,7 +12,7 @@ from guardfix.actions import chain_calls, chain_root, find_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.ownership import scopes
 from guardfix.facts.resolve import ModuleResolver, Reader, _match
-from guardfix.facts.values import UNKNOWN, join
+from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module
 from guardfix.parse import is_source_path, parse
@@ -298,15 +298,21 @@ class Project:
 
     def analyze(self, action: ServerAction, module: Module) -> ActionFacts:
         stopped = False
+        arguments: tuple[Val, ...] = ()
         if action.builder is not None:
             if action.kind is ActionKind.SAFE_ACTION:
                 stopped = self.client_guards(action.builder, module, 0)
+                ctx = self.client_context(action.builder, module, 0)
+                if ctx is not None:
+                    # v7 `({ parsedInput, ctx })`, v6 `(parsedInput, { ctx })`
+                    handed = Val(OBJECT, fields=(("ctx", ctx),), inner=UNKNOWN)
+                    arguments = (handed, handed)
             elif action.kind is ActionKind.ZSA:
                 stopped = self.procedure_guards(action.builder, module, 0)
             elif action.kind is ActionKind.WRAPPER:
                 stopped = any(self.wrapper_guards(c, arg, module) for c, arg in action.layers)
         walker = Walker(module, self)
-        walker.run(action.function, stopped)
+        walker.run(action.function, stopped, arguments=arguments)
         events = tuple(walker.events)
         first = next((e for e in events if not e.guarded), None)
         return ActionFacts(
@@ -364,6 +370,37 @@ class Project:
         if found is None or value is None or value.type != "call_expression":
             return False
         return check(value, found[0], depth + 1)
+
+    def client_context(self, chain: Node, module: Module, depth: int) -> Val | None:
+        """The `ctx` a next-safe-action client's last middleware hands an anonymous caller's
+        action: `next({ ctx: { userId: session?.user?.id ?? null } })`."""
+        for call in reversed(chain_calls(chain)):
+            args = call_arguments(call)
+            if callee_name(call) == "use" and args:
+                return self.middleware_context(args[0], module)
+        root = chain_root(chain)
+        if root is None or root.type != "identifier" or depth > MAX_DEPTH:
+            return None
+        found = self.definition(module, text(root))
+        value = declared_value(found[1]) if found is not None else None
+        if found is None or value is None or value.type != "call_expression":
+            return None
+        return self.client_context(value, found[0], depth + 1)
+
+    def middleware_context(self, arg: Node, module: Module) -> Val | None:
+        found = self._function_arg(arg, module)
+        if found is None:
+            return None
+        mw_module, fn = found
+        walker = Walker(mw_module, self, sinks=_next_sinks(fn))
+        walker.run(fn)
+        handed = [v for v in walker.sink_args if v.kind == OBJECT and v.closed]
+        if not handed or len(handed) != len(walker.sink_args):
+            return None  # `next()` keeps an earlier ctx, or `next({ ctx: { ...ctx } })`
+        ctx = one_of([v.field("ctx") for v in handed])
+        if ctx.kind != OBJECT or not ctx.closed:
+            return None
+        return session_answer(ctx) if walker.lookups else ctx
 
     def middleware_guards(self, arg: Node, module: Module) -> bool:
         found = self._function_arg(arg, module)
