@@ -44,7 +44,9 @@ and are not reported. To keep a deliberate public action, add
 Helpers are followed across files, through `cache()`, `React.cache()` and
 `unstable_cache()`, `try`/`catch` and tagged results (`{ state: "ok", session }`
 or `{ state: "none" }`): what a helper returns to an anonymous caller is checked
-against what the action's check rules out. A server action called by another is
+against what the action's check rules out; the `ctx` a next-safe-action
+middleware hands on (`next({ ctx: { userId } })`) is followed into the action
+the same way. A server action called by another is
 checked where it is defined, not for its caller; a helper's change behind its
 own session check is not the caller's. When the action calls a project helper
 guardfix cannot follow (it calls itself, goes more than four calls deep, is made
