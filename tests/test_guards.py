@@ -2531,11 +2531,18 @@ UNFOLLOWED_HELPERS = ts("""
     export async function logVisit() {
       console.log("visit");
     }
+
+    export async function requireViewer(retries = 1): Promise<{ id: string }> {
+      const session = await auth();
+      if (session?.user) return session.user;
+      if (retries > 0) return requireViewer(retries - 1);
+      throw new Error("Unauthorized");
+    }
     """)
 
 
 def unfollowed(*body: str, helpers: str = UNFOLLOWED_HELPERS) -> dict[str, str]:
-    names = "getViewer, authService, levelOne, logVisit, sql"
+    names = "getViewer, authService, levelOne, logVisit, sql, requireViewer"
     return {
         "tsconfig.json": TSCONFIG,
         "lib/viewer.ts": helpers,
@@ -2571,6 +2578,12 @@ UNFOLLOWED = [
         id="method-of-a-project-object",
     ),
     pytest.param(unfollowed("await levelOne();"), [], id="guard-deeper-than-followed"),
+    pytest.param(unfollowed("await requireViewer();"), [], id="recursive-guard"),
+    pytest.param(
+        unfollowed("const viewer = requireViewer();", "console.log(viewer);"),
+        [("GF004", "deletePost", 8)],
+        id="recursive-helper-not-awaited-nor-checked",
+    ),
     pytest.param(
         unfollowed("await logVisit();"),
         [("GF001", "deletePost", 7)],
@@ -2613,4 +2626,15 @@ def test_unfollowed_helper_is_named_in_the_message(tmp_path) -> None:  # type: i
     assert (
         "`getViewer()` (lib/viewer.ts) could not be followed: it is made by `createViewerGetter(...)`"
         in (finding.message)
+    )
+
+
+def test_recursive_helper_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_on_files
+
+    files = unfollowed("const viewer = requireViewer();", "console.log(viewer);")
+    report = run_on_files(tmp_path, dict(files))
+    (finding,) = [f for f in report.findings if f.rule == "GF004"]
+    assert "`requireViewer()` (lib/viewer.ts) could not be followed: it calls itself" in (
+        finding.message
     )

@@ -772,8 +772,9 @@ class Walker:
 
         if resolved is not None:
             value = self.apply_summary(node, resolved[0], resolved[1], st)
-            if resolved[1].doubts:
-                value = self.doubted(node, resolved[1].doubts[0], value, st)
+            doubt = resolved[1].doubts[0] if resolved[1].doubts else resolved[1].value.doubt
+            if doubt is not None:  # it may stop the caller through a call not followed
+                value = self.doubted(node, doubt, value, st)
             if resolved[1].is_async and promise:
                 # `if (!isOwner(user, id))` tests the promise, never what it resolves to.
                 held = Val(TRUTHY, session=value.session, inner=value, promise=True)
