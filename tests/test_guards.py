@@ -2516,7 +2516,18 @@ UNFOLLOWED_HELPERS = ts("""
         if (!session) throw new Error("Unauthorized");
         return session.user;
       },
+      note: async () => {
+        console.log("noted");
+      },
     };
+
+    class AuthGate {
+      async check() {
+        const session = await auth();
+        if (!session) throw new Error("Unauthorized");
+      }
+    }
+    export const gate = new AuthGate();
 
     export async function levelOne() { await levelTwo(); }
     async function levelTwo() { await levelThree(); }
@@ -2542,7 +2553,7 @@ UNFOLLOWED_HELPERS = ts("""
 
 
 def unfollowed(*body: str, helpers: str = UNFOLLOWED_HELPERS) -> dict[str, str]:
-    names = "getViewer, authService, levelOne, logVisit, sql, requireViewer"
+    names = "getViewer, authService, gate, levelOne, logVisit, sql, requireViewer"
     return {
         "tsconfig.json": TSCONFIG,
         "lib/viewer.ts": helpers,
@@ -2575,7 +2586,18 @@ UNFOLLOWED = [
     pytest.param(
         unfollowed("await authService.requireUser();"),
         [],
-        id="method-of-a-project-object",
+        id="method-of-a-project-object-followed",
+    ),
+    pytest.param(
+        unfollowed("await authService.note();"),
+        [("GF001", "deletePost", 7)],
+        id="method-of-a-project-object-that-checks-nothing",
+    ),
+    pytest.param(unfollowed("await gate.check();"), [], id="method-of-a-class-instance"),
+    pytest.param(
+        unfollowed("const pending = gate.check();", "console.log(pending);"),
+        [("GF001", "deletePost", 8)],
+        id="method-of-a-class-instance-not-used-as-a-guard",
     ),
     pytest.param(unfollowed("await levelOne();"), [], id="guard-deeper-than-followed"),
     pytest.param(unfollowed("await requireViewer();"), [], id="recursive-guard"),

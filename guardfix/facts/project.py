@@ -37,7 +37,7 @@ MEMOIZERS = frozenset({"cache", "unstable_cache"})
 _ChainCheck = Callable[[Node, Module, int], bool]
 _IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None, public_api=None)
 # Values of a project object whose methods guardfix does not follow.
-_OBJECT_TYPES = frozenset({"object", "new_expression", "class", "class_declaration"})
+_OBJECT_TYPES = frozenset({"object", "new_expression", "class"})
 
 
 class Project:
@@ -140,6 +140,28 @@ class Project:
                 return self.function_for(where, text(inner), inner, depth + 1)
         return None
 
+    def method_for(self, module: Module, callee: Node) -> tuple[Module, Node] | None:
+        """`authService.requireUser` where `authService` is a project object literal."""
+        parts = member_parts(callee)
+        if parts is None or len(parts) != 2:
+            return None
+        found = self.definition(module, parts[0])
+        value = declared_value(found[1]) if found is not None else None
+        if found is None or value is None or value.type != "object":
+            return None
+        where = found[0]
+        for child in value.named_children:
+            if child.type == "method_definition":
+                key = child.child_by_field_name("name")
+                if key is not None and text(key) == parts[1]:
+                    return where, child
+        member = unwrap(object_property(value, parts[1]))
+        if member is not None and member.type in FUNCTION_TYPES:
+            return where, member
+        if member is not None and member.type in ("identifier", "shorthand_property_identifier"):
+            return self.function_for(where, text(member), None)
+        return None
+
     def origin(self, module: Module, name: str, depth: int = 0) -> Import | None:
         """The package a name is imported from, through the project's own re-exports.
 
@@ -172,10 +194,16 @@ class Project:
         self, call: Node, module: Module, session_args: SessionArgs = ()
     ) -> tuple[str, Summary] | None:
         callee = callee_of(call)
-        if callee is None or callee.type != "identifier":
+        if callee is None:
             return None
-        name = text(callee)
-        found = self.function_for(module, name, call)
+        if callee.type == "identifier":
+            name = text(callee)
+            found = self.function_for(module, name, call)
+        elif callee.type == "member_expression":
+            name = text(callee)
+            found = self.method_for(module, callee)
+        else:
+            return None
         if found is None:
             return None
         summary = self.summary(*found, session_args)
@@ -236,14 +264,27 @@ class Project:
         if found is None:
             return None
         where, node = found
-        value = node if node.type == "class_declaration" else declared_value(node)
+        value = declared_value(node)
         if value is None or value.type not in _OBJECT_TYPES:
             return None
         if value.type == "new_expression":
             constructor = value.child_by_field_name("constructor")
-            if constructor is None or self.definition(where, text(constructor)) is None:
+            if constructor is None or not self._project_class(where, text(constructor)):
                 return None  # `new PrismaClient()`: a package's class
         return _label(".".join(parts), where.path), "it is called through a member", True
+
+    def _project_class(self, module: Module, name: str) -> bool:
+        """A class declared in `module`, or imported from a file of the project."""
+        for stmt in module.root.named_children:
+            declared = stmt.child_by_field_name("declaration") or stmt
+            ident = declared.child_by_field_name("name")
+            if declared.type == "class_declaration" and ident is not None and text(ident) == name:
+                return True
+        imported = module.imports.get(name)
+        return (
+            imported is not None
+            and self.resolver.resolve(module.path, imported.specifier) is not None
+        )
 
     def _in_project(self, module: Module, specifier: str) -> bool:
         """A relative import or a tsconfig `paths` alias: a file of the project."""
