@@ -41,21 +41,23 @@ verification actions that call the auth library's own API are public by design
 and are not reported. To keep a deliberate public action, add
 `// guardfix-ignore GF001: <reason>` above it.
 
-Helpers are followed across files, through `cache()`, `React.cache()` and
-`unstable_cache()`, `try`/`catch` and tagged results (`{ state: "ok", session }`
-or `{ state: "none" }`): what a helper returns to an anonymous caller is checked
-against what the action's check rules out; the `ctx` a next-safe-action
-middleware hands on (`next({ ctx: { userId } })`) is followed into the action
-the same way. A server action called by another is
-checked where it is defined, not for its caller; a helper's change behind its
-own session check is not the caller's. When the action calls a project helper
-guardfix cannot follow (it calls itself, goes more than four calls deep, is made
-by a project function such as `makeGetter()`, or is a method of a project
-object) and uses it the way a guard is used (called as a statement, or its
-answer tested, dereferenced or destructured before the change), that helper may
-be the check: the action is not reported. When such a helper is called but not
-used that way, or is imported from a project file guardfix cannot find, the
-finding names it and says why it could not be followed. Names never decide:
+Helpers are followed across files (functions, methods of project objects),
+through `cache()`, `React.cache()` and `unstable_cache()`, `try`/`catch` and
+tagged results (`{ state: "ok", session }` or `{ state: "none" }`): what a
+helper returns to an anonymous caller is checked against what the action's
+check rules out; the `ctx` a next-safe-action middleware hands on
+(`next({ ctx: { userId } })`) is followed into the action the same way. A
+server action called by another is checked where it is defined, not for its
+caller; a helper's change behind its own session check is not the caller's.
+
+When the action calls a project helper guardfix cannot follow (it calls
+itself, goes more than four calls deep, is made by a project function such as
+`makeGetter()`, or is a method of an instance of a project class) and uses it
+the way a guard is used (called as a statement, or its answer tested,
+dereferenced or destructured before the change), that helper may be the check:
+the action is not reported. When such a helper is called but not used that
+way, or is imported from a project file guardfix cannot find, the finding
+names it and says why it could not be followed. Names never decide:
 `requireUser()` counts only if its code stops an anonymous caller, and a
 package's function is never taken for a guard.
 
