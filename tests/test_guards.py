@@ -2521,13 +2521,21 @@ UNFOLLOWED_HELPERS = ts("""
       },
     };
 
-    class AuthGate {
+    class BaseGate {
       async check() {
         const session = await auth();
         if (!session) throw new Error("Unauthorized");
       }
     }
+    class AuthGate extends BaseGate {}
     export const gate = new AuthGate();
+
+    class TokenBucket {
+      take(key: string) {
+        return key.length > 0;
+      }
+    }
+    export const bucket = new TokenBucket();
 
     export async function levelOne() { await levelTwo(); }
     async function levelTwo() { await levelThree(); }
@@ -2553,7 +2561,7 @@ UNFOLLOWED_HELPERS = ts("""
 
 
 def unfollowed(*body: str, helpers: str = UNFOLLOWED_HELPERS) -> dict[str, str]:
-    names = "getViewer, authService, gate, levelOne, logVisit, sql, requireViewer"
+    names = "getViewer, authService, gate, bucket, levelOne, logVisit, sql, requireViewer"
     return {
         "tsconfig.json": TSCONFIG,
         "lib/viewer.ts": helpers,
@@ -2593,11 +2601,16 @@ UNFOLLOWED = [
         [("GF001", "deletePost", 7)],
         id="method-of-a-project-object-that-checks-nothing",
     ),
-    pytest.param(unfollowed("await gate.check();"), [], id="method-of-a-class-instance"),
+    pytest.param(unfollowed("await gate.check();"), [], id="inherited-method-in-doubt"),
     pytest.param(
         unfollowed("const pending = gate.check();", "console.log(pending);"),
         [("GF001", "deletePost", 8)],
-        id="method-of-a-class-instance-not-used-as-a-guard",
+        id="inherited-method-not-used-as-a-guard",
+    ),
+    pytest.param(
+        unfollowed('if (!bucket.take("ip")) return { error: "slow down" };'),
+        [("GF001", "deletePost", 7)],
+        id="class-method-followed-and-no-guard",
     ),
     pytest.param(unfollowed("await levelOne();"), [], id="guard-deeper-than-followed"),
     pytest.param(unfollowed("await requireViewer();"), [], id="recursive-guard"),

@@ -141,20 +141,27 @@ class Project:
         return None
 
     def method_for(self, module: Module, callee: Node) -> tuple[Module, Node] | None:
-        """`authService.requireUser` where `authService` is a project object literal."""
+        """`authService.requireUser` where `authService` is a project object literal, or
+        `bucket.check` where `bucket = new TokenBucket()` is of a project class."""
         parts = member_parts(callee)
         if parts is None or len(parts) != 2:
             return None
         found = self.definition(module, parts[0])
         value = declared_value(found[1]) if found is not None else None
-        if found is None or value is None or value.type != "object":
+        if found is None or value is None:
             return None
         where = found[0]
-        for child in value.named_children:
-            if child.type == "method_definition":
-                key = child.child_by_field_name("name")
-                if key is not None and text(key) == parts[1]:
-                    return where, child
+        if value.type == "new_expression":
+            constructor = value.child_by_field_name("constructor")
+            declared = self.class_for(where, text(constructor)) if constructor else None
+            body = declared[1].child_by_field_name("body") if declared is not None else None
+            method = _method(body, parts[1]) if body is not None else None
+            return (declared[0], method) if declared is not None and method is not None else None
+        if value.type != "object":
+            return None
+        method = _method(value, parts[1])
+        if method is not None:
+            return where, method
         member = unwrap(object_property(value, parts[1]))
         if member is not None and member.type in FUNCTION_TYPES:
             return where, member
@@ -275,16 +282,25 @@ class Project:
 
     def _project_class(self, module: Module, name: str) -> bool:
         """A class declared in `module`, or imported from a file of the project."""
+        imported = module.imports.get(name)
+        return self.class_for(module, name) is not None or (
+            imported is not None
+            and self.resolver.resolve(module.path, imported.specifier) is not None
+        )
+
+    def class_for(self, module: Module, name: str, depth: int = 0) -> tuple[Module, Node] | None:
+        """The class declaration a name refers to: in `module` or imported from the project."""
         for stmt in module.root.named_children:
             declared = stmt.child_by_field_name("declaration") or stmt
             ident = declared.child_by_field_name("name")
             if declared.type == "class_declaration" and ident is not None and text(ident) == name:
-                return True
+                return module, declared
         imported = module.imports.get(name)
-        return (
-            imported is not None
-            and self.resolver.resolve(module.path, imported.specifier) is not None
-        )
+        path = self.resolver.resolve(module.path, imported.specifier) if imported else None
+        other = self.module(path) if path is not None else None
+        if imported is None or other is None or depth > MAX_DEPTH:
+            return None
+        return self.class_for(other, imported.name, depth + 1)
 
     def _in_project(self, module: Module, specifier: str) -> bool:
         """A relative import or a tsconfig `paths` alias: a file of the project."""
@@ -491,6 +507,15 @@ class Project:
         if node.type == "identifier":
             return self.function_for(module, text(node), node)
         return None
+
+
+def _method(body: Node, name: str) -> Node | None:
+    """The method `name` of a class body or an object literal."""
+    for child in body.named_children:
+        key = child.child_by_field_name("name")
+        if child.type == "method_definition" and key is not None and text(key) == name:
+            return child
+    return None
 
 
 def _label(name: str, where: str) -> str:
