@@ -2498,6 +2498,7 @@ def test_unawaited_helper_is_named_in_the_message(tmp_path) -> None:  # type: ig
 UNFOLLOWED_HELPERS = ts("""
     import knex from "knex";
     import { auth } from "@/auth";
+    import { GateFromAMissingFile } from "./missing-gate";
 
     function createViewerGetter(options: { signInPage: string }) {
       return async () => {
@@ -2519,6 +2520,7 @@ UNFOLLOWED_HELPERS = ts("""
       note: async () => {
         console.log("noted");
       },
+      ...extraAuthMethods,
     };
 
     class BaseGate {
@@ -2529,6 +2531,9 @@ UNFOLLOWED_HELPERS = ts("""
     }
     class AuthGate extends BaseGate {}
     export const gate = new AuthGate();
+
+    class RemoteGate extends GateFromAMissingFile {}
+    export const remoteGate = new RemoteGate();
 
     class TokenBucket {
       take(key: string) {
@@ -2561,7 +2566,9 @@ UNFOLLOWED_HELPERS = ts("""
 
 
 def unfollowed(*body: str, helpers: str = UNFOLLOWED_HELPERS) -> dict[str, str]:
-    names = "getViewer, authService, gate, bucket, levelOne, logVisit, sql, requireViewer"
+    names = (
+        "getViewer, authService, gate, remoteGate, bucket, levelOne, logVisit, sql, requireViewer"
+    )
     return {
         "tsconfig.json": TSCONFIG,
         "lib/viewer.ts": helpers,
@@ -2601,11 +2608,21 @@ UNFOLLOWED = [
         [("GF001", "deletePost", 7)],
         id="method-of-a-project-object-that-checks-nothing",
     ),
-    pytest.param(unfollowed("await gate.check();"), [], id="inherited-method-in-doubt"),
+    pytest.param(unfollowed("await gate.check();"), [], id="inherited-method-followed"),
     pytest.param(
         unfollowed("const pending = gate.check();", "console.log(pending);"),
-        [("GF001", "deletePost", 8)],
-        id="inherited-method-not-used-as-a-guard",
+        [("GF004", "deletePost", 8)],
+        id="inherited-guard-not-awaited",
+    ),
+    pytest.param(
+        unfollowed("await remoteGate.check();"),
+        [("GF001", "deletePost", 7)],
+        id="method-of-a-class-extending-a-missing-file-is-named-not-assumed",
+    ),
+    pytest.param(
+        unfollowed("await authService.spread();"),
+        [],
+        id="method-missing-from-a-spread-object-is-in-doubt",
     ),
     pytest.param(
         unfollowed('if (!bucket.take("ip")) return { error: "slow down" };'),

@@ -153,10 +153,13 @@ class Project:
         where = found[0]
         if value.type == "new_expression":
             constructor = value.child_by_field_name("constructor")
-            declared = self.class_for(where, text(constructor)) if constructor else None
-            body = declared[1].child_by_field_name("body") if declared is not None else None
-            method = _method(body, parts[1]) if body is not None else None
-            return (declared[0], method) if declared is not None and method is not None else None
+            lineage = self.lineage(where, text(constructor))[0] if constructor else []
+            for owner, declared in lineage:
+                body = declared.child_by_field_name("body")
+                method = _method(body, parts[1]) if body is not None else None
+                if method is not None:
+                    return owner, method
+            return None
         if value.type != "object":
             return None
         method = _method(value, parts[1])
@@ -274,19 +277,45 @@ class Project:
         value = declared_value(node)
         if value is None or value.type not in _OBJECT_TYPES:
             return None
+        label = _label(".".join(parts), where.path)
         if value.type == "new_expression":
+            # Its methods are followed; named only when part of its class is a project file
+            # guardfix cannot read (a package's class, `new PrismaClient()`, is not).
             constructor = value.child_by_field_name("constructor")
-            if constructor is None or not self._project_class(where, text(constructor)):
-                return None  # `new PrismaClient()`: a package's class
-        return _label(".".join(parts), where.path), "it is called through a member", True
+            if constructor is None or not self.lineage(where, text(constructor))[1]:
+                return None
+            return label, "its class extends one from a file guardfix cannot find", False
+        return label, "it is called through a member", True
 
-    def _project_class(self, module: Module, name: str) -> bool:
-        """A class declared in `module`, or imported from a file of the project."""
-        imported = module.imports.get(name)
-        return self.class_for(module, name) is not None or (
-            imported is not None
-            and self.resolver.resolve(module.path, imported.specifier) is not None
-        )
+    def lineage(self, module: Module, name: str) -> tuple[list[tuple[Module, Node]], bool]:
+        """A class and the project classes it extends; and whether one it extends is of the
+        project but could not be read."""
+        classes: list[tuple[Module, Node]] = []
+        while len(classes) <= MAX_DEPTH:
+            found = self.class_for(module, name)
+            if found is None:
+                imported = module.imports.get(name)
+                unread = imported is not None and self._in_project(module, imported.specifier)
+                return classes, unread
+            classes.append(found)
+            module, declared = found
+            heritage = next(
+                (c for c in declared.named_children if c.type == "class_heritage"), None
+            )
+            extends = (
+                next((c for c in heritage.named_children if c.type == "extends_clause"), None)
+                if heritage is not None
+                else None
+            )
+            parent = (
+                extends.named_children[0]
+                if extends is not None and extends.named_children
+                else None
+            )
+            if parent is None or parent.type != "identifier":
+                return classes, False
+            name = text(parent)
+        return classes, False
 
     def class_for(self, module: Module, name: str, depth: int = 0) -> tuple[Module, Node] | None:
         """The class declaration a name refers to: in `module` or imported from the project."""
