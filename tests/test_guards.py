@@ -1948,6 +1948,31 @@ REAL_WORLD += [
         [],
         id="method-call-after-an-optional-chain-is-undefined",
     ),
+    pytest.param(
+        {
+            "lib/user.ts": ts("""
+                import { auth } from "@/auth";
+                export async function signedInViewer() {
+                  if (!process.env.AUTH_SECRET) {
+                    return null // auth is not configured
+                  }
+                  const session = await auth();
+                  return session?.user ?? null;
+                }
+                """),
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { signedInViewer } from "../../lib/user";
+                export async function deletePost(id: string) {
+                  const user = await signedInViewer();
+                  if (!user) return;
+                  await db.note.delete({ where: { id } });
+                }
+                """),
+        },
+        [],
+        id="return-with-a-trailing-comment",
+    ),
 ]
 
 

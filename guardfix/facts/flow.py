@@ -209,7 +209,8 @@ class Walker:
         elif kind == "return_statement":
             value = NULL
             for child in node.named_children:
-                value = self.expr(child, st)
+                if child.type != "comment":  # `return null // not configured`
+                    value = self.expr(child, st)
             self.returned(value, st)
             st.stopped = True
         elif kind == "throw_statement":
