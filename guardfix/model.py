@@ -69,6 +69,11 @@ class MutationEvent:
     mutation: Mutation
     guarded: bool  # an anonymous caller cannot reach it
     lookup_seen: bool  # a session lookup happened on every path before it
+    # Helpers run before it that guardfix could not follow: (the helper, why not followed).
+    unresolved: tuple[tuple[str, str], ...] = ()
+    # One of them may stop an anonymous caller: called as a statement, or its answer is
+    # tested, dereferenced or destructured before the change.
+    doubted: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,9 @@ class ActionFacts:
     unawaited: str | None = None  # an async session lookup or guard called without `await`
     lookups: tuple[Node, ...] = ()  # calls in the action that yield the session
     scopes: tuple[Scope, ...] = ()  # row-scoped writes (update, delete) and identity writes
+    # Before the first unguarded change: helpers guardfix could not follow, as (the
+    # helper, why it was not followed).
+    unresolved: tuple[tuple[str, str], ...] = ()
 
 
 class Applicability(str, Enum):

@@ -1291,6 +1291,58 @@ BUILT = [
 ]
 
 
+# A middleware that looks the session up and hands it on in `ctx` without checking it.
+CTX_CLIENT = ts("""
+    import { createSafeActionClient } from "next-safe-action";
+    import { auth } from "@/auth";
+
+    export const sessionClient = createSafeActionClient().use(async ({ next }) => {
+      const session = await auth();
+      return next({ ctx: { userId: session?.user?.id ?? null, requestId: crypto.randomUUID() } });
+    });
+    """)
+
+
+def ctx_action(check: str) -> str:
+    """An action of `sessionClient` that runs `check` first; the delete is on line 8."""
+    return ts(f"""
+        "use server";
+        import {{ z }} from "zod";
+        import {{ sessionClient }} from "@/lib/safe-action";
+
+        export const deletePost = sessionClient
+          .inputSchema(z.object({{ id: z.string() }}))
+          .action(async ({{ parsedInput, ctx }}) => {{ {check}
+            await prisma.post.delete({{ where: {{ id: parsedInput.id }} }});
+          }});
+        """)
+
+
+BUILT += [
+    pytest.param(
+        {
+            "lib/safe-action.ts": CTX_CLIENT,
+            "app/actions.ts": ctx_action('if (!ctx.userId) throw new Error("Unauthorized");'),
+        },
+        [],
+        id="action-checks-the-session-its-middleware-hands-on",
+    ),
+    pytest.param(
+        {"lib/safe-action.ts": CTX_CLIENT, "app/actions.ts": ctx_action("")},
+        [("GF001", "deletePost", 8)],
+        id="action-ignores-the-session-its-middleware-hands-on",
+    ),
+    pytest.param(
+        {
+            "lib/safe-action.ts": CTX_CLIENT,
+            "app/actions.ts": ctx_action('if (!ctx.requestId) throw new Error("No request");'),
+        },
+        [("GF001", "deletePost", 8)],
+        id="action-checks-something-else-in-ctx",
+    ),
+]
+
+
 @pytest.mark.parametrize(("files", "expected"), BUILT)
 def test_built_actions(  # type: ignore[no-untyped-def]
     project, files: dict[str, str], expected: list[tuple[str, str, int]]
@@ -1615,6 +1667,53 @@ PASSED_SESSION = [
 ]
 
 
+ROLE_CHECKS = ts("""
+    export function isStaff(session: { user?: { roles: string[] } } | null) {
+      return ["admin", "moderator"].some((role) => session?.user?.roles.includes(role));
+    }
+
+    export function isOwner(session: { user?: { id: string } } | null, ownerId?: string) {
+      return Boolean(ownerId && session?.user?.id && ownerId === session.user.id);
+    }
+
+    export function isOtherThan(session: { user?: { id: string } } | null, ids: string[]) {
+      return ids.some((id) => id !== session?.user?.id);
+    }
+    """)
+
+
+def role_checked(condition: str) -> dict[str, str]:
+    """An action whose only check is `condition` on the session; the delete is on line 8."""
+    return {
+        "lib/roles.ts": ROLE_CHECKS,
+        "app/actions/posts.ts": ts(f"""
+            "use server";
+            import {{ auth }} from "@/auth";
+            import {{ isStaff, isOwner, isOtherThan }} from "../../lib/roles";
+
+            export async function deletePost(id: string, authorId: string) {{
+              const session = await auth();
+              if ({condition}) throw new Error("Forbidden");
+              await prisma.post.delete({{ where: {{ id }} }});
+            }}
+            """),
+    }
+
+
+PASSED_SESSION += [
+    pytest.param(
+        role_checked("!isOwner(session, authorId) && !isStaff(session)"),
+        [],
+        id="some-and-boolean-helpers-false-without-a-session",
+    ),
+    pytest.param(
+        role_checked("!isOtherThan(session, [authorId])"),
+        [("GF004", "deletePost", 8)],
+        id="some-whose-callback-passes-without-a-session",
+    ),
+]
+
+
 @pytest.mark.parametrize(("files", "expected"), PASSED_SESSION)
 def test_session_passed_to_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(files, path="app/actions/posts.ts") == expected
@@ -1805,6 +1904,814 @@ REAL_WORLD = [
 ]
 
 
+def better_auth_action(check: str) -> dict[str, str]:
+    """Better Auth's session destructured from `response ?? {}`; the delete is on line 9."""
+    return {
+        "app/actions/posts.ts": ts(f"""
+            "use server";
+            import {{ headers }} from "next/headers";
+            import {{ auth }} from "@/lib/auth";
+            export async function deletePost(id: string) {{
+              const response = await auth.api.getSession({{ headers: await headers() }});
+              const {{ session, user }} = response ?? {{}};
+              {check}
+              console.log(user);
+              await db.note.delete({{ where: {{ id }} }});
+            }}
+            """),
+    }
+
+
+REAL_WORLD += [
+    pytest.param(
+        better_auth_action('if (!session) throw new Error("Unauthorized");'),
+        [],
+        id="destructured-from-an-empty-object-fallback-and-checked",
+    ),
+    pytest.param(
+        better_auth_action("// no check"),
+        [("GF004", "deletePost", 9)],
+        id="destructured-from-an-empty-object-fallback-unchecked",
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { auth } from "@/auth";
+                export async function deletePost(id: string) {
+                  const session = await auth();
+                  if (!session?.user.roles.some((r) => r === "admin")) throw new Error("Forbidden");
+                  await db.note.delete({ where: { id } });
+                }
+                """),
+        },
+        [],
+        id="method-call-after-an-optional-chain-is-undefined",
+    ),
+    pytest.param(
+        {
+            "lib/user.ts": ts("""
+                import { auth } from "@/auth";
+                export async function signedInViewer() {
+                  if (!process.env.AUTH_SECRET) {
+                    return null // auth is not configured
+                  }
+                  const session = await auth();
+                  return session?.user ?? null;
+                }
+                """),
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { signedInViewer } from "../../lib/user";
+                export async function deletePost(id: string) {
+                  const user = await signedInViewer();
+                  if (!user) return;
+                  await db.note.delete({ where: { id } });
+                }
+                """),
+        },
+        [],
+        id="return-with-a-trailing-comment",
+    ),
+]
+
+
 @pytest.mark.parametrize(("files", "expected"), REAL_WORLD)
 def test_real_world_patterns(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(files, path="app/actions/posts.ts") == expected
+
+
+# -- 9. Layered helpers: what a helper returns to an anonymous caller, through caches,
+#       try/catch and tagged results, and what the caller's check rules out -------------
+
+VIEWER_WITH_STATUS = ts("""
+    import { auth } from "@/auth";
+
+    export async function getViewer() {
+      try {
+        const session = await auth();
+        if (!session?.user) return { status: "anonymous" as const, user: null };
+        return { status: "ok" as const, user: session.user };
+      } catch {
+        return { status: "error" as const };
+      }
+    }
+    """)
+
+# next-auth v4 behind `cache()`, a catch that answers null, and a guard on top of it.
+CACHED_CURRENT_USER = ts("""
+    import { cache } from "react";
+    import { getServerSession } from "next-auth";
+    import { authOptions } from "./auth-options";
+
+    export const getCurrentUser = cache(async () => {
+      try {
+        const session = await getServerSession(authOptions);
+        if (!session?.user?.email) return null;
+        return await prisma.user.findUnique({ where: { email: session.user.email } });
+      } catch (error) {
+        console.error(error);
+        return null;
+      }
+    });
+    """)
+
+GUARD_ON_TOP = ts("""
+    import { redirect } from "next/navigation";
+    import { getCurrentUser } from "./current-user";
+
+    export async function requireUser() {
+      const user = await getCurrentUser();
+      if (!user) redirect("/login");
+      return user;
+    }
+
+    export async function currentUserId() {
+      const user = await getCurrentUser();
+      return user?.id;
+    }
+    """)
+
+# The guard throws inside the try, the catch logs and falls off the end (undefined).
+SWALLOWED_GUARD = ts("""
+    import { auth } from "@/auth";
+
+    export async function getDbUser() {
+      try {
+        const session = await auth();
+        if (!session?.user) throw new Error("Unauthorized");
+        const dbUser = await prisma.user.findUnique({ where: { email: session.user.email! } });
+        if (!dbUser) throw new Error("No such user");
+        return { dbUser };
+      } catch (error) {
+        console.error(error);
+      }
+    }
+    """)
+
+TAGGED_STATE = ts("""
+    import { auth } from "@/auth";
+
+    export async function authState() {
+      try {
+        const session = await auth();
+        if (!session) return { state: "signed-out" } as const;
+        return { state: "ok", session } as const;
+      } catch (e) {
+        console.error(e);
+        return { state: "error" } as const;
+      }
+    }
+    """)
+
+MEMOIZED_GUARDS = ts("""
+    import * as React from "react";
+    import { unstable_cache } from "next/cache";
+    import { auth } from "@/auth";
+
+    export const requireMember = unstable_cache(
+      async () => {
+        const session = await auth();
+        if (!session?.user) throw new Error("Unauthorized");
+        return session.user;
+      },
+      ["member"],
+      { revalidate: 60 },
+    );
+
+    export const memberOrNull = unstable_cache(
+      async () => {
+        const session = await auth();
+        return session?.user ?? null;
+      },
+      ["member-or-null"],
+    );
+
+    export const requireAdmin = React.cache(async () => {
+      const session = await auth();
+      if (session?.user?.role !== "admin") throw new Error("Forbidden");
+      return session.user;
+    });
+    """)
+
+
+RESULTS = ts("""
+    import { auth } from "@/auth";
+
+    export async function userOrError() {
+      const session = await auth();
+      if (!session?.user) return { error: "Unauthorized" } as const;
+      return { user: session.user };
+    }
+
+    export async function userResult() {
+      try {
+        const session = await auth();
+        if (!session?.user) return { ok: false as const, reason: "signed-out" };
+        return { ok: true as const, user: session.user };
+      } catch (e) {
+        return { ok: false as const, reason: "error" };
+      }
+    }
+    """)
+
+
+# A row looked up by the session's user id: Prisma refuses `findUnique` when every key of
+# its `where` is undefined, but `findFirst` drops them and returns some row.
+DB_ROW_BY_SESSION = ts("""
+    import { auth } from "@/auth";
+
+    export const getUniqueRow = async () => {
+      const session = await auth();
+      const user = await prisma.user.findUnique({ where: { id: session?.user?.id } });
+      if (!user) throw new Error("User not found");
+      return user;
+    };
+
+    export const getFirstRow = async () => {
+      const session = await auth();
+      const user = await prisma.user.findFirst({ where: { id: session?.user?.id } });
+      if (!user) throw new Error("User not found");
+      return user;
+    };
+    """)
+
+
+DEFAULT_CACHED_GUARD = ts("""
+    import { cache } from "react";
+    import { auth } from "@/auth";
+
+    export default cache(async () => {
+      const session = await auth();
+      if (!session) throw new Error("Unauthorized");
+      return session.user;
+    });
+    """)
+
+SESSION_KIND = ts("""
+    import { auth } from "@/auth";
+
+    export async function sessionKind() {
+      let session = null;
+      try {
+        session = await auth();
+      } catch {
+        return { kind: "error" as const };
+      }
+      if (!session) return { kind: "anonymous" as const };
+      return { kind: "user" as const, user: session.user };
+    }
+    """)
+
+
+def layered(files: dict[str, str], *body: str) -> dict[str, str]:
+    """A project of helper files plus app/actions.ts whose delete is on line 6 + len(body)."""
+    imports = {
+        "lib/viewer.ts": 'import { getViewer } from "@/lib/viewer";',
+        "lib/guard.ts": 'import { requireUser, currentUserId } from "@/lib/guard";',
+        "lib/db-user.ts": 'import { getDbUser } from "@/lib/db-user";',
+        "lib/auth-state.ts": 'import { authState } from "@/lib/auth-state";',
+        "lib/memo.ts": 'import { requireMember, memberOrNull, requireAdmin } from "@/lib/memo";',
+        "lib/results.ts": 'import { userOrError, userResult } from "@/lib/results";',
+        "lib/rows.ts": 'import { getUniqueRow, getFirstRow } from "@/lib/rows";',
+        "lib/require-user.ts": 'import requireUser from "@/lib/require-user";',
+        "lib/kind.ts": 'import { sessionKind } from "@/lib/kind";',
+    }
+    (import_line,) = [imports[path] for path in files if path in imports]
+    return {"tsconfig.json": TSCONFIG, **files, "app/actions.ts": action_using(import_line, *body)}
+
+
+VIEWER = {"lib/viewer.ts": VIEWER_WITH_STATUS}
+GUARD = {"lib/current-user.ts": CACHED_CURRENT_USER, "lib/guard.ts": GUARD_ON_TOP}
+DB_USER = {"lib/db-user.ts": SWALLOWED_GUARD}
+STATE = {"lib/auth-state.ts": TAGGED_STATE}
+MEMO = {"lib/memo.ts": MEMOIZED_GUARDS}
+RESULT = {"lib/results.ts": RESULTS}
+ROWS = {"lib/rows.ts": DB_ROW_BY_SESSION}
+DEFAULT = {"lib/require-user.ts": DEFAULT_CACHED_GUARD}
+KIND = {"lib/kind.ts": SESSION_KIND}
+
+LAYERED = [
+    pytest.param(
+        layered(VIEWER, "const res = await getViewer();", 'if (!res.user) throw new Error("No");'),
+        [],
+        id="catch-returns-an-error-object-and-the-caller-checks-the-user",
+    ),
+    pytest.param(
+        layered(VIEWER, "const res = await getViewer();", "console.log(res.status);"),
+        [("GF004", "deletePost", 8)],
+        id="catch-returns-an-error-object-and-the-caller-checks-nothing",
+    ),
+    pytest.param(
+        layered(VIEWER, "const res = await getViewer();", 'if (res.status === "error") return;'),
+        [("GF004", "deletePost", 8)],
+        id="caller-rules-out-only-the-error-tag",
+    ),
+    pytest.param(
+        layered(VIEWER, "const { user } = await getViewer();", "if (!user) return;"),
+        [],
+        id="caller-destructures-the-user-and-checks-it",
+    ),
+    pytest.param(
+        layered(GUARD, "await requireUser();"),
+        [],
+        id="guard-over-a-cached-helper-with-a-catch",
+    ),
+    pytest.param(
+        layered(GUARD, "const userId = await currentUserId();"),
+        [("GF004", "deletePost", 7)],
+        id="helper-over-a-cached-helper-that-checks-nothing",
+    ),
+    pytest.param(
+        layered(GUARD, "const userId = await currentUserId();", "if (!userId) return;"),
+        [],
+        id="caller-checks-what-the-layered-helper-returns",
+    ),
+    pytest.param(
+        layered(DB_USER, "const viewer = await getDbUser();", "if (!viewer) return;"),
+        [],
+        id="guard-swallowed-by-the-helpers-catch-and-the-caller-checks",
+    ),
+    pytest.param(
+        layered(DB_USER, "const viewer = await getDbUser();", "console.log(viewer?.dbUser);"),
+        [("GF004", "deletePost", 8)],
+        id="guard-swallowed-by-the-helpers-catch-and-the-caller-checks-nothing",
+    ),
+    pytest.param(
+        layered(DB_USER, "const viewer = await getDbUser();", "console.log(viewer.dbUser.id);"),
+        [],
+        id="guard-swallowed-and-the-caller-dereferences-the-answer",
+    ),
+    pytest.param(
+        layered(STATE, "const s = await authState();", 'if (s.state !== "ok") throw new Error();'),
+        [],
+        id="tagged-result-caller-requires-ok",
+    ),
+    pytest.param(
+        layered(
+            STATE,
+            "const s = await authState();",
+            'const session = s.state === "ok" ? s.session : null;',
+            'if (!session) throw new Error("Unauthorized");',
+        ),
+        [],
+        id="tagged-result-picked-with-a-ternary-then-checked",
+    ),
+    pytest.param(
+        layered(
+            STATE, "const s = await authState();", 'if (s.state === "error") throw new Error();'
+        ),
+        [("GF004", "deletePost", 8)],
+        id="tagged-result-caller-rules-out-only-the-error",
+    ),
+    pytest.param(
+        layered(STATE, "const s = await authState();", 'if (s.state === "signed-out") return;'),
+        [("GF004", "deletePost", 8)],
+        id="tagged-result-caller-forgets-the-catch-tag",
+    ),
+    pytest.param(
+        layered(MEMO, "await requireMember();"),
+        [],
+        id="unstable-cache-with-keys-and-options",
+    ),
+    pytest.param(
+        layered(MEMO, "await memberOrNull();"),
+        [("GF004", "deletePost", 7)],
+        id="unstable-cache-of-a-lookup-that-checks-nothing",
+    ),
+    pytest.param(
+        layered(MEMO, "const member = await memberOrNull();", "if (!member) return;"),
+        [],
+        id="unstable-cache-of-a-lookup-checked-by-the-caller",
+    ),
+    pytest.param(
+        layered(MEMO, "await requireAdmin();"),
+        [],
+        id="react-dot-cache-member-callee",
+    ),
+    pytest.param(
+        layered(RESULT, "const res = await userOrError();", 'if ("error" in res) return res;'),
+        [],
+        id="error-key-tested-with-in",
+    ),
+    pytest.param(
+        layered(RESULT, "const res = await userOrError();", 'if ("user" in res) console.log(1);'),
+        [("GF004", "deletePost", 8)],
+        id="in-test-that-does-not-stop",
+    ),
+    pytest.param(
+        layered(RESULT, "const r = await userResult();", "if (!r.ok) return { error: r.reason };"),
+        [],
+        id="ok-flag-false-on-every-anonymous-path",
+    ),
+    pytest.param(
+        layered(RESULT, "const r = await userResult();", 'if (r.reason === "error") return;'),
+        [("GF004", "deletePost", 8)],
+        id="reason-checked-for-the-catch-only",
+    ),
+    pytest.param(
+        layered(ROWS, "const user = await getUniqueRow();"),
+        [],
+        id="prisma-findUnique-by-the-missing-session-user-id-throws",
+    ),
+    pytest.param(
+        layered(ROWS, "const user = await getFirstRow();"),
+        [("GF004", "deletePost", 7)],
+        id="prisma-findFirst-by-the-missing-session-user-id-returns-a-row",
+    ),
+    pytest.param(layered(DEFAULT, "await requireUser();"), [], id="default-export-of-a-cache"),
+    pytest.param(
+        layered(KIND, "const s = await sessionKind();", 'if (s.kind !== "user") return;'),
+        [],
+        id="kind-tag-after-a-let-assigned-in-try",
+    ),
+    pytest.param(
+        layered(
+            KIND,
+            "const s = await sessionKind();",
+            'switch (s.kind) { case "user": break; default: throw new Error(); }',
+        ),
+        [],
+        id="switch-on-the-tag-refuses-the-others",
+    ),
+    pytest.param(
+        layered(
+            KIND,
+            "const s = await sessionKind();",
+            'switch (s.kind) { case "error": throw new Error(); case "user": break; }',
+        ),
+        [("GF004", "deletePost", 8)],
+        id="switch-on-the-tag-that-lets-anonymous-through",
+    ),
+    pytest.param(
+        layered(
+            KIND,
+            "const s = await sessionKind();",
+            'switch (s.kind) { case "anonymous": console.log(s); case "user": break; '
+            "default: throw new Error(); }",
+        ),
+        [("GF004", "deletePost", 8)],
+        id="switch-case-falling-through",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), LAYERED)
+def test_layered_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, path="app/actions.ts") == expected
+
+
+# -- 10. Calling something that checks for itself -----------------------------------------
+
+ACTIONS_CALLING_ACTIONS = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    export async function archivePost(id: string) {
+      await prisma.post.update({ where: { id }, data: { archived: true } });
+    }
+
+    export async function archiveAll(ids: string[]) {
+      for (const id of ids) await archivePost(id);
+    }
+
+    export async function archiveChecked(id: string) {
+      const session = await auth();
+      if (!session) return { error: "Unauthorized" };
+      await prisma.post.update({ where: { id }, data: { archived: true } });
+    }
+
+    export async function archiveTwice(id: string) {
+      await archiveChecked(id);
+      await archiveChecked(id);
+    }
+    """)
+
+
+def page_calling(action: str) -> str:
+    """A page whose inline server action only calls `action` from app/actions.ts."""
+    return ts(f"""
+        import {{ {action} }} from "./actions";
+
+        export default function Page() {{
+          async function archive(formData: FormData) {{
+            "use server";
+            await {action}(String(formData.get("id")));
+          }}
+          return <form action={{archive}} />;
+        }}
+        """)
+
+
+OWN_CHECK_HELPERS = ts("""
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    export async function archiveOwnPost(id: string) {
+      const session = await auth();
+      if (!session?.user) return { error: "Unauthorized" };
+      await prisma.post.update({ where: { id, authorId: session.user.id }, data: { archived: true } });
+      return { ok: true };
+    }
+
+    export async function archiveThenCheck(id: string) {
+      await prisma.post.update({ where: { id }, data: { archived: true } });
+      const session = await auth();
+      if (!session?.user) return { error: "Unauthorized" };
+      return { ok: true };
+    }
+    """)
+
+SELF_CHECKED = [
+    pytest.param(
+        {"app/actions.ts": ACTIONS_CALLING_ACTIONS},
+        [("GF001", "archivePost", 6)],
+        id="action-calling-an-unguarded-action-is-not-reported-for-its-write",
+    ),
+    pytest.param(
+        {"app/actions.ts": ACTIONS_CALLING_ACTIONS, "app/page.tsx": page_calling("archiveChecked")},
+        [("GF001", "archivePost", 6)],
+        id="inline-closure-calling-a-checked-action",
+    ),
+    pytest.param(
+        {"app/actions.ts": ACTIONS_CALLING_ACTIONS, "app/page.tsx": page_calling("archivePost")},
+        [("GF001", "archivePost", 6)],
+        id="inline-closure-calling-an-unguarded-action-leaves-it-to-that-action",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/archive.ts": OWN_CHECK_HELPERS,
+            "app/actions.ts": ts("""
+                "use server";
+                import { archiveOwnPost } from "@/lib/archive";
+
+                export async function archive(id: string) {
+                  return archiveOwnPost(id);
+                }
+                """),
+        },
+        [],
+        id="helper-writes-after-its-own-check",
+    ),
+    pytest.param(
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/archive.ts": OWN_CHECK_HELPERS,
+            "app/actions.ts": ts("""
+                "use server";
+                import { archiveThenCheck } from "@/lib/archive";
+
+                export async function archive(id: string) {
+                  return archiveThenCheck(id);
+                }
+                """),
+        },
+        [("GF001", "archive", 5)],
+        id="helper-writes-before-its-own-check",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), SELF_CHECKED)
+def test_callee_checks_for_itself(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, path="app/actions.ts") == expected
+
+
+# -- 11. An async helper's promise tested without `await` is always truthy -------------
+
+SIGNED_IN = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    async function isSignedIn() {
+      const session = await auth();
+      return !!session?.user;
+    }
+
+    export async function deletePost(id: string) {
+      if (!CHECK) throw new Error("Unauthorized");
+      await prisma.post.delete({ where: { id } });
+    }
+    """)
+
+ASYNC_TESTED = [
+    pytest.param(
+        SIGNED_IN.replace("CHECK", "isSignedIn()"), [("GF004", "deletePost", 12)], id="not-awaited"
+    ),
+    pytest.param(SIGNED_IN.replace("CHECK", "(await isSignedIn())"), [], id="awaited"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), ASYNC_TESTED)
+def test_async_helper_tested_without_await(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(source) == expected
+
+
+def test_unawaited_helper_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_on_files
+
+    report = run_on_files(tmp_path, {"app/actions.ts": ASYNC_TESTED[0].values[0]})
+    (finding,) = [f for f in report.findings if f.rule == "GF004"]
+    assert "`isSignedIn()` is called without `await`" in finding.message
+
+
+# -- 12. Helpers guardfix cannot follow: used as a guard, they may be the check ----------
+
+UNFOLLOWED_HELPERS = ts("""
+    import knex from "knex";
+    import { auth } from "@/auth";
+    import { GateFromAMissingFile } from "./missing-gate";
+
+    function createViewerGetter(options: { signInPage: string }) {
+      return async () => {
+        const session = await auth();
+        if (!session) redirect(options.signInPage);
+        return session.user;
+      };
+    }
+
+    export const getViewer = createViewerGetter({ signInPage: "/login" });
+    export const sql = knex({ client: "pg" });
+
+    export const authService = {
+      async requireUser() {
+        const session = await auth();
+        if (!session) throw new Error("Unauthorized");
+        return session.user;
+      },
+      note: async () => {
+        console.log("noted");
+      },
+      ...extraAuthMethods,
+    };
+
+    class BaseGate {
+      async check() {
+        const session = await auth();
+        if (!session) throw new Error("Unauthorized");
+      }
+    }
+    class AuthGate extends BaseGate {}
+    export const gate = new AuthGate();
+
+    class RemoteGate extends GateFromAMissingFile {}
+    export const remoteGate = new RemoteGate();
+
+    class TokenBucket {
+      take(key: string) {
+        return key.length > 0;
+      }
+    }
+    export const bucket = new TokenBucket();
+
+    export async function levelOne() { await levelTwo(); }
+    async function levelTwo() { await levelThree(); }
+    async function levelThree() { await levelFour(); }
+    async function levelFour() { await levelFive(); }
+    async function levelFive() { await levelSix(); }
+    async function levelSix() {
+      const session = await auth();
+      if (!session) throw new Error("Unauthorized");
+    }
+
+    export async function logVisit() {
+      console.log("visit");
+    }
+
+    export async function requireViewer(retries = 1): Promise<{ id: string }> {
+      const session = await auth();
+      if (session?.user) return session.user;
+      if (retries > 0) return requireViewer(retries - 1);
+      throw new Error("Unauthorized");
+    }
+    """)
+
+
+def unfollowed(*body: str, helpers: str = UNFOLLOWED_HELPERS) -> dict[str, str]:
+    names = (
+        "getViewer, authService, gate, remoteGate, bucket, levelOne, logVisit, sql, requireViewer"
+    )
+    return {
+        "tsconfig.json": TSCONFIG,
+        "lib/viewer.ts": helpers,
+        "app/actions.ts": action_using(f'import {{ {names} }} from "@/lib/viewer";', *body),
+    }
+
+
+UNFOLLOWED = [
+    pytest.param(unfollowed("await getViewer();"), [], id="made-by-a-call-called-as-a-statement"),
+    pytest.param(
+        unfollowed("const viewer = await getViewer();", "if (!viewer) return;"),
+        [],
+        id="made-by-a-call-answer-tested",
+    ),
+    pytest.param(
+        unfollowed("const { id: userId } = await getViewer();"),
+        [],
+        id="made-by-a-call-answer-destructured",
+    ),
+    pytest.param(
+        unfollowed("const viewer = getViewer();", "console.log(viewer);"),
+        [("GF001", "deletePost", 8)],
+        id="made-by-a-call-answer-only-logged",
+    ),
+    pytest.param(
+        unfollowed('const rows = sql("posts");', "await rows.insert({ id });"),
+        [("GF001", "deletePost", 8)],
+        id="client-made-by-a-package-is-no-doubt",
+    ),
+    pytest.param(
+        unfollowed("await authService.requireUser();"),
+        [],
+        id="method-of-a-project-object-followed",
+    ),
+    pytest.param(
+        unfollowed("await authService.note();"),
+        [("GF001", "deletePost", 7)],
+        id="method-of-a-project-object-that-checks-nothing",
+    ),
+    pytest.param(unfollowed("await gate.check();"), [], id="inherited-method-followed"),
+    pytest.param(
+        unfollowed("const pending = gate.check();", "console.log(pending);"),
+        [("GF004", "deletePost", 8)],
+        id="inherited-guard-not-awaited",
+    ),
+    pytest.param(
+        unfollowed("await remoteGate.check();"),
+        [("GF001", "deletePost", 7)],
+        id="method-of-a-class-extending-a-missing-file-is-named-not-assumed",
+    ),
+    pytest.param(
+        unfollowed("await authService.spread();"),
+        [],
+        id="method-missing-from-a-spread-object-is-in-doubt",
+    ),
+    pytest.param(
+        unfollowed('if (!bucket.take("ip")) return { error: "slow down" };'),
+        [("GF001", "deletePost", 7)],
+        id="class-method-followed-and-no-guard",
+    ),
+    pytest.param(unfollowed("await levelOne();"), [], id="guard-deeper-than-followed"),
+    pytest.param(unfollowed("await requireViewer();"), [], id="recursive-guard"),
+    pytest.param(
+        unfollowed("const viewer = requireViewer();", "console.log(viewer);"),
+        [("GF004", "deletePost", 8)],
+        id="recursive-helper-not-awaited-nor-checked",
+    ),
+    pytest.param(
+        unfollowed("await logVisit();"),
+        [("GF001", "deletePost", 7)],
+        id="followed-helper-that-checks-nothing",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": action_using(
+                'import { requireUser } from "@/lib/missing-guard";', "await requireUser();"
+            ),
+            "tsconfig.json": TSCONFIG,
+        },
+        [("GF001", "deletePost", 7)],
+        id="imported-from-a-project-file-that-is-not-there",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": action_using(
+                'import { requireUser } from "auth-kit";', "await requireUser();"
+            ),
+            "tsconfig.json": TSCONFIG,
+        },
+        [("GF001", "deletePost", 7)],
+        id="a-package-function-is-not-a-guard-by-its-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), UNFOLLOWED)
+def test_unfollowed_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, path="app/actions.ts") == expected
+
+
+def test_unfollowed_helper_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_on_files
+
+    files = unfollowed("const viewer = getViewer();", "console.log(viewer);")
+    report = run_on_files(tmp_path, dict(files))
+    (finding,) = [f for f in report.findings if f.rule == "GF001"]
+    assert (
+        "`getViewer()` (lib/viewer.ts) could not be followed: it is made by `createViewerGetter(...)`"
+        in (finding.message)
+    )
+
+
+def test_recursive_helper_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_on_files
+
+    files = unfollowed("const viewer = requireViewer();", "console.log(viewer);")
+    report = run_on_files(tmp_path, dict(files))
+    (finding,) = [f for f in report.findings if f.rule == "GF004"]
+    assert "`requireViewer()` (lib/viewer.ts) could not be followed: it calls itself" in (
+        finding.message
+    )

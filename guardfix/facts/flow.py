@@ -36,6 +36,8 @@ from guardfix.facts.values import (
     UNKNOWN,
     UNKNOWN_KIND,
     Val,
+    one_of,
+    session_answer,
 )
 from guardfix.model import Mutation, MutationEvent
 from guardfix.module import Import, Module
@@ -67,10 +69,13 @@ SKIPPED_STATEMENTS = frozenset(
     }
 )
 EQUALITY = frozenset({"===", "==", "!==", "!="})
+PRISMA_UNIQUE_READS = frozenset({"findUnique", "findUniqueOrThrow"})
 
 
 # Arguments that carry session values into a call: (position, value).
 SessionArgs = tuple[tuple[int, Val], ...]
+# Helpers guardfix could not follow that may be guards: (the helper, why not followed).
+Doubts = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,10 @@ class Summary:
     mutation: Mutation | None  # the first state change it makes unguarded
     public_api: str | None  # it calls the auth library's sign-in/sign-up API
     is_async: bool = False  # it returns a promise: its guard only counts when awaited
+    # It is a server action itself: its writes are reported where it is defined.
+    action: bool = False
+    # Calls it makes that guardfix could not follow and that may stop an anonymous caller.
+    doubts: Doubts = ()
 
 
 class Resolver(Protocol):
@@ -94,15 +103,23 @@ class Resolver(Protocol):
 
     def origin(self, module: Module, name: str) -> Import | None: ...
 
+    def unfollowed(self, call: Node, module: Module) -> tuple[str, str, bool] | None:
+        """A call of project code that guardfix cannot follow: (the helper, why not, whether
+        it may be a guard: not when its file is missing, which is said but not assumed)."""
+
 
 @dataclass
 class State:
     stopped: bool = False  # an anonymous caller cannot be here
     lookup: bool = False  # a session lookup ran on every path to here
     env: dict[str, Val] = field(default_factory=dict)  # names bound to session values
+    # Calls not followed that may have stopped an anonymous caller on some path to here,
+    # and every call not followed on a path to here.
+    doubts: Doubts = ()
+    unfollowed: Doubts = ()
 
     def copy(self) -> State:
-        return State(self.stopped, self.lookup, dict(self.env))
+        return State(self.stopped, self.lookup, dict(self.env), self.doubts, self.unfollowed)
 
     def merge(self, branches: list[State]) -> None:
         """Join branches back into this state: the caller is stopped only if stopped on all."""
@@ -111,6 +128,11 @@ class State:
         self.lookup = all(b.lookup for b in live) if live else any(b.lookup for b in branches)
         for b in branches:
             self.env.update(b.env)
+            self.doubt(*b.doubts)
+            self.unfollowed += tuple(d for d in b.unfollowed if d not in self.unfollowed)
+
+    def doubt(self, *doubts: tuple[str, str]) -> None:
+        self.doubts += tuple(d for d in doubts if d not in self.doubts)
 
 
 class Walker:
@@ -128,19 +150,30 @@ class Walker:
         self.helper = helper  # walking a helper: calls fed session values yield session values
         self.events: list[MutationEvent] = []
         self.returns: list[tuple[bool, Val]] = []
+        self.doubts: Doubts = ()  # of the paths that return to the caller
         self.sink_states: list[bool] = []
+        self.sink_args: list[Val] = []  # what each live sink call passes on (`next({ ctx })`)
         self.public_api: str | None = None
         self.unawaited: str | None = None  # the first async lookup or guard called without await
         self.lookups: list[Node] = []  # calls that yield the session, in the order they run
+        # Per call that may throw, in the order they run: does it yield the session?
+        self.throwers: list[bool] = []
         self._pending: dict[int, Mutation] = {}
 
     # -- entry point -------------------------------------------------------------------
 
     def run(
-        self, fn: Node, stopped: bool = False, params: dict[str | None, Val] | None = None
+        self,
+        fn: Node,
+        stopped: bool = False,
+        params: dict[str | None, Val] | None = None,
+        arguments: tuple[Val, ...] = (),
     ) -> State:
-        """Walk `fn`; `params` are parameters bound to session values by the caller."""
+        """Walk `fn`; `params` are parameters bound to session values by the caller, and
+        `arguments` what it is called with, bound to its parameters in order."""
         st = State(stopped=stopped, env={k: v for k, v in (params or {}).items() if k})
+        for pattern, value in zip(_parameters(fn), arguments, strict=False):
+            self.bind(pattern, value, st)
         body = fn.child_by_field_name("body")
         if body is None:
             return st
@@ -176,7 +209,8 @@ class Walker:
         elif kind == "return_statement":
             value = NULL
             for child in node.named_children:
-                value = self.expr(child, st)
+                if child.type != "comment":  # `return null // not configured`
+                    value = self.expr(child, st)
             self.returned(value, st)
             st.stopped = True
         elif kind == "throw_statement":
@@ -212,9 +246,7 @@ class Walker:
         if kind == "identifier":
             self.bind_name(text(pattern), value, st)
         elif kind == "object_pattern":
-            if value.kind == NULLISH and value.session and not st.stopped:
-                # Destructuring a missing session throws a TypeError.
-                st.stopped = True
+            value = self.destructured(value, st)
             for prop in pattern.named_children:
                 if prop.type == "shorthand_property_identifier_pattern":
                     self.bind_name(text(prop), value.field(text(prop)), st)
@@ -240,8 +272,21 @@ class Walker:
             if left is not None:
                 self.bind(left, value, st)
 
+    def destructured(self, value: Val, st: State) -> Val:
+        """What destructuring leaves: a missing session throws a TypeError there."""
+        if value.doubt is not None:
+            st.doubt(value.doubt)  # and so would a helper's null we cannot see
+        if value.options:
+            live = [o for o in value.options if not (o.kind == NULLISH and o.session)]
+            if not live and not st.stopped:
+                st.stopped = True
+            return one_of(live) if live else UNKNOWN
+        if value.kind == NULLISH and value.session and not st.stopped:
+            st.stopped = True
+        return value
+
     def bind_name(self, name: str, value: Val, st: State) -> None:
-        if value.session or value.cookies:
+        if value.session or value.cookies or value.doubt:
             st.env[name] = value.settled()
         else:
             st.env.pop(name, None)
@@ -252,14 +297,16 @@ class Walker:
         if st.lookup:
             # `if (!token) return null` (or `{ user: null }`) after a lookup is how a
             # helper says "nobody is signed in".
-            value = NO_SESSION if value.kind == NULLISH else replace(value, session=True)
+            value = session_answer(value)
         self.returns.append((st.stopped, value))
+        if not st.stopped:
+            self.doubts += tuple(d for d in st.doubts if d not in self.doubts)
 
     def if_statement(self, node: Node, st: State) -> None:
         condition = node.child_by_field_name("condition")
         truth = None
         if condition is not None:
-            truth = self.truth(self.expr(condition, st))
+            truth = self.truth(self.expr(condition, st), st)
         then_st, else_st = st.copy(), st.copy()
         if truth is True:
             else_st.stopped = True
@@ -279,12 +326,18 @@ class Walker:
         handler = node.child_by_field_name("handler")
         finalizer = node.child_by_field_name("finalizer")
         try_st = st.copy()
+        start = len(self.throwers)
         if body is not None:
             self.block(body, try_st)
         branches = [try_st]
         if handler is not None:
-            # The catch block may start before anything in the try block ran.
+            # The catch block may start before anything in the try block ran; but when the
+            # first thing there that can throw is the session lookup, a helper's catch
+            # answers for a missing session (an action's catch does not: a fix must not go
+            # inside the try).
             catch_st = st.copy()
+            if self.helper and len(self.throwers) > start and self.throwers[start]:
+                catch_st.lookup = True
             catch_body = handler.child_by_field_name("body")
             if catch_body is not None:
                 self.block(catch_body, catch_st)
@@ -307,22 +360,35 @@ class Walker:
 
     def switch(self, node: Node, st: State) -> None:
         value = node.child_by_field_name("value")
-        if value is not None:
-            self.expr(value, st)
+        subject = self.expr(value, st) if value is not None else UNKNOWN
         body = node.child_by_field_name("body")
+        cases = list(body.named_children) if body is not None else []
+        # Whether each case's value equals the subject (`switch (s.kind) { case "user": }`).
+        matches: list[bool | None] = []
+        for case in cases:
+            test = case.child_by_field_name("value")
+            tested = self.expr(test, st) if test is not None else None
+            matches.append(
+                _equality_of_options(value, subject, test, tested)
+                if value is not None and test is not None and tested is not None
+                else None
+            )
+        surely_matched = True in matches
         branches: list[State] = []
         has_default = False
-        for case in body.named_children if body is not None else []:
-            has_default = has_default or case.type == "switch_default"
+        for index, (case, match) in enumerate(zip(cases, matches, strict=True)):
+            is_default = case.type == "switch_default"
+            has_default = has_default or is_default
             case_st = st.copy()
+            entered_from_above = index > 0 and _falls_through(cases[index - 1])
+            if not entered_from_above and (match is False or (is_default and surely_matched)):
+                case_st.stopped = True
             for child in case.named_children:
-                if child == case.child_by_field_name("value"):
-                    self.expr(child, st)
-                else:
+                if child != case.child_by_field_name("value"):
                     self.statement(child, case_st)
             branches.append(case_st)
         if not has_default:
-            branches.append(st.copy())
+            branches.append(replace(st.copy(), stopped=st.stopped or surely_matched))
         st.merge(branches)
 
     # -- expressions -------------------------------------------------------------------
@@ -402,8 +468,7 @@ class Walker:
                 self.expr(left, st)
             return value
         if kind in FUNCTION_TYPES:
-            self.nested_function(node, st)
-            return Val(FUNCTION)
+            return self.nested_function(node, st)
         if kind == "array":
             items = tuple((str(i), self.expr(c, st)) for i, c in enumerate(node.named_children))
             spread = any(c.type == "spread_element" for c in node.named_children)
@@ -447,7 +512,7 @@ class Walker:
             elif child.type != "comment":
                 self.expr(child, st)
                 known = False  # a spread or a method: other keys may exist
-        return Val(OBJECT, fields=tuple(fields)) if known else TRUE
+        return Val(OBJECT, fields=tuple(fields), closed=True) if known else TRUE
 
     def member(self, node: Node, st: State) -> Val:
         obj_node = node.child_by_field_name("object")
@@ -458,8 +523,22 @@ class Walker:
         )
 
     def access(self, obj: Val, key: str | None, optional: bool, st: State) -> Val:
+        if obj.options:
+            # Each possible value on its own: where reading the field throws, that path ends.
+            live = []
+            for option in obj.options:
+                probe = State()
+                value = self.access(option, key, optional, probe)
+                if not probe.stopped:
+                    live.append(value)
+            if not live:
+                st.stopped = True
+                return UNKNOWN
+            return one_of(live)
         if obj.short:
             return obj
+        if obj.doubt is not None and not optional:
+            st.doubt(obj.doubt)  # `user.id` throws if the helper answers null
         if obj.kind == NULLISH:
             if optional:
                 return Val(NULLISH, session=obj.session, short=True)
@@ -476,7 +555,7 @@ class Walker:
         argument = node.child_by_field_name("argument")
         value = self.expr(argument, st) if argument is not None else UNKNOWN
         if operator == "!":
-            truth = self.truth(value)
+            truth = self.truth(value, st)
             return _boolean(None if truth is None else not truth, value.session)
         if operator == "void":
             return NULL
@@ -496,22 +575,24 @@ class Walker:
             return self.logical(operator, left, right_node, st)
         right = self.expr(right_node, st)
         if operator in EQUALITY:
-            equal = _equality(left_node, left, right_node, right)
+            equal = _equality_of_options(left_node, left, right_node, right)
             if equal is not None and operator in ("!==", "!="):
                 equal = not equal
             return _boolean(equal, left.session or right.session)
+        if operator == "in":
+            return _boolean(_has_key(string_value(left_node), right), right.session)
         return UNKNOWN
 
     def logical(self, operator: str, left: Val, right_node: Node, st: State) -> Val:
         runs_right: bool | None
         if operator == "??":
             runs_right = (
-                True if left.kind == NULLISH else (None if self.truth(left) is None else False)
+                True if left.kind == NULLISH else (None if self.truth(left, st) is None else False)
             )
         elif operator == "&&":
-            runs_right = self.truth(left)
+            runs_right = self.truth(left, st)
         else:
-            truth = self.truth(left)
+            truth = self.truth(left, st)
             runs_right = None if truth is None else not truth
         if runs_right is False:
             return left
@@ -532,13 +613,15 @@ class Walker:
 
     def ternary(self, node: Node, st: State) -> Val:
         condition = node.child_by_field_name("condition")
-        truth = self.truth(self.expr(condition, st)) if condition is not None else None
+        tested = self.expr(condition, st) if condition is not None else UNKNOWN
+        truth = self.truth(tested, st)
         consequence = node.child_by_field_name("consequence")
         alternative = node.child_by_field_name("alternative")
-        if truth is True and consequence is not None:
-            return self.expr(consequence, st)
-        if truth is False and alternative is not None:
-            return self.expr(alternative, st)
+        chosen = consequence if truth is True else alternative if truth is False else None
+        if chosen is not None:
+            value = self.expr(chosen, st)
+            # `s.state === "ok" ? s.session : null`: the pick is the session's answer.
+            return session_answer(value) if tested.session else value
         branches: list[State] = []
         values: list[Val] = []
         for branch in (consequence, alternative):
@@ -547,28 +630,45 @@ class Walker:
                 values.append(self.expr(branch, branch_st))
                 branches.append(branch_st)
         st.merge(branches)
-        session = any(v.session for v in values)
-        return Val(UNKNOWN_KIND, session=session)
+        value = one_of(values)
+        return session_answer(value) if tested.session or value.session else value
 
-    def nested_function(self, fn: Node, st: State) -> None:
-        """A callback runs where it is passed, if at all: walk it on a copy of the state."""
+    def nested_function(self, fn: Node, st: State) -> Val:
+        """A callback runs where it is passed, if at all: walk it on a copy of the state.
+
+        Its value is a function that returns what it returns to an anonymous caller.
+        """
         if has_inline_directive(fn):
-            return  # a server action of its own, checked on its own
-        saved = self.returns
+            return Val(FUNCTION)  # a server action of its own, checked on its own
+        saved = self.returns, self.doubts
         self.returns = []
         inner = st.copy()
         body = fn.child_by_field_name("body")
         if body is not None and body.type == "statement_block":
             self.block(body, inner)
+            if not inner.stopped:
+                self.returns.append((False, NULL))
         elif body is not None:
-            self.expr(body, inner)
-        self.returns = saved
+            self.returns.append((inner.stopped, self.expr(body, inner)))
+        live = [value for stopped, value in self.returns if not stopped]
+        self.returns, self.doubts = saved
+        return Val(FUNCTION, inner=one_of(live) if live else None)
 
     def call(self, node: Node, st: State) -> Val:
         value = self._call(node, st)
         if value.session:
             self.lookups.append(node)
+        if not self._request_data(node):
+            self.throwers.append(value.session)
         return value
+
+    def _request_data(self, call: Node) -> bool:
+        """`headers()`, `cookies()`: reading the request, which does not throw."""
+        callee = callee_of(call)
+        if callee is None or callee.type != "identifier":
+            return False
+        origin = self.resolver.origin(self.module, text(callee))
+        return origin is not None and origin.specifier == "next/headers"
 
     def _call(self, node: Node, st: State) -> Val:
         callee = callee_of(node)
@@ -585,12 +685,22 @@ class Walker:
         args = call_arguments(node)
         arg_vals = [self.expr(a, st) for a in args]
         callee_text = text(callee)
-        promise = _holds_promise(node)
+        promise = _holds_promise(node) or _tested(node)
         if callee_text == "Promise.all" and arg_vals:
             return arg_vals[0]  # `const [session, post] = await Promise.all([auth(), ...])`
+        if callee_val.short:
+            return callee_val  # `session?.user.roles.includes(r)` stops at the `?.`
+        if callee is not None and callee.type == "member_expression" and arg_vals:
+            found = _search(name, arg_vals[0])
+            if found is not None:
+                return found
+        if callee_text == "Boolean" and arg_vals and self.module.definitions.get(name) is None:
+            return _boolean(arg_vals[0].truth(), arg_vals[0].session)
 
         if callee_text in self.sinks:
             self.sink_states.append(st.stopped)
+            if not st.stopped:
+                self.sink_args.append(arg_vals[0] if arg_vals else NULL)
         if name in PUBLIC_AUTH_CALLS and self.public_api is None:
             self.public_api = callee_text
 
@@ -605,6 +715,15 @@ class Walker:
 
         if callee is not None and callee.type == "identifier" and name in EXIT_CALLS:
             st.stopped = True
+            return UNKNOWN
+        if (
+            name in PRISMA_UNIQUE_READS
+            and callee is not None
+            and callee.type == "member_expression"
+            and arg_vals
+            and _no_unique_key(arg_vals[0])
+        ):
+            st.stopped = True  # Prisma refuses a unique lookup with every key undefined
             return UNKNOWN
         if name in ASSERT_CALLS and arg_vals and arg_vals[0].truth() is False:
             st.stopped = True
@@ -653,14 +772,39 @@ class Walker:
             return UNKNOWN
 
         if resolved is not None:
-            return self.apply_summary(node, resolved[0], resolved[1], st)
+            value = self.apply_summary(node, resolved[0], resolved[1], st)
+            doubt = resolved[1].doubts[0] if resolved[1].doubts else resolved[1].value.doubt
+            if doubt is not None:  # it may stop the caller through a call not followed
+                value = self.doubted(node, doubt, value, st)
+            if resolved[1].is_async and promise:
+                # `if (!isOwner(user, id))` tests the promise, never what it resolves to.
+                held = Val(TRUTHY, session=value.session, inner=value, promise=True)
+                return replace(held, label=resolved[0])
+            return value
 
         if self.helper and (
             any(v.session for v in arg_vals) or (callee_val.session and name != "get")
         ):
             # A helper that looks a row up by a session token yields a session or nothing.
             return NO_SESSION
+        unfollowed = self.resolver.unfollowed(node, self.module) if mutation is None else None
+        if unfollowed is not None:
+            helper, why, may_guard = unfollowed
+            return self.doubted(node, (helper, why), UNKNOWN, st, may_guard=may_guard)
         return UNKNOWN
+
+    def doubted(
+        self, call: Node, doubt: tuple[str, str], value: Val, st: State, *, may_guard: bool = True
+    ) -> Val:
+        """A call that may stop an anonymous caller, guardfix cannot tell: in statement
+        position it may be the guard; its value, once tested or dereferenced, may be."""
+        if doubt not in st.unfollowed:
+            st.unfollowed += (doubt,)
+        if not may_guard:
+            return value
+        if _statement_of(call, through_await=True):
+            st.doubt(doubt)
+        return replace(value, doubt=doubt)
 
     def pending(self, label: str, value: Val, call: Node, st: State, *, guard: bool) -> Val:
         """An async lookup or guard called without `await`: the caller holds a promise.
@@ -670,19 +814,21 @@ class Walker:
         st.lookup = True
         promise = Val(TRUTHY, session=True, inner=value, guard=guard, promise=True, label=label)
         if _statement_of(call):
-            self.truth(promise)
+            self.truth(promise, st)
         return promise
 
-    def truth(self, value: Val) -> bool | None:
+    def truth(self, value: Val, st: State) -> bool | None:
         """Truthiness for a branch; testing a pending promise is the missing-`await` bug."""
         if value.promise and self.unawaited is None:
             self.unawaited = value.label
+        if value.doubt is not None:
+            st.doubt(value.doubt)  # `if (!(await canEdit(id)))`: that helper may be the check
         return value.truth()
 
     def apply_summary(self, call: Node, name: str, summary: Summary, st: State) -> Val:
         if summary.public_api is not None and self.public_api is None:
             self.public_api = summary.public_api
-        if summary.mutation is not None:
+        if summary.mutation is not None and not summary.action:
             self.record(
                 Mutation(
                     call,
@@ -702,13 +848,53 @@ class Walker:
         return summary.value
 
     def record(self, mutation: Mutation, st: State) -> None:
-        self.events.append(MutationEvent(mutation, st.stopped, st.lookup))
+        self.events.append(
+            MutationEvent(mutation, st.stopped, st.lookup, st.unfollowed, bool(st.doubts))
+        )
 
 
 def _boolean(truth: bool | None, session: bool) -> Val:
     """A yes/no value; kept under its name when it was worked out from the session."""
     kind = UNKNOWN_KIND if truth is None else TRUTHY if truth else FALSY
     return Val(kind, session=session)
+
+
+def _no_unique_key(args: Val) -> bool:
+    """`{ where: { id: session?.user?.id } }` with no session: every key is undefined."""
+    where = args.field("where") if args.kind == OBJECT and args.closed else None
+    if where is None or where.kind != OBJECT or not where.closed or not where.fields:
+        return False
+    return all(value.kind == NULLISH and value.session for _, value in where.fields)
+
+
+def _search(method: str, callback: Val) -> Val | None:
+    """`roles.some(r => session?.user?.role === r)` when the callback is never truthy."""
+    answer = callback.inner if callback.kind == FUNCTION else None
+    if answer is None or answer.truth() is not False:
+        return None
+    if method == "some":
+        return _boolean(False, answer.session)
+    if method == "find":
+        return Val(NULLISH, session=answer.session)
+    return None
+
+
+def _parameters(fn: Node) -> list[Node]:
+    """The pattern of each parameter: a name, or `{ parsedInput, ctx }`."""
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        single = fn.child_by_field_name("parameter")
+        return [single] if single is not None else []
+    patterns = []
+    for param in params.named_children:
+        pattern = (
+            param.child_by_field_name("pattern")
+            if param.type in ("required_parameter", "optional_parameter")
+            else param
+        )
+        if pattern is not None:
+            patterns.append(pattern)
+    return patterns
 
 
 def _own_account(mutation: Mutation, receiver: Val, args: list[Val]) -> bool:
@@ -722,10 +908,32 @@ def _own_account(mutation: Mutation, receiver: Val, args: list[Val]) -> bool:
     return mutation.operation == "save" and receiver.session
 
 
-def _statement_of(call: Node) -> bool:
-    """The call is a whole statement: its value is dropped."""
+def _statement_of(call: Node, *, through_await: bool = False) -> bool:
+    """The call is a whole statement (`f();`, or `await f();` if asked): its value is dropped."""
     parent = call.parent
+    while through_await and parent is not None and parent.type == "await_expression":
+        parent = parent.parent
     return parent is not None and parent.type == "expression_statement"
+
+
+def _tested(call: Node) -> bool:
+    """The call's own result is a condition: `if (!isOwner(...))`, `ok() && ...`."""
+    node, parent = call, call.parent
+    while parent is not None and (
+        parent.type in ("parenthesized_expression", "non_null_expression", "as_expression")
+        or (
+            parent.type == "unary_expression"
+            and text(parent.child_by_field_name("operator")) == "!"
+        )
+    ):
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type == "binary_expression":
+        return text(parent.child_by_field_name("operator")) in ("&&", "||")
+    if parent.type in ("if_statement", "while_statement", "ternary_expression"):
+        return parent.child_by_field_name("condition") == node
+    return False
 
 
 def _holds_promise(call: Node) -> bool:
@@ -750,6 +958,38 @@ def _holds_promise(call: Node) -> bool:
     if parent.type == "variable_declarator":
         return parent.child_by_field_name("value") is not None
     return False
+
+
+def _falls_through(case: Node) -> bool:
+    """A switch case whose statements can run on into the next case."""
+    body = [c for c in case.named_children if c != case.child_by_field_name("value")]
+    return not body or body[-1].type not in (
+        "break_statement",
+        "return_statement",
+        "throw_statement",
+        "continue_statement",
+    )
+
+
+def _has_key(key: str | None, value: Val) -> bool | None:
+    """`"error" in res` for an object whose keys are all known (or each of its options)."""
+    answers = {
+        key in {k for k, _ in option.fields}
+        if key is not None and option.kind == OBJECT and option.closed
+        else None
+        for option in value.options or (value,)
+    }
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _equality_of_options(left_node: Node, left: Val, right_node: Node, right: Val) -> bool | None:
+    """`a === b` when a side may be one of several values: known when all agree."""
+    answers = {
+        _equality(left_node, lv, right_node, rv)
+        for lv in left.options or (left,)
+        for rv in right.options or (right,)
+    }
+    return answers.pop() if len(answers) == 1 else None
 
 
 def _equality(left_node: Node, left: Val, right_node: Node, right: Val) -> bool | None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
+from dataclasses import replace
 
 from tree_sitter import Node
 
-from guardfix.actions import chain_calls, chain_root
+from guardfix.actions import chain_calls, chain_root, find_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.ownership import scopes
-from guardfix.facts.resolve import ModuleResolver, Reader
-from guardfix.facts.values import UNKNOWN, join
+from guardfix.facts.resolve import ModuleResolver, Reader, _match
+from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module
 from guardfix.parse import is_source_path, parse
@@ -21,6 +23,7 @@ from guardfix.syntax import (
     callee_of,
     declared_value,
     is_async,
+    member_parts,
     object_property,
     param_names,
     text,
@@ -29,8 +32,12 @@ from guardfix.syntax import (
 
 # How many calls deep helpers are followed (action -> helper -> helper ...).
 MAX_DEPTH = 4
+# Calls that wrap a function (their first argument) in a cache and return it.
+MEMOIZERS = frozenset({"cache", "unstable_cache"})
 _ChainCheck = Callable[[Node, Module, int], bool]
 _IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None, public_api=None)
+# Values of a project object whose methods guardfix does not follow.
+_OBJECT_TYPES = frozenset({"object", "new_expression", "class"})
 
 
 class Project:
@@ -49,6 +56,7 @@ class Project:
         self._modules: dict[str, Module | None] = {}
         self._summaries: dict[tuple[str, int, SessionArgs], Summary] = {}
         self._depth = 0
+        self._actions: dict[str, frozenset[int]] = {}  # function ids of each file's actions
 
     # -- files -------------------------------------------------------------------------
 
@@ -117,16 +125,51 @@ class Project:
         where, node = found
         if node.type in FUNCTION_TYPES:
             return where, node
-        value = declared_value(node)
+        # `export default cache(async () => {...})` names the call itself.
+        value = unwrap(node) if node.type == "call_expression" else declared_value(node)
         if value is not None and value.type in FUNCTION_TYPES:
             return where, value
         if value is not None and value.type == "call_expression":
-            # `export const getUser = cache(async () => {...})`, or `cache(getUserImpl)`
+            # `export const getUser = cache(async () => {...})`, `React.cache(getUserImpl)`,
+            # `unstable_cache(fn, keys, options)`: calling the result calls the function.
             args = [unwrap(a) for a in call_arguments(value)]
-            if len(args) == 1 and args[0] is not None and args[0].type in FUNCTION_TYPES:
-                return where, args[0]
-            if len(args) == 1 and args[0] is not None and args[0].type == "identifier":
-                return self.function_for(where, text(args[0]), args[0], depth + 1)
+            inner = args[0] if len(args) == 1 or callee_name(value) in MEMOIZERS else None
+            if inner is not None and inner.type in FUNCTION_TYPES:
+                return where, inner
+            if inner is not None and inner.type == "identifier":
+                return self.function_for(where, text(inner), inner, depth + 1)
+        return None
+
+    def method_for(self, module: Module, callee: Node) -> tuple[Module, Node] | None:
+        """`authService.requireUser` where `authService` is a project object literal, or
+        `bucket.check` where `bucket = new TokenBucket()` is of a project class."""
+        parts = member_parts(callee)
+        if parts is None or len(parts) != 2:
+            return None
+        found = self.definition(module, parts[0])
+        value = declared_value(found[1]) if found is not None else None
+        if found is None or value is None:
+            return None
+        where = found[0]
+        if value.type == "new_expression":
+            constructor = value.child_by_field_name("constructor")
+            lineage = self.lineage(where, text(constructor))[0] if constructor else []
+            for owner, declared in lineage:
+                body = declared.child_by_field_name("body")
+                method = _method(body, parts[1]) if body is not None else None
+                if method is not None:
+                    return owner, method
+            return None
+        if value.type != "object":
+            return None
+        method = _method(value, parts[1])
+        if method is not None:
+            return where, method
+        member = unwrap(object_property(value, parts[1]))
+        if member is not None and member.type in FUNCTION_TYPES:
+            return where, member
+        if member is not None and member.type in ("identifier", "shorthand_property_identifier"):
+            return self.function_for(where, text(member), None)
         return None
 
     def origin(self, module: Module, name: str, depth: int = 0) -> Import | None:
@@ -161,14 +204,141 @@ class Project:
         self, call: Node, module: Module, session_args: SessionArgs = ()
     ) -> tuple[str, Summary] | None:
         callee = callee_of(call)
+        if callee is None:
+            return None
+        if callee.type == "identifier":
+            name = text(callee)
+            found = self.function_for(module, name, call)
+        elif callee.type == "member_expression":
+            name = text(callee)
+            found = self.method_for(module, callee)
+        else:
+            return None
+        if found is None:
+            return None
+        summary = self.summary(*found, session_args)
+        if summary is _IN_PROGRESS:
+            doubt = (_label(name, found[0].path), "it calls itself")
+            return name, replace(summary, doubts=(doubt,))
+        return (name, summary) if summary is not None else None
+
+    def unfollowed(self, call: Node, module: Module) -> tuple[str, str, bool] | None:
+        """A call of project code that guardfix cannot follow: (the helper, why not, whether
+        it may be the guard). Package calls are never in doubt: auth libraries are known by
+        their lookups."""
+        callee = callee_of(call)
+        if callee is not None and callee.type == "member_expression":
+            return self._member_unfollowed(callee, module)
         if callee is None or callee.type != "identifier":
             return None
         name = text(callee)
         found = self.function_for(module, name, call)
+        if found is not None:  # found, but no summary: the walk went too deep
+            return _label(name, found[0].path), f"it calls helpers more than {MAX_DEPTH} deep", True
+        if _scope_definition(call, name) is not None:
+            return None  # a local value such as `const t = await getTranslations()`
+        definition = self.definition(module, name)
+        if definition is not None:
+            return self._made_unfollowed(name, *definition)
+        imported = module.imports.get(name)
+        origin = self.origin(module, name)
+        if imported is None or origin is None or not self._in_project(module, origin.specifier):
+            return None
+        if self.resolver.resolve(module.path, imported.specifier) is None:
+            why = "it is imported from a file guardfix cannot find"
+        else:
+            why = "guardfix cannot find it among that file's exports"
+        return _label(name, imported.specifier), why, False  # said, never taken for a guard
+
+    def _made_unfollowed(
+        self, name: str, where: Module, node: Node
+    ) -> tuple[str, str, bool] | None:
+        """`export const getViewer = makeViewerGetter(opts)` with a project maker.
+
+        Made by a package (`const db = knex(config)`), it is that package's code.
+        """
+        value = declared_value(node)
+        maker = callee_of(value) if value is not None and value.type == "call_expression" else None
+        if maker is None or maker.type != "identifier":
+            return None
+        if self.function_for(where, text(maker), maker) is None:
+            return None
+        return _label(name, where.path), f"it is made by `{text(maker)}(...)`", True
+
+    def _member_unfollowed(self, callee: Node, module: Module) -> tuple[str, str, bool] | None:
+        """`authService.getViewer()` on an object or class of the project."""
+        parts = member_parts(callee)
+        if parts is None or len(parts) != 2:
+            return None
+        found = self.definition(module, parts[0])
         if found is None:
             return None
-        summary = self.summary(*found, session_args)
-        return (name, summary) if summary is not None else None
+        where, node = found
+        value = declared_value(node)
+        if value is None or value.type not in _OBJECT_TYPES:
+            return None
+        label = _label(".".join(parts), where.path)
+        if value.type == "new_expression":
+            # Its methods are followed; named only when part of its class is a project file
+            # guardfix cannot read (a package's class, `new PrismaClient()`, is not).
+            constructor = value.child_by_field_name("constructor")
+            if constructor is None or not self.lineage(where, text(constructor))[1]:
+                return None
+            return label, "its class extends one from a file guardfix cannot find", False
+        return label, "it is called through a member", True
+
+    def lineage(self, module: Module, name: str) -> tuple[list[tuple[Module, Node]], bool]:
+        """A class and the project classes it extends; and whether one it extends is of the
+        project but could not be read."""
+        classes: list[tuple[Module, Node]] = []
+        while len(classes) <= MAX_DEPTH:
+            found = self.class_for(module, name)
+            if found is None:
+                imported = module.imports.get(name)
+                unread = imported is not None and self._in_project(module, imported.specifier)
+                return classes, unread
+            classes.append(found)
+            module, declared = found
+            heritage = next(
+                (c for c in declared.named_children if c.type == "class_heritage"), None
+            )
+            extends = (
+                next((c for c in heritage.named_children if c.type == "extends_clause"), None)
+                if heritage is not None
+                else None
+            )
+            parent = (
+                extends.named_children[0]
+                if extends is not None and extends.named_children
+                else None
+            )
+            if parent is None or parent.type != "identifier":
+                return classes, False
+            name = text(parent)
+        return classes, False
+
+    def class_for(self, module: Module, name: str, depth: int = 0) -> tuple[Module, Node] | None:
+        """The class declaration a name refers to: in `module` or imported from the project."""
+        for stmt in module.root.named_children:
+            declared = stmt.child_by_field_name("declaration") or stmt
+            ident = declared.child_by_field_name("name")
+            if declared.type == "class_declaration" and ident is not None and text(ident) == name:
+                return module, declared
+        imported = module.imports.get(name)
+        path = self.resolver.resolve(module.path, imported.specifier) if imported else None
+        other = self.module(path) if path is not None else None
+        if imported is None or other is None or depth > MAX_DEPTH:
+            return None
+        return self.class_for(other, imported.name, depth + 1)
+
+    def _in_project(self, module: Module, specifier: str) -> bool:
+        """A relative import or a tsconfig `paths` alias: a file of the project."""
+        if specifier.startswith("."):
+            return True
+        aliases = self.resolver.aliases_for(posixpath.dirname(module.path))
+        return aliases is not None and any(
+            _match(pattern, specifier) is not None for pattern, _ in aliases.patterns
+        )
 
     def summary(self, module: Module, fn: Node, session_args: SessionArgs = ()) -> Summary | None:
         """What calling `fn` does, given the session values passed at some positions."""
@@ -198,29 +368,45 @@ class Project:
             mutation=first,
             public_api=walker.public_api,
             is_async=is_async(fn),
+            action=self.is_action(module, fn),
+            doubts=walker.doubts,
         )
         self._summaries[key] = summary
         return summary
 
     # -- actions -----------------------------------------------------------------------
 
+    def is_action(self, module: Module, fn: Node) -> bool:
+        """`fn` is a server action of its own (checked where it is defined)."""
+        if module.path not in self._actions:
+            self._actions[module.path] = frozenset(a.function.id for a in find_actions(module))
+        return fn.id in self._actions[module.path]
+
     def analyze(self, action: ServerAction, module: Module) -> ActionFacts:
         stopped = False
+        arguments: tuple[Val, ...] = ()
         if action.builder is not None:
             if action.kind is ActionKind.SAFE_ACTION:
                 stopped = self.client_guards(action.builder, module, 0)
+                ctx = self.client_context(action.builder, module, 0)
+                if ctx is not None:
+                    # v7 `({ parsedInput, ctx })`, v6 `(parsedInput, { ctx })`
+                    handed = Val(OBJECT, fields=(("ctx", ctx),), inner=UNKNOWN)
+                    arguments = (handed, handed)
             elif action.kind is ActionKind.ZSA:
                 stopped = self.procedure_guards(action.builder, module, 0)
             elif action.kind is ActionKind.WRAPPER:
                 stopped = any(self.wrapper_guards(c, arg, module) for c, arg in action.layers)
         walker = Walker(module, self)
-        walker.run(action.function, stopped)
+        walker.run(action.function, stopped, arguments=arguments)
         events = tuple(walker.events)
+        first = next((e for e in events if not e.guarded), None)
         return ActionFacts(
             action,
             events,
             walker.public_api,
             walker.unawaited,
+            unresolved=first.unresolved if first is not None else (),
             lookups=tuple(walker.lookups),
             scopes=scopes(action, events, walker.lookups),
         )
@@ -271,6 +457,37 @@ class Project:
             return False
         return check(value, found[0], depth + 1)
 
+    def client_context(self, chain: Node, module: Module, depth: int) -> Val | None:
+        """The `ctx` a next-safe-action client's last middleware hands an anonymous caller's
+        action: `next({ ctx: { userId: session?.user?.id ?? null } })`."""
+        for call in reversed(chain_calls(chain)):
+            args = call_arguments(call)
+            if callee_name(call) == "use" and args:
+                return self.middleware_context(args[0], module)
+        root = chain_root(chain)
+        if root is None or root.type != "identifier" or depth > MAX_DEPTH:
+            return None
+        found = self.definition(module, text(root))
+        value = declared_value(found[1]) if found is not None else None
+        if found is None or value is None or value.type != "call_expression":
+            return None
+        return self.client_context(value, found[0], depth + 1)
+
+    def middleware_context(self, arg: Node, module: Module) -> Val | None:
+        found = self._function_arg(arg, module)
+        if found is None:
+            return None
+        mw_module, fn = found
+        walker = Walker(mw_module, self, sinks=_next_sinks(fn))
+        walker.run(fn)
+        handed = [v for v in walker.sink_args if v.kind == OBJECT and v.closed]
+        if not handed or len(handed) != len(walker.sink_args):
+            return None  # `next()` keeps an earlier ctx, or `next({ ctx: { ...ctx } })`
+        ctx = one_of([v.field("ctx") for v in handed])
+        if ctx.kind != OBJECT or not ctx.closed:
+            return None
+        return session_answer(ctx) if walker.lookups else ctx
+
     def middleware_guards(self, arg: Node, module: Module) -> bool:
         found = self._function_arg(arg, module)
         if found is None:
@@ -319,6 +536,19 @@ class Project:
         if node.type == "identifier":
             return self.function_for(module, text(node), node)
         return None
+
+
+def _method(body: Node, name: str) -> Node | None:
+    """The method `name` of a class body or an object literal."""
+    for child in body.named_children:
+        key = child.child_by_field_name("name")
+        if child.type == "method_definition" and key is not None and text(key) == name:
+            return child
+    return None
+
+
+def _label(name: str, where: str) -> str:
+    return f"`{name}()` ({where})"
 
 
 def _scope_definition(at: Node, name: str) -> Node | None:

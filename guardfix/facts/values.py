@@ -30,8 +30,16 @@ class Val:
     # an anonymous caller). `label` names the call that made it, for messages.
     promise: bool = False
     label: str | None = None
+    closed: bool = False  # object: every field is known, so a missing one is `undefined`
+    # One of these, as different paths yield (kind is unknown): `{ state: "none" }` or null.
+    options: tuple[Val, ...] = ()
+    # What a call guardfix could not follow returned: (the helper, why it was not followed).
+    doubt: tuple[str, str] | None = None
 
     def truth(self) -> bool | None:
+        if self.options:
+            truths = {option.truth() for option in self.options}
+            return truths.pop() if len(truths) == 1 else None
         if self.kind in (NULLISH, FALSY):
             return False
         if self.kind in (OBJECT, FUNCTION, TRUTHY):
@@ -39,30 +47,66 @@ class Val:
         return None
 
     def field(self, name: str | None) -> Val:
+        if self.options:
+            return one_of([option.field(name) for option in self.options])
         for key, value in self.fields:
             if key == name:
                 # Part of a session value is a session value: `{ user: null }.user`.
                 return replace(value, session=True) if self.session else value
         if self.inner is not None and self.kind == OBJECT:
             return self.inner
+        if self.closed:
+            return Val(NULLISH, session=self.session)  # `{ status: "error" }.user`
         return Val(UNKNOWN_KIND, session=self.session)
 
     def settled(self) -> Val:
         """The value once bound to a name: an optional chain's short-circuit ends there."""
+        if self.options:
+            return replace(self, options=tuple(o.settled() for o in self.options))
         return replace(self, short=False) if self.short else self
 
 
+# More possible values than this are not worth telling apart.
+MAX_OPTIONS = 8
+
+
+def one_of(values: list[Val]) -> Val:
+    """A value that is one of `values`: kept apart while each is known, so a caller's check
+    (`s.state === "ok"`, `!res.user`) can be worked out for every one of them."""
+    flat: list[Val] = []
+    for value in values:
+        for option in value.options or (value,):
+            option = option.settled()
+            if option not in flat:
+                flat.append(option)
+    if not flat:
+        return UNKNOWN
+    if len(flat) == 1:
+        return flat[0]
+    session = any(v.session for v in flat)
+    if all(v.kind == NULLISH for v in flat):
+        return Val(NULLISH, session=session)
+    if len(flat) > MAX_OPTIONS or any(v.kind == UNKNOWN_KIND or v.promise for v in flat):
+        return Val(UNKNOWN_KIND, session=session)
+    return Val(UNKNOWN_KIND, session=session, options=tuple(flat))
+
+
+def session_answer(value: Val) -> Val:
+    """The value as the session's answer: nothing there means no session."""
+    if value.options:
+        return replace(value, session=True, options=tuple(map(session_answer, value.options)))
+    if value.kind == NULLISH:
+        return NO_SESSION
+    return replace(value, session=True)
+
+
 def join(values: list[Val]) -> Val:
-    """One value for what several paths yield: kept when they agree, else what they share."""
+    """What a function returns over its paths; when one path answers from the session
+    (`return null` after the lookup), every path's answer is the session's answer."""
     if not values:
         return NULL
-    settled = [v.settled() for v in values]
-    if all(v == settled[0] for v in settled):
-        return settled[0]
-    session = any(v.session for v in settled)
-    if all(v.kind == NULLISH for v in settled):
-        return Val(NULLISH, session=session)
-    return Val(UNKNOWN_KIND, session=session)
+    value = one_of(values)
+    return session_answer(value) if value.session else value
 
 
 UNKNOWN = Val(UNKNOWN_KIND)

@@ -44,3 +44,13 @@ def finding_at(rule: Rule, facts: ActionFacts, node: Node, module: Module, messa
         action_lines=(action.node.start_point[0] + 1, action.node.end_point[0] + 1),
         span=(node.start_byte, node.end_byte),
     )
+
+
+def unfollowed(facts: ActionFacts) -> str:
+    """Which helpers before the change guardfix could not follow, for the message."""
+    if not facts.unresolved:
+        return ""
+    helpers = "; ".join(
+        f"{helper} could not be followed: {why}" for helper, why in facts.unresolved
+    )
+    return f" ({helpers}; its answer is not checked before the change)"

@@ -41,6 +41,26 @@ verification actions that call the auth library's own API are public by design
 and are not reported. To keep a deliberate public action, add
 `// guardfix-ignore GF001: <reason>` above it.
 
+Helpers are followed across files (functions, methods of project objects),
+through `cache()`, `React.cache()` and `unstable_cache()`, `try`/`catch` and
+tagged results (`{ state: "ok", session }` or `{ state: "none" }`): what a
+helper returns to an anonymous caller is checked against what the action's
+check rules out; the `ctx` a next-safe-action middleware hands on
+(`next({ ctx: { userId } })`) is followed into the action the same way. A
+server action called by another is checked where it is defined, not for its
+caller; a helper's change behind its own session check is not the caller's.
+
+When the action calls a project helper guardfix cannot follow (it calls
+itself, goes more than four calls deep, is made by a project function such as
+`makeGetter()`, or is a method of an instance of a project class) and uses it
+the way a guard is used (called as a statement, or its answer tested,
+dereferenced or destructured before the change), that helper may be the check:
+the action is not reported. When such a helper is called but not used that
+way, or is imported from a project file guardfix cannot find, the finding
+names it and says why it could not be followed. Names never decide:
+`requireUser()` counts only if its code stops an anonymous caller, and a
+package's function is never taken for a guard.
+
 ## Fix safety
 The fix inserts a session lookup and its check at the top of the action (after
 an inline `"use server"`), adds the import, and makes the function `async` when
@@ -65,16 +85,16 @@ from collections.abc import Iterator
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
-from guardfix.rules.findings import finding_at, first_unguarded, what, who
+from guardfix.rules.findings import finding_at, first_unguarded, unfollowed, what, who
 
 
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     event = first_unguarded(facts)
-    if event is None or event.lookup_seen or facts.public_by_design:
+    if event is None or event.lookup_seen or facts.public_by_design or event.doubted:
         return
     message = (
-        f"{who(facts)} changes data ({what(event)}) with no session check before it; "
-        "anyone can call a server action"
+        f"{who(facts)} changes data ({what(event)}) with no session check before it"
+        f"{unfollowed(facts)}; anyone can call a server action"
     )
     yield finding_at(RULE, facts, event.mutation.node, module, message)
 

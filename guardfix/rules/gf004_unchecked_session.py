@@ -10,9 +10,17 @@ filter value of `undefined` is dropped, so `where: { id, authorId:
 session?.user?.id }` matches the row whoever owns it, and `deleteMany({ where:
 { authorId: undefined } })` matches every row. A comparison such as
 `if (post.authorId !== session?.user?.id) throw` passes when both sides are
-`undefined`, so it does not count either. An async lookup or guard called
+`undefined`, so it does not count either. (`findUnique` is the exception: with
+every key of its `where` undefined, Prisma refuses the query, which stops the
+caller.) An async lookup or guard called
 without `await` (`const session = auth()`, a bare `requireUser();`) checks
 nothing: the promise is always truthy, and its rejection does not stop the action.
+The same holds for an async project helper tested without `await`
+(`if (!isOwner(user, id)) throw`): the check is dead.
+
+A helper's answer is followed through caches, `try`/`catch` and tagged results,
+as GF001 describes; when a project helper guardfix cannot follow is used the way
+a guard is used before the change, the action is not reported.
 
 ## Example
 ```ts
@@ -57,16 +65,16 @@ from collections.abc import Iterator
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
-from guardfix.rules.findings import finding_at, first_unguarded, what, who
+from guardfix.rules.findings import finding_at, first_unguarded, unfollowed, what, who
 
 
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     event = first_unguarded(facts)
-    if event is None or not event.lookup_seen:
+    if event is None or not event.lookup_seen or event.doubted:
         return
     message = (
         f"{who(facts)} looks the session up but never handles a missing session before it "
-        f"changes data ({what(event)}); an anonymous caller gets through"
+        f"changes data ({what(event)}){unfollowed(facts)}; an anonymous caller gets through"
     )
     if facts.unawaited:
         message += (
