@@ -569,21 +569,23 @@ CHECKS = [
         id="project-helper-that-reads-the-row-as-the-user",
     ),
     pytest.param(
-        action(
-            """
-            const id = String(formData.get("id"));
-            const slug = slugify(String(formData.get("title")), userId);
-            await prisma.post.update({ where: { id }, data: { slug } });
-            """
-        ),
-        [gf002(BODY + 2)],
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/slug.ts": ts("""
+                export function slugify(title: string, userId: string) {
+                  return `${title.toLowerCase()}-${userId.slice(0, 6)}`;
+                }
+                """),
+            "app/actions.ts": action(
+                """
+                const id = String(formData.get("id"));
+                const slug = slugify(String(formData.get("title")), userId);
+                await prisma.post.update({ where: { id }, data: { slug } });
+                """
+            ).replace('"@/db";', '"@/db";\nimport { slugify } from "@/lib/slug";', 1),
+        },
+        [gf002(BODY + 3)],
         id="helper-given-the-user-and-input-that-checks-nothing",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="a helper given both the user and the input counts as a check by its "
-            "arguments alone; telling `slugify(title, userId)` from `assertCanEdit(userId, id)` "
-            "needs the helper's body (does it throw?), which the ownership facts do not follow",
-        ),
     ),
     pytest.param(
         ts("""
@@ -1214,7 +1216,7 @@ IDENTITY = [
     case(
         """
         await prisma.message.create({
-          data: { chatId: message.chatId, role: message.role, content: message.content },
+          data: { role: message.role, content: message.content },
         });
         """,
         [],

@@ -72,15 +72,23 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
         return
     for scope in facts.scopes:
         target = scope.filter
-        if target is None or not scope.client or scope.owned or scope.checked:
-            continue
-        if scope.owner_from_client:
-            continue  # the owner is in the filter, only from the wrong place: GF003
-        message = (
-            f"{who(facts)} lets the caller's input pick the rows of {scope.mutation.label} with "
-            "no owner filter or permission check; any signed-in user can change anyone's rows"
-        )
-        yield finding_at(RULE, facts, scope.mutation.node, module, message)
+        if target is not None and scope.client and not (scope.owned or scope.checked):
+            if scope.owner_from_client:
+                continue  # the owner is in the filter, only from the wrong place: GF003
+            message = (
+                f"{who(facts)} lets the caller's input pick the rows of {scope.mutation.label} "
+                "with no owner filter or permission check; any signed-in user can change "
+                "anyone's rows"
+            )
+            yield finding_at(RULE, facts, scope.mutation.node, module, message)
+        elif scope.parent is not None:
+            key, value = scope.parent
+            message = (
+                f"{who(facts)} writes {scope.mutation.label} under the `{key}` the caller sent, "
+                f"with no check that the caller may write under that `{key}`; any signed-in "
+                "user can add rows to anyone's"
+            )
+            yield finding_at(RULE, facts, value, module, message)
 
 
 RULE = Rule(
