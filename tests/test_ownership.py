@@ -1507,8 +1507,17 @@ def test_realistic(project, source: str, expected: list) -> None:  # type: ignor
 # -- 9. Wrappers guardfix can read: what they hand the wrapped function ----------------
 
 WRAPPERS_LIB = ts("""
+    import { createSafeActionClient } from "next-safe-action";
     import { redirect } from "next/navigation";
     import { auth } from "@/auth";
+
+    export const authClient = createSafeActionClient({
+      async middleware() {
+        const session = await auth();
+        if (!session?.user) redirect("/login");
+        return { userId: session.user.id, plan: "free" };
+      },
+    });
 
     export function withAccount(schema, handler) {
       return async (input) => {
@@ -1551,7 +1560,7 @@ def wrapped_by(handler: str) -> dict[str, str]:
     source = ts("""
         "use server";
         import { prisma } from "@/lib/prisma";
-        import { withAccount, withAuthor, withCtx, withPayload } from "@/lib/wrap";
+        import { authClient, withAccount, withAuthor, withCtx, withPayload } from "@/lib/wrap";
 
         """)
     return {
@@ -1651,6 +1660,24 @@ WRAPPERS = [
             """),
         [gf003(6)],
         id="object-kept-whole-owner-from-input",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = authClient(schema, async ({ id }, { userId }) => {
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            });
+            """),
+        [],
+        id="v6-client-ctx-is-what-the-middleware-returns",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = authClient(schema, async ({ id, userId }, ctx) => {
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            });
+            """),
+        [gf003(6)],
+        id="v6-client-user-id-from-the-input",
     ),
     pytest.param(
         # Named like a session, but the wrapper hands over the caller's payload.
@@ -1753,6 +1780,26 @@ PERMISSIONS = [
         'const id = String(formData.get("id"));\nawait ensureEditor(id);\n' + DELETE_POST,
         [],
         id="ensure-helper-that-throws",
+    ),
+    permission_case(
+        'const id = String(formData.get("id"));\n'
+        "try {\n"
+        "  await ensureEditor(id);\n"
+        "} catch {\n"
+        '  return { error: "Forbidden" };\n'
+        "}\n" + DELETE_POST,
+        [],
+        id="ensure-helper-in-a-try-whose-catch-returns",
+    ),
+    permission_case(
+        'const id = String(formData.get("id"));\n'
+        "try {\n"
+        "  await ensureEditor(id);\n"
+        "} catch (e) {\n"
+        "  console.error(e);\n"
+        "}\n" + DELETE_POST,
+        [gf002(LIB + 6)],
+        id="ensure-helper-in-a-try-whose-catch-swallows",
     ),
     permission_case(
         'const id = String(formData.get("id"));\nawait ensureDraft(id);\n' + DELETE_POST,
@@ -1897,6 +1944,23 @@ PARENTS = [
         id="supabase-insert-under-a-board-from-input",
         params="title: string, boardId: string",
         session=SUPABASE,
+    ),
+    case(
+        'const org = await prisma.org.create({ data: { name: String(formData.get("name")) } });\n'
+        "await prisma.onboarding.create({ data: { orgId: org.id } });\n",
+        [],
+        id="parent-the-action-just-created",
+    ),
+    case(
+        'await prisma.chat.create({ data: { id: String(formData.get("id")), title: "New" } });\n',
+        [],
+        id="the-rows-own-id-is-no-parent",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'await prisma.task.update({ where: { id, ownerId: userId }, data: { assigneeId: String(formData.get("a")) } });\n',
+        [],
+        id="a-person-picked-on-purpose-is-no-parent",
     ),
     case(
         'await prisma.payment.create({ data: { amount: 1, stripeCustomerId: String(formData.get("c")) } });\n',

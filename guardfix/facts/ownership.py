@@ -77,12 +77,20 @@ OTHER_USER_FIELD = re.compile(
     r"|following|blocked|mentioned|reviewer|member|new|other)_?(user|owner|author)_?id$",
     re.IGNORECASE,
 )
+# Writes whose result is a new row.
+CREATES = frozenset({"create", "createManyAndReturn", "insert"})
 # A foreign key naming the row's parent: `projectId`, `team_id`, `boardID`.
 PARENT_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9]*?(Id|_id|ID)$")
 # Keys ending in an id that name no row of the project: outside services, tracing, devices.
 NOT_PARENT = re.compile(
     r"^(external|stripe\w*|paddle\w*|lemon\w*|payment\w*|price|checkout|session|request|trace"
     r"|span|correlation|idempotency|provider\w*|client|device|tracking|message_?provider)_?id$",
+    re.IGNORECASE,
+)
+# A person picked on purpose (`assigneeId`, `reviewer_id`): another user, not a parent.
+PERSON_KEY = re.compile(
+    r"^(assignee|assigned_?to|invitee|invited|recipient|receiver|reviewer|approver|mentioned"
+    r"|followed|following|friend|blocked)_?id$",
     re.IGNORECASE,
 )
 # Tables whose `role` is a chat message's speaker ("user", "assistant"), not a permission.
@@ -108,6 +116,7 @@ class _Taint:
     # Objects whose properties differ: a wrapper's `handler({ user, input })` taken as `ctx`,
     # a page's `props` (`props.params` is the URL).
     fields: dict[str, dict[str, str]] = field(default_factory=dict)
+    created: frozenset[int] = frozenset()  # start bytes of the writes that create rows
     # Whether the helper a call runs stops the request on some path (None: cannot be read).
     stops: Callable[[Node], bool | None] = field(default=lambda call: None)
 
@@ -184,7 +193,14 @@ def scopes(
     """Row-picking and identity facts for each direct Prisma, Drizzle or Supabase write."""
     fn = action.function
     events = list(events)
-    taint = _taint(action, fn, frozenset(n.start_byte for n in lookups), context)
+    taint = _Taint(
+        lookups=frozenset(n.start_byte for n in lookups) | context.outer_lookups,
+        stops=context.stops,
+        created=frozenset(
+            e.mutation.node.start_byte for e in events if e.mutation.operation in CREATES
+        ),
+    )
+    _taint(action, fn, taint, context)
     writes = frozenset(e.mutation.node.start_byte for e in events)
     checks = _checks(fn, taint, writes)
     out: list[Scope] = []
@@ -198,8 +214,8 @@ def scopes(
     return tuple(out)
 
 
-def _taint(action: ServerAction, fn: Node, lookups: frozenset[int], context: Context) -> _Taint:
-    taint = _Taint(lookups=lookups | context.outer_lookups, stops=context.stops)
+def _taint(action: ServerAction, fn: Node, taint: _Taint, context: Context) -> None:
+    """Bind the action's parameters (and what it captures) and spread them."""
     if action.kind is ActionKind.INLINE_DIRECTIVE:
         _captured(fn, taint)
     built = action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE)
@@ -226,7 +242,6 @@ def _taint(action: ServerAction, fn: Node, lookups: frozenset[int], context: Con
     body = fn.child_by_field_name("body")
     if body is not None:
         _propagate(body, taint)
-    return taint
 
 
 def _handed(taint: _Taint, binding: _Binding, origin: str | dict[str, str] | None) -> None:
@@ -257,6 +272,9 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
             for n in walk(pattern)
             if n.type in ("identifier", "shorthand_property_identifier_pattern")
         ]
+        made = unwrap_await(value)
+        if made is not None and made.start_byte in taint.created:
+            continue  # a row the server just made: its id is not the caller's choice
         if taint.has_client(value):
             taint.client.update(names)
             taint.session.difference_update(names)
@@ -345,28 +363,64 @@ def _handed_args(call: Node, taint: _Taint) -> Handoff:
     rest: int | None = None
     for index, arg in enumerate(call_arguments(call)):
         node = unwrap(arg)
-        if node is None:
-            continue
-        if node.type == "spread_element":
+        if node is not None and node.type == "spread_element":
             rest = index
             break
-        if node.type == "object":
-            props: dict[str, str] = {}
-            for child in node.named_children:
-                if child.type == "pair":
-                    key = child.child_by_field_name("key")
-                    value = child.child_by_field_name("value")
-                    origin = _origin(value, taint) if value is not None else None
-                    if key is not None and origin is not None:
-                        props[string_value(key) or text(key)] = origin
-                elif child.type == "shorthand_property_identifier":
-                    origin = _origin(child, taint)
-                    if origin is not None:
-                        props[text(child)] = origin
-            args[index] = props
-        elif (origin := _origin(node, taint)) is not None:
+        origin = _value_origin(node, taint) if node is not None else None
+        if origin is not None:
             args[index] = origin
     return Handoff(args, rest)
+
+
+def _value_origin(node: Node, taint: _Taint) -> str | dict[str, str] | None:
+    """Where a handed value comes from; per property for an object built in place."""
+    if node.type != "object":
+        return _origin(node, taint)
+    props: dict[str, str] = {}
+    for child in node.named_children:
+        if child.type == "pair":
+            key = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            origin = _origin(value, taint) if value is not None else None
+            if key is not None and origin is not None:
+                props[string_value(key) or text(key)] = origin
+        elif child.type == "shorthand_property_identifier":
+            origin = _origin(child, taint)
+            if origin is not None:
+                props[text(child)] = origin
+    return props
+
+
+def returned(fn: Node, lookups: frozenset[int]) -> str | dict[str, str] | None:
+    """Where what a function returns comes from: a next-safe-action v6 middleware's
+    return value is the `ctx` its actions get."""
+    taint = _Taint(lookups=lookups)
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return None
+    _propagate(body, taint)
+    if body.type != "statement_block":
+        return _value_origin(unwrap(body) or body, taint)
+    found: list[Handoff] = []
+    for node in walk(body):
+        if node.type == "return_statement" and _own_statement(node, fn):
+            value = unwrap(node.named_children[0]) if node.named_children else None
+            origin = _value_origin(value, taint) if value is not None else None
+            found.append(Handoff({0: origin} if origin is not None else {}))
+    merged = found[0] if found else Handoff({})
+    for other in found[1:]:
+        merged = _merge(merged, other)
+    return merged.origin(0)
+
+
+def _own_statement(node: Node, fn: Node) -> bool:
+    """`node` belongs to `fn`, not to a function nested in it."""
+    current = node.parent
+    while current is not None and current != fn:
+        if current.type in FUNCTION_TYPES:
+            return False
+        current = current.parent
+    return True
 
 
 def _origin(node: Node, taint: _Taint) -> str | None:
@@ -577,12 +631,25 @@ def _block_end(node: Node) -> int:
     """The end of the block a statement sits in: what it refuses stops there."""
     current = node.parent
     while current is not None:
+        if _guarded_try(current):
+            # `try { await assertCanEdit(...) } catch { return }`: it holds after the try too.
+            current = current.parent
+            continue
         if current.type in ("statement_block", "program", "switch_case", "switch_default"):
             return current.end_byte
         if current.type in FUNCTION_TYPES:
             return current.end_byte
         current = current.parent
     return node.end_byte
+
+
+def _guarded_try(block: Node) -> bool:
+    """The body of a `try` whose `catch` stops: a refusal in it stops the request."""
+    parent = block.parent
+    if block.type != "statement_block" or parent is None or parent.type != "try_statement":
+        return False
+    handler = parent.child_by_field_name("handler")
+    return parent.child_by_field_name("body") == block and handler is not None and _stops(handler)
 
 
 def _compares(condition: Node, taint: _Taint) -> bool:
@@ -730,7 +797,7 @@ def _parent(
         if row is None or row.type != "object":
             continue
         for key, value in _pairs_at_top(row):
-            if not _parent_key(key, value, model):
+            if not _parent_key(key, model):
                 continue
             if (
                 taint.has_client(value)
@@ -742,32 +809,32 @@ def _parent(
 
 
 def _pairs_at_top(row: Node) -> list[tuple[str, Node]]:
-    """The row's own fields, not those of rows created inside it."""
+    """The row's parent keys and their values: `projectId: x`, `{ projectId }` and
+    `project: { connect: { id: x } }`; not the fields of rows created inside it."""
     pairs: list[tuple[str, Node]] = []
     for child in row.named_children:
         if child.type == "pair":
             key = child.child_by_field_name("key")
             value = unwrap(child.child_by_field_name("value"))
-            if key is None or value is None:
-                continue
-            if value.type == "object":
-                value = _connected_id(value)
-            if value is not None:
-                pairs.append((string_value(key) or text(key), value))
-        elif child.type == "shorthand_property_identifier":
+            name = string_value(key) or text(key)
+            if value is not None and value.type == "object":
+                connected = _connected_id(value)
+                if connected is not None:
+                    pairs.append((name, connected))
+            elif value is not None and PARENT_KEY.match(name):
+                pairs.append((name, value))
+        elif child.type == "shorthand_property_identifier" and PARENT_KEY.match(text(child)):
             pairs.append((text(child), child))
     return pairs
 
 
-def _parent_key(key: str, value: Node, model: str | None) -> bool:
-    connected = (
-        value.parent is not None
-        and value.parent.type == "pair"
-        and (text(value.parent.child_by_field_name("key")) == "id")
+def _parent_key(key: str, model: str | None) -> bool:
+    return not (
+        _identity_field(key, model)
+        or OTHER_USER_FIELD.match(key)
+        or PERSON_KEY.match(key)
+        or NOT_PARENT.match(key)
     )
-    if not connected and not PARENT_KEY.match(key):
-        return False
-    return not (_identity_field(key, model) or OTHER_USER_FIELD.match(key) or NOT_PARENT.match(key))
 
 
 def _identity_field(key: str, model: str | None) -> bool:

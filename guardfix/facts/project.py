@@ -9,7 +9,7 @@ from tree_sitter import Node
 from guardfix.actions import chain_calls, chain_root
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
-from guardfix.facts.ownership import Context, Handoff, handoff, scopes
+from guardfix.facts.ownership import CLIENT, Context, Handoff, handoff, returned, scopes
 from guardfix.facts.resolve import ModuleResolver, Reader
 from guardfix.facts.values import UNKNOWN, join
 from guardfix.model import ActionFacts, ActionKind, ServerAction
@@ -246,7 +246,7 @@ class Project:
             return None
         found = self.function_for(module, text(callee), call)
         if found is None:
-            return None
+            return self._v6_handoff(text(callee), module)
         wrapper_module, wrapper = found
         args = [unwrap(a) for a in call_arguments(call)]
         params = param_names(wrapper)
@@ -260,6 +260,23 @@ class Project:
             lookups = frozenset(n.start_byte for n in walker.lookups)
             self._handoffs[key] = handoff(wrapper, params[position] or "", lookups)
         return self._handoffs[key]
+
+    def _v6_handoff(self, name: str, module: Module) -> Handoff | None:
+        """next-safe-action v6's `client(schema, async (input, ctx) => ...)`: the input,
+        then what the client's `middleware` returns."""
+        found = self.definition(module, name)
+        value = declared_value(found[1]) if found is not None else None
+        if found is None or value is None or callee_name(value) != "createSafeActionClient":
+            return None
+        args = call_arguments(value)
+        middleware = _member(args[0], "middleware") if args else None
+        target = self._function_arg(middleware, found[0]) if middleware is not None else None
+        if target is None:
+            return Handoff({0: CLIENT})
+        walker = Walker(target[0], self)
+        walker.run(target[1])
+        ctx = returned(target[1], frozenset(n.start_byte for n in walker.lookups))
+        return Handoff({0: CLIENT} if ctx is None else {0: CLIENT, 1: ctx})
 
     def _outer_lookups(self, fn: Node, module: Module) -> frozenset[int]:
         """The session lookups of the component an inline action sits in."""
@@ -401,6 +418,15 @@ class Project:
         if node.type == "identifier":
             return self.function_for(module, text(node), node)
         return None
+
+
+def _member(obj: Node, key: str) -> Node | None:
+    """`key: value` or the method `key() {...}` of an object literal."""
+    node = unwrap(obj)
+    for child in node.named_children if node is not None and node.type == "object" else []:
+        if child.type == "method_definition" and text(child.child_by_field_name("name")) == key:
+            return child
+    return object_property(obj, key)
 
 
 def _scope_definition(at: Node, name: str) -> Node | None:
