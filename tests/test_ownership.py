@@ -1802,6 +1802,50 @@ PERMISSIONS = [
         id="ensure-helper-in-a-try-whose-catch-swallows",
     ),
     permission_case(
+        'const ids = String(formData.get("ids")).split(",");\n'
+        "for (const id of ids) {\n"
+        "  await ensureEditor(id);\n"
+        "}\n"
+        "await prisma.post.deleteMany({ where: { id: { in: ids } } });\n",
+        [],
+        id="ensure-helper-for-each-id",
+    ),
+    permission_case(
+        'const ids = String(formData.get("ids")).split(",");\n'
+        "for (const id of ids) {\n"
+        "  await ensureDraft(id);\n"
+        "}\n"
+        "await prisma.post.deleteMany({ where: { id: { in: ids } } });\n",
+        [gf002(LIB + 4)],
+        id="helper-for-each-id-that-never-stops",
+    ),
+    case(
+        'const ids = String(formData.get("ids")).split(",");\n'
+        "let viewer;\n"
+        "try {\n"
+        "  viewer = await auth();\n"
+        "} catch {\n"
+        "  return;\n"
+        "}\n"
+        "const mine = await keepEditable(viewer, ids);\n"
+        'if (mine.length !== ids.length) throw new Error("Forbidden");\n'
+        "await prisma.post.deleteMany({ where: { id: { in: ids } } });\n",
+        [],
+        id="session-assigned-in-a-try-then-given-to-a-filter",
+    ),
+    case(
+        'const ids = String(formData.get("ids")).split(",");\n'
+        "let viewer;\n"
+        "try {\n"
+        "  viewer = await auth();\n"
+        "} catch {\n"
+        "  return;\n"
+        "}\n"
+        "await prisma.post.deleteMany({ where: { id: { in: ids } } });\n",
+        [gf002(BODY + 7)],
+        id="session-assigned-in-a-try-and-no-check",
+    ),
+    permission_case(
         'const id = String(formData.get("id"));\nawait ensureDraft(id);\n' + DELETE_POST,
         [gf002(LIB + 2)],
         id="ensure-helper-that-never-stops",

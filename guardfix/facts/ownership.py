@@ -261,11 +261,16 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
     for node in walk(body):
         if before is not None and node.start_byte >= before:
             break
-        if node.type != "variable_declarator":
+        if node.type == "variable_declarator":
+            value = node.child_by_field_name("value")
+            pattern = node.child_by_field_name("name")
+        elif node.type == "assignment_expression":
+            # `let user; try { user = await requireUser() } catch { ... }`
+            value = node.child_by_field_name("right")
+            pattern = node.child_by_field_name("left")
+        else:
             continue
-        value = node.child_by_field_name("value")
-        pattern = node.child_by_field_name("name")
-        if value is None or pattern is None:
+        if value is None or pattern is None or pattern.type == "member_expression":
             continue
         names = [
             text(n)
@@ -631,8 +636,9 @@ def _block_end(node: Node) -> int:
     """The end of the block a statement sits in: what it refuses stops there."""
     current = node.parent
     while current is not None:
-        if _guarded_try(current):
-            # `try { await assertCanEdit(...) } catch { return }`: it holds after the try too.
+        if _guarded_try(current) or _each_body(current):
+            # `try { await assertCanEdit(...) } catch { return }`, or a check of each id in
+            # `for (const id of ids)`: it holds after the statement too.
             current = current.parent
             continue
         if current.type in ("statement_block", "program", "switch_case", "switch_default"):
@@ -641,6 +647,17 @@ def _block_end(node: Node) -> int:
             return current.end_byte
         current = current.parent
     return node.end_byte
+
+
+def _each_body(block: Node) -> bool:
+    """The body of a `for ... of` loop."""
+    parent = block.parent
+    return (
+        block.type == "statement_block"
+        and parent is not None
+        and parent.type == "for_in_statement"
+        and parent.child_by_field_name("body") == block
+    )
 
 
 def _guarded_try(block: Node) -> bool:
