@@ -1886,6 +1886,12 @@ PERMISSIONS = [
         id="casl-check-after-the-write",
     ),
     case(
+        'const id = String(formData.get("id"));\n'
+        'if (!ensureString(id)) throw new Error("Bad id");\n' + DELETE_POST,
+        [gf002(BODY + 2)],
+        id="a-validation-helper-in-a-condition-is-no-permission",
+    ),
+    case(
         'const orgId = String(formData.get("orgId"));\n'
         'const id = String(formData.get("id"));\n'
         "const member = await prisma.member.findFirst({ where: { orgId, userId } });\n"

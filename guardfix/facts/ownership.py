@@ -50,6 +50,12 @@ PERMISSION_CALL = re.compile(
     r"|member)\w*|has(role|permission|access)\w*|is(owner|member|admin)\w*|throw_?unless\w*)$",
     re.IGNORECASE,
 )
+# A question whose answer is a permission, asked in a condition: `ability.can(...)`,
+# `canEdit(post)`, `hasPermission("x")`; not `ensure...`/`assert...`, which act by throwing.
+ASKS_PERMISSION = re.compile(
+    r"^(can|cannot|can[A-Z_]\w*|cannot[A-Z_]\w*|[Aa]uthori[sz]e\w*"
+    r"|[Hh]as_?([Rr]ole|[Pp]ermission|[Aa]ccess)\w*|[Ii]s_?([Oo]wner|[Mm]ember|[Aa]dmin)\w*)$"
+)
 SESSION_PARAM = re.compile(
     r"^(ctx|context|session|user|auth|me|viewer|current_?user)$", re.IGNORECASE
 )
@@ -540,6 +546,7 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
         elif (
             node.type == "call_expression"
             and node.start_byte not in writes
+            and not _in_condition(node)  # the `if` decides: see above
             and _permission_call(node, taint)
             and taint.stops(node) is not False  # a yes/no answer decides only in an `if`
         ):
@@ -601,6 +608,20 @@ def _caller_role(node: Node, taint: _Taint) -> bool:
         ):
             return True
     return False
+
+
+def _in_condition(call: Node) -> bool:
+    """The call is (part of) an `if` condition."""
+    child, parent = call, call.parent
+    while parent is not None and parent.type not in ("if_statement", "statement_block"):
+        if parent.type in FUNCTION_TYPES:
+            return False
+        child, parent = parent, parent.parent
+    return (
+        parent is not None
+        and parent.type == "if_statement"
+        and (parent.child_by_field_name("condition") == child)
+    )
 
 
 def _result_used(call: Node) -> bool:
@@ -702,8 +723,7 @@ def _compares(condition: Node, taint: _Taint) -> bool:
                 receiver is not None and taint.has_session(receiver)
             ):
                 return True
-            name = callee_name(node) or ""
-            if PERMISSION_CALL.match(name) and not SIGNED_IN_CALL.match(name):
+            if ASKS_PERMISSION.match(callee_name(node) or ""):
                 return True  # CASL's `ability.cannot("update", post)`
         elif kind == "member_expression":
             prop = node.child_by_field_name("property")
