@@ -2013,6 +2013,11 @@ PARENTS = [
         id="a-person-picked-on-purpose-is-no-parent",
     ),
     case(
+        'await prisma.transaction.create({ data: { amount: 1, accountId: String(formData.get("a")) } });\n',
+        [gf002(BODY)],
+        id="an-account-id-is-a-parent-not-the-user",
+    ),
+    case(
         'await prisma.payment.create({ data: { amount: 1, stripeCustomerId: String(formData.get("c")) } });\n',
         [],
         id="outside-service-id-is-no-parent",
