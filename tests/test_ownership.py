@@ -2013,6 +2013,20 @@ PARENTS = [
         id="a-person-picked-on-purpose-is-no-parent",
     ),
     case(
+        "const rows = lines.map((line) => ({ amount: line.amount, accountId }));\n"
+        "await prisma.transaction.createMany({ data: rows });\n",
+        [gf002(BODY)],
+        id="rows-built-by-map-under-a-parent-from-input",
+        params="accountId: string, lines: { amount: number }[]",
+    ),
+    case(
+        "const rows = lines.map((line) => ({ amount: line.amount, accountId: session.user.accountId }));\n"
+        "await prisma.transaction.createMany({ data: rows });\n",
+        [],
+        id="rows-built-by-map-under-the-sessions-parent",
+        params="lines: { amount: number }[]",
+    ),
+    case(
         'await prisma.transaction.create({ data: { amount: 1, accountId: String(formData.get("a")) } });\n',
         [gf002(BODY)],
         id="an-account-id-is-a-parent-not-the-user",

@@ -829,11 +829,7 @@ def _parent(
 ) -> tuple[str, Node] | None:
     """The first parent key of the written row (`projectId`, `project: { connect: { id } }`)
     whose value the caller chose: not the session's, nor a row read scoped to the caller."""
-    rows = [r for d in data for r in (d.named_children if d.type == "array" else [d])]
-    for item in rows:
-        row = unwrap(_resolved(item, fn))
-        if row is None or row.type != "object":
-            continue
+    for row in (r for d in data for r in _rows(d, fn, 0)):
         for key, value in _pairs_at_top(row):
             if not _parent_key(key, model):
                 continue
@@ -844,6 +840,33 @@ def _parent(
             ):
                 return key, value
     return None
+
+
+def _rows(node: Node, fn: Node, depth: int) -> list[Node]:
+    """The row objects a write's data holds: `{...}`, `[{...}, ...]`, a variable holding
+    them, or `items.map((item) => ({...}))`."""
+    value = unwrap(_resolved(node, fn))
+    if value is None or depth > 3:
+        return []
+    if value.type == "object":
+        return [value]
+    if value.type == "array":
+        return [r for item in value.named_children for r in _rows(item, fn, depth + 1)]
+    args = call_arguments(value) if value.type == "call_expression" else []
+    mapper = unwrap(args[0]) if callee_name(value) == "map" and args else None
+    if mapper is None or mapper.type not in FUNCTION_TYPES:
+        return []
+    body = mapper.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return _rows(body, fn, depth + 1)
+    return [
+        r
+        for ret in walk(body)
+        if ret.type == "return_statement" and ret.named_children and _own_statement(ret, mapper)
+        for r in _rows(ret.named_children[0], fn, depth + 1)
+    ]
 
 
 def _pairs_at_top(row: Node) -> list[tuple[str, Node]]:
