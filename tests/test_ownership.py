@@ -2088,6 +2088,20 @@ PICKED_BY_IDENTITY = [
         id="drizzle-user-row-picked-by-email-from-input",
         params="input: { name: string; email: string }",
     ),
+    case(
+        'await supabase.from("profiles").update({ bio }).eq("email", email);\n',
+        [gf002(BODY)],
+        id="supabase-profile-picked-by-email-from-input",
+        params="bio: string, email: string",
+        session=SUPABASE,
+    ),
+    case(
+        'await supabase.from("profiles").update({ bio }).eq("email", user.email);\n',
+        [],
+        id="supabase-profile-picked-by-the-session-email",
+        params="bio: string",
+        session=SUPABASE,
+    ),
 ]
 
 
