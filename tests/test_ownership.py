@@ -68,7 +68,7 @@ def case(body: str, expected: list[tuple[str, str, int]], id: str, **kw: str) ->
     return pytest.param(action(body, **kw), expected, id=id)
 
 
-def gf002(line: int, name: str = "act") -> tuple[str, str, int]:
+def gf002(line: int, name: str | None = "act") -> tuple[str, str | None, int]:
     return ("GF002", name, line)
 
 
@@ -2191,6 +2191,27 @@ PAGES = [
         ),
         [],
         id="route-id-scoped-in-the-action",
+    ),
+    pytest.param(
+        ts("""
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export default async function Page(props: { params: Promise<{ id: string }> }) {
+              const id = (await props.params).id;
+              return (
+                <form
+                  action={async () => {
+                    "use server";
+                    if (!(await auth())) return;
+                    await prisma.post.update({ where: { id }, data: { archived: true } });
+                  }}
+                />
+              );
+            }
+            """),
+        [gf002(11, None)],
+        id="inline-arrow-in-jsx-with-the-route-id",
     ),
 ]
 
