@@ -323,19 +323,25 @@ def _names_in(node: Node) -> set[str]:
 ROUTE_PROPS = frozenset({"params", "searchParams"})
 
 
-def _captured(fn: Node, taint: _Taint) -> None:
-    """An inline action's view of the component it sits in: the route's `params` and
-    `searchParams` are the visitor's input; what the component read before is spread."""
-    outer: list[Node] = []
+def enclosing(fn: Node) -> list[Node]:
+    """The functions `fn` sits in, innermost first."""
+    found: list[Node] = []
     current = fn.parent
     while current is not None:
         if current.type in FUNCTION_TYPES:
-            outer.append(current)
+            found.append(current)
         current = current.parent
+    return found
+
+
+def _captured(fn: Node, taint: _Taint) -> None:
+    """An inline action's view of the component it sits in: the route's `params` and
+    `searchParams` are the visitor's input; what the component read before is spread."""
+    outer = enclosing(fn)
     if not outer:
         return
-    for enclosing in outer:
-        for index, name, keys, destructured, _ in _param_bindings(enclosing):
+    for function in outer:
+        for index, name, keys, destructured, _ in _param_bindings(function):
             if name in ROUTE_PROPS or keys & ROUTE_PROPS:
                 taint.add(name, CLIENT)
             elif index == 0 and not destructured:

@@ -9,7 +9,15 @@ from tree_sitter import Node
 from guardfix.actions import chain_calls, chain_root
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
-from guardfix.facts.ownership import CLIENT, Context, Handoff, handoff, returned, scopes
+from guardfix.facts.ownership import (
+    CLIENT,
+    Context,
+    Handoff,
+    enclosing,
+    handoff,
+    returned,
+    scopes,
+)
 from guardfix.facts.resolve import ModuleResolver, Reader
 from guardfix.facts.values import UNKNOWN, join
 from guardfix.model import ActionFacts, ActionKind, ServerAction
@@ -280,16 +288,11 @@ class Project:
 
     def _outer_lookups(self, fn: Node, module: Module) -> frozenset[int]:
         """The session lookups of the component an inline action sits in."""
-        outer = None
-        current = fn.parent
-        while current is not None:
-            if current.type in FUNCTION_TYPES:
-                outer = current
-            current = current.parent
-        if outer is None:
+        outer = enclosing(fn)
+        if not outer:
             return frozenset()
         walker = Walker(module, self)
-        walker.run(outer)
+        walker.run(outer[-1])
         return frozenset(n.start_byte for n in walker.lookups)
 
     def stops(self, call: Node, module: Module) -> bool | None:
@@ -314,12 +317,12 @@ class Project:
         if node.type != "call_expression":
             return False
         name = callee_name(node) or ""
-        if name in EXIT_CALLS or name in ASSERT_CALLS or name.endswith("OrThrow"):
+        if name in EXIT_CALLS or name in ASSERT_CALLS:
             return True
-        if name.startswith("throwUnless") or depth >= MAX_DEPTH:
-            return name.startswith("throwUnless")
+        if name.endswith("OrThrow") or name.startswith("throwUnless"):
+            return True  # Prisma's `findFirstOrThrow`, CASL's `throwUnlessCan`
         callee = callee_of(node)
-        if callee is None or callee.type != "identifier":
+        if depth >= MAX_DEPTH or callee is None or callee.type != "identifier":
             return False
         found = self.function_for(module, name, node)
         return found is not None and self._may_stop(*found, depth + 1)
