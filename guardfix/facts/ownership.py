@@ -353,10 +353,12 @@ def _captured(fn: Node, taint: _Taint) -> None:
 
 def handoff(wrapper: Node, sink: str, lookups: frozenset[int]) -> Handoff | None:
     """What a wrapper passes to the function it was given as `sink`: session values it
-    looked up, or its own parameters (the caller's input). None when it never calls it."""
+    looked up, or the parameters of the function it returns (the caller's input). Its own
+    other parameters (`schema`, options) are set where the action is defined. None when it
+    never calls `sink`."""
     taint = _Taint(lookups=lookups)
     for node in walk(wrapper):
-        if node.type in FUNCTION_TYPES:
+        if node.type in FUNCTION_TYPES and node != wrapper:
             for _, name, _, _, _ in _param_bindings(node):
                 if name != sink:
                     taint.add(name, CLIENT)
