@@ -1892,6 +1892,12 @@ PERMISSIONS = [
         id="a-validation-helper-in-a-condition-is-no-permission",
     ),
     case(
+        'const id = String(formData.get("id"));\n'
+        'if (!(await requireOwner(id))) throw new Error("Forbidden");\n' + DELETE_POST,
+        [],
+        id="a-permission-helper-in-a-condition",
+    ),
+    case(
         'const orgId = String(formData.get("orgId"));\n'
         'const id = String(formData.get("id"));\n'
         "const member = await prisma.member.findFirst({ where: { orgId, userId } });\n"

@@ -51,12 +51,10 @@ PERMISSION_CALL = re.compile(
     r"|member)\w*|has(role|permission|access)\w*|is(owner|member|admin)\w*|throw_?unless\w*)$",
     re.IGNORECASE,
 )
-# A question whose answer is a permission, asked in a condition: `ability.can(...)`,
-# `canEdit(post)`, `hasPermission("x")`; not `ensure...`/`assert...`, which act by throwing.
-ASKS_PERMISSION = re.compile(
-    r"^(can|cannot|can[A-Z_]\w*|cannot[A-Z_]\w*|[Aa]uthori[sz]e\w*"
-    r"|[Hh]as_?([Rr]ole|[Pp]ermission|[Aa]ccess)\w*|[Ii]s_?([Oo]wner|[Mm]ember|[Aa]dmin)\w*)$"
-)
+# A question about permission asked in a condition: `ability.can(...)`, `canEdit(post)`,
+# or a permission call that names what it checks (`requireOwner`, not `ensureString`).
+ASKS_PERMISSION = re.compile(r"^(can|cannot)([A-Z_]\w*)?$")
+PERMISSION_WORD = re.compile(r"can|role|permission|member|owner|access|admin|author", re.I)
 SESSION_PARAM = re.compile(
     r"^(ctx|context|session|user|auth|me|viewer|current_?user)$", re.IGNORECASE
 )
@@ -732,7 +730,7 @@ def _compares(condition: Node, taint: _Taint) -> bool:
                 receiver is not None and taint.has_session(receiver)
             ):
                 return True
-            if ASKS_PERMISSION.match(callee_name(node) or ""):
+            if _asks_permission(callee_name(node) or ""):
                 return True  # CASL's `ability.cannot("update", post)`
         elif kind == "member_expression":
             prop = node.child_by_field_name("property")
@@ -747,6 +745,13 @@ def _compares(condition: Node, taint: _Taint) -> bool:
         elif kind == "identifier" and (text(node) in taint.owned or text(node) in taint.verdicts):
             return True
     return False
+
+
+def _asks_permission(name: str) -> bool:
+    return bool(
+        ASKS_PERMISSION.match(name)
+        or (PERMISSION_CALL.match(name) and PERMISSION_WORD.search(name))
+    ) and not SIGNED_IN_CALL.match(name)
 
 
 def _nullish_or_type(node: Node) -> bool:
