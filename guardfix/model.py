@@ -90,6 +90,10 @@ class Scope:
     # (field, value) pairs where a user, owner or role value comes from the caller's input.
     identity: tuple[tuple[str, Node], ...] = ()
     owner_from_client: bool = False  # one of those pairs is in the filter: GF003, not GF002
+    # A parent key written from the caller's input with no check that the caller may write
+    # under that parent (`projectId: input.projectId`): the key and its value. No fix: the
+    # parent's owner is not this row's filter.
+    parent: tuple[str, Node] | None = None
 
 
 @dataclass(frozen=True)

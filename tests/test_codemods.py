@@ -575,18 +575,18 @@ IDIOM_ACTIONS = ts("""
 
     export async function likePost(postId: string) {
       const user = await requireUser();
-      await prisma.like.create({ data: { postId, userId: user.id } });
+      await prisma.like.create({ data: { slug: postId, userId: user.id } });
     }
 
     export async function savePost(postId: string) {
       const user = await requireUser();
-      await prisma.bookmark.create({ data: { postId, userId: user.id } });
+      await prisma.bookmark.create({ data: { slug: postId, userId: user.id } });
     }
 
     export async function reportPost(postId: string) {
       const session = await auth();
       if (!session?.user?.id) throw new Error("Unauthorized");
-      await prisma.report.create({ data: { postId, userId: session.user.id } });
+      await prisma.report.create({ data: { slug: postId, userId: session.user.id } });
     }
     """)
 
@@ -709,7 +709,7 @@ GUARD_SOURCES = [
                     import { prisma } from "@/lib/prisma";
                     import { requireUser } from "@/lib/session";
 
-                    export async function likePost(postId: string) { const user = await requireUser(); await prisma.like.create({ data: { postId, userId: user.id } }); }
+                    export async function likePost(postId: string) { const user = await requireUser(); await prisma.like.create({ data: { slug: postId, userId: user.id } }); }
                     """),
             },
         ),
@@ -1516,7 +1516,7 @@ WHOLE_ACTIONS = [
 
             export async function likePost(postId: string) {
               const user = await requireUser();
-              await prisma.like.create({ data: { postId, userId: user.id } });
+              await prisma.like.create({ data: { slug: postId, userId: user.id } });
             }
 
             export async function deletePost(id: string) {
@@ -1533,7 +1533,7 @@ WHOLE_ACTIONS = [
 
             export async function likePost(postId: string) {
               const user = await requireUser();
-              await prisma.like.create({ data: { postId, userId: user.id } });
+              await prisma.like.create({ data: { slug: postId, userId: user.id } });
             }
 
             export async function deletePost(id: string) {

@@ -68,7 +68,7 @@ def case(body: str, expected: list[tuple[str, str, int]], id: str, **kw: str) ->
     return pytest.param(action(body, **kw), expected, id=id)
 
 
-def gf002(line: int, name: str = "act") -> tuple[str, str, int]:
+def gf002(line: int, name: str | None = "act") -> tuple[str, str | None, int]:
     return ("GF002", name, line)
 
 
@@ -569,21 +569,23 @@ CHECKS = [
         id="project-helper-that-reads-the-row-as-the-user",
     ),
     pytest.param(
-        action(
-            """
-            const id = String(formData.get("id"));
-            const slug = slugify(String(formData.get("title")), userId);
-            await prisma.post.update({ where: { id }, data: { slug } });
-            """
-        ),
-        [gf002(BODY + 2)],
+        {
+            "tsconfig.json": TSCONFIG,
+            "lib/slug.ts": ts("""
+                export function slugify(title: string, userId: string) {
+                  return `${title.toLowerCase()}-${userId.slice(0, 6)}`;
+                }
+                """),
+            "app/actions.ts": action(
+                """
+                const id = String(formData.get("id"));
+                const slug = slugify(String(formData.get("title")), userId);
+                await prisma.post.update({ where: { id }, data: { slug } });
+                """
+            ).replace('"@/db";', '"@/db";\nimport { slugify } from "@/lib/slug";', 1),
+        },
+        [gf002(BODY + 3)],
         id="helper-given-the-user-and-input-that-checks-nothing",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="a helper given both the user and the input counts as a check by its "
-            "arguments alone; telling `slugify(title, userId)` from `assertCanEdit(userId, id)` "
-            "needs the helper's body (does it throw?), which the ownership facts do not follow",
-        ),
     ),
     pytest.param(
         ts("""
@@ -1214,7 +1216,7 @@ IDENTITY = [
     case(
         """
         await prisma.message.create({
-          data: { chatId: message.chatId, role: message.role, content: message.content },
+          data: { role: message.role, content: message.content },
         });
         """,
         [],
@@ -1500,3 +1502,726 @@ REALISTIC = [
 def test_realistic(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
     path = "app/page.tsx" if "export default" in source else "app/actions.ts"
     assert project(source, path=path, rules=OWNERSHIP) == expected
+
+
+# -- 9. Wrappers guardfix can read: what they hand the wrapped function ----------------
+
+WRAPPERS_LIB = ts("""
+    import { createSafeActionClient } from "next-safe-action";
+    import { redirect } from "next/navigation";
+    import { auth } from "@/auth";
+
+    export const authClient = createSafeActionClient({
+      async middleware() {
+        const session = await auth();
+        if (!session?.user) redirect("/login");
+        return { userId: session.user.id, plan: "free" };
+      },
+    });
+
+    export function withAccount(schema, handler) {
+      return async (input) => {
+        const data = schema.parse(input);
+        const session = await auth();
+        if (!session?.user) throw new Error("Unauthorized");
+        const account = session.user;
+        return handler(data, account);
+      };
+    }
+
+    export const withAuthor = (fn) => async (...args) => {
+      const session = await auth();
+      if (!session) throw new Error("Unauthorized");
+      return fn(session.user, ...args);
+    };
+
+    export function withCtx(action) {
+      return async (input) => {
+        const session = await auth();
+        if (!session) redirect("/login");
+        const user = session.user;
+        return action({ user, input });
+      };
+    }
+
+    export function withPayload(handler) {
+      return async (payload) => {
+        const session = await auth();
+        if (!session) throw new Error("Unauthorized");
+        return handler(payload);
+      };
+    }
+    """)
+
+
+def wrapped_by(handler: str) -> dict[str, str]:
+    """A `"use server"` file with one action built by a wrapper in `lib/wrap.ts`; the
+    handler starts on line 5."""
+    source = ts("""
+        "use server";
+        import { prisma } from "@/lib/prisma";
+        import { authClient, withAccount, withAuthor, withCtx, withPayload } from "@/lib/wrap";
+
+        """)
+    return {
+        "tsconfig.json": TSCONFIG,
+        "lib/wrap.ts": WRAPPERS_LIB,
+        "app/actions.ts": source + ts(handler),
+    }
+
+
+WRAPPERS = [
+    pytest.param(
+        wrapped_by("""
+            export const act = withAccount(schema, async (data, account) => {
+              await prisma.post.update({ where: { id: data.id, authorId: account.id }, data });
+            });
+            """),
+        [],
+        id="second-argument-is-the-session-user",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = withAccount(schema, async (data, account) => {
+              await prisma.note.create({ data: { body: data.body, ownerId: account.id } });
+            });
+            """),
+        [],
+        id="owner-written-from-the-handed-user",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = withAccount(schema, async (data, account) => {
+              await prisma.post.delete({ where: { id: data.id } });
+            });
+            """),
+        [gf002(6)],
+        id="handed-input-picks-the-row",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = withAccount(schema, async (data, account) => {
+              await prisma.note.create({ data: { body: data.body, ownerId: data.ownerId } });
+            });
+            """),
+        [gf003(6)],
+        id="owner-from-the-handed-input",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = withAuthor(async (author, id: string) => {
+              await prisma.post.delete({ where: { id, authorId: author.id } });
+            });
+            """),
+        [],
+        id="session-first-then-the-callers-arguments",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = withAuthor(async (author, id: string, ownerId: string) => {
+              await prisma.post.updateMany({ where: { id, authorId: ownerId }, data: {} });
+            });
+            """),
+        [gf003(6)],
+        id="spread-arguments-are-input",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = withCtx(async ({ user, input }) => {
+              await prisma.post.delete({ where: { id: input.id, authorId: user.id } });
+            });
+            """),
+        [],
+        id="object-destructured",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = withCtx(async ({ user, input }) => {
+              await prisma.post.delete({ where: { id: input.id } });
+            });
+            """),
+        [gf002(6)],
+        id="object-destructured-without-owner",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = withCtx(async (scope) => {
+              await prisma.post.delete({ where: { id: scope.input.id, authorId: scope.user.id } });
+            });
+            """),
+        [],
+        id="object-kept-whole",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = withCtx(async (scope) => {
+              await prisma.post.delete({ where: { id: scope.input.id, authorId: scope.input.uid } });
+            });
+            """),
+        [gf003(6)],
+        id="object-kept-whole-owner-from-input",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = authClient(schema, async ({ id }, { userId }) => {
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            });
+            """),
+        [],
+        id="v6-client-ctx-is-what-the-middleware-returns",
+    ),
+    pytest.param(
+        wrapped_by("""
+            export const act = authClient(schema, async ({ id, userId }, ctx) => {
+              await prisma.post.delete({ where: { id, authorId: userId } });
+            });
+            """),
+        [gf003(6)],
+        id="v6-client-user-id-from-the-input",
+    ),
+    pytest.param(
+        # Named like a session, but the wrapper hands over the caller's payload.
+        wrapped_by("""
+            export const act = withPayload(async (ctx) => {
+              await prisma.post.updateMany({ where: { id: ctx.id, authorId: ctx.userId }, data: {} });
+            });
+            """),
+        [gf003(6)],
+        id="session-name-holding-input",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), WRAPPERS)
+def test_wrappers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, rules=OWNERSHIP) == expected
+
+
+# -- 10. Permission checks in the shapes teams write -----------------------------------
+
+PERMISSIONS_LIB = ts("""
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    const GRANTS: Record<string, string[]> = { owner: ["posts.write"], viewer: [] };
+
+    export function gate(opts: { role: string; needs: string[] }) {
+      if (!opts.needs.every((n) => GRANTS[opts.role]?.includes(n))) throw new Error("Forbidden");
+    }
+
+    export function allowed(opts: { role: string; needs: string[] }) {
+      return opts.needs.every((n) => GRANTS[opts.role]?.includes(n));
+    }
+
+    export function requirePermission(opts: { role: string; needs: string[] }) {
+      console.info("permission asked", opts.needs);
+    }
+
+    export async function ensureEditor(postId: string) {
+      const session = await auth();
+      const editor = await prisma.editor.findFirst({
+        where: { postId, userId: session?.user?.id },
+      });
+      if (!editor) throw new Error("Forbidden");
+    }
+
+    export async function ensureDraft(postId: string) {
+      const post = await prisma.post.findUnique({ where: { id: postId } });
+      return post?.status === "draft";
+    }
+    """)
+# The body's lines move down one: `import ... from "@/lib/permissions"` is added.
+LIB = BODY + 1
+
+
+def permission_case(body: str, expected: list[tuple[str, str, int]], id: str) -> object:
+    source = action(body).replace(
+        '"@/db";',
+        '"@/db";\nimport { allowed, ensureDraft, ensureEditor, gate, requirePermission } '
+        'from "@/lib/permissions";',
+        1,
+    )
+    files = {"tsconfig.json": TSCONFIG, "lib/permissions.ts": PERMISSIONS_LIB}
+    return pytest.param({**files, "app/actions.ts": source}, expected, id=id)
+
+
+MEMBERSHIP = (
+    'const id = String(formData.get("id"));\n'
+    "const membership = await prisma.membership.findFirst({ where: { userId } });\n"
+)
+DELETE_POST = "await prisma.post.delete({ where: { id } });\n"
+
+PERMISSIONS = [
+    permission_case(
+        MEMBERSHIP + 'gate({ role: membership.role, needs: ["posts.write"] });\n' + DELETE_POST,
+        [],
+        id="helper-given-the-role-that-throws",
+    ),
+    permission_case(
+        MEMBERSHIP + 'allowed({ role: membership.role, needs: ["posts.write"] });\n' + DELETE_POST,
+        [gf002(LIB + 3)],
+        id="helper-given-the-role-whose-answer-is-dropped",
+    ),
+    permission_case(
+        MEMBERSHIP
+        + 'if (!allowed({ role: membership.role, needs: ["posts.write"] })) throw new Error("No");\n'
+        + DELETE_POST,
+        [],
+        id="helper-given-the-role-tested",
+    ),
+    permission_case(
+        MEMBERSHIP
+        + 'requirePermission({ role: membership.role, needs: ["posts.write"] });\n'
+        + DELETE_POST,
+        [gf002(LIB + 3)],
+        id="permission-name-on-a-helper-that-never-stops",
+    ),
+    permission_case(
+        'const id = String(formData.get("id"));\nawait ensureEditor(id);\n' + DELETE_POST,
+        [],
+        id="ensure-helper-that-throws",
+    ),
+    permission_case(
+        'const id = String(formData.get("id"));\n'
+        "try {\n"
+        "  await ensureEditor(id);\n"
+        "} catch {\n"
+        '  return { error: "Forbidden" };\n'
+        "}\n" + DELETE_POST,
+        [],
+        id="ensure-helper-in-a-try-whose-catch-returns",
+    ),
+    permission_case(
+        'const id = String(formData.get("id"));\n'
+        "try {\n"
+        "  await ensureEditor(id);\n"
+        "} catch (e) {\n"
+        "  console.error(e);\n"
+        "}\n" + DELETE_POST,
+        [gf002(LIB + 6)],
+        id="ensure-helper-in-a-try-whose-catch-swallows",
+    ),
+    permission_case(
+        'const ids = String(formData.get("ids")).split(",");\n'
+        "for (const id of ids) {\n"
+        "  await ensureEditor(id);\n"
+        "}\n"
+        "await prisma.post.deleteMany({ where: { id: { in: ids } } });\n",
+        [],
+        id="ensure-helper-for-each-id",
+    ),
+    permission_case(
+        'const ids = String(formData.get("ids")).split(",");\n'
+        "for (const id of ids) {\n"
+        "  await ensureDraft(id);\n"
+        "}\n"
+        "await prisma.post.deleteMany({ where: { id: { in: ids } } });\n",
+        [gf002(LIB + 4)],
+        id="helper-for-each-id-that-never-stops",
+    ),
+    case(
+        'const ids = String(formData.get("ids")).split(",");\n'
+        "let viewer;\n"
+        "try {\n"
+        "  viewer = await auth();\n"
+        "} catch {\n"
+        "  return;\n"
+        "}\n"
+        "const mine = await keepEditable(viewer, ids);\n"
+        'if (mine.length !== ids.length) throw new Error("Forbidden");\n'
+        "await prisma.post.deleteMany({ where: { id: { in: ids } } });\n",
+        [],
+        id="session-assigned-in-a-try-then-given-to-a-filter",
+    ),
+    case(
+        'const ids = String(formData.get("ids")).split(",");\n'
+        "let viewer;\n"
+        "try {\n"
+        "  viewer = await auth();\n"
+        "} catch {\n"
+        "  return;\n"
+        "}\n"
+        "await prisma.post.deleteMany({ where: { id: { in: ids } } });\n",
+        [gf002(BODY + 7)],
+        id="session-assigned-in-a-try-and-no-check",
+    ),
+    permission_case(
+        'const id = String(formData.get("id"));\nawait ensureDraft(id);\n' + DELETE_POST,
+        [gf002(LIB + 2)],
+        id="ensure-helper-that-never-stops",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        "const ability = createAbility(rules);\n"
+        "const post = await prisma.post.findUnique({ where: { id } });\n"
+        'if (ability.cannot("delete", subject("Post", post))) throw new Error("Forbidden");\n'
+        + DELETE_POST,
+        [],
+        id="casl-cannot-then-throw",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        "const ability = createAbility(rules);\n"
+        "const post = await prisma.post.findUnique({ where: { id } });\n"
+        'if (!ability.can("delete", post)) redirect("/forbidden");\n' + DELETE_POST,
+        [],
+        id="casl-not-can-then-redirect",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        "const ability = createAbility(rules);\n"
+        "const post = await prisma.post.findUnique({ where: { id } });\n"
+        'ForbiddenError.from(ability).throwUnlessCan("delete", subject("Post", post));\n'
+        + DELETE_POST,
+        [],
+        id="casl-throw-unless-can",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        "const ability = createAbility(rules);\n"
+        "const post = await prisma.post.findUnique({ where: { id } });\n"
+        + DELETE_POST
+        + 'if (ability.cannot("delete", post)) throw new Error("Forbidden");\n',
+        [gf002(BODY + 3)],
+        id="casl-check-after-the-write",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'if (!ensureString(id)) throw new Error("Bad id");\n' + DELETE_POST,
+        [gf002(BODY + 2)],
+        id="a-validation-helper-in-a-condition-is-no-permission",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'if (!(await requireOwner(id))) throw new Error("Forbidden");\n' + DELETE_POST,
+        [],
+        id="a-permission-helper-in-a-condition",
+    ),
+    case(
+        'const orgId = String(formData.get("orgId"));\n'
+        'const id = String(formData.get("id"));\n'
+        "const member = await prisma.member.findFirst({ where: { orgId, userId } });\n"
+        'if (!member) throw new Error("Forbidden");\n'
+        "await prisma.invoice.delete({ where: { id, orgId } });\n",
+        [],
+        id="scoped-membership-read-then-throw",
+    ),
+    case(
+        'const orgId = String(formData.get("orgId"));\n'
+        'const id = String(formData.get("id"));\n'
+        "const member = await prisma.member.findFirst({ where: { orgId } });\n"
+        'if (!member) throw new Error("Forbidden");\n'
+        "await prisma.invoice.delete({ where: { id, orgId } });\n",
+        [gf002(BODY + 4)],
+        id="membership-read-not-scoped-to-the-caller",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PERMISSIONS)
+def test_permissions(project, source: str | dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
+# -- 11. Writes under a parent the caller chose ----------------------------------------
+
+PARENTS = [
+    case(
+        "await prisma.task.create({\n"
+        '  data: { title: "New", projectId: String(formData.get("projectId")) },\n'
+        "});\n",
+        [gf002(BODY + 1)],
+        id="prisma-create-under-a-project-from-input",
+    ),
+    case(
+        'const projectId = String(formData.get("projectId"));\n'
+        "const project = await prisma.project.findFirst({ where: { id: projectId, ownerId: userId } });\n"
+        'if (!project) throw new Error("Not found");\n'
+        'await prisma.task.create({ data: { title: "New", projectId } });\n',
+        [],
+        id="parent-read-scoped-to-the-caller-then-throw",
+    ),
+    case(
+        'const projectId = String(formData.get("projectId"));\n'
+        "const project = await prisma.project.findFirst({ where: { id: projectId, ownerId: userId } });\n"
+        'await prisma.task.create({ data: { title: "New", projectId: project.id } });\n',
+        [],
+        id="parent-id-from-a-scoped-read",
+    ),
+    case(
+        'const projectId = String(formData.get("projectId"));\n'
+        "const project = await prisma.project.findUnique({ where: { id: projectId } });\n"
+        'await prisma.task.create({ data: { title: "New", projectId: project.id } });\n',
+        [gf002(BODY + 2)],
+        id="parent-id-from-an-unscoped-read",
+    ),
+    case(
+        'const id = String(formData.get("projectId"));\n'
+        "await prisma.project.update({\n"
+        "  where: { id, ownerId: userId },\n"
+        '  data: { tasks: { create: { title: "New", sectionId: id } } },\n'
+        "});\n",
+        [],
+        id="nested-create-in-a-scoped-update",
+    ),
+    case(
+        'await prisma.task.create({ data: { title: "New", teamId: session.user.teamId } });\n',
+        [],
+        id="parent-from-the-session",
+    ),
+    case(
+        'const projectId = String(formData.get("projectId"));\n'
+        'await prisma.task.create({ data: { title: "New", project: { connect: { id: projectId } } } });\n',
+        [gf002(BODY + 1)],
+        id="prisma-connect-to-a-parent-from-input",
+    ),
+    case(
+        'const projectId = String(formData.get("projectId"));\n'
+        "await assertProjectMember(userId, projectId);\n"
+        'await prisma.task.create({ data: { title: "New", projectId } });\n',
+        [],
+        id="permission-helper-given-the-parent",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'await prisma.task.update({ where: { id, ownerId: userId }, data: { listId: String(formData.get("listId")) } });\n',
+        [gf002(BODY + 1)],
+        id="update-moves-the-row-under-a-parent-from-input",
+    ),
+    case(
+        "await db.insert(todos).values({ text: input.text, listId: input.listId });\n",
+        [gf002(BODY)],
+        id="drizzle-insert-under-a-list-from-input",
+        params="input: { text: string; listId: string }",
+    ),
+    case(
+        'await supabase.from("cards").insert([{ title, board_id: boardId }]);\n',
+        [gf002(BODY)],
+        id="supabase-insert-under-a-board-from-input",
+        params="title: string, boardId: string",
+        session=SUPABASE,
+    ),
+    case(
+        'const org = await prisma.org.create({ data: { name: String(formData.get("name")) } });\n'
+        "await prisma.onboarding.create({ data: { orgId: org.id } });\n",
+        [],
+        id="parent-the-action-just-created",
+    ),
+    case(
+        'await prisma.chat.create({ data: { id: String(formData.get("id")), title: "New" } });\n',
+        [],
+        id="the-rows-own-id-is-no-parent",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'await prisma.task.update({ where: { id, ownerId: userId }, data: { assigneeId: String(formData.get("a")) } });\n',
+        [],
+        id="a-person-picked-on-purpose-is-no-parent",
+    ),
+    case(
+        "const rows = lines.map((line) => ({ amount: line.amount, accountId }));\n"
+        "await prisma.transaction.createMany({ data: rows });\n",
+        [gf002(BODY)],
+        id="rows-built-by-map-under-a-parent-from-input",
+        params="accountId: string, lines: { amount: number }[]",
+    ),
+    case(
+        "const rows = lines.map((line) => ({ amount: line.amount, accountId: session.user.accountId }));\n"
+        "await prisma.transaction.createMany({ data: rows });\n",
+        [],
+        id="rows-built-by-map-under-the-sessions-parent",
+        params="lines: { amount: number }[]",
+    ),
+    case(
+        'await prisma.transaction.create({ data: { amount: 1, accountId: String(formData.get("a")) } });\n',
+        [gf002(BODY)],
+        id="an-account-id-is-a-parent-not-the-user",
+    ),
+    case(
+        'await prisma.payment.create({ data: { amount: 1, stripeCustomerId: String(formData.get("c")) } });\n',
+        [],
+        id="outside-service-id-is-no-parent",
+    ),
+    case(
+        'await prisma.comment.create({ data: { body: "Hi", postId: String(formData.get("postId")), authorId: userId } });\n',
+        [gf002(BODY)],
+        id="comment-under-a-post-from-input",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PARENTS)
+def test_parents(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
+def test_parent_message_names_the_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_on_files
+
+    source = action('await prisma.task.create({ data: { boardId: String(formData.get("b")) } });\n')
+    report = run_on_files(tmp_path, {"app/actions.ts": source})
+    (found,) = [f for f in report.findings if f.rule == "GF002"]
+    assert "`boardId`" in found.message
+
+
+# -- 12. Rows picked by a client-supplied identity other than an id --------------------
+
+PICKED_BY_IDENTITY = [
+    case(
+        "await prisma.user.update({\n"
+        '  where: { email: String(formData.get("email")) },\n'
+        '  data: { name: String(formData.get("name")) },\n'
+        "});\n",
+        [gf002(BODY)],
+        id="user-row-picked-by-email-from-input",
+    ),
+    case(
+        'await prisma.user.delete({ where: { username: String(formData.get("username")) } });\n',
+        [gf002(BODY)],
+        id="user-row-deleted-by-username-from-input",
+    ),
+    case(
+        "await prisma.user.update({\n"
+        "  where: { email: session.user.email },\n"
+        '  data: { name: String(formData.get("name")) },\n'
+        "});\n",
+        [],
+        id="user-row-picked-by-the-session-email",
+    ),
+    case(
+        "await db.update(users).set({ name: input.name }).where(eq(users.email, input.email));\n",
+        [gf002(BODY)],
+        id="drizzle-user-row-picked-by-email-from-input",
+        params="input: { name: string; email: string }",
+    ),
+    case(
+        'await supabase.from("profiles").update({ bio }).eq("email", email);\n',
+        [gf002(BODY)],
+        id="supabase-profile-picked-by-email-from-input",
+        params="bio: string, email: string",
+        session=SUPABASE,
+    ),
+    case(
+        'await supabase.from("profiles").update({ bio }).eq("email", user.email);\n',
+        [],
+        id="supabase-profile-picked-by-the-session-email",
+        params="bio: string",
+        session=SUPABASE,
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PICKED_BY_IDENTITY)
+def test_picked_by_identity(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
+# -- 13. Inline actions and the page they sit in ----------------------------------------
+
+PAGE_HEAD = ts("""
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    """)
+
+
+def page(body: str, props: str = "{ params }: { params: Promise<{ id: string }> }") -> str:
+    """A page with `body` (it declares the inline action); the body starts on line 5."""
+    return (
+        PAGE_HEAD
+        + f"export default async function Page({props}) {{\n"
+        + indent(ts(body), "  ")
+        + "  return <form action={remove} />;\n}\n"
+    )
+
+
+DELETE_INLINE = ts("""
+    async function remove() {
+      "use server";
+      const session = await auth();
+      if (!session) return;
+      await prisma.post.delete({ where: { id } });
+    }
+    """)
+
+PAGES = [
+    pytest.param(
+        page("const { id } = await params;\n" + DELETE_INLINE),
+        [gf002(10, "remove")],
+        id="id-from-the-route-params",
+    ),
+    pytest.param(
+        page(
+            "const { id } = await params;\n"
+            "const session = await auth();\n"
+            "const post = await prisma.post.findFirst({ where: { id, authorId: session?.user?.id } });\n"
+            "if (!post) return null;\n" + DELETE_INLINE
+        ),
+        [],
+        id="page-read-the-row-as-the-caller-first",
+    ),
+    pytest.param(
+        page(
+            "const { id } = await params;\n"
+            "const post = await prisma.post.findUnique({ where: { id } });\n"
+            "if (!post) return null;\n" + DELETE_INLINE
+        ),
+        [gf002(12, "remove")],
+        id="page-read-the-row-by-id-alone",
+    ),
+    pytest.param(
+        page(
+            "const query = await props.searchParams;\n"
+            "const id = String(query.id);\n" + DELETE_INLINE,
+            props="props: { searchParams: Promise<{ id?: string }> }",
+        ),
+        [gf002(11, "remove")],
+        id="id-from-the-search-params-of-props",
+    ),
+    pytest.param(
+        page(
+            "const session = await auth();\n"
+            "const post = await prisma.post.findFirst({ where: { authorId: session?.user?.id } });\n"
+            "const id = post?.id;\n" + DELETE_INLINE,
+            props="",
+        ),
+        [],
+        id="id-the-page-read-as-the-caller",
+    ),
+    pytest.param(
+        page(
+            "const { id } = await params;\n"
+            + DELETE_INLINE.replace(
+                "{ where: { id } }", "{ where: { id, authorId: session.user.id } }"
+            )
+        ),
+        [],
+        id="route-id-scoped-in-the-action",
+    ),
+    pytest.param(
+        ts("""
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export default async function Page(props: { params: Promise<{ id: string }> }) {
+              const id = (await props.params).id;
+              return (
+                <form
+                  action={async () => {
+                    "use server";
+                    if (!(await auth())) return;
+                    await prisma.post.update({ where: { id }, data: { archived: true } });
+                  }}
+                />
+              );
+            }
+            """),
+        [gf002(11, None)],
+        id="inline-arrow-in-jsx-with-the-route-id",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PAGES)
+def test_pages(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, path="app/posts/[id]/page.tsx", rules=OWNERSHIP) == expected

@@ -8,8 +8,9 @@ lookup; both spread through the names they are stored in.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tree_sitter import Node
 
@@ -37,18 +38,23 @@ PRISMA_DATA_KEYS = ("data", "create", "update")
 SUPABASE_FILTERS = frozenset(
     {"eq", "neq", "in", "match", "filter", "gt", "gte", "lt", "lte", "like", "ilike", "is"}
 )
-# A field that says whose row it is, or what the caller may do.
+# A field that says whose row it is, or what the caller may do. Not `accountId`: in most
+# apps that is a bank, CRM or billing account, a parent row, not the signed-in user.
 IDENTITY_FIELD = re.compile(
-    r"^(user|owner|author|creator|created_?by|account|profile)(_?id)?$|(user|owner|author)_?id$|^role$",
+    r"^(user|owner|author|creator|created_?by|profile)(_?id)?$|(user|owner|author)_?id$|^role$",
     re.IGNORECASE,
 )
 # A call that decides whether the caller may act: `can(user, "delete", post)`.
 PERMISSION_CALL = re.compile(
     r"^(can|cannot|authori[sz]e\w*|assert\w*|require\w*(role|permission|member|owner|access|admin)\w*"
     r"|check\w*(permission|access|owner|member|role)\w*|ensure\w*|verify\w*(owner|access|permission"
-    r"|member)\w*|has(role|permission|access)\w*|is(owner|member|admin)\w*)$",
+    r"|member)\w*|has(role|permission|access)\w*|is(owner|member|admin)\w*|throw_?unless\w*)$",
     re.IGNORECASE,
 )
+# A question about permission asked in a condition: `ability.can(...)`, `canEdit(post)`,
+# or a permission call that names what it checks (`requireOwner`, not `ensureString`).
+ASKS_PERMISSION = re.compile(r"^(can|cannot)([A-Z_]\w*)?$")
+PERMISSION_WORD = re.compile(r"can|role|permission|member|owner|access|admin|author", re.I)
 SESSION_PARAM = re.compile(
     r"^(ctx|context|session|user|auth|me|viewer|current_?user)$", re.IGNORECASE
 )
@@ -76,8 +82,30 @@ OTHER_USER_FIELD = re.compile(
     r"|following|blocked|mentioned|reviewer|member|new|other)_?(user|owner|author)_?id$",
     re.IGNORECASE,
 )
+# Writes whose result is a new row.
+CREATES = frozenset({"create", "createManyAndReturn", "insert"})
+# A foreign key naming the row's parent: `projectId`, `team_id`, `boardID`.
+PARENT_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9]*?(Id|_id|ID)$")
+# Keys ending in an id that name no row of the project: outside services, tracing, devices.
+NOT_PARENT = re.compile(
+    r"^(external|stripe\w*|paddle\w*|lemon\w*|payment\w*|price|checkout|session|request|trace"
+    r"|span|correlation|idempotency|provider\w*|client|device|tracking|message_?provider)_?id$",
+    re.IGNORECASE,
+)
+# A person picked on purpose (`assigneeId`, `reviewer_id`): another user, not a parent.
+PERSON_KEY = re.compile(
+    r"^(assignee|assigned_?to|invitee|invited|recipient|receiver|reviewer|approver|mentioned"
+    r"|followed|following|friend|blocked)_?id$",
+    re.IGNORECASE,
+)
 # Tables whose `role` is a chat message's speaker ("user", "assistant"), not a permission.
 MESSAGE_MODEL = re.compile(r"message|chat|prompt|completion|conversation", re.IGNORECASE)
+
+
+# Where a value comes from: the caller's input, the session, or a row read with both.
+CLIENT, SESSION, OWNED = "client", "session", "owned"
+# What each origin counts as.
+_COUNTS = {CLIENT: (CLIENT,), SESSION: (SESSION,), OWNED: (CLIENT, OWNED)}
 
 
 @dataclass
@@ -90,34 +118,94 @@ class _Taint:
     # Yes/no answers worked out from the session: `const isOwner = post.authorId === user.id`.
     verdicts: set[str] = field(default_factory=set)
     lookups: frozenset[int] = frozenset()  # start bytes of the session lookup calls
+    # Objects whose properties differ: a wrapper's `handler({ user, input })` taken as `ctx`,
+    # a page's `props` (`props.params` is the URL).
+    fields: dict[str, dict[str, str]] = field(default_factory=dict)
+    created: frozenset[int] = frozenset()  # start bytes of the writes that create rows
+    # Whether the helper a call runs stops the request on some path (None: cannot be read).
+    stops: Callable[[Node], bool | None] = field(default=lambda call: None)
 
     def has_client(self, node: Node) -> bool:
-        return any(self._name(n) in self.client for n in walk(node))
+        return CLIENT in self._origins(node)
 
     def has_session(self, node: Node) -> bool:
-        return any(
-            self._name(n) in self.session
-            or (n.type == "call_expression" and n.start_byte in self.lookups)
-            for n in walk(node)
-        )
+        return SESSION in self._origins(node)
 
     def has_owned(self, node: Node) -> bool:
-        return any(self._name(n) in self.owned for n in walk(node))
+        return OWNED in self._origins(node)
 
-    @staticmethod
-    def _name(node: Node) -> str | None:
-        if node.type in ("identifier", "shorthand_property_identifier"):
-            return text(node)
-        return None
+    def add(self, name: str, origin: str) -> None:
+        for kind in _COUNTS[origin]:
+            getattr(self, kind).add(name)
+
+    def _origins(self, node: Node) -> set[str]:
+        found: set[str] = set()
+        for n in walk(node):
+            if n.type == "call_expression" and n.start_byte in self.lookups:
+                found.add(SESSION)
+            if n.type not in ("identifier", "shorthand_property_identifier"):
+                continue
+            name = text(n)
+            for kind in (CLIENT, SESSION, OWNED):
+                if name in getattr(self, kind):
+                    found.add(kind)
+            origin = self._field(n, name)
+            if origin is not None:
+                found.update(_COUNTS[origin])
+        return found
+
+    def _field(self, node: Node, name: str) -> str | None:
+        """`ctx.user` when `ctx` holds differing properties."""
+        props = self.fields.get(name)
+        parent = node.parent
+        if props is None or parent is None or parent.type != "member_expression":
+            return None
+        if parent.child_by_field_name("object") != node:
+            return None
+        return props.get(text(parent.child_by_field_name("property")))
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """What a wrapper passes to the function it wraps, by parameter position: an origin,
+    or one per property of an object it builds (`handler({ user, input })`)."""
+
+    args: dict[int, str | dict[str, str]]
+    rest: int | None = None  # from this position on, the wrapper's caller's arguments
+
+    def origin(self, index: int) -> str | dict[str, str] | None:
+        if index in self.args:
+            return self.args[index]
+        return CLIENT if self.rest is not None and index >= self.rest else None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the project knows around an action."""
+
+    handoff: Handoff | None = None  # read from the wrapper of a wrapped action
+    outer_lookups: frozenset[int] = frozenset()  # session lookups of the enclosing component
+    # Whether the helper a call runs stops the request on some path (None: cannot be read).
+    stops: Callable[[Node], bool | None] = field(default=lambda call: None)
 
 
 def scopes(
-    action: ServerAction, events: Iterable[MutationEvent], lookups: Iterable[Node]
+    action: ServerAction,
+    events: Iterable[MutationEvent],
+    lookups: Iterable[Node],
+    context: Context = Context(),
 ) -> tuple[Scope, ...]:
     """Row-picking and identity facts for each direct Prisma, Drizzle or Supabase write."""
     fn = action.function
     events = list(events)
-    taint = _taint(action, fn, frozenset(n.start_byte for n in lookups))
+    taint = _Taint(
+        lookups=frozenset(n.start_byte for n in lookups) | context.outer_lookups,
+        stops=context.stops,
+        created=frozenset(
+            e.mutation.node.start_byte for e in events if e.mutation.operation in CREATES
+        ),
+    )
+    _taint(action, fn, taint, context)
     writes = frozenset(e.mutation.node.start_byte for e in events)
     checks = _checks(fn, taint, writes)
     out: list[Scope] = []
@@ -126,17 +214,22 @@ def scopes(
         if mutation.via is not None:
             continue
         scope = _scope(mutation, fn, taint, checks)
-        if scope is not None and (scope.filter is not None or scope.identity):
+        if scope is not None and (scope.filter is not None or scope.identity or scope.parent):
             out.append(scope)
     return tuple(out)
 
 
-def _taint(action: ServerAction, fn: Node, lookups: frozenset[int]) -> _Taint:
-    taint = _Taint(lookups=lookups)
+def _taint(action: ServerAction, fn: Node, taint: _Taint, context: Context) -> None:
+    """Bind the action's parameters (and what it captures) and spread them."""
+    if action.kind is ActionKind.INLINE_DIRECTIVE:
+        _captured(fn, taint)
     built = action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE)
-    params = fn.child_by_field_name("parameters")
-    single = fn.child_by_field_name("parameter")
-    for index, name, keys, destructured in _param_bindings(params, single):
+    handoff = context.handoff if action.kind is ActionKind.WRAPPER else None
+    for binding in _param_bindings(fn):
+        index, name, keys, destructured, _ = binding
+        if handoff is not None:
+            _handed(taint, binding, handoff.origin(index))
+            continue
         if keys & CONTEXT_KEYS:
             by_library = True  # `({ parsedInput, ctx: { userId } })`
         elif keys & INPUT_KEYS:
@@ -144,37 +237,67 @@ def _taint(action: ServerAction, fn: Node, lookups: frozenset[int]) -> _Taint:
         else:
             # `ctx` of an authenticated safe-action client, the user a wrapper passes first,
             # or destructures later: v6's `client(schema, async (input, { user }) => ...)`.
+            # Only a guess by name, for wrappers guardfix cannot read.
             by_library = bool(
                 built
                 and SESSION_PARAM.match(name)
                 and (name in CONTEXT_KEYS or index == 0 or destructured)
             )
-        (taint.session if by_library else taint.client).add(name)
+        taint.add(name, SESSION if by_library else CLIENT)
     body = fn.child_by_field_name("body")
-    if body is None:
-        return taint
+    if body is not None:
+        _propagate(body, taint)
+
+
+def _handed(taint: _Taint, binding: _Binding, origin: str | dict[str, str] | None) -> None:
+    """Bind a parameter to what the wrapper passes at its position."""
+    _, name, _, _, top = binding
+    if isinstance(origin, dict):
+        if top is None:
+            taint.fields[name] = origin
+            return
+        origin = origin.get(top)
+    if origin is not None:
+        taint.add(name, origin)
+
+
+def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
+    """Spread client and session origins through the names values are stored in."""
     for node in walk(body):
-        if node.type != "variable_declarator":
+        if before is not None and node.start_byte >= before:
+            break
+        if node.type == "variable_declarator":
+            value = node.child_by_field_name("value")
+            pattern = node.child_by_field_name("name")
+        elif node.type == "assignment_expression":
+            # `let user; try { user = await requireUser() } catch { ... }`
+            value = node.child_by_field_name("right")
+            pattern = node.child_by_field_name("left")
+        else:
             continue
-        value = node.child_by_field_name("value")
-        pattern = node.child_by_field_name("name")
-        if value is None or pattern is None:
+        if value is None or pattern is None or pattern.type == "member_expression":
             continue
         names = [
             text(n)
             for n in walk(pattern)
             if n.type in ("identifier", "shorthand_property_identifier_pattern")
         ]
+        made = unwrap_await(value)
+        if made is not None and made.start_byte in taint.created:
+            continue  # a row the server just made: its id is not the caller's choice
         if taint.has_client(value):
             taint.client.update(names)
             taint.session.difference_update(names)
             if taint.has_session(value) and any(n.type == "call_expression" for n in walk(value)):
                 taint.owned.update(names)
+                if before is not None:
+                    # A page that read the row scoped to the caller before rendering the
+                    # action: the URL's id is one of the caller's rows.
+                    taint.owned.update(n for n in _names_in(value) if n in taint.client)
         elif taint.has_session(value):
             taint.session.update(names)
         if _verdict(value, taint):
             taint.verdicts.update(names)
-    return taint
 
 
 def _verdict(value: Node, taint: _Taint) -> bool:
@@ -188,16 +311,174 @@ def _verdict(value: Node, taint: _Taint) -> bool:
     return node.type in ("binary_expression", "unary_expression") and _compares(node, taint)
 
 
-def _param_bindings(
-    params: Node | None, single: Node | None
-) -> list[tuple[int, str, frozenset[str], bool]]:
-    """Each bound name with its parameter's position, the object keys it sits under, and
-    whether it is destructured from an object.
+def _names_in(node: Node) -> set[str]:
+    return {
+        text(n) for n in walk(node) if n.type in ("identifier", "shorthand_property_identifier")
+    }
+
+
+# Props of a page or layout that come from the URL the visitor chose.
+ROUTE_PROPS = frozenset({"params", "searchParams"})
+
+
+def enclosing(fn: Node) -> list[Node]:
+    """The functions `fn` sits in, innermost first."""
+    found: list[Node] = []
+    current = fn.parent
+    while current is not None:
+        if current.type in FUNCTION_TYPES:
+            found.append(current)
+        current = current.parent
+    return found
+
+
+def _captured(fn: Node, taint: _Taint) -> None:
+    """An inline action's view of the component it sits in: the route's `params` and
+    `searchParams` are the visitor's input; what the component read before is spread."""
+    outer = enclosing(fn)
+    if not outer:
+        return
+    for function in outer:
+        for index, name, keys, destructured, _ in _param_bindings(function):
+            if name in ROUTE_PROPS or keys & ROUTE_PROPS:
+                taint.add(name, CLIENT)
+            elif index == 0 and not destructured:
+                taint.fields[name] = dict.fromkeys(ROUTE_PROPS, CLIENT)
+    body = outer[-1].child_by_field_name("body")
+    if body is not None:
+        _propagate(body, taint, before=fn.start_byte)
+
+
+def handoff(wrapper: Node, sink: str, lookups: frozenset[int]) -> Handoff | None:
+    """What a wrapper passes to the function it was given as `sink`: session values it
+    looked up, or the parameters of the function it returns (the caller's input). Its own
+    other parameters (`schema`, options) are set where the action is defined. None when it
+    never calls `sink`."""
+    taint = _Taint(lookups=lookups)
+    for node in walk(wrapper):
+        if node.type in FUNCTION_TYPES and node != wrapper:
+            for _, name, _, _, _ in _param_bindings(node):
+                if name != sink:
+                    taint.add(name, CLIENT)
+    body = wrapper.child_by_field_name("body")
+    if body is not None:
+        _propagate(body, taint)
+    found: list[Handoff] = []
+    for node in walk(wrapper):
+        callee = callee_of(node) if node.type == "call_expression" else None
+        if callee is not None and callee.type == "identifier" and text(callee) == sink:
+            found.append(_handed_args(node, taint))
+    if not found:
+        return None
+    merged = found[0]
+    for other in found[1:]:
+        merged = _merge(merged, other)
+    return merged
+
+
+def _handed_args(call: Node, taint: _Taint) -> Handoff:
+    args: dict[int, str | dict[str, str]] = {}
+    rest: int | None = None
+    for index, arg in enumerate(call_arguments(call)):
+        node = unwrap(arg)
+        if node is not None and node.type == "spread_element":
+            rest = index
+            break
+        origin = _value_origin(node, taint) if node is not None else None
+        if origin is not None:
+            args[index] = origin
+    return Handoff(args, rest)
+
+
+def _value_origin(node: Node, taint: _Taint) -> str | dict[str, str] | None:
+    """Where a handed value comes from; per property for an object built in place."""
+    if node.type != "object":
+        return _origin(node, taint)
+    props: dict[str, str] = {}
+    for child in node.named_children:
+        if child.type == "pair":
+            key = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            origin = _origin(value, taint) if value is not None else None
+            if key is not None and origin is not None:
+                props[string_value(key) or text(key)] = origin
+        elif child.type == "shorthand_property_identifier":
+            origin = _origin(child, taint)
+            if origin is not None:
+                props[text(child)] = origin
+    return props
+
+
+def returned(fn: Node, lookups: frozenset[int]) -> str | dict[str, str] | None:
+    """Where what a function returns comes from: a next-safe-action v6 middleware's
+    return value is the `ctx` its actions get."""
+    taint = _Taint(lookups=lookups)
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return None
+    _propagate(body, taint)
+    if body.type != "statement_block":
+        return _value_origin(unwrap(body) or body, taint)
+    found: list[Handoff] = []
+    for node in walk(body):
+        if node.type == "return_statement" and _own_statement(node, fn):
+            value = unwrap(node.named_children[0]) if node.named_children else None
+            origin = _value_origin(value, taint) if value is not None else None
+            found.append(Handoff({0: origin} if origin is not None else {}))
+    merged = found[0] if found else Handoff({})
+    for other in found[1:]:
+        merged = _merge(merged, other)
+    return merged.origin(0)
+
+
+def _own_statement(node: Node, fn: Node) -> bool:
+    """`node` belongs to `fn`, not to a function nested in it."""
+    current = node.parent
+    while current is not None and current != fn:
+        if current.type in FUNCTION_TYPES:
+            return False
+        current = current.parent
+    return True
+
+
+def _origin(node: Node, taint: _Taint) -> str | None:
+    if taint.has_client(node):
+        return OWNED if taint.has_owned(node) or taint.has_session(node) else CLIENT
+    return SESSION if taint.has_session(node) else None
+
+
+def _merge(a: Handoff, b: Handoff) -> Handoff:
+    """Two calls of the wrapped function: a position is the session only if both say so."""
+    args: dict[int, str | dict[str, str]] = {}
+    for index in a.args.keys() | b.args.keys():
+        x, y = a.origin(index), b.origin(index)
+        if x == y and x is not None:
+            args[index] = x
+        elif isinstance(x, dict) and isinstance(y, dict):
+            args[index] = {k: v for k, v in x.items() if y.get(k) == v}
+        elif CLIENT in (x, y):
+            args[index] = CLIENT
+    rests = [r for r in (a.rest, b.rest) if r is not None]
+    return Handoff(args, min(rests) if rests else None)
+
+
+class _Binding(NamedTuple):
+    position: int
+    name: str
+    keys: frozenset[str]  # the object keys it sits under
+    destructured: bool  # destructured from an object
+    top: str | None  # the key of the parameter's own object it comes from
+
+
+def _param_bindings(fn: Node) -> list[_Binding]:
+    """Each name a function's parameters bind.
 
     `({ parsedInput: { id }, ctx })` binds `id` under `parsedInput`, and `ctx`, both at 0.
     """
+    params = fn.child_by_field_name("parameters")
+    single = fn.child_by_field_name("parameter")
     roots = [single] if single is not None else list(params.named_children if params else [])
-    names: list[tuple[int, str, frozenset[str], bool]] = []
+    names: list[_Binding] = []
     for index, param in enumerate(roots):
         for node in walk(param):
             if node.type not in ("identifier", "shorthand_property_identifier_pattern"):
@@ -212,8 +493,24 @@ def _param_bindings(
             if parent is not None and "type" in parent.type:
                 continue
             destructured = any(a.type == "object_pattern" for a in _ancestors(node, param))
-            names.append((index, text(node), _keys_above(node, param), destructured))
+            names.append(
+                _Binding(
+                    index, text(node), _keys_above(node, param), destructured, _top(node, param)
+                )
+            )
     return names
+
+
+def _top(node: Node, root: Node) -> str | None:
+    """The property of the parameter's object a destructured name comes from."""
+    top: str | None = None
+    for current in _ancestors(node, root):
+        if current.type == "pair_pattern":
+            key = current.child_by_field_name("key")
+            top = string_value(key) or text(key)
+    if top is None and node.type == "shorthand_property_identifier_pattern":
+        top = text(node)
+    return top
 
 
 def _ancestors(node: Node, root: Node) -> Iterator[Node]:
@@ -256,35 +553,92 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
         elif (
             node.type == "call_expression"
             and node.start_byte not in writes
+            and not _in_condition(node)  # the `if` decides: see above
             and _permission_call(node, taint)
+            and taint.stops(node) is not False  # a yes/no answer decides only in an `if`
         ):
             ranges.append((node.end_byte, _block_end(node)))
     return ranges
 
 
 def _permission_call(call: Node, taint: _Taint) -> bool:
-    """`can(...)`, `authorize(...)`, `assert(post.authorId === user.id)`, or a helper
-    given both the user and the caller's input (`await assertCanEdit(user.id, id)`)."""
+    """`can(...)`, `authorize(...)`, `assert(post.authorId === user.id)`, a helper given
+    both the user and the caller's input (`await assertCanEdit(user.id, id)`), or one given
+    the caller's role or membership that stops the request. A helper whose result is
+    dropped counts only if it can stop the request: where guardfix can read it, it must
+    throw or redirect on some path."""
     name = callee_name(call) or ""
     args = call_arguments(call)
     if name in ASSERT_CALLS:
         return bool(args) and _compares(args[0], taint)
     if SIGNED_IN_CALL.match(name):
         return False
-    if PERMISSION_CALL.match(name):
-        return True
     if name.endswith("OrThrow"):
         # `findFirstOrThrow({ where: { id, authorId: user.id } })` refuses other rows.
         return any(taint.has_session(a) and taint.has_client(a) for a in args)
+    decides = _result_used(call)
+    stops = taint.stops(call)
+    if stops is False and not decides:
+        return False
+    if PERMISSION_CALL.match(name):
+        return True
     callee = callee_of(call)
+    if (
+        callee is None
+        or callee.type != "identifier"
+        or NOT_A_CHECK.match(name)
+        or not _checked_position(call)
+    ):
+        return False
+    if any(taint.has_session(a) for a in args) and any(taint.has_client(a) for a in args):
+        return True
+    return (decides or stops is True) and any(_caller_role(a, taint) for a in args)
+
+
+def _caller_role(node: Node, taint: _Taint) -> bool:
+    """The caller's role or membership: `ctx.membership.role`, `{ role: member.role }`."""
+    for n in walk(node):
+        if n.type == "member_expression":
+            prop = n.child_by_field_name("property")
+            obj = n.child_by_field_name("object")
+            if obj is not None and ROLE_PROPERTY.search(text(prop)) and taint.has_session(obj):
+                return True
+        elif n.type == "pair":
+            key = n.child_by_field_name("key")
+            value = n.child_by_field_name("value")
+            if value is not None and ROLE_PROPERTY.search(text(key)) and taint.has_session(value):
+                return True
+        elif (
+            n.type in ("identifier", "shorthand_property_identifier")
+            and ROLE_PROPERTY.search(text(n))
+            and taint.has_session(n)
+        ):
+            return True
+    return False
+
+
+def _in_condition(call: Node) -> bool:
+    """The call is (part of) an `if` condition."""
+    child, parent = call, call.parent
+    while parent is not None and parent.type not in ("if_statement", "statement_block"):
+        if parent.type in FUNCTION_TYPES:
+            return False
+        child, parent = parent, parent.parent
     return (
-        callee is not None
-        and callee.type == "identifier"
-        and not NOT_A_CHECK.match(name)
-        and _checked_position(call)
-        and any(taint.has_session(a) for a in args)
-        and any(taint.has_client(a) for a in args)
+        parent is not None
+        and parent.type == "if_statement"
+        and (parent.child_by_field_name("condition") == child)
     )
+
+
+def _result_used(call: Node) -> bool:
+    """The call's result is kept or tested, not dropped as a statement."""
+    parent = call.parent
+    while parent is not None and (
+        parent.type in TRANSPARENT_TYPES or parent.type == "await_expression"
+    ):
+        parent = parent.parent
+    return parent is not None and parent.type != "expression_statement"
 
 
 def _checked_position(call: Node) -> bool:
@@ -310,12 +664,37 @@ def _block_end(node: Node) -> int:
     """The end of the block a statement sits in: what it refuses stops there."""
     current = node.parent
     while current is not None:
+        if _guarded_try(current) or _each_body(current):
+            # `try { await assertCanEdit(...) } catch { return }`, or a check of each id in
+            # `for (const id of ids)`: it holds after the statement too.
+            current = current.parent
+            continue
         if current.type in ("statement_block", "program", "switch_case", "switch_default"):
             return current.end_byte
         if current.type in FUNCTION_TYPES:
             return current.end_byte
         current = current.parent
     return node.end_byte
+
+
+def _each_body(block: Node) -> bool:
+    """The body of a `for ... of` loop."""
+    parent = block.parent
+    return (
+        block.type == "statement_block"
+        and parent is not None
+        and parent.type == "for_in_statement"
+        and parent.child_by_field_name("body") == block
+    )
+
+
+def _guarded_try(block: Node) -> bool:
+    """The body of a `try` whose `catch` stops: a refusal in it stops the request."""
+    parent = block.parent
+    if block.type != "statement_block" or parent is None or parent.type != "try_statement":
+        return False
+    handler = parent.child_by_field_name("handler")
+    return parent.child_by_field_name("body") == block and handler is not None and _stops(handler)
 
 
 def _compares(condition: Node, taint: _Taint) -> bool:
@@ -351,6 +730,8 @@ def _compares(condition: Node, taint: _Taint) -> bool:
                 receiver is not None and taint.has_session(receiver)
             ):
                 return True
+            if _asks_permission(callee_name(node) or ""):
+                return True  # CASL's `ability.cannot("update", post)`
         elif kind == "member_expression":
             prop = node.child_by_field_name("property")
             obj = node.child_by_field_name("object")
@@ -364,6 +745,13 @@ def _compares(condition: Node, taint: _Taint) -> bool:
         elif kind == "identifier" and (text(node) in taint.owned or text(node) in taint.verdicts):
             return True
     return False
+
+
+def _asks_permission(name: str) -> bool:
+    return bool(
+        ASKS_PERMISSION.match(name)
+        or (PERMISSION_CALL.match(name) and PERMISSION_WORD.search(name))
+    ) and not SIGNED_IN_CALL.match(name)
 
 
 def _nullish_or_type(node: Node) -> bool:
@@ -445,6 +833,81 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
         owner_from_client=any(
             f.start_byte <= value.start_byte < f.end_byte for _, value in identity for f in filters
         ),
+        parent=None if checked else _parent([_resolved(d, fn) for d in data], model, taint, fn),
+    )
+
+
+def _parent(
+    data: list[Node], model: str | None, taint: _Taint, fn: Node
+) -> tuple[str, Node] | None:
+    """The first parent key of the written row (`projectId`, `project: { connect: { id } }`)
+    whose value the caller chose: not the session's, nor a row read scoped to the caller."""
+    for row in (r for d in data for r in _rows(d, fn, 0)):
+        for key, value in _pairs_at_top(row):
+            if not _parent_key(key, model):
+                continue
+            if (
+                taint.has_client(value)
+                and not taint.has_owned(value)
+                and not taint.has_session(value)
+            ):
+                return key, value
+    return None
+
+
+def _rows(node: Node, fn: Node, depth: int) -> list[Node]:
+    """The row objects a write's data holds: `{...}`, `[{...}, ...]`, a variable holding
+    them, or `items.map((item) => ({...}))`."""
+    value = unwrap(_resolved(node, fn))
+    if value is None or depth > 3:
+        return []
+    if value.type == "object":
+        return [value]
+    if value.type == "array":
+        return [r for item in value.named_children for r in _rows(item, fn, depth + 1)]
+    args = call_arguments(value) if value.type == "call_expression" else []
+    mapper = unwrap(args[0]) if callee_name(value) == "map" and args else None
+    if mapper is None or mapper.type not in FUNCTION_TYPES:
+        return []
+    body = mapper.child_by_field_name("body")
+    if body is None:
+        return []
+    if body.type != "statement_block":
+        return _rows(body, fn, depth + 1)
+    return [
+        r
+        for ret in walk(body)
+        if ret.type == "return_statement" and ret.named_children and _own_statement(ret, mapper)
+        for r in _rows(ret.named_children[0], fn, depth + 1)
+    ]
+
+
+def _pairs_at_top(row: Node) -> list[tuple[str, Node]]:
+    """The row's parent keys and their values: `projectId: x`, `{ projectId }` and
+    `project: { connect: { id: x } }`; not the fields of rows created inside it."""
+    pairs: list[tuple[str, Node]] = []
+    for child in row.named_children:
+        if child.type == "pair":
+            key = child.child_by_field_name("key")
+            value = unwrap(child.child_by_field_name("value"))
+            name = string_value(key) or text(key)
+            if value is not None and value.type == "object":
+                connected = _connected_id(value)
+                if connected is not None:
+                    pairs.append((name, connected))
+            elif value is not None and PARENT_KEY.match(name):
+                pairs.append((name, value))
+        elif child.type == "shorthand_property_identifier" and PARENT_KEY.match(text(child)):
+            pairs.append((text(child), child))
+    return pairs
+
+
+def _parent_key(key: str, model: str | None) -> bool:
+    return not (
+        _identity_field(key, model)
+        or OTHER_USER_FIELD.match(key)
+        or PERSON_KEY.match(key)
+        or NOT_PARENT.match(key)
     )
 
 

@@ -10,7 +10,16 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls, chain_root, find_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
-from guardfix.facts.ownership import scopes
+from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
+from guardfix.facts.ownership import (
+    CLIENT,
+    Context,
+    Handoff,
+    enclosing,
+    handoff,
+    returned,
+    scopes,
+)
 from guardfix.facts.resolve import ModuleResolver, Reader, _match
 from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
 from guardfix.model import ActionFacts, ActionKind, ServerAction
@@ -28,6 +37,7 @@ from guardfix.syntax import (
     param_names,
     text,
     unwrap,
+    walk,
 )
 
 # How many calls deep helpers are followed (action -> helper -> helper ...).
@@ -55,6 +65,8 @@ class Project:
         self.resolver = ModuleResolver(reader, self.notices)
         self._modules: dict[str, Module | None] = {}
         self._summaries: dict[tuple[str, int, SessionArgs], Summary] = {}
+        self._handoffs: dict[tuple[str, int, int], Handoff | None] = {}
+        self._stops: dict[tuple[str, int], bool] = {}
         self._depth = 0
         self._actions: dict[str, frozenset[int]] = {}  # function ids of each file's actions
 
@@ -408,8 +420,98 @@ class Project:
             walker.unawaited,
             unresolved=first.unresolved if first is not None else (),
             lookups=tuple(walker.lookups),
-            scopes=scopes(action, events, walker.lookups),
+            scopes=scopes(action, events, walker.lookups, self._context(action, module)),
         )
+
+    def _context(self, action: ServerAction, module: Module) -> Context:
+        """What the ownership facts need from around the action."""
+        found = None
+        if action.kind is ActionKind.WRAPPER and action.layers:
+            found = self.wrapper_handoff(*action.layers[-1], module)
+        outer: frozenset[int] = frozenset()
+        if action.kind is ActionKind.INLINE_DIRECTIVE:
+            outer = self._outer_lookups(action.function, module)
+        return Context(found, outer, lambda call: self.stops(call, module))
+
+    def wrapper_handoff(self, call: Node, inner: Node, module: Module) -> Handoff | None:
+        """What `withX(fn)`'s wrapper passes to `fn`; None when it cannot be read."""
+        callee = callee_of(call)
+        if callee is None or callee.type != "identifier":
+            return None
+        found = self.function_for(module, text(callee), call)
+        if found is None:
+            return self._v6_handoff(text(callee), module)
+        wrapper_module, wrapper = found
+        args = [unwrap(a) for a in call_arguments(call)]
+        params = param_names(wrapper)
+        position = next((i for i, a in enumerate(args) if a is not None and a.id == inner.id), -1)
+        if position < 0 or position >= len(params) or params[position] is None:
+            return None
+        key = (wrapper_module.path, wrapper.start_byte, position)
+        if key not in self._handoffs:
+            walker = Walker(wrapper_module, self)
+            walker.run(wrapper)
+            lookups = frozenset(n.start_byte for n in walker.lookups)
+            self._handoffs[key] = handoff(wrapper, params[position] or "", lookups)
+        return self._handoffs[key]
+
+    def _v6_handoff(self, name: str, module: Module) -> Handoff | None:
+        """next-safe-action v6's `client(schema, async (input, ctx) => ...)`: the input,
+        then what the client's `middleware` returns."""
+        found = self.definition(module, name)
+        value = declared_value(found[1]) if found is not None else None
+        if found is None or value is None or callee_name(value) != "createSafeActionClient":
+            return None
+        args = call_arguments(value)
+        middleware = _member(args[0], "middleware") if args else None
+        target = self._function_arg(middleware, found[0]) if middleware is not None else None
+        if target is None:
+            return Handoff({0: CLIENT})
+        walker = Walker(target[0], self)
+        walker.run(target[1])
+        ctx = returned(target[1], frozenset(n.start_byte for n in walker.lookups))
+        return Handoff({0: CLIENT} if ctx is None else {0: CLIENT, 1: ctx})
+
+    def _outer_lookups(self, fn: Node, module: Module) -> frozenset[int]:
+        """The session lookups of the component an inline action sits in."""
+        outer = enclosing(fn)
+        if not outer:
+            return frozenset()
+        walker = Walker(module, self)
+        walker.run(outer[-1])
+        return frozenset(n.start_byte for n in walker.lookups)
+
+    def stops(self, call: Node, module: Module) -> bool | None:
+        """Whether the project function a call runs throws or redirects on some path;
+        None when it is not the project's or cannot be read."""
+        callee = callee_of(call)
+        if callee is None or callee.type != "identifier":
+            return None
+        found = self.function_for(module, text(callee), call)
+        return self._may_stop(*found, 0) if found is not None else None
+
+    def _may_stop(self, module: Module, fn: Node, depth: int) -> bool:
+        key = (module.path, fn.start_byte)
+        if key not in self._stops:
+            self._stops[key] = False  # recursion ends here
+            self._stops[key] = any(self._stop(node, module, depth) for node in walk(fn))
+        return self._stops[key]
+
+    def _stop(self, node: Node, module: Module, depth: int) -> bool:
+        if node.type == "throw_statement":
+            return True
+        if node.type != "call_expression":
+            return False
+        name = callee_name(node) or ""
+        if name in EXIT_CALLS or name in ASSERT_CALLS:
+            return True
+        if name.endswith("OrThrow") or name.startswith("throwUnless"):
+            return True  # Prisma's `findFirstOrThrow`, CASL's `throwUnlessCan`
+        callee = callee_of(node)
+        if depth >= MAX_DEPTH or callee is None or callee.type != "identifier":
+            return False
+        found = self.function_for(module, name, node)
+        return found is not None and self._may_stop(*found, depth + 1)
 
     def client_guards(self, chain: Node, module: Module, depth: int) -> bool:
         """A next-safe-action client (or action chain) whose `.use()` middleware guards."""
@@ -549,6 +651,15 @@ def _method(body: Node, name: str) -> Node | None:
 
 def _label(name: str, where: str) -> str:
     return f"`{name}()` ({where})"
+
+
+def _member(obj: Node, key: str) -> Node | None:
+    """`key: value` or the method `key() {...}` of an object literal."""
+    node = unwrap(obj)
+    for child in node.named_children if node is not None and node.type == "object" else []:
+        if child.type == "method_definition" and text(child.child_by_field_name("name")) == key:
+            return child
+    return object_property(obj, key)
 
 
 def _scope_definition(at: Node, name: str) -> Node | None:

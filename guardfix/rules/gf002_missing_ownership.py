@@ -5,9 +5,18 @@ no owner field compared with the session user's id in the filter, no earlier
 read-and-compare (`if (post.authorId !== user.id) throw`, or a read with the
 owner in its filter followed by `if (!post) throw`), no role or permission check
 (`if (user.role !== "admin")`, `can(...)`, `authorize(...)`, a helper given both
-the user and the id). A check that only asks whether someone is signed in
-(`if (!session)`, `assertAuthenticated()`) does not count, nor does one after the
-write or in another branch.
+the user and the id, a helper given the caller's role that throws, CASL's
+`ability.cannot(...)` then a throw). A check that only asks whether someone is
+signed in (`if (!session)`, `assertAuthenticated()`) does not count, nor does one
+after the write or in another branch, nor a project helper that never throws or
+redirects whose answer is dropped.
+
+It also finds rows written under a parent the caller chose: a create (or an
+update) whose parent key (`projectId`, `teamId`, `project: { connect: { id } }`)
+comes from the input with no check that the caller may write under that parent.
+A parent key from the session, from a row read scoped to the caller, or from a row
+the action just created is fine, and so is a nested create inside a write scoped
+to the caller.
 
 ## Why is this bad?
 Checking that someone is signed in does not say which rows they may touch. A
@@ -50,7 +59,9 @@ purpose: other users' rows are refused. The owner field comes from the
 configuration, `prisma/schema.prisma` (the relation to the user model) or a
 Drizzle `.references(() => users.id)`; then the fix is safe. A guessed field
 (Supabase's `user_id` convention) makes it unsafe: it is applied only with
-`--unsafe-fixes`. With no owner field known, there is no fix.
+`--unsafe-fixes`. With no owner field known, there is no fix. A write under a
+parent the caller chose has no fix: the check belongs to the parent, whose owner
+is not in this write.
 
 ## References
 - [CWE-639: Authorization Bypass Through User-Controlled Key](https://cwe.mitre.org/data/definitions/639.html)
@@ -72,15 +83,23 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
         return
     for scope in facts.scopes:
         target = scope.filter
-        if target is None or not scope.client or scope.owned or scope.checked:
-            continue
-        if scope.owner_from_client:
-            continue  # the owner is in the filter, only from the wrong place: GF003
-        message = (
-            f"{who(facts)} lets the caller's input pick the rows of {scope.mutation.label} with "
-            "no owner filter or permission check; any signed-in user can change anyone's rows"
-        )
-        yield finding_at(RULE, facts, scope.mutation.node, module, message)
+        if target is not None and scope.client and not (scope.owned or scope.checked):
+            if scope.owner_from_client:
+                continue  # the owner is in the filter, only from the wrong place: GF003
+            message = (
+                f"{who(facts)} lets the caller's input pick the rows of {scope.mutation.label} "
+                "with no owner filter or permission check; any signed-in user can change "
+                "anyone's rows"
+            )
+            yield finding_at(RULE, facts, scope.mutation.node, module, message)
+        elif scope.parent is not None:
+            key, value = scope.parent
+            message = (
+                f"{who(facts)} writes {scope.mutation.label} under the `{key}` the caller sent, "
+                f"with no check that the caller may write under that `{key}`; any signed-in "
+                "user can add rows to anyone's"
+            )
+            yield finding_at(RULE, facts, value, module, message)
 
 
 RULE = Rule(
