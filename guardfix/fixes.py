@@ -30,7 +30,7 @@ class Fixer:
     def attach(self, module: Module, facts: ActionFacts, findings: list[Finding]) -> list[Finding]:
         if not findings:
             return findings
-        why = _unfixable(module, facts)
+        why = _unfixable(module, facts) or _public(facts)
         if why is not None:
             return [replace(f, why_no_fix=why) for f in findings]
         # The codemods load only when there is something to fix: start-up is the hook's budget.
@@ -43,6 +43,17 @@ class Fixer:
         except RecursionError:
             why = "this action is nested too deeply to plan a fix; fix it by hand"
             return [replace(f, why_no_fix=why) for f in findings]
+
+
+def _public(facts: ActionFacts) -> str | None:
+    """A login requirement breaks a flow meant for anonymous callers: never insert one."""
+    if facts.public is None:
+        return None
+    return (
+        f"this is a public {facts.public.kind} flow ({facts.public.evidence}); a login "
+        "requirement would break it: check the token or code, or keep it public with "
+        "`// guardfix-ignore <rule>: <reason>`"
+    )
 
 
 LONE_CR = re.compile(rb"\r(?!\n)")

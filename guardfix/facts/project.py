@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
 from guardfix.actions import chain_calls, chain_root
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.ownership import scopes
+from guardfix.facts.public import Publicity, session_names
 from guardfix.facts.resolve import ModuleResolver, Reader
+from guardfix.facts.schema import database_refuses
 from guardfix.facts.values import UNKNOWN, join
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module
@@ -30,7 +32,7 @@ from guardfix.syntax import (
 # How many calls deep helpers are followed (action -> helper -> helper ...).
 MAX_DEPTH = 4
 _ChainCheck = Callable[[Node, Module, int], bool]
-_IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None, public_api=None)
+_IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None)
 
 
 class Project:
@@ -40,8 +42,10 @@ class Project:
         *,
         lookups: frozenset[str] = frozenset(),
         guards: frozenset[str] = frozenset(),
+        files: Callable[[], Iterable[str]] = tuple,
     ) -> None:
         self.reader = reader
+        self.files = files  # every file of the project, to find who imports an action
         self.lookups = lookups
         self.guards = guards
         self.notices: list[str] = []
@@ -49,6 +53,7 @@ class Project:
         self._modules: dict[str, Module | None] = {}
         self._summaries: dict[tuple[str, int, SessionArgs], Summary] = {}
         self._depth = 0
+        self.publicity = Publicity(self)
 
     # -- files -------------------------------------------------------------------------
 
@@ -196,7 +201,6 @@ class Project:
             guards=not live,
             value=join(live),
             mutation=first,
-            public_api=walker.public_api,
             is_async=is_async(fn),
         )
         self._summaries[key] = summary
@@ -216,13 +220,19 @@ class Project:
         walker = Walker(module, self)
         walker.run(action.function, stopped)
         events = tuple(walker.events)
+        public = refuses = None
+        if any(not e.guarded for e in events):
+            public = self.publicity.flow(action, module, events, walker.lookups)
+            names = session_names(action.function, walker.lookups)
+            refuses = database_refuses(self, module.path, events, public, names)
         return ActionFacts(
             action,
             events,
-            walker.public_api,
+            public,
             walker.unawaited,
             lookups=tuple(walker.lookups),
             scopes=scopes(action, events, walker.lookups),
+            database_refuses=refuses,
         )
 
     def client_guards(self, chain: Node, module: Module, depth: int) -> bool:
