@@ -112,6 +112,9 @@ class ActionFacts:
     # Why the database refuses an anonymous caller at the first open write (a required
     # relation set from the session's user id), or None.
     database_refuses: str | None = None
+    # What hints at a flow for signed-out callers when nothing confirms it (an email
+    # sent, a token stored, outside any sign-in or reset route): a login fix is unsafe.
+    public_hint: str | None = None
 
 
 class Applicability(str, Enum):

@@ -145,6 +145,7 @@ CASES = [
     ),
     pytest.param(
         project(
+            "app/forgot-password/actions.ts",
             action="""
             "use server";
             import { prisma } from "@/lib/prisma";
@@ -160,10 +161,29 @@ CASES = [
               });
               await sendLink(email, `https://example.com/reset?token=${row.token}`);
             }
-            """
+            """,
         ),
         [],
         id="forgot-password-sends-a-link",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { sendLink } from "@/lib/mail";
+
+            export async function forgotPassword(formData: FormData) {
+              const email = String(formData.get("email"));
+              const row = await prisma.passwordResetToken.create({
+                data: { email, token: crypto.randomUUID() },
+              });
+              await sendLink(email, `https://example.com/reset?token=${row.token}`);
+            }
+            """
+        ),
+        [("GF001", 7, "error", "unsafe")],
+        id="forgot-password-with-no-route-to-confirm-it-gets-only-an-unsafe-fix",
     ),
     pytest.param(
         project(
@@ -284,6 +304,35 @@ CASES = [
         [],
         id="email-to-the-input-imported-only-by-a-forgot-password-page",
     ),
+    pytest.param(
+        project(
+            "app/actions/mail.ts",
+            action="""
+            "use server";
+            import { sendLink } from "@/lib/mail";
+
+            export async function sendMagicLink(email: string) {
+              await sendLink(email, "https://example.com/magic");
+            }
+
+            export async function shareNote(email: string) {
+              await sendLink(email, "https://example.com/note");
+            }
+            """,
+            **{
+                "app/forgot-password/page.tsx": ts("""
+                    import { sendMagicLink } from "@/app/actions/mail";
+                    export default function Page() { return <form action={sendMagicLink} />; }
+                    """),
+                "app/notes/page.tsx": ts("""
+                    import { shareNote } from "@/app/actions/mail";
+                    export default function Page() { return <form action={shareNote} />; }
+                    """),
+            },
+        ),
+        [("GF001", 9, "error", "unsafe")],
+        id="importers-are-counted-per-action",
+    ),
     # -- holes: the public part does not cover them -----------------------------------
     pytest.param(
         project(
@@ -358,7 +407,7 @@ CASES = [
                     """),
             },
         ),
-        [("GF001", 5, "error", "safe")],
+        [("GF001", 5, "error", "unsafe")],
         id="email-to-the-input-also-imported-by-a-settings-page",
     ),
     # -- a missing session the database turns away, or not ------------------------------
@@ -458,16 +507,20 @@ def test_public_flows(tmp_path: Path, files: Files, expected: list[Row]) -> None
     assert rows(tmp_path, files) == expected
 
 
+def files_of(case_id: str) -> Files:
+    (files,) = [c.values[0] for c in CASES if c.id == case_id]
+    return files  # type: ignore[return-value]
+
+
 def test_message_says_what_would_fix_it(tmp_path: Path) -> None:
-    files = CASES[9].values[0]
-    (finding,) = run_on_files(tmp_path, dict(files)).findings  # type: ignore[arg-type]
+    (finding,) = run_on_files(tmp_path, dict(files_of("reset-without-a-token-check"))).findings
     assert "check the emailed token or code" in finding.message
     assert "guardfix-ignore GF001: <reason>" in finding.message
     assert finding.why_no_fix is not None and "public password-reset flow" in finding.why_no_fix
 
 
 def test_database_refusal_is_worded_as_such(tmp_path: Path) -> None:
-    files = CASES[13].values[0]
-    (finding,) = run_on_files(tmp_path, dict(files)).findings  # type: ignore[arg-type]
+    files = files_of("required-relation-from-the-session")
+    (finding,) = run_on_files(tmp_path, dict(files)).findings
     assert "relies on the database to turn the anonymous caller away" in finding.message
     assert "gets through" not in finding.message

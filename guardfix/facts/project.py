@@ -220,9 +220,9 @@ class Project:
         walker = Walker(module, self)
         walker.run(action.function, stopped)
         events = tuple(walker.events)
-        public = refuses = None
+        public = hint = refuses = None
         if any(not e.guarded for e in events):
-            public = self.publicity.flow(action, module, events, walker.lookups)
+            public, hint = self.publicity.flow(action, module, events, walker.lookups)
             names = session_names(action.function, walker.lookups)
             refuses = database_refuses(self, module.path, events, public, names)
         return ActionFacts(
@@ -233,6 +233,7 @@ class Project:
             lookups=tuple(walker.lookups),
             scopes=scopes(action, events, walker.lookups),
             database_refuses=refuses,
+            public_hint=hint,
         )
 
     def client_guards(self, chain: Node, module: Module, depth: int) -> bool:

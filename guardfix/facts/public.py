@@ -1,19 +1,17 @@
 """Is this action meant for anonymous callers? One verdict per action, with its evidence.
 
 An action is a public flow when what it does says so: it creates a user (a user row,
-or a row with a password), signs the caller in (sets the session cookie, or calls the
-auth library's sign-in), stores a reset or verification token, or consumes a token
-from the input (a reset, verification or invitation row looked up, an OTP verified).
-Project helpers are followed: a helper counts for what it does, never for its name.
-Weaker hints (it sends an email, writes a password, sends signed-in callers away with
+or a row with a password), signs the caller in (stores a session row, sets the session
+cookie, or calls the auth library's sign-in), or consumes a token from the input (a
+reset, verification or invitation row looked up, an OTP verified). Project helpers
+are followed: a helper counts for what it does, never for its name. Weaker hints (it
+sends an email, stores a token, writes a password, sends signed-in callers away with
 `if (session) redirect("/dashboard")`) count only when the action's file sits under,
 or is imported only from, a sign-in, sign-up, reset, verify or invitation route.
 
-The writes that belong to the flow are its own steps (the user row, the token rows,
-the email) and every write after the caller got an identity (signed in, a new user, a
-consumed token). Any other write runs for anyone and stays a finding. Sending
-signed-in callers away says who the action is for, not that a write is safe: it is a
-hint too.
+The writes that belong to the flow are its own steps (the user row, the session and
+token rows, the email) and every write after the caller got an identity (signed in, a
+new user, a consumed token). Any other write runs for anyone and stays a finding.
 """
 
 from __future__ import annotations
@@ -40,6 +38,7 @@ from guardfix.syntax import (
     callee_of,
     member_parts,
     object_property,
+    param_names,
     string_value,
     text,
     unwrap,
@@ -51,8 +50,16 @@ if TYPE_CHECKING:
     from guardfix.facts.project import Project
 
 USER_MODEL = re.compile(r"^(auth_?)?(user|account)s?(_?table)?$", re.IGNORECASE)
-# Token rows of the public flows; an API token or a discount code is something else.
-TOKEN_MODEL = re.compile(r"reset|verif|invit|otp|magic|one_?time", re.IGNORECASE)
+SESSION_MODEL = re.compile(r"^(auth_?|user_?)?sessions?(_?table)?$", re.IGNORECASE)
+# The table of a raw SQL write: `INSERT INTO session ...`, `UPDATE "user" SET ...`.
+SQL_WRITE = re.compile(
+    r"\b(insert|update|delete)\s+(?:into\s+|from\s+)?[`\"']?(\w+)", re.IGNORECASE
+)
+# Token rows of the public flows, or a table of nothing but tokens; an API token or a
+# discount code is something else.
+TOKEN_MODEL = re.compile(
+    r"reset|verif|invit|otp|magic|one_?time|^tokens?(_?table)?$", re.IGNORECASE
+)
 SESSION_COOKIE = re.compile(r"sess|auth|token|sid|jwt", re.IGNORECASE)
 PASSWORD = re.compile(r"password", re.IGNORECASE)
 ROUTE = re.compile(
@@ -79,6 +86,9 @@ class Signal:
     identifies: bool = False  # past here the caller has an identity
     step: bool = False  # a write of the flow itself
     hint: bool = False  # counts only with a route that says so
+    # A helper's cookie named by its parameter at this position: a signal only where the
+    # caller passes a session cookie's name there (`setCookie("session", token)`).
+    param: int | None = None
 
 
 class Publicity:
@@ -87,7 +97,7 @@ class Publicity:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._helpers: dict[tuple[str, int], list[Signal]] = {}
-        self._routes: dict[str, bool] = {}
+        self._importers: dict[str, list[tuple[str, str]]] = {}
 
     def flow(
         self,
@@ -95,16 +105,19 @@ class Publicity:
         module: Module,
         events: tuple[MutationEvent, ...],
         lookups: list[Node],
-    ) -> PublicFlow | None:
+    ) -> tuple[PublicFlow | None, str | None]:
+        """The verdict, or else the evidence of hints no route confirms."""
         signals = self.signals(module, action.function, 0)
         signals += _redirect_away(action.function, lookups)
         strong = [s for s in signals if not s.hint]
-        if not strong:
-            if not signals or not self.route(module):
-                return None
-            kind = _route_kind(module.path) or signals[0].kind
-            return _verdict(kind, signals, events)
-        return _verdict(strong[0].kind, signals, events)
+        if strong:
+            return _verdict(strong[0].kind, signals, events), None
+        if not signals:
+            return None, None
+        kind = self.route(module, action.name)
+        if kind is None:
+            return None, signals[0].evidence
+        return _verdict(kind, signals, events), None
 
     # -- what a function does -----------------------------------------------------------
 
@@ -123,12 +136,15 @@ class Publicity:
         if api is not None:
             kind, label = api
             return [Signal(kind, f"`{label}()` of the auth library", call, identifies=True)]
-        cookie = _session_cookie(call, module)
+        cookie = _session_cookie(call)
         if cookie is not None:
-            return [Signal("sign-in", f"`{cookie}` sets the session cookie", call, True)]
+            return [cookie]
         mutation = classify_call(call, module)
         if mutation is not None:
-            return _write(mutation.node, mutation.api, mutation.operation, written_model(mutation))
+            operation, model = mutation.operation, written_model(mutation)
+            if mutation.api == "sql":
+                operation, model = _sql_write(mutation.node) or (operation, None)
+            return _write(mutation.node, mutation.api, operation, model)
         consumed = self.consumed(call, module)
         if consumed is not None:
             return [consumed]
@@ -138,7 +154,8 @@ class Publicity:
         found = self.project.function_for(module, text(callee), call)
         if found is None:
             return []
-        return [_at(s, call, text(callee)) for s in self.helper(*found, depth + 1)]
+        signals = self.helper(*found, depth + 1)
+        return [_at(s, call, text(callee)) for s in signals if _passes(s, call)]
 
     def helper(self, module: Module, fn: Node, depth: int) -> list[Signal]:
         key = (module.path, fn.start_byte)
@@ -219,31 +236,35 @@ class Publicity:
 
     # -- where it is used ---------------------------------------------------------------
 
-    def route(self, module: Module) -> bool:
-        """The file sits under an auth route, or every file that imports it does."""
-        if _route_kind(module.path) is not None:
-            return True
-        if module.path not in self._routes:
-            importers = list(self.importers(module))
-            self._routes[module.path] = bool(importers) and all(
-                _route_kind(path) is not None for path in importers
-            )
-        return self._routes[module.path]
+    def route(self, module: Module, action: str | None) -> str | None:
+        """The flow the action's route names: its file's, or that of every file importing it."""
+        own = _route_kind(module.path)
+        if own is not None or action is None:
+            return own
+        if module.path not in self._importers:
+            self._importers[module.path] = list(self.importers(module))
+        kinds = [
+            _route_kind(path)
+            for path, name in self._importers[module.path]
+            if name in (action, "*")
+        ]
+        return kinds[0] if kinds and all(kinds) else None
 
-    def importers(self, module: Module) -> Iterator[str]:
-        stem = posixpath.splitext(posixpath.basename(module.path))[0].encode()
+    def importers(self, module: Module) -> Iterator[tuple[str, str]]:
+        """(file, imported name) for each import of `module` in the project."""
+        stem, _ = posixpath.splitext(posixpath.basename(module.path))
+        if stem == "index":
+            stem = posixpath.basename(posixpath.dirname(module.path))
         for path in self.project.files():
             if path == module.path or not is_source_path(path):
                 continue
             content = self.project.reader.read(path)
-            if content is None or stem not in content:
+            if content is None or stem.encode() not in content:
                 continue  # cheap: only files that name the module are parsed
             other = self.project.module(path)
-            if other is not None and any(
-                self.project.resolver.resolve(path, i.specifier) == module.path
-                for i in other.imports.values()
-            ):
-                yield path
+            for imported in other.imports.values() if other is not None else ():
+                if self.project.resolver.resolve(path, imported.specifier) == module.path:
+                    yield path, imported.name
 
 
 def _verdict(kind: str, signals: list[Signal], events: tuple[MutationEvent, ...]) -> PublicFlow:
@@ -265,10 +286,12 @@ def _write(node: Node, api: str, operation: str, model: str | None) -> list[Sign
     if api == "email":
         return [Signal("password-reset", f"`{label}()` sends an email", node, step=True, hint=True)]
     data = " ".join(text(a) for a in call_arguments(node))
+    if operation in CREATES and model is not None and SESSION_MODEL.search(model):
+        return [Signal("sign-in", f"`{label}` stores a session", node, identifies=True, step=True)]
     if operation in CREATES and model is not None and USER_MODEL.search(model):
         return [Signal("sign-up", f"`{label}` creates a user", node, identifies=True, step=True)]
     if model is not None and TOKEN_MODEL.search(model) and not re.search("invit", model, re.I):
-        return [Signal(_token_kind(model), f"`{label}` stores a token", node, step=True)]
+        return [Signal(_token_kind(model), f"`{label}` stores a token", node, step=True, hint=True)]
     if operation in CREATES and PASSWORD.search(_data_keys(node) or data):
         return [Signal("sign-up", f"`{label}` stores a password", node, identifies=True, step=True)]
     if PASSWORD.search(_data_keys(node)):
@@ -308,7 +331,7 @@ def _at(signal: Signal, call: Node, helper: str) -> Signal:
     return Signal(signal.kind, evidence, call, signal.identifies, signal.step, signal.hint)
 
 
-def _session_cookie(call: Node, module: Module) -> str | None:
+def _session_cookie(call: Node) -> Signal | None:
     """`cookies().set("session", ...)`, `cookieStore.set(sessionCookie.name, ...)`."""
     callee = callee_of(call)
     if callee is None or callee.type != "member_expression" or callee_name(call) != "set":
@@ -319,8 +342,41 @@ def _session_cookie(call: Node, module: Module) -> str | None:
     args = call_arguments(call)
     first = unwrap(args[0]) if args else None
     name = object_property(first, "name") if first is not None and first.type == "object" else first
-    cookie = string_value(name) or text(name)
-    return text(callee) if SESSION_COOKIE.search(cookie) else None
+    evidence = f"`{text(callee)}` sets the session cookie"
+    if name is not None and name.type == "identifier":
+        position = _param_position(call, text(name))
+        if position is not None:
+            return Signal("sign-in", evidence, call, identifies=True, param=position)
+    if SESSION_COOKIE.search(string_value(name) or text(name)):
+        return Signal("sign-in", evidence, call, identifies=True)
+    return None
+
+
+def _param_position(node: Node, name: str) -> int | None:
+    """The position of parameter `name` of the function around `node`."""
+    fn = node.parent
+    while fn is not None and fn.type not in FUNCTION_TYPES:
+        fn = fn.parent
+    names = param_names(fn) if fn is not None else []
+    return names.index(name) if name in names else None
+
+
+def _passes(signal: Signal, call: Node) -> bool:
+    """A helper's cookie signal holds for this call: it passes a session cookie's name."""
+    if signal.param is None:
+        return True
+    args = call_arguments(call)
+    if signal.param >= len(args):
+        return False
+    name = unwrap(args[signal.param])
+    return name is not None and SESSION_COOKIE.search(string_value(name) or text(name)) is not None
+
+
+def _sql_write(node: Node) -> tuple[str, str] | None:
+    """(operation, table) of a raw SQL write: `INSERT INTO session ...` is an insert."""
+    args = call_arguments(node)
+    match = SQL_WRITE.search(text(args[0])) if args else None
+    return (match.group(1).lower(), match.group(2)) if match is not None else None
 
 
 def _redirect_away(fn: Node, lookups: list[Node]) -> list[Signal]:

@@ -40,14 +40,15 @@ project helper that does one of these.
 
 Some actions are meant for anonymous callers: sign-up, sign-in, forgot-password,
 the reset step, e-mail verification, accepting an invitation, pages that send
-signed-in users away. guardfix tells them by what they do (create a user, set the
-session cookie or call the auth library's sign-in, store or look up a reset,
-verification or invitation token, `if (session) redirect(...)`), or, for weaker
-hints such as sending an email, by a sign-in/sign-up/reset/verify/invite route
-that holds or imports the action; a function's name alone never counts. In such
-a flow, the writes that are its own steps (the user row, the token rows, the
-email) and every write after the caller gets an identity (signed in, a new user,
-a consumed token) are not reported. A write before that point is: a reset step
+signed-in users away. guardfix tells them by what they do (create a user, store a
+session row, set the session cookie or call the auth library's sign-in, look up a
+reset, verification or invitation token from the input), or, for weaker hints
+(sending an email, storing a token, writing a password, `if (session)
+redirect(...)`), by a sign-in/sign-up/reset/verify/invite route that holds or
+imports the action; a function's name alone never counts. In such a flow, the
+writes that are its own steps (the user, session and token rows, the email) and
+every write after the caller gets an identity (signed in, a new user, a consumed
+token) are not reported. A write before that point is: a reset step
 that sets the password of whatever e-mail it is given without checking the
 token, or rows deleted before the sign-in. To keep a deliberate public action,
 add `// guardfix-ignore GF001: <reason>` above it.
