@@ -182,8 +182,8 @@ CASES = [
             }
             """
         ),
-        [("GF001", 7, "error", "unsafe")],
-        id="forgot-password-with-no-route-to-confirm-it-gets-only-an-unsafe-fix",
+        [],
+        id="forgot-password-outside-any-route-stores-a-token-and-mails-it",
     ),
     pytest.param(
         project(

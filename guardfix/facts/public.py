@@ -3,9 +3,10 @@
 An action is a public flow when what it does says so: it creates a user (a user row,
 or a row with a password), signs the caller in (stores a session row, sets the session
 cookie, or calls the auth library's sign-in), or consumes a token from the input (a
-reset, verification or invitation row looked up, an OTP verified). Project helpers
-are followed: a helper counts for what it does, never for its name. Weaker hints (it
-sends an email, stores a token, writes a password, sends signed-in callers away with
+reset, verification or invitation row looked up, an OTP verified). A token stored
+and an email sent together send a code or link. Project helpers are followed: a
+helper counts for what it does, never for its name. Weaker hints (it sends an email,
+stores a token, writes a password, sends signed-in callers away with
 `if (session) redirect("/dashboard")`) count only when the action's file sits under,
 or is imported only from, a sign-in, sign-up, reset, verify or invitation route.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -89,6 +90,7 @@ class Signal:
     # A helper's cookie named by its parameter at this position: a signal only where the
     # caller passes a session cookie's name there (`setCookie("session", token)`).
     param: int | None = None
+    sends: str | None = None  # "email" or "token": together they send a code or link
 
 
 class Publicity:
@@ -110,6 +112,8 @@ class Publicity:
         signals = self.signals(module, action.function, 0)
         signals += _redirect_away(action.function, lookups)
         strong = [s for s in signals if not s.hint]
+        if {"email", "token"} <= {s.sends for s in signals}:
+            strong += [s for s in signals if s.sends == "token"]
         if strong:
             return _verdict(strong[0].kind, signals, events), None
         if not signals:
@@ -284,14 +288,16 @@ def _write(node: Node, api: str, operation: str, model: str | None) -> list[Sign
     """A database write or an email: which public step it is, if any."""
     label = text(node).split("(", 1)[0]
     if api == "email":
-        return [Signal("password-reset", f"`{label}()` sends an email", node, step=True, hint=True)]
+        evidence = f"`{label}()` sends an email"
+        return [Signal("password-reset", evidence, node, step=True, hint=True, sends="email")]
     data = " ".join(text(a) for a in call_arguments(node))
     if operation in CREATES and model is not None and SESSION_MODEL.search(model):
         return [Signal("sign-in", f"`{label}` stores a session", node, identifies=True, step=True)]
     if operation in CREATES and model is not None and USER_MODEL.search(model):
         return [Signal("sign-up", f"`{label}` creates a user", node, identifies=True, step=True)]
     if model is not None and TOKEN_MODEL.search(model) and not re.search("invit", model, re.I):
-        return [Signal(_token_kind(model), f"`{label}` stores a token", node, step=True, hint=True)]
+        evidence = f"`{label}` stores a token"
+        return [Signal(_token_kind(model), evidence, node, step=True, hint=True, sends="token")]
     if operation in CREATES and PASSWORD.search(_data_keys(node) or data):
         return [Signal("sign-up", f"`{label}` stores a password", node, identifies=True, step=True)]
     if PASSWORD.search(_data_keys(node)):
@@ -328,7 +334,7 @@ def _token_kind(model: str) -> str:
 def _at(signal: Signal, call: Node, helper: str) -> Signal:
     """A helper's signal, seen from its call."""
     evidence = f"{signal.evidence} in `{helper}()`"
-    return Signal(signal.kind, evidence, call, signal.identifies, signal.step, signal.hint)
+    return replace(signal, evidence=evidence, node=call, param=None)
 
 
 def _session_cookie(call: Node) -> Signal | None:

@@ -42,8 +42,9 @@ Some actions are meant for anonymous callers: sign-up, sign-in, forgot-password,
 the reset step, e-mail verification, accepting an invitation, pages that send
 signed-in users away. guardfix tells them by what they do (create a user, store a
 session row, set the session cookie or call the auth library's sign-in, look up a
-reset, verification or invitation token from the input), or, for weaker hints
-(sending an email, storing a token, writing a password, `if (session)
+reset, verification or invitation token from the input, store a token and send
+an email), or, for weaker hints (sending an email, storing a token, writing a
+password, `if (session)
 redirect(...)`), by a sign-in/sign-up/reset/verify/invite route that holds or
 imports the action; a function's name alone never counts. In such a flow, the
 writes that are its own steps (the user, session and token rows, the email) and
