@@ -330,7 +330,7 @@ CASES = [
                     """),
             },
         ),
-        [("GF001", 9, "error", "unsafe")],
+        [("GF001", 9, "error", "safe")],
         id="importers-are-counted-per-action",
     ),
     # -- holes: the public part does not cover them -----------------------------------
@@ -407,8 +407,42 @@ CASES = [
                     """),
             },
         ),
-        [("GF001", 5, "error", "unsafe")],
+        [("GF001", 5, "error", "safe")],
         id="email-to-the-input-also-imported-by-a-settings-page",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function revokeInvite(id: string) {
+              const invite = await prisma.invitation.findFirst({ where: { id } });
+              if (!invite) return { error: "Not found" };
+              await prisma.invitation.delete({ where: { id: invite.id } });
+            }
+            """
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="invitation-found-by-id-is-no-token-consumed",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import bcrypt from "bcryptjs";
+            import { prisma } from "@/lib/prisma";
+
+            export async function setPassword(email: string, password: string) {
+              await prisma.user.update({
+                where: { email },
+                data: { password: await bcrypt.hash(password, 10) },
+              });
+            }
+            """
+        ),
+        [("GF001", 6, "error", "unsafe")],
+        id="password-write-outside-any-route-gets-only-an-unsafe-fix",
     ),
     # -- a missing session the database turns away, or not ------------------------------
     pytest.param(

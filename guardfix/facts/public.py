@@ -61,6 +61,7 @@ SQL_WRITE = re.compile(
 TOKEN_MODEL = re.compile(
     r"reset|verif|invit|otp|magic|one_?time|^tokens?(_?table)?$", re.IGNORECASE
 )
+TOKEN_NAME = re.compile(r"token|code|otp", re.IGNORECASE)
 SESSION_COOKIE = re.compile(r"sess|auth|token|sid|jwt", re.IGNORECASE)
 PASSWORD = re.compile(r"password", re.IGNORECASE)
 ROUTE = re.compile(
@@ -119,8 +120,8 @@ class Publicity:
         if not signals:
             return None, None
         kind = self.route(module, action.name)
-        if kind is None:
-            return None, signals[0].evidence
+        if kind is None:  # an email alone is too common to doubt a login fix for it
+            return None, next((s.evidence for s in signals if s.sends != "email"), None)
         return _verdict(kind, signals, events), None
 
     # -- what a function does -----------------------------------------------------------
@@ -224,13 +225,14 @@ class Publicity:
         """A reset, verification or invitation row looked up, or an OTP verified."""
         parts = member_parts(callee_of(call)) or []
         name = callee_name(call) or ""
-        if name in READS and len(parts) >= 2 and TOKEN_MODEL.search(parts[-2]):
+        if name in READS and len(parts) >= 2 and _by_token(parts[-2], call):
             return _consumed(parts[-2], call)
         if name == "from" and call_arguments(call):
             table = call_arguments(call)[0]
             model = string_value(table) or text(table)
-            chained = {callee_name(c) for c in chain_calls(chain_top(call))}
-            if TOKEN_MODEL.search(model) and not chained & WRITES:
+            top = chain_top(call)
+            chained = {callee_name(c) for c in chain_calls(top)}
+            if _by_token(model, top) and not chained & WRITES:
                 return _consumed(model, call)
         if name in OTP_CALLS and parts:
             origin = self.project.origin(module, parts[0])
@@ -316,6 +318,20 @@ def _data_keys(node: Node) -> str:
         if obj is not None and obj.type == "object":
             keys += [text(c.child_by_field_name("key") or c) for c in obj.named_children]
     return " ".join(keys)
+
+
+def _by_token(model: str, lookup: Node) -> bool:
+    """A token row looked up by its token: an invitation found by its `id` may be an
+    admin revoking it; one found by its `token` is someone accepting it."""
+    if not TOKEN_MODEL.search(model):
+        return False
+    if TOKEN_NAME.search(model):
+        return True  # the row is the token: its id is the secret
+    return any(
+        n.type in ("property_identifier", "shorthand_property_identifier", "string_fragment")
+        and TOKEN_NAME.search(text(n)) is not None
+        for n in walk(lookup)
+    )
 
 
 def _consumed(model: str, call: Node) -> Signal:
