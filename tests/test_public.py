@@ -333,6 +333,76 @@ CASES = [
         [("GF001", 9, "error", "safe")],
         id="importers-are-counted-per-action",
     ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { auth, signIn } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function logIn(formData: FormData) {
+              const session = await auth();
+              if (session) redirect("/dashboard");
+              await signIn("credentials", formData);
+              await prisma.loginEvent.create({ data: { email: String(formData.get("email")) } });
+            }
+            """
+        ),
+        [],
+        id="library-sign-in-after-redirect-away",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { db } from "@/lib/db";
+            import { setCookie } from "@/lib/cookies";
+
+            export async function logIn(userId: string, token: string) {
+              db.execute("INSERT INTO session (id, user_id) VALUES (?, ?)", [token, userId]);
+              await setCookie("session", token);
+              db.execute("UPDATE user SET last_login = ? WHERE id = ?", [Date.now(), userId]);
+            }
+            """,
+            **{
+                "lib/cookies.ts": ts("""
+                    import { cookies } from "next/headers";
+
+                    export async function setCookie(key: string, value: string) {
+                      (await cookies()).set(key, value);
+                    }
+                    """),
+            },
+        ),
+        [],
+        id="raw-sql-session-row-and-a-cookie-helper-given-the-session-name",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { db } from "@/lib/db";
+            import { setCookie } from "@/lib/cookies";
+
+            export async function pickTheme(userId: string, theme: string) {
+              await setCookie("theme", theme);
+              db.execute("UPDATE user SET theme = ? WHERE id = ?", [theme, userId]);
+            }
+            """,
+            **{
+                "lib/cookies.ts": ts("""
+                    import { cookies } from "next/headers";
+
+                    export async function setCookie(key: string, value: string) {
+                      (await cookies()).set(key, value);
+                    }
+                    """),
+            },
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="a-cookie-helper-given-another-name-signs-nobody-in",
+    ),
     # -- holes: the public part does not cover them -----------------------------------
     pytest.param(
         project(
