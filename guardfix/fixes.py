@@ -11,7 +11,7 @@ from tree_sitter import Node
 
 from guardfix.config import Config
 from guardfix.facts.project import Project
-from guardfix.model import ActionFacts, Applicability, Finding, Fix
+from guardfix.model import ActionFacts, Applicability, Finding, Fix, PublicFlow
 from guardfix.module import Module
 
 if TYPE_CHECKING:
@@ -30,9 +30,11 @@ class Fixer:
     def attach(self, module: Module, facts: ActionFacts, findings: list[Finding]) -> list[Finding]:
         if not findings:
             return findings
-        why = _unfixable(module, facts) or _public(facts)
+        why = _unfixable(module, facts)
         if why is not None:
             return [replace(f, why_no_fix=why) for f in findings]
+        if facts.public is not None:
+            return [replace(f, why_no_fix=_public(facts.public, f.rule)) for f in findings]
         # The codemods load only when there is something to fix: start-up is the hook's budget.
         from guardfix_codemods import Workspace, fix_action
 
@@ -45,14 +47,12 @@ class Fixer:
             return [replace(f, why_no_fix=why) for f in findings]
 
 
-def _public(facts: ActionFacts) -> str | None:
+def _public(public: PublicFlow, rule: str) -> str:
     """A login requirement breaks a flow meant for anonymous callers: never insert one."""
-    if facts.public is None:
-        return None
     return (
-        f"this is a public {facts.public.kind} flow ({facts.public.evidence}); a login "
-        "requirement would break it: check the token or code, or keep it public with "
-        "`// guardfix-ignore <rule>: <reason>`"
+        f"this is a public {public.kind} flow ({public.evidence}); a login requirement "
+        f"would break it: check the token or code, or keep it public with "
+        f"`// guardfix-ignore {rule}: <reason>`"
     )
 
 

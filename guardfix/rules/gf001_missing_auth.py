@@ -66,7 +66,9 @@ next-safe-action action built from a public client is moved to the project's
 authenticated client instead. The fix is safe, and changes behaviour on purpose:
 anonymous callers are refused from then on. An action meant for anonymous
 callers never gets this fix: a login requirement would break the flow; the
-finding says what to check instead.
+finding says what to check instead. Where only a hint of such a flow shows (a
+token stored, a password written, signed-in callers sent away) and no sign-in,
+sign-up, reset, verify or invitation route confirms it, the fix is unsafe.
 
 ## References
 - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)
