@@ -42,7 +42,9 @@ class Report:
 
 def check(selection: Selection, config: Config) -> Report:
     report = Report(notices=list(selection.notices))
-    project = Project(selection.reader, lookups=config.lookups, guards=config.guards)
+    project = Project(
+        selection.reader, lookups=config.lookups, guards=config.guards, files=selection.files
+    )
     fixer = Fixer(project, selection.files, config)
     for source in selection.sources:
         if not is_source_path(source.path) or not config.wants_path(source.path):

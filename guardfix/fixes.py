@@ -11,7 +11,7 @@ from tree_sitter import Node
 
 from guardfix.config import Config
 from guardfix.facts.project import Project
-from guardfix.model import ActionFacts, Finding
+from guardfix.model import ActionFacts, Applicability, Finding, Fix, PublicFlow
 from guardfix.module import Module
 
 if TYPE_CHECKING:
@@ -33,18 +33,50 @@ class Fixer:
         why = _unfixable(module, facts)
         if why is not None:
             return [replace(f, why_no_fix=why) for f in findings]
+        if facts.public is not None:
+            return [replace(f, why_no_fix=_public(facts.public, f.rule)) for f in findings]
         # The codemods load only when there is something to fix: start-up is the hook's budget.
         from guardfix_codemods import Workspace, fix_action
 
         if self._workspace is None:
             self._workspace = Workspace(self.project, self.files, self.config)
         try:
-            return fix_action(self._workspace, module, facts, findings)
+            return _unsure(facts, fix_action(self._workspace, module, facts, findings))
         except RecursionError:
             why = "this action is nested too deeply to plan a fix; fix it by hand"
             return [replace(f, why_no_fix=why) for f in findings]
 
 
+def _public(public: PublicFlow, rule: str) -> str:
+    """A login requirement breaks a flow meant for anonymous callers: never insert one."""
+    return (
+        f"this is a public {public.kind} flow ({public.evidence}); a login requirement "
+        f"would break it: check the token or code, or keep it public with "
+        f"`// guardfix-ignore {rule}: <reason>`"
+    )
+
+
+def _unsure(facts: ActionFacts, findings: list[Finding]) -> list[Finding]:
+    """A login fix is only a guess where the action looks like a signed-out flow."""
+    if facts.public_hint is None:
+        return findings
+    return [
+        replace(f, fix=_unsafe(f.fix, facts.public_hint))
+        if f.fix is not None and f.rule in LOGIN_RULES
+        else f
+        for f in findings
+    ]
+
+
+def _unsafe(fix: Fix, hint: str) -> Fix:
+    if fix.applicability is not Applicability.SAFE:
+        return fix
+    title = f"{fix.title} (unsafe: {hint}, as in a flow for signed-out callers)"
+    return replace(fix, title=title, applicability=Applicability.UNSAFE)
+
+
+# The rules whose fix makes the action require a login.
+LOGIN_RULES = frozenset({"GF001", "GF004"})
 LONE_CR = re.compile(rb"\r(?!\n)")
 
 

@@ -97,16 +97,39 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class PublicFlow:
+    """An action meant for anonymous callers: sign-up, sign-in, reset, verify, invitation."""
+
+    kind: str  # "sign-up", "sign-in", "password-reset", "verification", "invitation", "guest"
+    evidence: str  # what shows it, for messages: "`prisma.user.create`"
+    # Where the caller gets an identity (signed in, a new user, a consumed token); None
+    # when nothing in the action does (a reset step that never checks the token).
+    identified: str | None
+    # Byte spans of the writes that belong to the flow: its own steps and all after
+    # the caller got an identity. Any other write is open to anyone.
+    writes: frozenset[tuple[int, int]] = frozenset()
+
+    def covers(self, mutation: Mutation) -> bool:
+        return (mutation.node.start_byte, mutation.node.end_byte) in self.writes
+
+
+@dataclass(frozen=True)
 class ActionFacts:
     action: ServerAction
     events: tuple[MutationEvent, ...]
-    public_by_design: str | None  # the auth API call that makes it a sign-in/up action
+    public: PublicFlow | None  # meant for anonymous callers, and what shows it
     unawaited: str | None = None  # an async session lookup or guard called without `await`
     lookups: tuple[Node, ...] = ()  # calls in the action that yield the session
     scopes: tuple[Scope, ...] = ()  # row-scoped writes (update, delete) and identity writes
     # Before the first unguarded change: helpers guardfix could not follow, as (the
     # helper, why it was not followed).
     unresolved: tuple[tuple[str, str], ...] = ()
+    # Why the database refuses an anonymous caller at the first open write (a required
+    # relation set from the session's user id), or None.
+    database_refuses: str | None = None
+    # What hints at a flow for signed-out callers when nothing confirms it (an email
+    # sent, a token stored, outside any sign-in or reset route): a login fix is unsafe.
+    public_hint: str | None = None
 
 
 class Applicability(str, Enum):

@@ -1352,6 +1352,30 @@ def test_built_actions(  # type: ignore[no-untyped-def]
 
 # -- 5. Public by design -------------------------------------------------------------------
 
+# The project files the public cases import: the auth library's objects, made by its calls.
+SUPABASE_SERVER = ts("""
+    import { createServerClient } from "@supabase/ssr";
+    import { cookies } from "next/headers";
+
+    export async function createClient() {
+      const store = await cookies();
+      return createServerClient(process.env.URL!, process.env.KEY!, {
+        cookies: { getAll: () => store.getAll() },
+      });
+    }
+    """)
+BETTER_AUTH = ts("""
+    import { betterAuth } from "better-auth";
+
+    export const auth = betterAuth({ emailAndPassword: { enabled: true } });
+    """)
+
+
+def with_files(source: str, **files: str) -> dict[str, str]:
+    """The action in app/actions.ts beside the project files it imports through `@/`."""
+    return {"app/actions.ts": source, "tsconfig.json": TSCONFIG, **files}
+
+
 PUBLIC = [
     pytest.param(
         ts("""
@@ -1372,59 +1396,68 @@ PUBLIC = [
         id="credentials-sign-up-then-signIn",
     ),
     pytest.param(
-        ts("""
-            "use server";
-            import { createClient } from "@/utils/supabase/server";
+        with_files(
+            ts("""
+                "use server";
+                import { createClient } from "@/utils/supabase/server";
 
-            export async function signUp(formData: FormData) {
-              const supabase = await createClient();
-              const email = String(formData.get("email"));
-              const { error } = await supabase.auth.signUp({
-                email,
-                password: String(formData.get("password")),
-              });
-              if (error) return { error: error.message };
-              await supabase.from("waitlist").delete().eq("email", email);
-            }
-            """),
+                export async function signUp(formData: FormData) {
+                  const supabase = await createClient();
+                  const email = String(formData.get("email"));
+                  const { error } = await supabase.auth.signUp({
+                    email,
+                    password: String(formData.get("password")),
+                  });
+                  if (error) return { error: error.message };
+                  await supabase.from("waitlist").delete().eq("email", email);
+                }
+                """),
+            **{"utils/supabase/server.ts": SUPABASE_SERVER},
+        ),
         [],
         id="supabase-signUp",
     ),
     pytest.param(
-        ts("""
-            "use server";
-            import { createClient } from "@/utils/supabase/server";
-            import { prisma } from "@/lib/prisma";
+        with_files(
+            ts("""
+                "use server";
+                import { createClient } from "@/utils/supabase/server";
+                import { prisma } from "@/lib/prisma";
 
-            export async function requestPasswordReset(formData: FormData) {
-              const supabase = await createClient();
-              const email = String(formData.get("email"));
-              await supabase.auth.resetPasswordForEmail(email, {
-                redirectTo: "https://example.com/account/update-password",
-              });
-              await prisma.auditLog.create({ data: { event: "password-reset", email } });
-            }
-            """),
+                export async function requestPasswordReset(formData: FormData) {
+                  const supabase = await createClient();
+                  const email = String(formData.get("email"));
+                  await supabase.auth.resetPasswordForEmail(email, {
+                    redirectTo: "https://example.com/account/update-password",
+                  });
+                  await prisma.auditLog.create({ data: { event: "password-reset", email } });
+                }
+                """),
+            **{"utils/supabase/server.ts": SUPABASE_SERVER},
+        ),
         [],
         id="supabase-resetPasswordForEmail",
     ),
     pytest.param(
-        ts("""
-            "use server";
-            import { auth } from "@/lib/auth";
-            import { prisma } from "@/lib/prisma";
+        with_files(
+            ts("""
+                "use server";
+                import { auth } from "@/lib/auth";
+                import { prisma } from "@/lib/prisma";
 
-            export async function signUp(formData: FormData) {
-              const { user } = await auth.api.signUpEmail({
-                body: {
-                  name: String(formData.get("name")),
-                  email: String(formData.get("email")),
-                  password: String(formData.get("password")),
-                },
-              });
-              await prisma.profile.create({ data: { userId: user.id } });
-            }
-            """),
+                export async function signUp(formData: FormData) {
+                  const { user } = await auth.api.signUpEmail({
+                    body: {
+                      name: String(formData.get("name")),
+                      email: String(formData.get("email")),
+                      password: String(formData.get("password")),
+                    },
+                  });
+                  await prisma.profile.create({ data: { userId: user.id } });
+                }
+                """),
+            **{"lib/auth.ts": BETTER_AUTH},
+        ),
         [],
         id="better-auth-signUpEmail",
     ),

@@ -1244,62 +1244,110 @@ def test_identity(project, source: str, expected: list[tuple[str, str, int]]) ->
 
 PUBLIC = [
     pytest.param(
-        ts("""
-            "use server";
-            import { auth } from "@/lib/auth";
-            import { prisma } from "@/lib/prisma";
+        {
+            "app/actions.ts": ts("""
+                "use server";
+                import { auth } from "@/lib/auth";
+                import { prisma } from "@/lib/prisma";
 
-            export async function register(formData: FormData) {
-              const { user } = await auth.api.signUpEmail({
-                body: {
-                  email: String(formData.get("email")),
-                  password: String(formData.get("password")),
-                  name: String(formData.get("name")),
-                },
-              });
-              await prisma.profile.create({ data: { userId: user.id } });
-            }
-            """),
+                export async function register(formData: FormData) {
+                  const { user } = await auth.api.signUpEmail({
+                    body: {
+                      email: String(formData.get("email")),
+                      password: String(formData.get("password")),
+                      name: String(formData.get("name")),
+                    },
+                  });
+                  await prisma.profile.create({ data: { userId: user.id } });
+                }
+                """),
+            "tsconfig.json": TSCONFIG,
+            "lib/auth.ts": 'import { betterAuth } from "better-auth";\nexport const auth = betterAuth({});\n',
+        },
         [],
         id="better-auth-sign-up",
     ),
     pytest.param(
-        ts("""
-            "use server";
-            import { createClient } from "@/lib/supabase/server";
+        {
+            "app/actions.ts": ts("""
+                "use server";
+                import { createClient } from "@/lib/supabase/server";
 
-            export async function signup(formData: FormData) {
-              const supabase = await createClient();
-              const { data, error } = await supabase.auth.signUp({
-                email: String(formData.get("email")),
-                password: String(formData.get("password")),
-              });
-              if (error || !data.user) return { error: error?.message };
-              await supabase.from("profiles").insert({ user_id: data.user.id, username: "" });
-            }
-            """),
+                export async function signup(formData: FormData) {
+                  const supabase = await createClient();
+                  const { data, error } = await supabase.auth.signUp({
+                    email: String(formData.get("email")),
+                    password: String(formData.get("password")),
+                  });
+                  if (error || !data.user) return { error: error?.message };
+                  await supabase.from("profiles").insert({ user_id: data.user.id, username: "" });
+                }
+                """),
+            "tsconfig.json": TSCONFIG,
+            "lib/supabase/server.ts": ts("""
+                import { createServerClient } from "@supabase/ssr";
+
+                export async function createClient() {
+                  return createServerClient(process.env.URL!, process.env.KEY!, { cookies: {} });
+                }
+                """),
+        },
         [],
         id="supabase-sign-up",
     ),
     pytest.param(
-        ts("""
-            "use server";
-            import { signUp } from "@/lib/auth";
-            import { prisma } from "@/lib/prisma";
+        {
+            "app/actions.ts": ts("""
+                "use server";
+                import { signUp } from "@/lib/auth";
+                import { prisma } from "@/lib/prisma";
 
-            export async function register(formData: FormData) {
-              const account = await signUp(String(formData.get("email")));
-              await prisma.settings.update({ where: { userId: account.id }, data: { theme: "" } });
-            }
-            """),
+                export async function register(formData: FormData) {
+                  const account = await signUp(String(formData.get("email")));
+                  await prisma.settings.update({ where: { userId: account.id }, data: { theme: "" } });
+                }
+                """),
+            "tsconfig.json": TSCONFIG,
+            "lib/auth.ts": ts("""
+                import { prisma } from "@/lib/prisma";
+
+                export async function signUp(email: string) {
+                  return prisma.user.create({ data: { email } });
+                }
+                """),
+        },
         [],
         id="sign-up-helper",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": ts("""
+                "use server";
+                import { signUp } from "@/lib/auth";
+                import { prisma } from "@/lib/prisma";
+
+                export async function register(formData: FormData) {
+                  const account = await signUp(String(formData.get("email")));
+                  await prisma.settings.update({ where: { userId: account.id }, data: { theme: "" } });
+                }
+                """),
+            "tsconfig.json": TSCONFIG,
+            "lib/auth.ts": ts("""
+                import { prisma } from "@/lib/prisma";
+
+                export async function signUp(email: string) {
+                  return prisma.user.findUnique({ where: { email } });
+                }
+                """),
+        },
+        [("GF003", "register", 7)],
+        id="helper-named-signUp-that-signs-nobody-up",
     ),
 ]
 
 
 @pytest.mark.parametrize(("source", "expected"), PUBLIC)
-def test_public_by_design(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_public_by_design(project, source: str | dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(source, rules=OWNERSHIP) == expected
 
 

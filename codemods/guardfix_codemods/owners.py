@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from guardfix.facts.schema import prisma_models, prisma_schema
 from guardfix.model import Scope
 from guardfix.module import Module
 from guardfix.syntax import call_arguments, callee_name, member_parts, text, unwrap, walk
@@ -16,7 +16,6 @@ from guardfix_codemods.workspace import Workspace
 
 USER_MODEL = re.compile(r"^(user|users|profile|profiles|account|accounts|member|members)$", re.I)
 OWNER_NAME = re.compile(r"author|owner|user|creator|created_?by", re.IGNORECASE)
-PRISMA_MODEL = re.compile(r"^\s*model\s+(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
 PRISMA_RELATION = re.compile(r"^\s*\w+\s+(\w+)\??\s+@relation\(([^)]*)\)", re.MULTILINE)
 PRISMA_FIELDS = re.compile(r"fields:\s*\[\s*(\w+)\s*\]")
 
@@ -45,14 +44,13 @@ def owner_field(workspace: Workspace, scope: Scope, module: Module) -> Owner | s
 
 
 def _prisma_owner(workspace: Workspace, path: str, delegate: str) -> Owner | str:
-    schema_path = _prisma_schema(workspace, path)
+    schema_path = prisma_schema(workspace.read, path)
     if schema_path is None:
         return (
             f"no prisma/schema.prisma found; set owner-fields for `{delegate}` in the configuration"
         )
     schema = (workspace.read(schema_path) or b"").decode("utf-8", "replace")
-    for match in PRISMA_MODEL.finditer(schema):
-        name, body = match.group(1), match.group(2)
+    for name, body in prisma_models(schema):
         if name[:1].lower() + name[1:] != delegate:
             continue
         if USER_MODEL.match(name):
@@ -71,18 +69,6 @@ def _prisma_owner(workspace: Workspace, path: str, delegate: str) -> Owner | str
             return f"`{name}` has several relations to users ({', '.join(owners)})"
         return f"`{name}` in {schema_path} has no relation to a user model"
     return f"no model for `{delegate}` in {schema_path}"
-
-
-def _prisma_schema(workspace: Workspace, path: str) -> str | None:
-    directory = posixpath.dirname(path)
-    while True:
-        for candidate in ("prisma/schema.prisma", "schema.prisma"):
-            full = posixpath.join(directory, candidate) if directory else candidate
-            if workspace.read(full) is not None:
-                return full
-        if not directory:
-            return None
-        directory = posixpath.dirname(directory)
 
 
 def _drizzle_owner(workspace: Workspace, scope: Scope, module: Module) -> Owner | str:

@@ -15,12 +15,7 @@ from typing import Protocol
 from tree_sitter import Node
 
 from guardfix.actions import has_inline_directive
-from guardfix.facts.lookups import (
-    ASSERT_CALLS,
-    EXIT_CALLS,
-    PUBLIC_AUTH_CALLS,
-    classify_lookup,
-)
+from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS, classify_lookup
 from guardfix.facts.mutations import classify_call, classify_new
 from guardfix.facts.values import (
     COOKIE_STORE,
@@ -85,7 +80,6 @@ class Summary:
     guards: bool  # every path through it stops an anonymous caller
     value: Val  # what it returns to one
     mutation: Mutation | None  # the first state change it makes unguarded
-    public_api: str | None  # it calls the auth library's sign-in/sign-up API
     is_async: bool = False  # it returns a promise: its guard only counts when awaited
     # It is a server action itself: its writes are reported where it is defined.
     action: bool = False
@@ -153,7 +147,6 @@ class Walker:
         self.doubts: Doubts = ()  # of the paths that return to the caller
         self.sink_states: list[bool] = []
         self.sink_args: list[Val] = []  # what each live sink call passes on (`next({ ctx })`)
-        self.public_api: str | None = None
         self.unawaited: str | None = None  # the first async lookup or guard called without await
         self.lookups: list[Node] = []  # calls that yield the session, in the order they run
         # Per call that may throw, in the order they run: does it yield the session?
@@ -701,8 +694,6 @@ class Walker:
             self.sink_states.append(st.stopped)
             if not st.stopped:
                 self.sink_args.append(arg_vals[0] if arg_vals else NULL)
-        if name in PUBLIC_AUTH_CALLS and self.public_api is None:
-            self.public_api = callee_text
 
         mutation = classify_call(node, self.module)
         if mutation is not None and _own_account(mutation, receiver, arg_vals):
@@ -826,8 +817,6 @@ class Walker:
         return value.truth()
 
     def apply_summary(self, call: Node, name: str, summary: Summary, st: State) -> Val:
-        if summary.public_api is not None and self.public_api is None:
-            self.public_api = summary.public_api
         if summary.mutation is not None and not summary.action:
             self.record(
                 Mutation(

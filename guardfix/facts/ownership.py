@@ -1011,3 +1011,10 @@ def _column_pair(call: Node) -> tuple[str, Node] | None:
     if callee_name(call) != "eq" or len(args) != 2:
         return None
     return string_value(args[0]) or text(args[0]).rsplit(".", 1)[-1], args[1]
+
+
+def written_model(mutation: Mutation) -> str | None:
+    """The Prisma model, Drizzle table or Supabase table a database write changes."""
+    parts = _PARTS.get(mutation.api)
+    found = parts(mutation) if parts is not None else None
+    return found[0] if found is not None else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from tree_sitter import Node
@@ -20,7 +20,9 @@ from guardfix.facts.ownership import (
     returned,
     scopes,
 )
+from guardfix.facts.public import Publicity, session_names
 from guardfix.facts.resolve import ModuleResolver, Reader, _match
+from guardfix.facts.schema import database_refuses
 from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module
@@ -45,7 +47,7 @@ MAX_DEPTH = 4
 # Calls that wrap a function (their first argument) in a cache and return it.
 MEMOIZERS = frozenset({"cache", "unstable_cache"})
 _ChainCheck = Callable[[Node, Module, int], bool]
-_IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None, public_api=None)
+_IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None)
 # Values of a project object whose methods guardfix does not follow.
 _OBJECT_TYPES = frozenset({"object", "new_expression", "class"})
 
@@ -57,8 +59,10 @@ class Project:
         *,
         lookups: frozenset[str] = frozenset(),
         guards: frozenset[str] = frozenset(),
+        files: Callable[[], Iterable[str]] = tuple,
     ) -> None:
         self.reader = reader
+        self.files = files  # every file of the project, to find who imports an action
         self.lookups = lookups
         self.guards = guards
         self.notices: list[str] = []
@@ -69,6 +73,7 @@ class Project:
         self._stops: dict[tuple[str, int], bool] = {}
         self._depth = 0
         self._actions: dict[str, frozenset[int]] = {}  # function ids of each file's actions
+        self.publicity = Publicity(self)
 
     # -- files -------------------------------------------------------------------------
 
@@ -378,7 +383,6 @@ class Project:
             guards=not live,
             value=join(live),
             mutation=first,
-            public_api=walker.public_api,
             is_async=is_async(fn),
             action=self.is_action(module, fn),
             doubts=walker.doubts,
@@ -413,14 +417,21 @@ class Project:
         walker.run(action.function, stopped, arguments=arguments)
         events = tuple(walker.events)
         first = next((e for e in events if not e.guarded), None)
+        public = hint = refuses = None
+        if any(not e.guarded for e in events):
+            public, hint = self.publicity.flow(action, module, events, walker.lookups)
+            names = session_names(action.function, walker.lookups)
+            refuses = database_refuses(self, module.path, events, public, names)
         return ActionFacts(
             action,
             events,
-            walker.public_api,
+            public,
             walker.unawaited,
             unresolved=first.unresolved if first is not None else (),
             lookups=tuple(walker.lookups),
             scopes=scopes(action, events, walker.lookups, self._context(action, module)),
+            database_refuses=refuses,
+            public_hint=hint,
         )
 
     def _context(self, action: ServerAction, module: Module) -> Context:

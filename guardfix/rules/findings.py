@@ -9,8 +9,29 @@ from guardfix.module import Module
 from guardfix.rules.base import Rule
 
 
-def first_unguarded(facts: ActionFacts) -> MutationEvent | None:
-    return next((e for e in facts.events if not e.guarded), None)
+def first_open(facts: ActionFacts) -> MutationEvent | None:
+    """The first write an anonymous caller reaches that is not part of a public flow."""
+    public = facts.public
+    return next(
+        (e for e in facts.events if not e.guarded and not (public and public.covers(e.mutation))),
+        None,
+    )
+
+
+def public_advice(facts: ActionFacts, rule: str) -> str:
+    """What a finding in a public flow asks for: check the token, or say it is public."""
+    public = facts.public
+    if public is None:
+        return ""
+    if public.identified is None:
+        step = "check the emailed token or code (or the session) before it"
+    else:
+        step = f"move it after the step that identifies the caller ({public.identified})"
+    return (
+        f"; this is a public {public.kind} flow ({public.evidence}), so a login requirement "
+        f"is no fix: {step}; if anyone may do this by design, add "
+        f"`// guardfix-ignore {rule}: <reason>` above the action"
+    )
 
 
 def position(point: tuple[int, int], content: bytes, byte: int) -> Position:

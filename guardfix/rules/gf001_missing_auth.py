@@ -36,10 +36,23 @@ A check counts when it runs on every path before the first change: `throw`,
 `return`, `redirect()`, `notFound()`, `unauthorized()` or `forbidden()` when the
 session is missing, a lookup that throws by itself (`auth.protect()`), a
 dereference that throws on a missing session (`session.user.id`), or a call to a
-project helper that does one of these. Sign-in, sign-up, password-reset and
-verification actions that call the auth library's own API are public by design
-and are not reported. To keep a deliberate public action, add
-`// guardfix-ignore GF001: <reason>` above it.
+project helper that does one of these.
+
+Some actions are meant for anonymous callers: sign-up, sign-in, forgot-password,
+the reset step, e-mail verification, accepting an invitation, pages that send
+signed-in users away. guardfix tells them by what they do (create a user, store a
+session row, set the session cookie or call the auth library's sign-in, look up a
+reset, verification or invitation token from the input, store a token and send
+an email), or, for weaker hints (sending an email, storing a token, writing a
+password, `if (session)
+redirect(...)`), by a sign-in/sign-up/reset/verify/invite route that holds or
+imports the action; a function's name alone never counts. In such a flow, the
+writes that are its own steps (the user, session and token rows, the email) and
+every write after the caller gets an identity (signed in, a new user, a consumed
+token) are not reported. A write before that point is: a reset step
+that sets the password of whatever e-mail it is given without checking the
+token, or rows deleted before the sign-in. To keep a deliberate public action,
+add `// guardfix-ignore GF001: <reason>` above it.
 
 Helpers are followed across files (functions, methods of project objects),
 through `cache()`, `React.cache()` and `unstable_cache()`, `try`/`catch` and
@@ -71,7 +84,11 @@ Clerk, Supabase SSR, Better Auth, Kinde, Auth0, WorkOS, iron-session, Stack). Wi
 none of these there is no fix, and the finding says how to configure one. A
 next-safe-action action built from a public client is moved to the project's
 authenticated client instead. The fix is safe, and changes behaviour on purpose:
-anonymous callers are refused from then on.
+anonymous callers are refused from then on. An action meant for anonymous
+callers never gets this fix: a login requirement would break the flow; the
+finding says what to check instead. Where only a hint of such a flow shows (a
+token stored, a password written, signed-in callers sent away) and no sign-in,
+sign-up, reset, verify or invitation route confirms it, the fix is unsafe.
 
 ## References
 - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)
@@ -85,17 +102,24 @@ from collections.abc import Iterator
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
-from guardfix.rules.findings import finding_at, first_unguarded, unfollowed, what, who
+from guardfix.rules.findings import (
+    finding_at,
+    first_open,
+    public_advice,
+    unfollowed,
+    what,
+    who,
+)
 
 
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
-    event = first_unguarded(facts)
-    if event is None or event.lookup_seen or facts.public_by_design or event.doubted:
+    event = first_open(facts)
+    if event is None or event.lookup_seen or event.doubted:
         return
     message = (
         f"{who(facts)} changes data ({what(event)}) with no session check before it"
         f"{unfollowed(facts)}; anyone can call a server action"
-    )
+    ) + public_advice(facts, RULE.code)
     yield finding_at(RULE, facts, event.mutation.node, module, message)
 
 

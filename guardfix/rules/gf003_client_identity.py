@@ -57,7 +57,7 @@ from guardfix.rules.findings import finding_at, who
 
 
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
-    if facts.public_by_design:
+    if facts.public is not None:
         return
     for scope in facts.scopes:
         if scope.checked:

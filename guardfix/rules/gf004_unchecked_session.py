@@ -47,11 +47,26 @@ export async function archivePost(formData: FormData) {
 }
 ```
 
+A session value that reaches a place where the database refuses `undefined` is a
+warning, not an error: `data: { authorId: session?.user?.id }` where
+prisma/schema.prisma makes `authorId` required, or a unique
+`where: { id: session?.user?.id }` alone. The write fails for an anonymous caller,
+but only because the database turns it away. In a filter next to other keys
+(`where: { id, authorId: session?.user?.id }`) Prisma drops the undefined key and
+any row matches: that stays an error.
+
+An action meant for anonymous callers that looks the session up only to send
+signed-in users away (`if (session) redirect("/dashboard")` at the top of a
+sign-up, sign-in or reset action) is not reported; see GF001 for how such flows
+are told apart.
+
 ## Fix safety
 The fix inserts the missing check right after the existing lookup, on the user
 id the action (or the project's own guard) reads, and adds `await` to a lookup
 called without it. It is safe, and changes behaviour on purpose: anonymous
-callers are refused from then on.
+callers are refused from then on. An action meant for anonymous callers never
+gets this fix, and one that only hints at such a flow gets it as unsafe (see
+GF001).
 
 ## References
 - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)
@@ -61,27 +76,46 @@ callers are refused from then on.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
-from guardfix.rules.findings import finding_at, first_unguarded, unfollowed, what, who
+from guardfix.rules.findings import (
+    finding_at,
+    first_open,
+    public_advice,
+    unfollowed,
+    what,
+    who,
+)
 
 
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
-    event = first_unguarded(facts)
+    event = first_open(facts)
     if event is None or not event.lookup_seen or event.doubted:
         return
-    message = (
+    looks = (
         f"{who(facts)} looks the session up but never handles a missing session before it "
-        f"changes data ({what(event)}){unfollowed(facts)}; an anonymous caller gets through"
+        f"changes data ({what(event)}){unfollowed(facts)}"
     )
+    if facts.database_refuses and not facts.unawaited:
+        message = (
+            f"{looks}; it relies on the database to turn the anonymous caller away "
+            f"({facts.database_refuses}): check the session instead"
+        )
+        finding = finding_at(RULE, facts, event.mutation.node, module, message)
+        yield replace(finding, severity=Severity.WARNING)
+        return
+    message = f"{looks}; an anonymous caller gets through"
     if facts.unawaited:
         message += (
             f" (`{facts.unawaited}()` is called without `await`: a pending promise is "
             "always truthy and never throws)"
         )
-    yield finding_at(RULE, facts, event.mutation.node, module, message)
+    yield finding_at(
+        RULE, facts, event.mutation.node, module, message + public_advice(facts, RULE.code)
+    )
 
 
 RULE = Rule(

@@ -1,0 +1,120 @@
+"""What prisma/schema.prisma says, and when the database itself refuses an anonymous caller.
+
+`data: { authorId: session?.user?.id }` on a required relation fails for a caller with
+no session, and so does a unique `where: { id: session?.user?.id }`: Prisma rejects an
+undefined value there. The action still relies on the database to turn the caller away.
+A session value in a filter next to other keys is different: Prisma drops the undefined
+key, the filter disappears and any row matches.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from guardfix.facts.ownership import written_model
+from guardfix.model import MutationEvent, PublicFlow
+from guardfix.syntax import (
+    call_arguments,
+    member_parts,
+    object_property,
+    string_value,
+    text,
+    unwrap,
+)
+
+if TYPE_CHECKING:
+    from guardfix.facts.project import Project
+
+PRISMA_MODEL = re.compile(r"^\s*model\s+(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
+# Writes whose `where` must name a unique row: Prisma throws when its value is undefined.
+UNIQUE_WHERE = frozenset({"update", "delete", "upsert"})
+
+
+def prisma_schema(read: Callable[[str], bytes | None], path: str) -> str | None:
+    """The prisma/schema.prisma nearest to `path`, going up to the root."""
+    directory = posixpath.dirname(path)
+    while True:
+        for candidate in ("prisma/schema.prisma", "schema.prisma"):
+            full = posixpath.join(directory, candidate) if directory else candidate
+            if read(full) is not None:
+                return full
+        if not directory:
+            return None
+        directory = posixpath.dirname(directory)
+
+
+def prisma_models(schema: str) -> Iterator[tuple[str, str]]:
+    """(model name, body) for each `model X { ... }`."""
+    for match in PRISMA_MODEL.finditer(schema):
+        yield match.group(1), match.group(2)
+
+
+def required_field(schema: str, delegate: str, field: str) -> bool:
+    """The model behind a Prisma delegate (`post`) has `field` and it is not optional."""
+    for name, body in prisma_models(schema):
+        if name[:1].lower() + name[1:] == delegate:
+            line = re.search(rf"^\s*{re.escape(field)}\s+(\w+)([?\[]?)", body, re.MULTILINE)
+            return line is not None and not line.group(2)
+    return False
+
+
+def database_refuses(
+    project: Project,
+    path: str,
+    events: tuple[MutationEvent, ...],
+    public: PublicFlow | None,
+    names: set[str],
+) -> str | None:
+    """Why the first open write after a lookup fails anyway for a caller with no session."""
+    event = next(
+        (e for e in events if not e.guarded and not (public and public.covers(e.mutation))), None
+    )
+    if event is None or not event.lookup_seen:
+        return None
+    mutation = event.mutation
+    args = call_arguments(mutation.node)
+    first = unwrap(args[0]) if args else None
+    if mutation.api != "prisma" or mutation.via is not None or first is None:
+        return None
+    where = _pairs(object_property(first, "where"))
+    if any(_from_session(v, names) for _, v in where):
+        if mutation.operation in UNIQUE_WHERE and len(where) == 1:
+            return f"Prisma rejects the unique `where: {{ {where[0][0]} }}` when it is undefined"
+        return None  # next to other keys an undefined value is dropped: any row matches
+    model = written_model(mutation)
+    schema_path = prisma_schema(project.reader.read, path)
+    if mutation.operation != "create" or model is None or schema_path is None:
+        return None
+    schema = (project.reader.read(schema_path) or b"").decode("utf-8", "replace")
+    for key, value in _pairs(object_property(first, "data")):
+        if _from_session(value, names) and required_field(schema, model, key):
+            return f"`{key}` is required in {schema_path}, so the create fails when it is undefined"
+    return None
+
+
+def _pairs(obj: Node | None) -> list[tuple[str, Node]]:
+    obj = unwrap(obj)
+    if obj is None or obj.type != "object":
+        return []
+    pairs: list[tuple[str, Node]] = []
+    for child in obj.named_children:
+        key = child.child_by_field_name("key")
+        value = child.child_by_field_name("value")
+        if child.type == "pair" and key is not None and value is not None:
+            pairs.append((string_value(key) or text(key), value))
+        elif child.type == "shorthand_property_identifier":
+            pairs.append((text(child), child))
+    return pairs
+
+
+def _from_session(value: Node, names: set[str]) -> bool:
+    """`session?.user?.id`, or a name bound to it: undefined for a caller with no session."""
+    if value.type == "shorthand_property_identifier":
+        return text(value) in names
+    parts = member_parts(unwrap(value))
+    return parts is not None and parts[0] in names

@@ -1,0 +1,630 @@
+"""Actions meant for anonymous callers: told by what they do, never given a login fix.
+
+Each case is a small Auth.js + Prisma project and, per finding of GF001 or GF004,
+(rule, line, severity, applicability of its fix or None). A public flow's own
+writes are not reported; a write it lets anyone make is, but never with a fix that
+would require a login.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from tests.conftest import run_on_files
+
+Files = dict[str, str]
+Row = tuple[str, int, str, str | None]
+
+
+def ts(source: str) -> str:
+    return dedent(source).lstrip("\n")
+
+
+SCHEMA = ts("""
+    model User {
+      id       String  @id
+      email    String  @unique
+      password String
+    }
+
+    model Post {
+      id       String @id
+      title    String
+      author   User   @relation(fields: [authorId], references: [id])
+      authorId String
+    }
+
+    model Note {
+      id      String  @id
+      ownerId String?
+    }
+    """)
+
+PROJECT: Files = {
+    "tsconfig.json": '{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./*"] } } }',
+    "package.json": '{ "dependencies": { "next-auth": "5.0.0-beta.25", "@prisma/client": "5" } }',
+    "auth.ts": ts("""
+        import NextAuth from "next-auth";
+
+        export const { auth, signIn, handlers } = NextAuth({ providers: [] });
+        """),
+    "lib/prisma.ts": 'import { PrismaClient } from "@prisma/client";\nexport const prisma = new PrismaClient();\n',
+    # The project's own session code: a row and a cookie.
+    "lib/session.ts": ts("""
+        import { cookies } from "next/headers";
+        import { prisma } from "@/lib/prisma";
+
+        export async function setSession(userId: string) {
+          const row = await prisma.session.create({ data: { userId } });
+          (await cookies()).set("session", row.id, { httpOnly: true });
+        }
+        """),
+    # A helper with a sign-in name that signs nobody in.
+    "lib/audit.ts": ts("""
+        import { prisma } from "@/lib/prisma";
+
+        export async function createSession(userId: string) {
+          await prisma.auditLog.create({ data: { userId, event: "visit" } });
+        }
+        """),
+    "lib/mail.ts": ts("""
+        import { Resend } from "resend";
+        const resend = new Resend(process.env.RESEND_KEY);
+
+        export async function sendLink(to: string, link: string) {
+          await resend.emails.send({ from: "a@example.com", to, subject: "Link", html: link });
+        }
+        """),
+}
+
+
+def project(path: str = "app/actions.ts", action: str = "", **more: str) -> Files:
+    return {**PROJECT, path: ts(action), **more}
+
+
+def rows(tmp_path: Path, files: Files) -> list[Row]:
+    report = run_on_files(tmp_path, dict(files))
+    return [
+        (
+            f.rule,
+            f.start.line,
+            f.severity.value,
+            f.fix.applicability.value if f.fix is not None else None,
+        )
+        for f in report.findings
+        if f.rule in ("GF001", "GF004")
+    ]
+
+
+CASES = [
+    # -- public flows: their own writes are no finding --------------------------------
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import bcrypt from "bcryptjs";
+            import { prisma } from "@/lib/prisma";
+
+            export async function register(formData: FormData) {
+              const hash = await bcrypt.hash(String(formData.get("password")), 10);
+              const user = await prisma.user.create({
+                data: { email: String(formData.get("email")), password: hash },
+              });
+              await prisma.profile.create({ data: { userId: user.id } });
+            }
+            """
+        ),
+        [],
+        id="sign-up-creates-a-user",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import bcrypt from "bcryptjs";
+            import { prisma } from "@/lib/prisma";
+            import { setSession } from "@/lib/session";
+
+            export async function login(formData: FormData) {
+              const user = await prisma.user.findUnique({
+                where: { email: String(formData.get("email")) },
+              });
+              if (!user || !(await bcrypt.compare(String(formData.get("password")), user.password))) {
+                return { error: "Wrong email or password" };
+              }
+              await setSession(user.id);
+              await prisma.user.update({ where: { id: user.id }, data: { lastSeen: new Date() } });
+            }
+            """
+        ),
+        [],
+        id="own-sign-in-sets-the-cookie-after-a-password-check",
+    ),
+    pytest.param(
+        project(
+            "app/forgot-password/actions.ts",
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { sendLink } from "@/lib/mail";
+
+            export async function forgotPassword(formData: FormData) {
+              const email = String(formData.get("email"));
+              const user = await prisma.user.findUnique({ where: { email } });
+              if (!user) return;
+              await prisma.passwordResetToken.deleteMany({ where: { email } });
+              const row = await prisma.passwordResetToken.create({
+                data: { email, token: crypto.randomUUID() },
+              });
+              await sendLink(email, `https://example.com/reset?token=${row.token}`);
+            }
+            """,
+        ),
+        [],
+        id="forgot-password-sends-a-link",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { sendLink } from "@/lib/mail";
+
+            export async function forgotPassword(formData: FormData) {
+              const email = String(formData.get("email"));
+              const row = await prisma.passwordResetToken.create({
+                data: { email, token: crypto.randomUUID() },
+              });
+              await sendLink(email, `https://example.com/reset?token=${row.token}`);
+            }
+            """
+        ),
+        [],
+        id="forgot-password-outside-any-route-stores-a-token-and-mails-it",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import bcrypt from "bcryptjs";
+            import { prisma } from "@/lib/prisma";
+
+            export async function resetPassword(token: string, password: string) {
+              const row = await prisma.passwordResetToken.findUnique({ where: { token } });
+              if (!row || row.expires < new Date()) return { error: "Invalid link" };
+              await prisma.user.update({
+                where: { email: row.email },
+                data: { password: await bcrypt.hash(password, 10) },
+              });
+              await prisma.passwordResetToken.delete({ where: { id: row.id } });
+            }
+            """
+        ),
+        [],
+        id="reset-consumes-the-token",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function confirmEmail(token: string) {
+              const row = await prisma.verificationToken.findFirst({ where: { token } });
+              if (!row) return { error: "Invalid link" };
+              await prisma.user.update({
+                where: { email: row.identifier },
+                data: { emailVerified: new Date() },
+              });
+            }
+            """
+        ),
+        [],
+        id="verify-email",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { setSession } from "@/lib/session";
+
+            export async function join(formData: FormData) {
+              const invite = await prisma.invitation.findUnique({
+                where: { token: String(formData.get("token")) },
+              });
+              if (!invite) return { error: "Invalid invitation" };
+              const user = await prisma.user.create({ data: { email: invite.email } });
+              await prisma.membership.create({ data: { userId: user.id, teamId: invite.teamId } });
+              await setSession(user.id);
+            }
+            """
+        ),
+        [],
+        id="accept-invitation-signed-out",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function signUp(formData: FormData) {
+              const session = await auth();
+              if (session) redirect("/dashboard");
+              await prisma.user.create({ data: { email: String(formData.get("email")) } });
+            }
+            """
+        ),
+        [],
+        id="redirect-away-if-signed-in",
+    ),
+    pytest.param(
+        project(
+            "app/(auth)/sign-up/actions.ts",
+            action="""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function joinWaitlist(formData: FormData) {
+              const session = await auth();
+              if (session) redirect("/dashboard");
+              await prisma.waitlist.deleteMany({ where: { email: String(formData.get("email")) } });
+            }
+            """,
+        ),
+        [("GF004", 9, "error", None)],
+        id="redirect-away-under-a-sign-up-route-still-reports-other-writes-without-a-fix",
+    ),
+    pytest.param(
+        project(
+            "app/actions/mail.ts",
+            action="""
+            "use server";
+            import { sendLink } from "@/lib/mail";
+
+            export async function sendMagicLink(email: string) {
+              await sendLink(email, "https://example.com/magic");
+            }
+            """,
+            **{
+                "app/forgot-password/page.tsx": ts("""
+                    import { sendMagicLink } from "@/app/actions/mail";
+                    export default function Page() { return <form action={sendMagicLink} />; }
+                    """),
+            },
+        ),
+        [],
+        id="email-to-the-input-imported-only-by-a-forgot-password-page",
+    ),
+    pytest.param(
+        project(
+            "app/actions/mail.ts",
+            action="""
+            "use server";
+            import { sendLink } from "@/lib/mail";
+
+            export async function sendMagicLink(email: string) {
+              await sendLink(email, "https://example.com/magic");
+            }
+
+            export async function shareNote(email: string) {
+              await sendLink(email, "https://example.com/note");
+            }
+            """,
+            **{
+                "app/forgot-password/page.tsx": ts("""
+                    import { sendMagicLink } from "@/app/actions/mail";
+                    export default function Page() { return <form action={sendMagicLink} />; }
+                    """),
+                "app/notes/page.tsx": ts("""
+                    import { shareNote } from "@/app/actions/mail";
+                    export default function Page() { return <form action={shareNote} />; }
+                    """),
+            },
+        ),
+        [("GF001", 9, "error", "safe")],
+        id="importers-are-counted-per-action",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { redirect } from "next/navigation";
+            import { auth, signIn } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function logIn(formData: FormData) {
+              const session = await auth();
+              if (session) redirect("/dashboard");
+              await signIn("credentials", formData);
+              await prisma.loginEvent.create({ data: { email: String(formData.get("email")) } });
+            }
+            """
+        ),
+        [],
+        id="library-sign-in-after-redirect-away",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { db } from "@/lib/db";
+            import { setCookie } from "@/lib/cookies";
+
+            export async function logIn(userId: string, token: string) {
+              db.execute("INSERT INTO session (id, user_id) VALUES (?, ?)", [token, userId]);
+              await setCookie("session", token);
+              db.execute("UPDATE user SET last_login = ? WHERE id = ?", [Date.now(), userId]);
+            }
+            """,
+            **{
+                "lib/cookies.ts": ts("""
+                    import { cookies } from "next/headers";
+
+                    export async function setCookie(key: string, value: string) {
+                      (await cookies()).set(key, value);
+                    }
+                    """),
+            },
+        ),
+        [],
+        id="raw-sql-session-row-and-a-cookie-helper-given-the-session-name",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { db } from "@/lib/db";
+            import { setCookie } from "@/lib/cookies";
+
+            export async function pickTheme(userId: string, theme: string) {
+              await setCookie("theme", theme);
+              db.execute("UPDATE user SET theme = ? WHERE id = ?", [theme, userId]);
+            }
+            """,
+            **{
+                "lib/cookies.ts": ts("""
+                    import { cookies } from "next/headers";
+
+                    export async function setCookie(key: string, value: string) {
+                      (await cookies()).set(key, value);
+                    }
+                    """),
+            },
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="a-cookie-helper-given-another-name-signs-nobody-in",
+    ),
+    # -- holes: the public part does not cover them -----------------------------------
+    pytest.param(
+        project(
+            "app/reset-password/actions.ts",
+            action="""
+            "use server";
+            import bcrypt from "bcryptjs";
+            import { prisma } from "@/lib/prisma";
+
+            export async function resetPassword(email: string, password: string) {
+              await prisma.user.update({
+                where: { email },
+                data: { password: await bcrypt.hash(password, 10) },
+              });
+            }
+            """,
+        ),
+        [("GF001", 6, "error", None)],
+        id="reset-without-a-token-check",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { setSession } from "@/lib/session";
+
+            export async function login(formData: FormData) {
+              await prisma.post.deleteMany({ where: { authorId: String(formData.get("id")) } });
+              await setSession(String(formData.get("id")));
+            }
+            """
+        ),
+        [("GF001", 6, "error", None)],
+        id="delete-then-sign-in",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { createSession } from "@/lib/audit";
+
+            export async function wipe(formData: FormData) {
+              await prisma.post.deleteMany({ where: { authorId: String(formData.get("id")) } });
+              await createSession(String(formData.get("id")));
+            }
+            """
+        ),
+        [("GF001", 6, "error", "safe")],
+        id="local-createSession-that-signs-nobody-in",
+    ),
+    pytest.param(
+        project(
+            "app/actions/mail.ts",
+            action="""
+            "use server";
+            import { sendLink } from "@/lib/mail";
+
+            export async function sendMagicLink(email: string) {
+              await sendLink(email, "https://example.com/magic");
+            }
+            """,
+            **{
+                "app/forgot-password/page.tsx": ts("""
+                    import { sendMagicLink } from "@/app/actions/mail";
+                    export default function Page() { return <form action={sendMagicLink} />; }
+                    """),
+                "app/settings/page.tsx": ts("""
+                    import { sendMagicLink } from "@/app/actions/mail";
+                    export default function Page() { return <form action={sendMagicLink} />; }
+                    """),
+            },
+        ),
+        [("GF001", 5, "error", "safe")],
+        id="email-to-the-input-also-imported-by-a-settings-page",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function revokeInvite(id: string) {
+              const invite = await prisma.invitation.findFirst({ where: { id } });
+              if (!invite) return { error: "Not found" };
+              await prisma.invitation.delete({ where: { id: invite.id } });
+            }
+            """
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="invitation-found-by-id-is-no-token-consumed",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import bcrypt from "bcryptjs";
+            import { prisma } from "@/lib/prisma";
+
+            export async function setPassword(email: string, password: string) {
+              await prisma.user.update({
+                where: { email },
+                data: { password: await bcrypt.hash(password, 10) },
+              });
+            }
+            """
+        ),
+        [("GF001", 6, "error", "unsafe")],
+        id="password-write-outside-any-route-gets-only-an-unsafe-fix",
+    ),
+    # -- a missing session the database turns away, or not ------------------------------
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function addPost(title: string) {
+              const session = await auth();
+              await prisma.post.create({ data: { title, authorId: session?.user?.id } });
+            }
+            """,
+            **{"prisma/schema.prisma": SCHEMA},
+        ),
+        [("GF004", 7, "warning", "safe")],
+        id="required-relation-from-the-session",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function addNote() {
+              const session = await auth();
+              await prisma.note.create({ data: { ownerId: session?.user?.id } });
+            }
+            """,
+            **{"prisma/schema.prisma": SCHEMA},
+        ),
+        [("GF004", 7, "error", "safe")],
+        id="optional-relation-from-the-session",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function addPost(title: string) {
+              const session = await auth();
+              await prisma.post.create({ data: { title, authorId: session?.user?.id } });
+            }
+            """
+        ),
+        [("GF004", 7, "error", "safe")],
+        id="relation-with-no-schema-to-tell",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function rename(name: string) {
+              const session = await auth();
+              const id = session?.user?.id;
+              await prisma.user.update({ where: { id }, data: { name } });
+            }
+            """,
+            **{"prisma/schema.prisma": SCHEMA},
+        ),
+        [("GF004", 8, "warning", "safe")],
+        id="unique-where-of-the-session-id-alone",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function retitle(id: string, title: string) {
+              const session = await auth();
+              await prisma.post.update({
+                where: { id, authorId: session?.user?.id },
+                data: { title },
+              });
+            }
+            """,
+            **{"prisma/schema.prisma": SCHEMA},
+        ),
+        [("GF004", 7, "error", "safe")],
+        id="session-id-dropped-from-a-filter-beside-other-keys",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), CASES)
+def test_public_flows(tmp_path: Path, files: Files, expected: list[Row]) -> None:
+    assert rows(tmp_path, files) == expected
+
+
+def files_of(case_id: str) -> Files:
+    (files,) = [c.values[0] for c in CASES if c.id == case_id]
+    return files  # type: ignore[return-value]
+
+
+def test_message_says_what_would_fix_it(tmp_path: Path) -> None:
+    (finding,) = run_on_files(tmp_path, dict(files_of("reset-without-a-token-check"))).findings
+    assert "check the emailed token or code" in finding.message
+    assert "guardfix-ignore GF001: <reason>" in finding.message
+    assert finding.why_no_fix is not None and "public password-reset flow" in finding.why_no_fix
+
+
+def test_database_refusal_is_worded_as_such(tmp_path: Path) -> None:
+    files = files_of("required-relation-from-the-session")
+    (finding,) = run_on_files(tmp_path, dict(files)).findings
+    assert "relies on the database to turn the anonymous caller away" in finding.message
+    assert "gets through" not in finding.message
