@@ -880,6 +880,154 @@ def test_guard_sources(fix: Callable[..., str], files: Files, expected: str) -> 
     assert fix(files) == expected
 
 
+def idiom_exit(exit: str) -> str:
+    """An already-guarded action that leaves with `exit` when there is no session."""
+    return ts(f"""
+        "use server";
+        import {{ auth }} from "@/auth";
+        import {{ prisma }} from "@/lib/prisma";
+
+        export async function likePost(postId: string) {{
+          const session = await auth();
+          if (!session?.user?.id) {exit}
+          await prisma.like.create({{ data: {{ postId, userId: session.user.id }} }});
+          return {{ error: null }};
+        }}
+        """)
+
+
+def unguarded(header: str, *lines: str) -> str:
+    """An action file: `header` opens the function, `lines` are its body."""
+    return (
+        f'"use server";\n{PRISMA}\n\n{header} {{\n'
+        + "".join(f"  {line}\n" for line in lines)
+        + "}\n"
+    )
+
+
+def guarded_by_idiom(header: str, check: str, *lines: str) -> str:
+    return (
+        f'"use server";\n{PRISMA}\n{AUTH}\n\n{header} {{\n'
+        "  const session = await auth();\n"
+        f"  if (!session?.user?.id) {check}\n" + "".join(f"  {line}\n" for line in lines) + "}\n"
+    )
+
+
+CREATE = "const post = await prisma.post.create({ data: { title } });"
+THROW = 'throw new Error("Unauthorized");'
+
+# The idiom's own exit goes only where the action already returns that shape: a
+# `return null` in an action whose callers use the post would break them all.
+EXITS = [
+    pytest.param(
+        authjs(
+            unguarded("export async function createPost(title: string)", CREATE, "return post;"),
+            **{"app/posts/actions.ts": idiom_exit("return null;")},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string)", THROW, CREATE, "return post;"
+        ),
+        id="return-null-into-an-action-returning-a-row",
+    ),
+    pytest.param(
+        authjs(
+            unguarded(
+                "export async function createPost(title: string): Promise<string | null>",
+                CREATE,
+                "return post.id;",
+            ),
+            **{"app/posts/actions.ts": idiom_exit("return null;")},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string): Promise<string | null>",
+            "return null;",
+            CREATE,
+            "return post.id;",
+        ),
+        id="return-null-where-the-declared-type-has-null",
+    ),
+    pytest.param(
+        authjs(
+            unguarded(
+                "export async function createPost(title: string)",
+                'if (!title) return { error: "A title is needed" };',
+                CREATE,
+                "return { error: null };",
+            ),
+            **{"app/posts/actions.ts": idiom_exit('return { error: "Sign in first" };')},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string)",
+            'return { error: "Sign in first" };',
+            'if (!title) return { error: "A title is needed" };',
+            CREATE,
+            "return { error: null };",
+        ),
+        id="error-object-where-the-action-returns-error-objects",
+    ),
+    pytest.param(
+        authjs(
+            unguarded(
+                "export async function createPost(title: string)",
+                CREATE,
+                "return { ok: true, id: post.id };",
+            ),
+            **{"app/posts/actions.ts": idiom_exit('return { error: "Sign in first" };')},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string)",
+            THROW,
+            CREATE,
+            "return { ok: true, id: post.id };",
+        ),
+        id="error-object-into-an-action-returning-another-object",
+    ),
+    pytest.param(
+        authjs(
+            unguarded("export async function createPost(title: string)", CREATE),
+            **{"app/posts/actions.ts": idiom_exit("return;")},
+        ),
+        guarded_by_idiom("export async function createPost(title: string)", "return;", CREATE),
+        id="bare-return-into-an-action-returning-nothing",
+    ),
+    pytest.param(
+        authjs(
+            unguarded("export async function createPost(title: string)", CREATE, "return post;"),
+            **{"app/posts/actions.ts": idiom_exit("return;")},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string)", THROW, CREATE, "return post;"
+        ),
+        id="bare-return-into-an-action-returning-a-row",
+    ),
+    pytest.param(
+        authjs(
+            unguarded("export async function createPost(title: string)", CREATE, "return post;"),
+            **{
+                "app/posts/actions.ts": idiom_exit('return redirect("/login");').replace(
+                    AUTH, AUTH + '\nimport { redirect } from "next/navigation";'
+                )
+            },
+        ),
+        (
+            '"use server";\n'
+            f"{PRISMA}\n{AUTH}\n"
+            'import { redirect } from "next/navigation";\n\n'
+            "export async function createPost(title: string) {\n"
+            "  const session = await auth();\n"
+            '  if (!session?.user?.id) return redirect("/login");\n'
+            f"  {CREATE}\n  return post;\n}}\n"
+        ),
+        id="return-redirect-fits-anywhere",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), EXITS)
+def test_exits(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
 # -- 3. GF002: the owner filter --------------------------------------------------------------
 
 DRIZZLE_IMPORTS = 'import { db } from "@/db";\nimport { posts } from "@/db/schema";'
@@ -955,7 +1103,32 @@ SUPABASE: Files = {
     "utils/supabase/server.ts": SUPABASE_SERVER,
 }
 
+# An invitation names two users: who invited, and who is invited.
+INVITE_SCHEMA = PRISMA_SCHEMA + ts("""
+
+    model Invite {
+      id          String @id
+      invitedBy   User   @relation("Sent", fields: [invitedById], references: [id])
+      invitedById String
+      user        User   @relation("Received", fields: [userId], references: [id])
+      userId      String
+    }
+    """)
+INVITES = prisma_project(
+    "await prisma.invite.delete({ where: { id } });",
+    **{"prisma/schema.prisma": INVITE_SCHEMA},
+)
+
+
 OWNER_FILTERS = [
+    pytest.param(
+        {
+            **INVITES,
+            "guardfix.toml": 'owner-fields = { invite = "invitedById" }\n',
+        },
+        guarded("await prisma.invite.delete({ where: { id, invitedById: session.user.id } });"),
+        id="prisma-owner-among-two-from-the-configuration",
+    ),
     # Prisma 5 and later: the owner goes into the unique `where`, which then misses
     # (and throws) when the row is someone else's.
     pytest.param(
@@ -1173,6 +1346,11 @@ UNSAFE_FIXES = [
         SUPABASE,
         SUPABASE_ACTION.replace('.eq("id", id);', '.eq("id", id).eq("user_id", user.id);'),
         id="supabase-guessed-user_id",
+    ),
+    pytest.param(
+        INVITES,
+        guarded("await prisma.invite.delete({ where: { id, userId: session.user.id } });"),
+        id="prisma-owner-guessed-among-two-user-relations",
     ),
 ]
 
@@ -1962,6 +2140,20 @@ NO_FIX = [
         SUPABASE,
         "unsafe fix (--unsafe-fixes): Limit from('posts').delete to the caller's rows",
         id="supabase-guess-without-unsafe-fixes",
+    ),
+    pytest.param(
+        INVITES,
+        "unsafe fix (--unsafe-fixes): Limit prisma.invite.delete to the caller's rows "
+        "(`userId` from a guess among invitedById, userId",
+        id="owner-guessed-among-two-user-relations",
+    ),
+    pytest.param(
+        prisma_project(
+            "await prisma.invite.delete({ where: { id } });",
+            **{"prisma/schema.prisma": INVITE_SCHEMA.replace("userId", "inviteeId")},
+        ),
+        "no fix: `Invite` has several relations to users (invitedById, inviteeId)",
+        id="two-user-relations-no-hint",
     ),
     pytest.param(
         prisma_project(

@@ -63,14 +63,22 @@ def _prisma_owner(workspace: Workspace, path: str, delegate: str) -> Owner | str
             if USER_MODEL.match(relation.group(1))
             and (fields := PRISMA_FIELDS.search(relation.group(2))) is not None
         ]
-        if len(owners) > 1:
-            owners = [o for o in owners if OWNER_NAME.search(o)] or owners
         if len(owners) == 1:
             return Owner(owners[0], schema_path)
         if owners:
-            return f"`{name}` has several relations to users ({', '.join(owners)})"
+            return _one_of(owners, f"`{name}` has several relations to users")
         return f"`{name}` in {schema_path} has no relation to a user model"
     return f"no model for `{delegate}` in {schema_path}"
+
+
+def _one_of(owners: list[str], several: str) -> Owner | str:
+    """Several relations to users (`invitedById`, `userId`): a name may hint at the owner,
+    but only the configuration settles it, so a hinted pick is a guess."""
+    named = [o for o in owners if OWNER_NAME.search(o)]
+    listed = ", ".join(owners)
+    if len(named) == 1:
+        return Owner(named[0], f"a guess among {listed}; set owner-fields", guessed=True)
+    return f"{several} ({listed}); set owner-fields in the configuration"
 
 
 def _prisma_schema(workspace: Workspace, path: str) -> str | None:
@@ -103,12 +111,10 @@ def _drizzle_owner(workspace: Workspace, scope: Scope, module: Module) -> Owner 
         column = pair.child_by_field_name("value")
         if column is not None and _references_users(column):
             owners.append(text(pair.child_by_field_name("key")))
-    if len(owners) > 1:
-        owners = [o for o in owners if OWNER_NAME.search(o)] or owners
     if len(owners) == 1:
         return Owner(owners[0], where.path)
     if owners:
-        return f"the table `{table}` references users in several columns ({', '.join(owners)})"
+        return _one_of(owners, f"the table `{table}` references users in several columns")
     return f"no column of `{table}` in {where.path} references a users table"
 
 

@@ -9,6 +9,7 @@ from guardfix.model import Applicability, Edit, Finding, Fix
 from guardfix.module import Module
 from guardfix.syntax import first_statement, is_directive, text, walk
 from guardfix_codemods.codestyle import restyle
+from guardfix_codemods.exits import fitted
 from guardfix_codemods.imports import bound_by, import_edits, remove_specifier
 from guardfix_codemods.plan import ActionPlan, declared_in, make_async
 from guardfix_codemods.safe_action import ClientSwitch
@@ -26,7 +27,7 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     taken = recipe.declares & declared_in(fn)
     if taken:
         return f"`{'`, `'.join(sorted(taken))}` is already declared in the action"
-    edits = insert_at_top(plan, fn, restyle(recipe.guard, plan.module))
+    edits = insert_at_top(plan, fn, restyle(fitted(recipe.guard, fn), plan.module))
     if isinstance(edits, str):
         return edits
     workspace = plan.workspace
