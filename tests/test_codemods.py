@@ -2023,6 +2023,30 @@ def test_a_one_line_guard_keeps_its_semicolons_in_a_file_without_them(
 
 # Nothing to fix: no finding, no rewrite.
 UNCHANGED = [
+    # A row the action itself just made is the server's value, not the caller's.
+    pytest.param(
+        prisma_project(
+            """
+            const team = await prisma.team.create({ data: { name: String(formData.get("name")) } });
+            await prisma.member.create({ data: { teamId: team.id, userId: session.user.id } });
+            const user = await prisma.user.create({ data: { email: String(formData.get("email")) } });
+            await prisma.profile.create({ data: { userId: user.id, bio: "" } });
+            """,
+            params=FORM,
+        ),
+        id="prisma-id-of-a-row-created-above",
+    ),
+    pytest.param(
+        drizzle_project(
+            """
+            const [user] = await db.insert(users).values({ name: input.title }).returning();
+            await db.insert(posts).values({ title: input.title, authorId: user.id });
+            """,
+            'import { db } from "@/db";\nimport { posts, users } from "@/db/schema";',
+            params=INPUT,
+        ),
+        id="drizzle-id-of-a-row-inserted-above",
+    ),
     pytest.param(
         authjs("""
             "use server";

@@ -33,6 +33,7 @@ from guardfix.syntax import (
 PRISMA_ROW_WRITES = frozenset(
     {"update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany"}
 )
+CREATE_CALLS = frozenset({"create", "createManyAndReturn", "insert"})
 PRISMA_DATA_KEYS = ("data", "create", "update")
 SUPABASE_FILTERS = frozenset(
     {"eq", "neq", "in", "match", "filter", "gt", "gte", "lt", "lte", "like", "ilike", "is"}
@@ -165,6 +166,8 @@ def _taint(action: ServerAction, fn: Node, lookups: frozenset[int]) -> _Taint:
             for n in walk(pattern)
             if n.type in ("identifier", "shorthand_property_identifier_pattern")
         ]
+        if _creates(value):
+            continue  # the row the server just made: its id is not the caller's input
         if taint.has_client(value):
             taint.client.update(names)
             taint.session.difference_update(names)
@@ -175,6 +178,14 @@ def _taint(action: ServerAction, fn: Node, lookups: frozenset[int]) -> _Taint:
         if _verdict(value, taint):
             taint.verdicts.update(names)
     return taint
+
+
+def _creates(value: Node) -> bool:
+    """`prisma.user.create(...)`, `db.insert(users).values(...).returning()`: a new row."""
+    call = unwrap_await(value)
+    if call is None or call.type != "call_expression":
+        return False
+    return any(callee_name(c) in CREATE_CALLS for c in chain_calls(call))
 
 
 def _verdict(value: Node, taint: _Taint) -> bool:
