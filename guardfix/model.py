@@ -82,6 +82,9 @@ class Scope:
     # (field, value) pairs where a user, owner or role value comes from the caller's input.
     identity: tuple[tuple[str, Node], ...] = ()
     owner_from_client: bool = False  # one of those pairs is in the filter: GF003, not GF002
+    # Filter keys that tie the rows to a team or organisation by a value the caller did not
+    # send (`teamId: team.id`): the write stays within one team, whoever may act in it.
+    team_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2166,6 +2166,22 @@ NO_FIX = [
         id="supabase-guess-without-unsafe-fixes",
     ),
     pytest.param(
+        {
+            "app/actions.ts": guarded(
+                """
+                const team = await currentTeam();
+                await prisma.post.delete({ where: { id, teamId: team.id } });
+                """,
+                imports=PRISMA + '\nimport { currentTeam } from "@/lib/team";',
+            ),
+            **AUTHJS,
+        },
+        # Kept within the team: what is missing is a role check, not "anyone's rows".
+        "keeps prisma.post.delete within the caller's team (`teamId`) but lets the caller's "
+        "input pick the rows in it with no role or permission check",
+        id="team-scoped-write-message",
+    ),
+    pytest.param(
         INVITES,
         "unsafe fix (--unsafe-fixes): Limit prisma.invite.delete to the caller's rows "
         "(`userId` from a guess among invitedById, userId",

@@ -39,9 +39,14 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         edits = [Edit(scope.filter.end_byte, scope.filter.end_byte, line)]
     if isinstance(edits, str):
         return edits
-    applicability = Applicability.UNSAFE if owner.guessed else Applicability.SAFE
+    # Within a team, members may be meant to change each other's rows: a role check may be
+    # what is missing, not an owner filter.
+    unsafe = owner.guessed or bool(scope.team_keys)
+    applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
+    within = " (the write is already kept within the team)" if scope.team_keys else ""
     return Fix(
-        f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from {owner.source})",
+        f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from "
+        f"{owner.source}){within}",
         applicability,
         tuple(edits),
         requires=plan.user_id_from,

@@ -43,6 +43,7 @@ IDENTITY_FIELD = re.compile(
     r"^(user|owner|author|creator|created_?by|account|profile)(_?id)?$|(user|owner|author)_?id$|^role$",
     re.IGNORECASE,
 )
+TEAM_FIELD = re.compile(r"^(team|org|organi[sz]ation|workspace|tenant|company)_?id$", re.I)
 # A call that decides whether the caller may act: `can(user, "delete", post)`.
 PERMISSION_CALL = re.compile(
     r"^(can|cannot|authori[sz]e\w*|assert\w*|require\w*(role|permission|member|owner|access|admin)\w*"
@@ -455,6 +456,11 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
         identity=identity,
         owner_from_client=any(
             f.start_byte <= value.start_byte < f.end_byte for _, value in identity for f in filters
+        ),
+        team_keys=tuple(
+            key
+            for key, value in _pairs(filters) + columns
+            if TEAM_FIELD.search(key) and not taint.has_client(value)
         ),
     )
 
