@@ -1360,6 +1360,85 @@ def test_unsafe_fixes(fix: Callable[..., str], files: Files, expected: str) -> N
     assert fix(files, "--unsafe-fixes") == expected
 
 
+# Every visitor gets a guest session here: `lib/chat.ts` turns guests away, and so must
+# the check a fix inserts, or it stops nobody.
+GUEST_HELPER = ts("""
+    import { auth } from "@/auth";
+
+    export async function canSaveChats() {
+      const session = await auth();
+      if (!session?.user || session.user.type === "guest") return false;
+      return true;
+    }
+    """)
+ANONYMOUS_PAGE = ts("""
+    import { createClient } from "@/utils/supabase/server";
+
+    export default async function Page() {
+      const supabase = await createClient();
+      const { data } = await supabase.auth.getUser();
+      if (!data.user || data.user.is_anonymous) return null;
+      return data.user.email;
+    }
+    """)
+
+GUESTS = [
+    pytest.param(
+        authjs(UNGUARDED, **{"lib/chat.ts": GUEST_HELPER}),
+        create_post(
+            "const session = await auth();",
+            *throws_unless('session?.user?.id || session?.user?.type === "guest"'),
+            imports=(PRISMA, AUTH),
+        ),
+        id="authjs-guest-provider-preset",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function createPost(title: string) {
+              const session = await auth();
+              await prisma.post.create({ data: { title } });
+            }
+            """,
+            **{"lib/chat.ts": GUEST_HELPER},
+        ),
+        create_post(
+            "const session = await auth();",
+            *throws_unless('session?.user?.id || session?.user?.type === "guest"'),
+            imports=(AUTH, PRISMA),
+        ),
+        id="authjs-guest-provider-unchecked-lookup",
+    ),
+    pytest.param(
+        {
+            **SUPABASE,
+            "app/actions.ts": UNGUARDED.replace(
+                PRISMA, 'import { createClient } from "@/utils/supabase/server";\n' + PRISMA
+            ),
+            "app/page.tsx": ANONYMOUS_PAGE,
+        },
+        create_post(
+            "const supabase = await createClient();",
+            "const {",
+            "  data: { user },",
+            "} = await supabase.auth.getUser();",
+            *throws_unless("user || user?.is_anonymous"),
+            imports=('import { createClient } from "@/utils/supabase/server";', PRISMA),
+        ),
+        id="supabase-anonymous-sign-in",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), GUESTS)
+def test_guests(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
 # -- 4. GF003: identity from the session, not the request ----------------------------------
 
 FORM = "formData: FormData"

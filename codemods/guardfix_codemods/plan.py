@@ -10,7 +10,7 @@ from guardfix.edits import Style, style_of
 from guardfix.model import ActionFacts, ActionKind, Edit
 from guardfix.module import Module
 from guardfix.syntax import callee_name, is_async, text, walk
-from guardfix_codemods import session
+from guardfix_codemods import guests, session
 from guardfix_codemods.safe_action import ClientSwitch, authenticated_client
 from guardfix_codemods.session import SessionRecipe
 from guardfix_codemods.workspace import Workspace
@@ -27,6 +27,7 @@ class ActionPlan:
     lookup: Node | None  # the action's own lookup statement, when it has one
     user_id: str | None  # the caller's id once the session is checked
     why_no_user_id: str
+    guest_test: str | None = None  # how the project refuses a guest session, if it does
 
     @property
     def user_id_from(self) -> str | None:
@@ -62,7 +63,21 @@ def plan_action(
     else:
         why = "the action has no session lookup to take the user id from"
     style = style_of(module.content)
-    return ActionPlan(workspace, module, facts, style, guard, client, lookup, user_id, why)
+    root = workspace.app_root(module.path)
+    if root not in workspace.guest_tests:
+        workspace.guest_tests[root] = guests.learn(workspace, root)
+    return ActionPlan(
+        workspace,
+        module,
+        facts,
+        style,
+        guard,
+        client,
+        lookup,
+        user_id,
+        why,
+        guest_test=workspace.guest_tests[root],
+    )
 
 
 def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:

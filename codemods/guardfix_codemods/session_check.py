@@ -8,6 +8,7 @@ from guardfix.edits import line_indent
 from guardfix.facts.lookups import EXIT_CALLS, classify_lookup
 from guardfix.model import Applicability, Edit, Finding, Fix
 from guardfix.syntax import callee_name, text, walk
+from guardfix_codemods import guests
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.plan import ActionPlan, bound_names, make_async
 from guardfix_codemods.session import check_text
@@ -21,7 +22,7 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         return "the session lookup is not a statement of the action's own body"
     names = bound_names(statement)
     if plan.user_id is not None:
-        check = check_text(plan.user_id)
+        check = guests.exclude(check_text(plan.user_id), plan.guest_test, plan.user_id)
     elif len(names) == 1:
         check = check_text(next(iter(names)))
     else:

@@ -8,6 +8,7 @@ from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix
 from guardfix.module import Module
 from guardfix.syntax import first_statement, is_directive, text, walk
+from guardfix_codemods import guests
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.exits import fitted
 from guardfix_codemods.imports import bound_by, import_edits, remove_specifier
@@ -27,7 +28,8 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     taken = recipe.declares & declared_in(fn)
     if taken:
         return f"`{'`, `'.join(sorted(taken))}` is already declared in the action"
-    edits = insert_at_top(plan, fn, restyle(fitted(recipe.guard, fn), plan.module))
+    guard = guests.exclude(fitted(recipe.guard, fn), plan.guest_test, recipe.user_id)
+    edits = insert_at_top(plan, fn, restyle(guard, plan.module))
     if isinstance(edits, str):
         return edits
     workspace = plan.workspace

@@ -35,6 +35,7 @@ class Workspace:
         self._files: list[str] | None = None
         self._packages: dict[str, dict[str, str]] = {}
         self.idioms: dict[str, SessionRecipe | None] = {}  # app root -> its learned guard
+        self.guest_tests: dict[str, str | None] = {}  # app root -> how it refuses guests
 
     def source_files(self, under: str = "") -> list[str]:
         """The source files of the run, or of the folder `under` ("" is the root)."""
