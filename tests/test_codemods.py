@@ -647,7 +647,88 @@ def preset(deps: str, files: Files | None = None) -> Files:
     }
 
 
+# iron-session behind the project's own helper, which every page uses; no file exports
+# the `sessionOptions` the preset would need.
+IRON_HELPER = ts("""
+    import { getIronSession } from "iron-session";
+    import { cookies } from "next/headers";
+
+    export type AppSession = { userId?: string; isLoggedIn?: boolean };
+
+    export async function getSession() {
+      return getIronSession<AppSession>(await cookies(), { password: "p".repeat(32), cookieName: "s" });
+    }
+    """)
+IRON_PAGE = ts("""
+    import { redirect } from "next/navigation";
+    import { getSession } from "@/lib/session";
+
+    export default async function Dashboard() {
+      const session = await getSession();
+      if (!session.userId) redirect("/login");
+      return <p>{session.userId}</p>;
+    }
+    """)
+IRON: Files = {
+    "tsconfig.json": TSCONFIG,
+    "package.json": package(**{"iron-session": "^8.0.4", "@prisma/client": "^5.22.0"}),
+    "lib/session.ts": IRON_HELPER,
+    "app/dashboard/page.tsx": IRON_PAGE,
+    "prisma/schema.prisma": PRISMA_SCHEMA,
+}
+GET_SESSION_FROM_LIB = 'import { getSession } from "@/lib/session";'
+
+
 GUARD_SOURCES = [
+    pytest.param(
+        {"app/actions.ts": UNGUARDED, **IRON},
+        # Learned from the page: the project's helper and the check it makes.
+        create_post(
+            "const session = await getSession();",
+            'if (!session.userId) redirect("/login");',
+            imports=(
+                PRISMA,
+                'import { getSession } from "@/lib/session";',
+                'import { redirect } from "next/navigation";',
+            ),
+        ),
+        id="helper-learned-from-a-page",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": create_post(
+                "const session = await getSession();",
+                imports=(PRISMA, GET_SESSION_FROM_LIB),
+            ),
+            **IRON,
+        },
+        # The action's own lookup: the id is read as the project's pages read it.
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session?.userId"),
+            imports=(PRISMA, GET_SESSION_FROM_LIB),
+        ),
+        id="helper-user-id-learned-from-a-page",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": UNGUARDED,
+            **IRON,
+            "lib/session.ts": IRON_HELPER.replace(
+                "export async function getSession", "export default async function getSession"
+            ),
+            "app/dashboard/page.tsx": "",
+            "guardfix.toml": ts("""
+                session = { from = "@/lib/session", name = "getSession", default = true, call = "await getSession()", user-id = "session.userId" }
+                """),
+        },
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session?.userId"),
+            imports=(PRISMA, 'import getSession from "@/lib/session";'),
+        ),
+        id="configuration-default-import",
+    ),
     pytest.param(
         authjs(
             UNGUARDED,
@@ -1496,6 +1577,28 @@ def test_identity(fix: Callable[..., str], files: Files, expected: str) -> None:
 GET_SESSION_IMPORT = 'import { getSession } from "@/lib/auth";'
 
 SESSION_CHECKS = [
+    pytest.param(
+        {
+            "app/actions.ts": create_post(
+                "const session = await getSession();",
+                'if (!session) throw new Error("Unauthorized");',
+                imports=(PRISMA, GET_SESSION_FROM_LIB),
+            ),
+            **IRON,
+            "guardfix.toml": ts("""
+                session = { from = "@/lib/session", name = "getSession", call = "await getSession()", user-id = "session.userId" }
+                """),
+        },
+        # An iron-session is never null: configuring the lookup does not make
+        # `if (!session)` a check.
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session?.userId"),
+            'if (!session) throw new Error("Unauthorized");',
+            imports=(PRISMA, GET_SESSION_FROM_LIB),
+        ),
+        id="configured-helper-read-for-what-it-returns",
+    ),
     pytest.param(
         authjs(
             """

@@ -57,6 +57,10 @@ def plan_action(
         )
     elif lookup is not None:
         user_id = _existing_user_id(lookup, facts, recipe)
+        other = elsewhere(workspace, module.path) if user_id is None else None
+        if other is not None:
+            # The lookup as the project's pages and helpers read the id from it.
+            user_id = _existing_user_id(lookup, facts, other)
         why = "cannot tell the session's user id; set session.user-id in the configuration"
     elif isinstance(recipe, str):
         why = recipe
@@ -91,7 +95,18 @@ def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
     idiom = workspace.idioms[root]
     if isinstance(idiom, SessionRecipe):
         return idiom
-    return session.from_preset(workspace, path)
+    preset = session.from_preset(workspace, path)
+    if isinstance(preset, SessionRecipe):
+        return preset
+    return elsewhere(workspace, path) or preset
+
+
+def elsewhere(workspace: Workspace, path: str) -> SessionRecipe | None:
+    """The lookup and check the app's pages, layouts and helpers use (learned once)."""
+    root = workspace.app_root(path)
+    if root not in workspace.helper_idioms:
+        workspace.helper_idioms[root] = session.learn_elsewhere(workspace, root)
+    return workspace.helper_idioms[root]
 
 
 def lookup_statement(facts: ActionFacts) -> Node | None:

@@ -35,6 +35,8 @@ class Workspace:
         self._files: list[str] | None = None
         self._packages: dict[str, dict[str, str]] = {}
         self.idioms: dict[str, SessionRecipe | None] = {}  # app root -> its learned guard
+        # app root -> the lookup its pages and helpers use, when its actions show none
+        self.helper_idioms: dict[str, SessionRecipe | None] = {}
         self.guest_tests: dict[str, str | None] = {}  # app root -> how it refuses guests
 
     def source_files(self, under: str = "") -> list[str]:
