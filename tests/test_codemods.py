@@ -1525,7 +1525,50 @@ def test_guests(fix: Callable[..., str], files: Files, expected: str) -> None:
 FORM = "formData: FormData"
 INPUT = "input: { title: string; authorId: string }"
 
+# Clerk, with the project's own users found by Clerk's id.
+CLERK_DB_USER = ts("""
+    import { auth } from "@clerk/nextjs/server";
+    import { prisma } from "@/lib/prisma";
+
+    export async function currentDbUser() {
+      const { userId } = await auth();
+      if (!userId) return null;
+      return prisma.user.findUnique({ where: { clerkId: userId } });
+    }
+    """)
+
+
+def clerk_action(author: str) -> str:
+    return ts(f"""
+        "use server";
+        import {{ auth }} from "@clerk/nextjs/server";
+        import {{ prisma }} from "@/lib/prisma";
+
+        export async function createPost(formData: FormData) {{
+          const {{ userId }} = await auth();
+          if (!userId) throw new Error("Unauthorized");
+          await prisma.post.create({{ data: {{ title: "t", authorId: {author} }} }});
+        }}
+        """)
+
+
+def clerk_project(**more: str) -> Files:
+    return {
+        "app/actions.ts": clerk_action('String(formData.get("authorId"))'),
+        "tsconfig.json": TSCONFIG,
+        "package.json": package(**{"@clerk/nextjs": "^6.0.0", "@prisma/client": "^5.22.0"}),
+        "prisma/schema.prisma": PRISMA_SCHEMA,
+        **more,
+    }
+
+
 IDENTITY = [
+    pytest.param(
+        clerk_project(),
+        # Clerk's id is the project's user id here: nothing maps one to the other.
+        clerk_action("userId"),
+        id="clerk-id-is-the-user-id",
+    ),
     pytest.param(
         prisma_project(
             """
@@ -2362,6 +2405,12 @@ NO_FIX = [
         "keeps prisma.post.delete within the caller's team (`teamId`) but lets the caller's "
         "input pick the rows in it with no role or permission check",
         id="team-scoped-write-message",
+    ),
+    pytest.param(
+        clerk_project(**{"lib/user.ts": CLERK_DB_USER}),
+        "no fix: `userId` is the auth provider's id, but the project finds its own user by "
+        "`clerkId`",
+        id="clerk-id-mapped-to-the-projects-user",
     ),
     pytest.param(
         INVITES,

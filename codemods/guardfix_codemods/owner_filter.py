@@ -7,7 +7,7 @@ from tree_sitter import Node
 from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix, Scope
 from guardfix.syntax import call_arguments, callee_name, callee_of, text, unwrap
-from guardfix_codemods import recipes
+from guardfix_codemods import provider_ids, recipes
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.imports import import_edits
 from guardfix_codemods.owners import Owner, owner_field
@@ -29,6 +29,9 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     owner = owner_field(plan.workspace, scope, plan.module)
     if isinstance(owner, str):
         return owner
+    mapped = provider_ids.why_not(plan, owner.field)
+    if mapped is not None:
+        return mapped
     if scope.orm == "prisma":
         edits = _prisma(scope, scope.filter, owner, plan.user_id, plan)
     elif scope.orm == "drizzle":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from guardfix.model import Applicability, Edit, Finding, Fix
+from guardfix_codemods import provider_ids
 from guardfix_codemods.plan import ActionPlan
 
 RULE = "GF003"
@@ -20,6 +21,9 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
                 return "a role must come from the server's own records, not from the request"
             if plan.user_id is None:
                 return plan.why_no_user_id
+            mapped = provider_ids.why_not(plan, field)
+            if mapped is not None:
+                return mapped
             # `{ title, authorId }` keeps its key: `{ title, authorId: session.user.id }`.
             key = f"{field}: " if value.type == "shorthand_property_identifier" else ""
             return Fix(

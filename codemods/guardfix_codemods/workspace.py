@@ -38,6 +38,8 @@ class Workspace:
         # app root -> the lookup its pages and helpers use, when its actions show none
         self.helper_idioms: dict[str, SessionRecipe | None] = {}
         self.guest_tests: dict[str, str | None] = {}  # app root -> how it refuses guests
+        # app root -> provider id expression -> the key the project finds its users by
+        self.provider_keys: dict[str, dict[str, str]] = {}
 
     def source_files(self, under: str = "") -> list[str]:
         """The source files of the run, or of the folder `under` ("" is the root)."""
