@@ -679,7 +679,52 @@ IRON: Files = {
 GET_SESSION_FROM_LIB = 'import { getSession } from "@/lib/session";'
 
 
+ADMIN_ONLY = ts("""
+    export function assertAdmin(session: { user?: { role?: string } } | null) {
+      if (session?.user?.role !== "admin") throw new Error("Forbidden");
+    }
+    """)
+ADMIN_ACTIONS = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { assertAdmin } from "@/lib/admin";
+    import { prisma } from "@/lib/prisma";
+
+    export async function banUser(userId: string) {
+      const session = await auth();
+      assertAdmin(session);
+      await prisma.ban.create({ data: { userId } });
+    }
+    """)
+UNBAN = ts("""
+    "use server";
+    import { prisma } from "@/lib/prisma";
+
+    export async function unbanUser(userId: string) {
+      await prisma.ban.deleteMany({ where: { userId } });
+    }
+    """)
+
+
 GUARD_SOURCES = [
+    pytest.param(
+        authjs(UNBAN, **{"lib/admin.ts": ADMIN_ONLY, "app/admin/actions.ts": ADMIN_ACTIONS}),
+        # The copied guard checks a role: an admin unbans someone else, so the user id the
+        # caller names stays (the broken fix wrote the admin's own id there).
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+            import { assertAdmin } from "@/lib/admin";
+
+            export async function unbanUser(userId: string) {
+              const session = await auth();
+              assertAdmin(session);
+              await prisma.ban.deleteMany({ where: { userId } });
+            }
+            """),
+        id="admin-guard-keeps-the-named-user",
+    ),
     pytest.param(
         {"app/actions.ts": UNGUARDED, **IRON},
         # Learned from the page: the project's helper and the check it makes.

@@ -1,4 +1,7 @@
-"""An auth provider's user id is not always the project's: many apps keep their own users
+"""When the caller's user id may not go into a row: the guard checks a role (an admin
+acting for others), or the id is the auth provider's and not the project's.
+
+An auth provider's user id is not always the project's: many apps keep their own users
 and find them by the provider's id (`prisma.user.findUnique({ where: { clerkId: userId } })`).
 
 There the owner columns hold the project's own user id, and writing Clerk's `userId` into
@@ -13,6 +16,7 @@ from tree_sitter import Node
 
 from guardfix.syntax import call_arguments, callee_name, string_value, text, unwrap, walk
 from guardfix_codemods.plan import ActionPlan
+from guardfix_codemods.session import permission_check
 from guardfix_codemods.workspace import Workspace
 
 CLERK = "@clerk/"
@@ -83,6 +87,12 @@ def _plain(expression: str) -> str:
 
 def why_not(plan: ActionPlan, field: str) -> str | None:
     """Why writing the plan's user id into `field` would be wrong, or None."""
+    check = permission_check(plan.guard) if plan.guard is not None else None
+    if check is not None:
+        return (
+            f"the guard the GF001 fix inserts checks more than a sign-in ({check}): "
+            "its callers may act for other users on purpose"
+        )
     user_id = plan.user_id
     if user_id is None or PROVIDER_KEY.match(field):
         return None  # a column that holds the provider's id takes it as it is

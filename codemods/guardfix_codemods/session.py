@@ -16,6 +16,7 @@ from tree_sitter import Node
 from guardfix.actions import find_actions
 from guardfix.config import SessionSetting
 from guardfix.facts.flow import State, Walker
+from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.model import ActionKind, ServerAction
 from guardfix.module import Module
 from guardfix.parse import parse
@@ -31,6 +32,7 @@ GLOBALS = frozenset(
 )
 LEAD = 3  # statements that may come before the lookup (reading the form, say)
 SESSION_WORDS = (b"session", b"auth", b"user")  # a file without them looks no session up
+ROLE_PROPERTY = re.compile(r"role|admin|permission", re.IGNORECASE)
 USER_ID_END = re.compile(r"^(id|userId|user_id|sub|uid)$")
 
 
@@ -57,6 +59,26 @@ def from_config(setting: SessionSetting) -> SessionRecipe:
         declares=declared_names(guard),
         base="",
     )
+
+
+def permission_check(recipe: SessionRecipe) -> str | None:
+    """What in the guard checks more than a sign-in: a call given the session
+    (`assertAdmin(session)`) or a role read (`session.user.role`). Such a guard lets its
+    callers act for other users on purpose."""
+    tree = parse("guard.ts", recipe.guard.encode())
+    for node in walk(tree.root_node):
+        if node.type == "member_expression":
+            prop = text(node.child_by_field_name("property"))
+            if ROLE_PROPERTY.search(prop):
+                return f"`{text(node)}`"
+        if node.type != "call_expression" or callee_name(node) in EXIT_CALLS:
+            continue
+        args = node.child_by_field_name("arguments")
+        if args is not None and any(
+            n.type == "identifier" and text(n) in recipe.declares for n in walk(args)
+        ):
+            return f"`{text(node)}`"
+    return None
 
 
 def declared_names(code: str) -> frozenset[str]:
