@@ -693,7 +693,7 @@ ADMIN_ACTIONS = ts("""
     export async function banUser(userId: string) {
       const session = await auth();
       assertAdmin(session);
-      await prisma.ban.create({ data: { userId } });
+      await prisma.ban.create({ data: { userId, bannedById: session.user.id } });
     }
     """)
 UNBAN = ts("""
