@@ -28,7 +28,7 @@ def learn(workspace: Workspace, under: str) -> str | None:
     """The test the project's checks most often use to refuse a guest, with `{user}` for the
     user object; None when no check does."""
     counts: Counter[str] = Counter()
-    for path in workspace.source_files(under):
+    for path in workspace.app_files(under):
         content = workspace.read(path)
         if content is None or not any(marker in content for marker in MARKERS):
             continue

@@ -36,7 +36,7 @@ def mappings(workspace: Workspace, under: str) -> dict[str, str]:
     """The provider's id as the project's lookups spell it (`userId`) -> the key they find
     their own user by (`clerkId`)."""
     found: dict[str, str] = {}
-    for path in workspace.source_files(under):
+    for path in workspace.app_files(under):
         content = workspace.read(path)
         if content is None or not MARKER.search(content):
             continue

@@ -116,7 +116,7 @@ def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
     """The guard most used by the already-guarded actions below `under`, or None."""
 
     def guards() -> Iterator[SessionRecipe | None]:
-        for path in workspace.source_files(under):
+        for path in workspace.app_files(under):
             module = workspace.project.module(path)
             if module is None or b"use server" not in module.content:
                 continue
@@ -133,7 +133,7 @@ def learn_elsewhere(workspace: Workspace, under: str = "") -> SessionRecipe | No
     layouts and helpers that call the project's own `getSession()` and stop without one."""
 
     def guards() -> Iterator[SessionRecipe | None]:
-        for path in workspace.source_files(under):
+        for path in workspace.app_files(under):
             content = (workspace.read(path) or b"").lower()
             if not any(word in content for word in SESSION_WORDS):
                 continue

@@ -50,6 +50,10 @@ class Workspace:
             return self._files
         return [p for p in self._files if p.startswith(under + "/")]
 
+    def app_files(self, root: str) -> list[str]:
+        """The source files of the app at `root`, without those of apps nested in it."""
+        return [p for p in self.source_files(root) if self.app_root(p) == root]
+
     def read(self, path: str) -> bytes | None:
         return self.project.reader.read(path)
 
