@@ -2452,6 +2452,27 @@ NO_FIX = [
         id="team-scoped-write-message",
     ),
     pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
+                "app/api/webhook/route.ts": ts("""
+                    import { createPost } from "@/app/actions";
+
+                    export async function POST(request: Request) {
+                      const { title } = await request.json();
+                      await createPost(title);
+                      return new Response("ok");
+                    }
+                    """),
+            },
+        ),
+        # A webhook calls the action with no signed-in user: a check would refuse it.
+        "unsafe fix (--unsafe-fixes): Check the session at the top of `createPost`, with the "
+        "Auth.js v5 preset (also called by app/api/webhook/route.ts, which may have no "
+        "signed-in user)",
+        id="action-called-by-a-route-handler",
+    ),
+    pytest.param(
         clerk_project(**{"lib/user.ts": CLERK_DB_USER}),
         "no fix: `userId` is the auth provider's id, but the project finds its own user by "
         "`clerkId`",

@@ -12,6 +12,7 @@ from guardfix_codemods import guests
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.plan import ActionPlan, bound_names, make_async
 from guardfix_codemods.session import check_text
+from guardfix_codemods.session_guard import server_callers
 
 RULE = "GF004"
 
@@ -55,7 +56,12 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     indent = line_indent(content, statement.start_byte)
     lines = plan.style.newline + plan.style.lines(restyle(check, plan.module), indent)
     edits.append(Edit(statement.end_byte, statement.end_byte, lines))
-    return Fix("Refuse the request when there is no session", Applicability.SAFE, tuple(edits))
+    callers = server_callers(plan)
+    return Fix(
+        "Refuse the request when there is no session" + callers,
+        Applicability.UNSAFE if callers else Applicability.SAFE,
+        tuple(edits),
+    )
 
 
 def _is_async(plan: ActionPlan, call: Node) -> bool:

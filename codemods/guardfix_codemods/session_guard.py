@@ -41,11 +41,23 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     if isinstance(imports, str):
         return imports
     name = f"`{plan.facts.action.name}`" if plan.facts.action.name else "the action"
+    title = f"Check the session at the top of {name}, {recipe.origin}"
+    callers = server_callers(plan)
     return Fix(
-        f"Check the session at the top of {name}, {recipe.origin}",
-        Applicability.SAFE,
+        title + callers,
+        Applicability.UNSAFE if callers else Applicability.SAFE,
         tuple(edits + imports),
     )
+
+
+def server_callers(plan: ActionPlan) -> str:
+    """A note naming the route handlers that call the action, whose callers (a webhook, a
+    cron job) may have no session for the check to find; "" when none does."""
+    name = plan.facts.action.name
+    callers = plan.workspace.route_callers(name, plan.module.path) if name else []
+    if not callers:
+        return ""
+    return f" (also called by {', '.join(callers)}, which may have no signed-in user)"
 
 
 def insert_at_top(plan: ActionPlan, fn: Node, code: str) -> list[Edit] | str:

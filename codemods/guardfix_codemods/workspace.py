@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from guardfix_codemods.session import SessionRecipe
 
 MAJOR = re.compile(r"(\d+)")
+ROUTE_HANDLER = re.compile(r"(^|/)(route\.[cm]?[jt]sx?$|pages/api/)")
 TYPE_DECLARATIONS = ("interface_declaration", "type_alias_declaration")
 
 
@@ -53,6 +54,26 @@ class Workspace:
     def app_files(self, root: str) -> list[str]:
         """The source files of the app at `root`, without those of apps nested in it."""
         return [p for p in self.source_files(root) if self.app_root(p) == root]
+
+    def route_callers(self, name: str, path: str) -> list[str]:
+        """Route handlers (`app/**/route.ts`, `pages/api/**`) that import `name` from `path`:
+        server code such as a webhook, which calls with no signed-in user."""
+        callers: list[str] = []
+        for other in self.app_files(self.app_root(path)):
+            if not ROUTE_HANDLER.search(other):
+                continue
+            content = self.read(other)
+            if content is None or name.encode() not in content:
+                continue
+            module = self.project.module(other)
+            imported = module.imports.get(name) if module is not None else None
+            if (
+                imported is not None
+                and imported.name == name
+                and self.project.resolver.resolve(other, imported.specifier) == path
+            ):
+                callers.append(other)
+        return callers
 
     def read(self, path: str) -> bytes | None:
         return self.project.reader.read(path)
