@@ -1510,6 +1510,22 @@ ANONYMOUS_PAGE = ts("""
 
 GUESTS = [
     pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
+                "lib/booking.ts": ts("""
+                    export function seats(booking: { type: string; size: number }) {
+                      if (booking.type === "guest") return 1;
+                      return booking.size;
+                    }
+                    """)
+            },
+        ),
+        # A booking's guest type says nothing about sessions: the check stays as it is.
+        create_post(*AUTHJS_GUARD, imports=(PRISMA, AUTH)),
+        id="guest-that-is-no-session",
+    ),
+    pytest.param(
         authjs(UNGUARDED, **{"lib/chat.ts": GUEST_HELPER}),
         create_post(
             "const session = await auth();",

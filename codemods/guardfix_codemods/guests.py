@@ -7,6 +7,7 @@ When the project's own checks turn guests away (`session.user.type === "guest"`,
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from tree_sitter import Node
@@ -18,6 +19,7 @@ from guardfix.syntax import member_parts, string_value, text, unwrap, walk
 from guardfix_codemods.workspace import Workspace
 
 ANONYMOUS = frozenset({"isAnonymous", "is_anonymous", "isGuest", "is_guest"})
+OWNER = re.compile(r"user|session|viewer|account|^me$", re.IGNORECASE)  # whose flag it is
 MARKERS = (b"guest", b"isAnonymous", b"is_anonymous")
 USER = "{user}"  # where a test names the user object: `{user}.type === "guest"`
 # Conditions an added `|| test` may follow without parentheses.
@@ -53,14 +55,17 @@ def _tests(condition: Node | None) -> list[str]:
             if "guest" in values:
                 other = sides[values.index("guest") ^ 1]
                 parts = member_parts(unwrap(other))
-                if parts is not None and len(parts) >= 2:
+                if parts is not None and len(parts) >= 2 and OWNER.search(parts[-2]):
                     found.append(f'{USER}.{parts[-1]} === "guest"')
         elif node.type == "member_expression" and text(node.child_by_field_name("property")) in (
             ANONYMOUS
         ):
+            parts = member_parts(node)
             parent = node.parent
+            if parts is None or len(parts) < 2 or not OWNER.search(parts[-2]):
+                continue  # a booking's `type === "guest"` says nothing about sessions
             if parent is None or parent.type != "member_expression":
-                found.append(f"{USER}.{text(node.child_by_field_name('property'))}")
+                found.append(f"{USER}.{parts[-1]}")
     return found
 
 
