@@ -2405,6 +2405,33 @@ def test_unchanged(
     assert "No problems found" in capsys.readouterr().out
 
 
+# A CRM task: `accountId` is a customer company, `userId` the user it is assigned to.
+TASK_SCHEMA = PRISMA_SCHEMA + ts("""
+
+    model Company {
+      id    String @id
+      tasks Task[]
+    }
+
+    model Task {
+      id           String  @id
+      title        String
+      company      Company @relation(fields: [accountId], references: [id])
+      accountId    String
+      assignedUser User    @relation(fields: [userId], references: [id])
+      userId       String
+    }
+    """)
+
+
+def task_project(field: str) -> Files:
+    return prisma_project(
+        f'await prisma.task.create({{ data: {{ title: "t", {field}: String(formData.get("{field}")) }} }});',
+        params=FORM,
+        **{"prisma/schema.prisma": TASK_SCHEMA},
+    )
+
+
 # A finding with no fix: the file stays as it is and the report says why.
 NO_FIX = [
     pytest.param(
@@ -2489,6 +2516,17 @@ NO_FIX = [
         id="action-called-by-a-route-handler",
     ),
     pytest.param(
+        task_project("accountId"),
+        # Only a relation to the user model holds the caller's id.
+        "no fix: `accountId` of `task` is no relation to the user model (prisma/schema.prisma)",
+        id="identity-field-that-is-no-user-relation",
+    ),
+    pytest.param(
+        task_project("userId"),
+        "no fix: `userId` of `task` names another user the caller picks",
+        id="identity-field-that-is-an-assignee",
+    ),
+    pytest.param(
         clerk_project(**{"lib/user.ts": CLERK_DB_USER}),
         "no fix: `userId` is the auth provider's id, but the project finds its own user by "
         "`clerkId`",
@@ -2505,7 +2543,7 @@ NO_FIX = [
             "await prisma.invite.delete({ where: { id } });",
             **{"prisma/schema.prisma": INVITE_SCHEMA.replace("userId", "inviteeId")},
         ),
-        "no fix: `Invite` has several relations to users (invitedById, inviteeId)",
+        "no fix: `invite` has several relations to users (invitedById, inviteeId)",
         id="two-user-relations-no-hint",
     ),
     pytest.param(
