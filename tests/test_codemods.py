@@ -2516,6 +2516,23 @@ NO_FIX = [
         id="action-called-by-a-route-handler",
     ),
     pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
+                "app/api/cron/route.ts": ts("""
+                    import * as actions from "@/app/actions";
+
+                    export async function GET() {
+                      await actions.createPost("daily digest");
+                      return new Response("ok");
+                    }
+                    """),
+            },
+        ),
+        "(also called by app/api/cron/route.ts, which may have no signed-in user)",
+        id="action-called-through-a-namespace-import",
+    ),
+    pytest.param(
         task_project("accountId"),
         # Only a relation to the user model holds the caller's id.
         "no fix: `accountId` of `task` is no relation to the user model (prisma/schema.prisma)",

@@ -66,12 +66,16 @@ class Workspace:
             if content is None or name.encode() not in content:
                 continue
             module = self.project.module(other)
-            imported = module.imports.get(name) if module is not None else None
-            if (
-                imported is not None
-                and imported.name == name
+            if module is None:
+                continue
+            # `import { name }`, or `import * as db` and a `db.name` somewhere.
+            spellings = {
+                local if imported.name == name else f"{local}.{name}"
+                for local, imported in module.imports.items()
+                if imported.name in (name, "*")
                 and self.project.resolver.resolve(other, imported.specifier) == path
-            ):
+            }
+            if any(spelling.encode() in content for spelling in spellings):
                 callers.append(other)
         return callers
 
