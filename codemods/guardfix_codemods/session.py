@@ -142,14 +142,36 @@ def learn_elsewhere(workspace: Workspace, under: str = "") -> SessionRecipe | No
                 continue
             try:
                 yield from [
-                    _guard_in(node, module, workspace)
-                    for node in walk(module.root)
-                    if node.type in FUNCTION_TYPES
+                    _guard_in(fn, module, workspace)
+                    for fn in _top_functions(module)
+                    if _opens_with_session_words(fn)
                 ]
             except RecursionError:
                 continue
 
     return _most_used(guards(), "function")
+
+
+def _top_functions(module: Module) -> Iterator[Node]:
+    """The file's own functions: `export default async function Page()`, `const getX =
+    async () => {}`, a middleware `client.use(async ({ next }) => {})`; not the callbacks
+    inside their bodies (they rarely open with a lookup, and there are many)."""
+    stack = list(reversed(module.root.named_children))
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_TYPES:
+            yield node
+        else:
+            stack.extend(reversed(node.named_children))
+
+
+def _opens_with_session_words(fn: Node) -> bool:
+    """A cheap look before the walk: the first statements mention a session or a user."""
+    body = fn.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return False
+    lead = body.named_children[: LEAD + 2]
+    return any(word.decode() in text(s).lower() for s in lead for word in SESSION_WORDS)
 
 
 def _most_used(guards: Iterable[SessionRecipe | None], noun: str) -> SessionRecipe | None:
@@ -201,6 +223,8 @@ def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe |
     first = last = None
     # A guard is a lookup among the first few statements, checked at once (or by itself).
     for index, stmt in enumerate(statements[: LEAD + 2]):
+        if first is None and stmt.type == "return_statement":
+            break  # it returns (a page, its JSX) before any lookup
         walker.statement(stmt, state)
         if state.lookup and first is None:
             first = index
