@@ -2435,6 +2435,16 @@ def task_project(field: str) -> Files:
 # A finding with no fix: the file stays as it is and the report says why.
 NO_FIX = [
     pytest.param(
+        {
+            "app/actions.ts": UNGUARDED,
+            **IRON,
+            "app/dashboard/page.tsx": '"use client";\n' + IRON_PAGE,
+        },
+        # A file that runs in the browser teaches no server lookup.
+        "no fix: iron-session needs a project file exporting `sessionOptions`",
+        id="client-component-teaches-nothing",
+    ),
+    pytest.param(
         {"app/actions.ts": UNGUARDED, "package.json": package(next="15.1.0")},
         "no fix: no session lookup is configured, no guarded action shows one",
         id="no-known-session-lookup",

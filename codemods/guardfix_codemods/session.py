@@ -20,7 +20,14 @@ from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.model import ActionKind, ServerAction
 from guardfix.module import Module
 from guardfix.parse import parse
-from guardfix.syntax import FUNCTION_TYPES, callee_name, text, walk
+from guardfix.syntax import (
+    FUNCTION_TYPES,
+    callee_name,
+    first_statement,
+    is_directive,
+    text,
+    walk,
+)
 from guardfix_codemods import recipes
 from guardfix_codemods.imports import Need
 from guardfix_codemods.workspace import Workspace
@@ -138,8 +145,9 @@ def learn_elsewhere(workspace: Workspace, under: str = "") -> SessionRecipe | No
             if not any(word in content for word in SESSION_WORDS):
                 continue
             module = workspace.project.module(path)
-            if module is None:
-                continue
+            first = first_statement(module.root) if module is not None else None
+            if module is None or (first is not None and is_directive(first, "use client")):
+                continue  # a browser's lookup is no server's
             try:
                 yield from [
                     _guard_in(fn, module, workspace)
