@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,7 @@ KEYS = {
     "select": "list of rule codes to run (default: all)",
     "ignore": "list of rule codes not to run",
     "max-file-size": "files larger than this many bytes are skipped (default 1000000)",
-    "session": "the session lookup fixes insert: a table of from, name, call and user-id",
+    "session": "the session lookup fixes insert: a table of from, name, call, user-id, default",
     "owner-fields": "a table of model or table name -> the field that holds the owner's id",
 }
 SESSION_KEYS = {
@@ -38,17 +39,20 @@ SESSION_KEYS = {
     "name": 'the name it exports, e.g. "auth"',
     "call": 'the expression that looks the session up, e.g. "await auth()"',
     "user-id": 'the expression for the caller\'s id once checked, e.g. "session.user.id"',
+    "default": "true when `name` is the module's default export (optional, default false)",
 }
+OPTIONAL_SESSION_KEYS = frozenset({"default"})
 
 
 @dataclass(frozen=True)
 class SessionSetting:
-    """`session = { from, name, call, user-id }`: the lookup a fix inserts."""
+    """`session = { from, name, call, user-id, default }`: the lookup a fix inserts."""
 
     module: str
-    name: str
+    name: str  # the name `call` uses; with `default`, the local name of the default import
     call: str
     user_id: str
+    default: bool = False
 
 
 class ConfigError(Exception):
@@ -74,6 +78,14 @@ class Config:
         if self._include_spec is not None and not self._include_spec.match_file(path):
             return False
         return not (self._exclude_spec is not None and self._exclude_spec.match_file(path))
+
+    def project_lookups(self, resolve: Callable[[str, str], str | None]) -> frozenset[str]:
+        """The session lookups to trust by name. The fixes' own lookup is one only when it is
+        no project file: a project helper is read for what it returns (an iron-session is
+        never null, so `if (!session)` checks nothing)."""
+        if self.session is None or resolve("", self.session.module) is not None:
+            return self.lookups
+        return self.lookups | {self.session.name}
 
     def wants_rule(self, code: str) -> bool:
         if self.select is not None and code not in self.select:
@@ -135,8 +147,6 @@ def _parse(table: dict[str, Any], where: str, rule_codes: frozenset[str], source
     guards = _names(table, "guards", where)
     lookups = _names(table, "session-lookups", where)
     session = _session(table, where)
-    if session is not None:
-        lookups.append(session.name)  # the lookup the fixes insert is one by definition
     include = _names(table, "include", where)
     exclude = _names(table, "exclude", where)
     select = _codes(table, "select", where, rule_codes)
@@ -171,6 +181,8 @@ def _session(table: dict[str, Any], where: str) -> SessionSetting | None:
             allowed = ", ".join(SESSION_KEYS)
             raise ConfigError(f"{where}: unknown key {key!r} in 'session'; allowed keys: {allowed}")
     for key, meaning in SESSION_KEYS.items():
+        if key in OPTIONAL_SESSION_KEYS:
+            continue
         if not isinstance(value.get(key), str) or not value[key].strip():
             raise ConfigError(f"{where}: 'session.{key}' must be a non-empty string: {meaning}")
     user_id = value["user-id"].strip()
@@ -178,7 +190,16 @@ def _session(table: dict[str, Any], where: str) -> SessionSetting | None:
         raise ConfigError(
             f"{where}: 'session.user-id' must be a name or a dotted path such as session.user.id"
         )
-    return SessionSetting(value["from"], value["name"], value["call"].strip(), user_id)
+    default = value.get("default", False)
+    if not isinstance(default, bool):
+        raise ConfigError(
+            f"{where}: 'session.default' must be true or false: {SESSION_KEYS['default']}"
+        )
+    if not value["name"].strip().isidentifier():
+        raise ConfigError(f"{where}: 'session.name' must be a name: {SESSION_KEYS['name']}")
+    return SessionSetting(
+        value["from"], value["name"].strip(), value["call"].strip(), user_id, default
+    )
 
 
 def _owner_fields(table: dict[str, Any], where: str) -> dict[str, str]:

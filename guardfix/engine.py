@@ -42,9 +42,8 @@ class Report:
 
 def check(selection: Selection, config: Config) -> Report:
     report = Report(notices=list(selection.notices))
-    project = Project(
-        selection.reader, lookups=config.lookups, guards=config.guards, files=selection.files
-    )
+    project = Project(selection.reader, guards=config.guards, files=selection.files)
+    project.lookups = config.project_lookups(project.resolver.resolve)
     fixer = Fixer(project, selection.files, config)
     for source in selection.sources:
         if not is_source_path(source.path) or not config.wants_path(source.path):
@@ -130,9 +129,8 @@ class Recheck:
         """The tally of the named actions ("" for unnamed ones) in `content`."""
         if self._project is None or path in self._seen:
             # A second version of one file starts afresh: summaries name the old tree's nodes.
-            self._project = Project(
-                self.reader, lookups=self.config.lookups, guards=self.config.guards
-            )
+            self._project = Project(self.reader, guards=self.config.guards)
+            self._project.lookups = self.config.project_lookups(self._project.resolver.resolve)
             self._seen = set()
         self._seen.add(path)
         project = self._project

@@ -94,6 +94,9 @@ class Scope:
     # under that parent (`projectId: input.projectId`): the key and its value. No fix: the
     # parent's owner is not this row's filter.
     parent: tuple[str, Node] | None = None
+    # Filter keys that tie the rows to a team or organisation by a value the caller did not
+    # send (`teamId: team.id`): the write stays within one team, whoever may act in it.
+    team_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

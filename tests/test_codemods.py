@@ -647,7 +647,133 @@ def preset(deps: str, files: Files | None = None) -> Files:
     }
 
 
+# iron-session behind the project's own helper, which every page uses; no file exports
+# the `sessionOptions` the preset would need.
+IRON_HELPER = ts("""
+    import { getIronSession } from "iron-session";
+    import { cookies } from "next/headers";
+
+    export type AppSession = { userId?: string; isLoggedIn?: boolean };
+
+    export async function getSession() {
+      return getIronSession<AppSession>(await cookies(), { password: "p".repeat(32), cookieName: "s" });
+    }
+    """)
+IRON_PAGE = ts("""
+    import { redirect } from "next/navigation";
+    import { getSession } from "@/lib/session";
+
+    export default async function Dashboard() {
+      const session = await getSession();
+      if (!session.userId) redirect("/login");
+      return <p>{session.userId}</p>;
+    }
+    """)
+IRON: Files = {
+    "tsconfig.json": TSCONFIG,
+    "package.json": package(**{"iron-session": "^8.0.4", "@prisma/client": "^5.22.0"}),
+    "lib/session.ts": IRON_HELPER,
+    "app/dashboard/page.tsx": IRON_PAGE,
+    "prisma/schema.prisma": PRISMA_SCHEMA,
+}
+GET_SESSION_FROM_LIB = 'import { getSession } from "@/lib/session";'
+
+
+ADMIN_ONLY = ts("""
+    export function assertAdmin(session: { user?: { role?: string } } | null) {
+      if (session?.user?.role !== "admin") throw new Error("Forbidden");
+    }
+    """)
+ADMIN_ACTIONS = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { assertAdmin } from "@/lib/admin";
+    import { prisma } from "@/lib/prisma";
+
+    export async function banUser(userId: string) {
+      const session = await auth();
+      assertAdmin(session);
+      await prisma.ban.create({ data: { userId, bannedById: session.user.id } });
+    }
+    """)
+UNBAN = ts("""
+    "use server";
+    import { prisma } from "@/lib/prisma";
+
+    export async function unbanUser(userId: string) {
+      await prisma.ban.deleteMany({ where: { userId } });
+    }
+    """)
+
+
 GUARD_SOURCES = [
+    pytest.param(
+        authjs(UNBAN, **{"lib/admin.ts": ADMIN_ONLY, "app/admin/actions.ts": ADMIN_ACTIONS}),
+        # The copied guard checks a role: an admin unbans someone else, so the user id the
+        # caller names stays (the broken fix wrote the admin's own id there).
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+            import { assertAdmin } from "@/lib/admin";
+
+            export async function unbanUser(userId: string) {
+              const session = await auth();
+              assertAdmin(session);
+              await prisma.ban.deleteMany({ where: { userId } });
+            }
+            """),
+        id="admin-guard-keeps-the-named-user",
+    ),
+    pytest.param(
+        {"app/actions.ts": UNGUARDED, **IRON},
+        # Learned from the page: the project's helper and the check it makes.
+        create_post(
+            "const session = await getSession();",
+            'if (!session.userId) redirect("/login");',
+            imports=(
+                PRISMA,
+                'import { getSession } from "@/lib/session";',
+                'import { redirect } from "next/navigation";',
+            ),
+        ),
+        id="helper-learned-from-a-page",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": create_post(
+                "const session = await getSession();",
+                imports=(PRISMA, GET_SESSION_FROM_LIB),
+            ),
+            **IRON,
+        },
+        # The action's own lookup: the id is read as the project's pages read it.
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session?.userId"),
+            imports=(PRISMA, GET_SESSION_FROM_LIB),
+        ),
+        id="helper-user-id-learned-from-a-page",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": UNGUARDED,
+            **IRON,
+            "lib/session.ts": IRON_HELPER.replace(
+                "export async function getSession", "export default async function getSession"
+            ),
+            "app/dashboard/page.tsx": "",
+            "guardfix.toml": ts("""
+                session = { from = "@/lib/session", name = "getSession", default = true, call = "await getSession()", user-id = "session.userId" }
+                """),
+        },
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session?.userId"),
+            imports=(PRISMA, 'import getSession from "@/lib/session";'),
+        ),
+        id="configuration-default-import",
+    ),
     pytest.param(
         authjs(
             UNGUARDED,
@@ -880,6 +1006,154 @@ def test_guard_sources(fix: Callable[..., str], files: Files, expected: str) -> 
     assert fix(files) == expected
 
 
+def idiom_exit(exit: str) -> str:
+    """An already-guarded action that leaves with `exit` when there is no session."""
+    return ts(f"""
+        "use server";
+        import {{ auth }} from "@/auth";
+        import {{ prisma }} from "@/lib/prisma";
+
+        export async function likePost(postId: string) {{
+          const session = await auth();
+          if (!session?.user?.id) {exit}
+          await prisma.like.create({{ data: {{ postId, userId: session.user.id }} }});
+          return {{ error: null }};
+        }}
+        """)
+
+
+def unguarded(header: str, *lines: str) -> str:
+    """An action file: `header` opens the function, `lines` are its body."""
+    return (
+        f'"use server";\n{PRISMA}\n\n{header} {{\n'
+        + "".join(f"  {line}\n" for line in lines)
+        + "}\n"
+    )
+
+
+def guarded_by_idiom(header: str, check: str, *lines: str) -> str:
+    return (
+        f'"use server";\n{PRISMA}\n{AUTH}\n\n{header} {{\n'
+        "  const session = await auth();\n"
+        f"  if (!session?.user?.id) {check}\n" + "".join(f"  {line}\n" for line in lines) + "}\n"
+    )
+
+
+CREATE = "const post = await prisma.post.create({ data: { title } });"
+THROW = 'throw new Error("Unauthorized");'
+
+# The idiom's own exit goes only where the action already returns that shape: a
+# `return null` in an action whose callers use the post would break them all.
+EXITS = [
+    pytest.param(
+        authjs(
+            unguarded("export async function createPost(title: string)", CREATE, "return post;"),
+            **{"app/posts/actions.ts": idiom_exit("return null;")},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string)", THROW, CREATE, "return post;"
+        ),
+        id="return-null-into-an-action-returning-a-row",
+    ),
+    pytest.param(
+        authjs(
+            unguarded(
+                "export async function createPost(title: string): Promise<string | null>",
+                CREATE,
+                "return post.id;",
+            ),
+            **{"app/posts/actions.ts": idiom_exit("return null;")},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string): Promise<string | null>",
+            "return null;",
+            CREATE,
+            "return post.id;",
+        ),
+        id="return-null-where-the-declared-type-has-null",
+    ),
+    pytest.param(
+        authjs(
+            unguarded(
+                "export async function createPost(title: string)",
+                'if (!title) return { error: "A title is needed" };',
+                CREATE,
+                "return { error: null };",
+            ),
+            **{"app/posts/actions.ts": idiom_exit('return { error: "Sign in first" };')},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string)",
+            'return { error: "Sign in first" };',
+            'if (!title) return { error: "A title is needed" };',
+            CREATE,
+            "return { error: null };",
+        ),
+        id="error-object-where-the-action-returns-error-objects",
+    ),
+    pytest.param(
+        authjs(
+            unguarded(
+                "export async function createPost(title: string)",
+                CREATE,
+                "return { ok: true, id: post.id };",
+            ),
+            **{"app/posts/actions.ts": idiom_exit('return { error: "Sign in first" };')},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string)",
+            THROW,
+            CREATE,
+            "return { ok: true, id: post.id };",
+        ),
+        id="error-object-into-an-action-returning-another-object",
+    ),
+    pytest.param(
+        authjs(
+            unguarded("export async function createPost(title: string)", CREATE),
+            **{"app/posts/actions.ts": idiom_exit("return;")},
+        ),
+        guarded_by_idiom("export async function createPost(title: string)", "return;", CREATE),
+        id="bare-return-into-an-action-returning-nothing",
+    ),
+    pytest.param(
+        authjs(
+            unguarded("export async function createPost(title: string)", CREATE, "return post;"),
+            **{"app/posts/actions.ts": idiom_exit("return;")},
+        ),
+        guarded_by_idiom(
+            "export async function createPost(title: string)", THROW, CREATE, "return post;"
+        ),
+        id="bare-return-into-an-action-returning-a-row",
+    ),
+    pytest.param(
+        authjs(
+            unguarded("export async function createPost(title: string)", CREATE, "return post;"),
+            **{
+                "app/posts/actions.ts": idiom_exit('return redirect("/login");').replace(
+                    AUTH, AUTH + '\nimport { redirect } from "next/navigation";'
+                )
+            },
+        ),
+        (
+            '"use server";\n'
+            f"{PRISMA}\n{AUTH}\n"
+            'import { redirect } from "next/navigation";\n\n'
+            "export async function createPost(title: string) {\n"
+            "  const session = await auth();\n"
+            '  if (!session?.user?.id) return redirect("/login");\n'
+            f"  {CREATE}\n  return post;\n}}\n"
+        ),
+        id="return-redirect-fits-anywhere",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), EXITS)
+def test_exits(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
 # -- 3. GF002: the owner filter --------------------------------------------------------------
 
 DRIZZLE_IMPORTS = 'import { db } from "@/db";\nimport { posts } from "@/db/schema";'
@@ -955,7 +1229,32 @@ SUPABASE: Files = {
     "utils/supabase/server.ts": SUPABASE_SERVER,
 }
 
+# An invitation names two users: who invited, and who is invited.
+INVITE_SCHEMA = PRISMA_SCHEMA + ts("""
+
+    model Invite {
+      id          String @id
+      invitedBy   User   @relation("Sent", fields: [invitedById], references: [id])
+      invitedById String
+      user        User   @relation("Received", fields: [userId], references: [id])
+      userId      String
+    }
+    """)
+INVITES = prisma_project(
+    "await prisma.invite.delete({ where: { id } });",
+    **{"prisma/schema.prisma": INVITE_SCHEMA},
+)
+
+
 OWNER_FILTERS = [
+    pytest.param(
+        {
+            **INVITES,
+            "guardfix.toml": 'owner-fields = { invite = "invitedById" }\n',
+        },
+        guarded("await prisma.invite.delete({ where: { id, invitedById: session.user.id } });"),
+        id="prisma-owner-among-two-from-the-configuration",
+    ),
     # Prisma 5 and later: the owner goes into the unique `where`, which then misses
     # (and throws) when the row is someone else's.
     pytest.param(
@@ -1174,6 +1473,11 @@ UNSAFE_FIXES = [
         SUPABASE_ACTION.replace('.eq("id", id);', '.eq("id", id).eq("user_id", user.id);'),
         id="supabase-guessed-user_id",
     ),
+    pytest.param(
+        INVITES,
+        guarded("await prisma.invite.delete({ where: { id, userId: session.user.id } });"),
+        id="prisma-owner-guessed-among-two-user-relations",
+    ),
 ]
 
 
@@ -1182,12 +1486,150 @@ def test_unsafe_fixes(fix: Callable[..., str], files: Files, expected: str) -> N
     assert fix(files, "--unsafe-fixes") == expected
 
 
+# Every visitor gets a guest session here: `lib/chat.ts` turns guests away, and so must
+# the check a fix inserts, or it stops nobody.
+GUEST_HELPER = ts("""
+    import { auth } from "@/auth";
+
+    export async function canSaveChats() {
+      const session = await auth();
+      if (!session?.user || session.user.type === "guest") return false;
+      return true;
+    }
+    """)
+ANONYMOUS_PAGE = ts("""
+    import { createClient } from "@/utils/supabase/server";
+
+    export default async function Page() {
+      const supabase = await createClient();
+      const { data } = await supabase.auth.getUser();
+      if (!data.user || data.user.is_anonymous) return null;
+      return data.user.email;
+    }
+    """)
+
+GUESTS = [
+    pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
+                "lib/booking.ts": ts("""
+                    export function seats(booking: { type: string; size: number }) {
+                      if (booking.type === "guest") return 1;
+                      return booking.size;
+                    }
+                    """)
+            },
+        ),
+        # A booking's guest type says nothing about sessions: the check stays as it is.
+        create_post(*AUTHJS_GUARD, imports=(PRISMA, AUTH)),
+        id="guest-that-is-no-session",
+    ),
+    pytest.param(
+        authjs(UNGUARDED, **{"lib/chat.ts": GUEST_HELPER}),
+        create_post(
+            "const session = await auth();",
+            *throws_unless('session?.user?.id || session?.user?.type === "guest"'),
+            imports=(PRISMA, AUTH),
+        ),
+        id="authjs-guest-provider-preset",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function createPost(title: string) {
+              const session = await auth();
+              await prisma.post.create({ data: { title } });
+            }
+            """,
+            **{"lib/chat.ts": GUEST_HELPER},
+        ),
+        create_post(
+            "const session = await auth();",
+            *throws_unless('session?.user?.id || session?.user?.type === "guest"'),
+            imports=(AUTH, PRISMA),
+        ),
+        id="authjs-guest-provider-unchecked-lookup",
+    ),
+    pytest.param(
+        {
+            **SUPABASE,
+            "app/actions.ts": UNGUARDED.replace(
+                PRISMA, 'import { createClient } from "@/utils/supabase/server";\n' + PRISMA
+            ),
+            "app/page.tsx": ANONYMOUS_PAGE,
+        },
+        create_post(
+            "const supabase = await createClient();",
+            "const {",
+            "  data: { user },",
+            "} = await supabase.auth.getUser();",
+            *throws_unless("user || user?.is_anonymous"),
+            imports=('import { createClient } from "@/utils/supabase/server";', PRISMA),
+        ),
+        id="supabase-anonymous-sign-in",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), GUESTS)
+def test_guests(fix: Callable[..., str], files: Files, expected: str) -> None:
+    assert fix(files) == expected
+
+
 # -- 4. GF003: identity from the session, not the request ----------------------------------
 
 FORM = "formData: FormData"
 INPUT = "input: { title: string; authorId: string }"
 
+# Clerk, with the project's own users found by Clerk's id.
+CLERK_DB_USER = ts("""
+    import { auth } from "@clerk/nextjs/server";
+    import { prisma } from "@/lib/prisma";
+
+    export async function currentDbUser() {
+      const { userId } = await auth();
+      if (!userId) return null;
+      return prisma.user.findUnique({ where: { clerkId: userId } });
+    }
+    """)
+
+
+def clerk_action(author: str) -> str:
+    return ts(f"""
+        "use server";
+        import {{ auth }} from "@clerk/nextjs/server";
+        import {{ prisma }} from "@/lib/prisma";
+
+        export async function createPost(formData: FormData) {{
+          const {{ userId }} = await auth();
+          if (!userId) throw new Error("Unauthorized");
+          await prisma.post.create({{ data: {{ title: "t", authorId: {author} }} }});
+        }}
+        """)
+
+
+def clerk_project(**more: str) -> Files:
+    return {
+        "app/actions.ts": clerk_action('String(formData.get("authorId"))'),
+        "tsconfig.json": TSCONFIG,
+        "package.json": package(**{"@clerk/nextjs": "^6.0.0", "@prisma/client": "^5.22.0"}),
+        "prisma/schema.prisma": PRISMA_SCHEMA,
+        **more,
+    }
+
+
 IDENTITY = [
+    pytest.param(
+        clerk_project(),
+        # Clerk's id is the project's user id here: nothing maps one to the other.
+        clerk_action("userId"),
+        id="clerk-id-is-the-user-id",
+    ),
     pytest.param(
         prisma_project(
             """
@@ -1239,6 +1681,28 @@ def test_identity(fix: Callable[..., str], files: Files, expected: str) -> None:
 GET_SESSION_IMPORT = 'import { getSession } from "@/lib/auth";'
 
 SESSION_CHECKS = [
+    pytest.param(
+        {
+            "app/actions.ts": create_post(
+                "const session = await getSession();",
+                'if (!session) throw new Error("Unauthorized");',
+                imports=(PRISMA, GET_SESSION_FROM_LIB),
+            ),
+            **IRON,
+            "guardfix.toml": ts("""
+                session = { from = "@/lib/session", name = "getSession", call = "await getSession()", user-id = "session.userId" }
+                """),
+        },
+        # An iron-session is never null: configuring the lookup does not make
+        # `if (!session)` a check.
+        create_post(
+            "const session = await getSession();",
+            *throws_unless("session?.userId"),
+            'if (!session) throw new Error("Unauthorized");',
+            imports=(PRISMA, GET_SESSION_FROM_LIB),
+        ),
+        id="configured-helper-read-for-what-it-returns",
+    ),
     pytest.param(
         authjs(
             """
@@ -1845,6 +2309,30 @@ def test_a_one_line_guard_keeps_its_semicolons_in_a_file_without_them(
 
 # Nothing to fix: no finding, no rewrite.
 UNCHANGED = [
+    # A row the action itself just made is the server's value, not the caller's.
+    pytest.param(
+        prisma_project(
+            """
+            const team = await prisma.team.create({ data: { name: String(formData.get("name")) } });
+            await prisma.member.create({ data: { teamId: team.id, userId: session.user.id } });
+            const user = await prisma.user.create({ data: { email: String(formData.get("email")) } });
+            await prisma.profile.create({ data: { userId: user.id, bio: "" } });
+            """,
+            params=FORM,
+        ),
+        id="prisma-id-of-a-row-created-above",
+    ),
+    pytest.param(
+        drizzle_project(
+            """
+            const [user] = await db.insert(users).values({ name: input.title }).returning();
+            await db.insert(posts).values({ title: input.title, authorId: user.id });
+            """,
+            'import { db } from "@/db";\nimport { posts, users } from "@/db/schema";',
+            params=INPUT,
+        ),
+        id="drizzle-id-of-a-row-inserted-above",
+    ),
     pytest.param(
         authjs("""
             "use server";
@@ -1917,8 +2405,46 @@ def test_unchanged(
     assert "No problems found" in capsys.readouterr().out
 
 
+# A CRM task: `ownerId` is the customer company that owns it, `userId` the user it is
+# assigned to.
+TASK_SCHEMA = PRISMA_SCHEMA + ts("""
+
+    model Company {
+      id    String @id
+      tasks Task[]
+    }
+
+    model Task {
+      id           String  @id
+      title        String
+      company      Company @relation(fields: [ownerId], references: [id])
+      ownerId      String
+      assignedUser User    @relation(fields: [userId], references: [id])
+      userId       String
+    }
+    """)
+
+
+def task_project(field: str) -> Files:
+    return prisma_project(
+        f'await prisma.task.create({{ data: {{ title: "t", {field}: String(formData.get("{field}")) }} }});',
+        params=FORM,
+        **{"prisma/schema.prisma": TASK_SCHEMA},
+    )
+
+
 # A finding with no fix: the file stays as it is and the report says why.
 NO_FIX = [
+    pytest.param(
+        {
+            "app/actions.ts": UNGUARDED,
+            **IRON,
+            "app/dashboard/page.tsx": '"use client";\n' + IRON_PAGE,
+        },
+        # A file that runs in the browser teaches no server lookup.
+        "no fix: iron-session needs a project file exporting `sessionOptions`",
+        id="client-component-teaches-nothing",
+    ),
     pytest.param(
         {"app/actions.ts": UNGUARDED, "package.json": package(next="15.1.0")},
         "no fix: no session lookup is configured, no guarded action shows one",
@@ -1962,6 +2488,91 @@ NO_FIX = [
         SUPABASE,
         "unsafe fix (--unsafe-fixes): Limit from('posts').delete to the caller's rows",
         id="supabase-guess-without-unsafe-fixes",
+    ),
+    pytest.param(
+        {
+            "app/actions.ts": guarded(
+                """
+                const team = await currentTeam();
+                await prisma.post.delete({ where: { id, teamId: team.id } });
+                """,
+                imports=PRISMA + '\nimport { currentTeam } from "@/lib/team";',
+            ),
+            **AUTHJS,
+        },
+        # Kept within the team: what is missing is a role check, not "anyone's rows".
+        "keeps prisma.post.delete within the caller's team (`teamId`) but lets the caller's "
+        "input pick the rows in it with no role or permission check",
+        id="team-scoped-write-message",
+    ),
+    pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
+                "app/api/webhook/route.ts": ts("""
+                    import { createPost } from "@/app/actions";
+
+                    export async function POST(request: Request) {
+                      const { title } = await request.json();
+                      await createPost(title);
+                      return new Response("ok");
+                    }
+                    """),
+            },
+        ),
+        # A webhook calls the action with no signed-in user: a check would refuse it.
+        "unsafe fix (--unsafe-fixes): Check the session at the top of `createPost`, with the "
+        "Auth.js v5 preset (also called by app/api/webhook/route.ts, which may have no "
+        "signed-in user)",
+        id="action-called-by-a-route-handler",
+    ),
+    pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
+                "app/api/cron/route.ts": ts("""
+                    import * as actions from "@/app/actions";
+
+                    export async function GET() {
+                      await actions.createPost("daily digest");
+                      return new Response("ok");
+                    }
+                    """),
+            },
+        ),
+        "(also called by app/api/cron/route.ts, which may have no signed-in user)",
+        id="action-called-through-a-namespace-import",
+    ),
+    pytest.param(
+        task_project("ownerId"),
+        # Only a relation to the user model holds the caller's id.
+        "no fix: `ownerId` of `task` is no relation to the user model (prisma/schema.prisma)",
+        id="identity-field-that-is-no-user-relation",
+    ),
+    pytest.param(
+        task_project("userId"),
+        "no fix: `userId` of `task` names another user the caller picks",
+        id="identity-field-that-is-an-assignee",
+    ),
+    pytest.param(
+        clerk_project(**{"lib/user.ts": CLERK_DB_USER}),
+        "no fix: `userId` is the auth provider's id, but the project finds its own user by "
+        "`clerkId`",
+        id="clerk-id-mapped-to-the-projects-user",
+    ),
+    pytest.param(
+        INVITES,
+        "unsafe fix (--unsafe-fixes): Limit prisma.invite.delete to the caller's rows "
+        "(`userId` from a guess among invitedById, userId",
+        id="owner-guessed-among-two-user-relations",
+    ),
+    pytest.param(
+        prisma_project(
+            "await prisma.invite.delete({ where: { id } });",
+            **{"prisma/schema.prisma": INVITE_SCHEMA.replace("userId", "inviteeId")},
+        ),
+        "no fix: `invite` has several relations to users (invitedById, inviteeId)",
+        id="two-user-relations-no-hint",
     ),
     pytest.param(
         prisma_project(

@@ -30,6 +30,15 @@ BAD_SETTINGS = [
         'session = { from = "@/auth", name = "auth", call = "await auth()", user = "x" }',
         "'session'",
     ),
+    (
+        'session = { from = "@/s", name = "get", call = "await get()", user-id = "s.id", '
+        'default = "yes" }',
+        "'session.default' must be true or false",
+    ),
+    (
+        'session = { from = "@/s", name = "a.b", call = "await a.b()", user-id = "s.id" }',
+        "'session.name' must be a name",
+    ),
     ("owner-fields = 3", "'owner-fields' must be a table of names (a table of model or table"),
     ("owner-fields = { post = 3 }", "'owner-fields'"),
     ("guards = [", "not valid TOML (Invalid value (at end of document))"),

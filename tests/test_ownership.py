@@ -2092,8 +2092,8 @@ PARENTS = [
     ),
     case(
         'await prisma.comment.create({ data: { body: "Hi", postId: String(formData.get("postId")), authorId: userId } });\n',
-        [gf002(BODY)],
-        id="comment-under-a-post-from-input",
+        [],
+        id="comment-on-a-post-anyone-may-answer",
     ),
 ]
 

@@ -1,7 +1,10 @@
 """Code rewritten by `guardfix --apply` still type-checks with the real TypeScript compiler.
 
 tests/fixtures/tsc-app is a small strict TypeScript app (Prisma-shaped and real Drizzle
-actions, a tab/CRLF file, an inline action in a page). The tests copy it to a temporary
+actions, a tab/CRLF file, an inline action in a page, an action writing the id of a row it
+created), with two apps nested in it: `returns/`, whose guarded actions leave with `return
+null` and whose unguarded ones are used by callers that need their result, and `guests/`,
+where every visitor has a guest session that the project's own checks turn away. The tests copy it to a temporary
 folder, run `tsc --noEmit` on it as is, then run the real CLI with `--apply` on the copy and
 type-check the result. The fixture's packages are installed once with `npm ci` from its
 committed package-lock.json; Node and npm are required, not optional.
@@ -29,6 +32,8 @@ REWRITTEN = {
     "app/actions/drizzle.ts",
     "app/actions/tabs.ts",
     "app/posts/page.tsx",
+    "returns/actions/posts.ts",
+    "guests/actions/chats.ts",
 }
 
 
@@ -136,6 +141,7 @@ def test_fixed_app_type_checks(app: Path) -> None:
     changed = {path for path in before if after.get(path) != before[path]}
     assert changed == REWRITTEN, report
     assert set(after) == set(before), "--apply created or removed files"
+    # Unchanged, down to `authorId: writer.id`: the id of a row the action just created.
     assert after["app/actions/guarded.ts"] == before["app/actions/guarded.ts"]
 
     # The directive must stay the first statement, or Next.js no longer treats the file
@@ -179,6 +185,16 @@ def test_fixed_app_type_checks(app: Path) -> None:
     body = inline.group(1)
     assert "const session = await auth();" in body, page
     assert body.index("await auth()") < body.index("prisma.post.delete"), page
+
+    # The idiom's `return null` only where the action is declared to return null; the
+    # others, whose callers use the post or its title, throw instead.
+    returns = after["returns/actions/posts.ts"].decode()
+    assert returns.count('if (!session?.user?.id) throw new Error("Unauthorized");') == 2, returns
+    assert returns.count("if (!session?.user?.id) return null;") == 1, returns
+
+    # A guest has a session with an id: the inserted check turns guests away as the app does.
+    chats = after["guests/actions/chats.ts"].decode()
+    assert 'if (!session?.user?.id || session?.user?.type === "guest") {' in chats, chats
 
     checked = tsc(app)
     assert checked.returncode == 0, (

@@ -21,37 +21,46 @@ class Need:
     module: str
     file: str | None = None  # the project file `module` resolves to, root-relative
     type_only: bool = False  # a type: imported as `type Name`, which erases at compile time
+    default: bool = False  # the module's default export, bound to `name`
 
     @property
     def written(self) -> str:
-        """The name as the import list spells it."""
+        """The name as `import_edits` takes it: `type Name`, `default Name` or `Name`."""
+        if self.default:
+            return f"default {self.name}"
         return f"type {self.name}" if self.type_only else self.name
 
 
 def import_edits(module: Module, style: Style, needs: list[tuple[str, str]]) -> list[Edit] | str:
     """Edits that make each (name, specifier) importable in `module`, or why they cannot.
 
-    A name may be written `type Name`: it binds `Name`, as a type only.
+    A name may be written `type Name`: it binds `Name`, as a type only; or `default Name`:
+    it binds the module's default export to `Name`.
     """
     edits: list[Edit] = []
     fresh: dict[str, list[str]] = {}
+    defaults: list[tuple[str, str]] = []
     for written, specifier in needs:
-        name = written.removeprefix("type ")
+        default = written.startswith("default ")
+        name = written.removeprefix("type ").removeprefix("default ")
         bound = module.imports.get(name)
         if bound is not None:
-            if bound.specifier == specifier and bound.name == name:
+            if bound.specifier == specifier and bound.name == ("default" if default else name):
                 continue
             return f"`{name}` is already imported from {bound.specifier!r}"
         if name in module.definitions:
             return f"`{name}` is already defined in this file"
+        if default:
+            defaults.append((name, specifier))
+            continue
         statement = _named_import_from(module, specifier)
         if statement is None:
             if written not in fresh.setdefault(specifier, []):
                 fresh[specifier].append(written)
             continue
         edits.append(_add_specifier(module, statement, written, style))
-    if fresh:
-        edits.append(_new_imports(module, style, fresh))
+    if fresh or defaults:
+        edits.append(_new_imports(module, style, fresh, defaults))
     return edits
 
 
@@ -88,9 +97,13 @@ def _add_specifier(module: Module, stmt: Node, name: str, style: Style) -> Edit:
     return Edit(last.end_byte, last.end_byte, f", {name}".encode())
 
 
-def _new_imports(module: Module, style: Style, fresh: dict[str, list[str]]) -> Edit:
+def _new_imports(
+    module: Module, style: Style, fresh: dict[str, list[str]], defaults: list[tuple[str, str]]
+) -> Edit:
     quote, semi = file_style(module)
     lines = [
+        f"import {name} from {quote}{spec}{quote}{semi}".encode() for name, spec in defaults
+    ] + [
         f"import {{ {', '.join(names)} }} from {quote}{spec}{quote}{semi}".encode()
         for spec, names in fresh.items()
     ]

@@ -7,7 +7,7 @@ from tree_sitter import Node
 from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix, Scope
 from guardfix.syntax import call_arguments, callee_name, callee_of, text, unwrap
-from guardfix_codemods import recipes
+from guardfix_codemods import provider_ids, recipes
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.imports import import_edits
 from guardfix_codemods.owners import Owner, owner_field
@@ -29,6 +29,9 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     owner = owner_field(plan.workspace, scope, plan.module)
     if isinstance(owner, str):
         return owner
+    mapped = provider_ids.why_not(plan, owner.field)
+    if mapped is not None:
+        return mapped
     if scope.orm == "prisma":
         edits = _prisma(scope, scope.filter, owner, plan.user_id, plan)
     elif scope.orm == "drizzle":
@@ -39,9 +42,14 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         edits = [Edit(scope.filter.end_byte, scope.filter.end_byte, line)]
     if isinstance(edits, str):
         return edits
-    applicability = Applicability.UNSAFE if owner.guessed else Applicability.SAFE
+    # Within a team, members may be meant to change each other's rows: a role check may be
+    # what is missing, not an owner filter.
+    unsafe = owner.guessed or bool(scope.team_keys)
+    applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
+    within = " (the write is already kept within the team)" if scope.team_keys else ""
     return Fix(
-        f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from {owner.source})",
+        f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from "
+        f"{owner.source}){within}",
         applicability,
         tuple(edits),
         requires=plan.user_id_from,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from guardfix.facts.schema import prisma_models, prisma_schema
-from guardfix.model import Scope
+from guardfix.model import Applicability, Scope
 from guardfix.module import Module
 from guardfix.syntax import call_arguments, callee_name, member_parts, text, unwrap, walk
 from guardfix_codemods import recipes
@@ -16,7 +16,12 @@ from guardfix_codemods.workspace import Workspace
 
 USER_MODEL = re.compile(r"^(user|users|profile|profiles|account|accounts|member|members)$", re.I)
 OWNER_NAME = re.compile(r"author|owner|user|creator|created_?by", re.IGNORECASE)
-PRISMA_RELATION = re.compile(r"^\s*\w+\s+(\w+)\??\s+@relation\(([^)]*)\)", re.MULTILINE)
+PRISMA_RELATION = re.compile(r"^\s*(\w+)\s+(\w+)\??\s+@relation\(([^)]*)\)", re.MULTILINE)
+# A relation to a user the caller names on purpose: an assignee, an invitee, a recipient.
+ANOTHER_USER = re.compile(
+    r"^(assign|recipient|receiver|reviewer|follow|friend|mention|target|blocked|sent_?to)",
+    re.IGNORECASE,
+)
 PRISMA_FIELDS = re.compile(r"fields:\s*\[\s*(\w+)\s*\]")
 
 
@@ -43,7 +48,58 @@ def owner_field(workspace: Workspace, scope: Scope, module: Module) -> Owner | s
     return f"no owner field is known for {scope.orm}"
 
 
+def identity_owner(
+    workspace: Workspace, scope: Scope, module: Module, field: str
+) -> Applicability | str:
+    """May the caller's id go into `field`: safe when the schema or the configuration says
+    it holds the row's owner, unsafe when it is one of several user relations, else why not.
+    With no schema to read, the field's name is all there is to go by."""
+    model = scope.model or ""
+    for name in (model, model[:1].upper() + model[1:]):
+        configured = workspace.config.owner_fields.get(name)
+        if configured is not None:
+            if configured == field:
+                return Applicability.SAFE
+            return f"the configured owner of `{model}` is `{configured}`, not `{field}`"
+    relations = _relations(workspace, scope, module)
+    if isinstance(relations, str):
+        return Applicability.SAFE
+    owners, others, where = relations
+    if field in others:
+        return f"`{field}` of `{model}` names another user the caller picks ({where})"
+    if field not in owners:
+        return f"`{field}` of `{model}` is no relation to the user model ({where})"
+    return Applicability.SAFE if len(owners) == 1 else Applicability.UNSAFE
+
+
+def _relations(
+    workspace: Workspace, scope: Scope, module: Module
+) -> tuple[list[str], list[str], str] | str:
+    """The model's foreign keys to users: (owner candidates, other users', where from)."""
+    if scope.orm == "prisma":
+        return _prisma_relations(workspace, module.path, scope.model or "")
+    if scope.orm == "drizzle":
+        return _drizzle_relations(workspace, scope, module)
+    return f"no schema is read for {scope.orm}"
+
+
 def _prisma_owner(workspace: Workspace, path: str, delegate: str) -> Owner | str:
+    relations = _prisma_relations(workspace, path, delegate)
+    if isinstance(relations, str):
+        return relations
+    owners, others, schema_path = relations
+    if len(owners) == 1:
+        return Owner(owners[0], schema_path)
+    if owners:
+        return _one_of(owners, f"`{delegate}` has several relations to users")
+    if others:
+        return f"`{delegate}` relates to users only as others ({', '.join(others)})"
+    return f"`{delegate}` in {schema_path} has no relation to a user model"
+
+
+def _prisma_relations(
+    workspace: Workspace, path: str, delegate: str
+) -> tuple[list[str], list[str], str] | str:
     schema_path = prisma_schema(workspace.read, path)
     if schema_path is None:
         return (
@@ -55,23 +111,47 @@ def _prisma_owner(workspace: Workspace, path: str, delegate: str) -> Owner | str
             continue
         if USER_MODEL.match(name):
             return f"`{name}` is the user model itself; its rows are the users"
-        owners = [
-            fields.group(1)
-            for relation in PRISMA_RELATION.finditer(body)
-            if USER_MODEL.match(relation.group(1))
-            and (fields := PRISMA_FIELDS.search(relation.group(2))) is not None
-        ]
-        if len(owners) > 1:
-            owners = [o for o in owners if OWNER_NAME.search(o)] or owners
-        if len(owners) == 1:
-            return Owner(owners[0], schema_path)
-        if owners:
-            return f"`{name}` has several relations to users ({', '.join(owners)})"
-        return f"`{name}` in {schema_path} has no relation to a user model"
+        owners: list[str] = []
+        others: list[str] = []
+        for relation in PRISMA_RELATION.finditer(body):
+            fields = PRISMA_FIELDS.search(relation.group(3))
+            if not USER_MODEL.match(relation.group(2)) or fields is None:
+                continue
+            # `assignedUser User @relation(fields: [userId])`: a user the caller picks.
+            other = ANOTHER_USER.match(relation.group(1)) or ANOTHER_USER.match(fields.group(1))
+            (others if other else owners).append(fields.group(1))
+        return owners, others, schema_path
     return f"no model for `{delegate}` in {schema_path}"
 
 
+def _one_of(owners: list[str], several: str) -> Owner | str:
+    """Several relations to users (`invitedById`, `userId`): a name may hint at the owner,
+    but only the configuration settles it, so a hinted pick is a guess."""
+    named = [o for o in owners if OWNER_NAME.search(o)]
+    listed = ", ".join(owners)
+    if len(named) == 1:
+        return Owner(named[0], f"a guess among {listed}; set owner-fields", guessed=True)
+    return f"{several} ({listed}); set owner-fields in the configuration"
+
+
 def _drizzle_owner(workspace: Workspace, scope: Scope, module: Module) -> Owner | str:
+    table = scope.model or ""
+    relations = _drizzle_relations(workspace, scope, module)
+    if isinstance(relations, str):
+        return relations
+    owners, others, where = relations
+    if len(owners) == 1:
+        return Owner(owners[0], where)
+    if owners:
+        return _one_of(owners, f"the table `{table}` references users in several columns")
+    if others:
+        return f"the table `{table}` references users only as others ({', '.join(others)})"
+    return f"no column of `{table}` in {where} references a users table"
+
+
+def _drizzle_relations(
+    workspace: Workspace, scope: Scope, module: Module
+) -> tuple[list[str], list[str], str] | str:
     table = scope.model or ""
     found = workspace.project.definition(module, table.split(".")[-1], scope.mutation.node)
     if found is None:
@@ -83,19 +163,15 @@ def _drizzle_owner(workspace: Workspace, scope: Scope, module: Module) -> Owner 
     if columns is None or columns.type != "object":
         return f"the table `{table}` is not defined with an object of columns"
     owners: list[str] = []
+    others: list[str] = []
     for pair in columns.named_children:
         if pair.type != "pair":
             continue
         column = pair.child_by_field_name("value")
         if column is not None and _references_users(column):
-            owners.append(text(pair.child_by_field_name("key")))
-    if len(owners) > 1:
-        owners = [o for o in owners if OWNER_NAME.search(o)] or owners
-    if len(owners) == 1:
-        return Owner(owners[0], where.path)
-    if owners:
-        return f"the table `{table}` references users in several columns ({', '.join(owners)})"
-    return f"no column of `{table}` in {where.path} references a users table"
+            key = text(pair.child_by_field_name("key"))
+            (others if ANOTHER_USER.match(key) else owners).append(key)
+    return owners, others, where.path
 
 
 def _references_users(column: Node) -> bool:

@@ -10,7 +10,7 @@ from guardfix.edits import Style, style_of
 from guardfix.model import ActionFacts, ActionKind, Edit
 from guardfix.module import Module
 from guardfix.syntax import callee_name, is_async, text, walk
-from guardfix_codemods import session
+from guardfix_codemods import guests, session
 from guardfix_codemods.safe_action import ClientSwitch, authenticated_client
 from guardfix_codemods.session import SessionRecipe
 from guardfix_codemods.workspace import Workspace
@@ -27,6 +27,7 @@ class ActionPlan:
     lookup: Node | None  # the action's own lookup statement, when it has one
     user_id: str | None  # the caller's id once the session is checked
     why_no_user_id: str
+    guest_test: str | None = None  # how the project refuses a guest session, if it does
 
     @property
     def user_id_from(self) -> str | None:
@@ -56,13 +57,31 @@ def plan_action(
         )
     elif lookup is not None:
         user_id = _existing_user_id(lookup, facts, recipe)
+        other = elsewhere(workspace, module.path) if user_id is None else None
+        if other is not None:
+            # The lookup as the project's pages and helpers read the id from it.
+            user_id = _existing_user_id(lookup, facts, other)
         why = "cannot tell the session's user id; set session.user-id in the configuration"
     elif isinstance(recipe, str):
         why = recipe
     else:
         why = "the action has no session lookup to take the user id from"
     style = style_of(module.content)
-    return ActionPlan(workspace, module, facts, style, guard, client, lookup, user_id, why)
+    root = workspace.app_root(module.path)
+    if root not in workspace.guest_tests:
+        workspace.guest_tests[root] = guests.learn(workspace, root)
+    return ActionPlan(
+        workspace,
+        module,
+        facts,
+        style,
+        guard,
+        client,
+        lookup,
+        user_id,
+        why,
+        guest_test=workspace.guest_tests[root],
+    )
 
 
 def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
@@ -76,7 +95,18 @@ def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
     idiom = workspace.idioms[root]
     if isinstance(idiom, SessionRecipe):
         return idiom
-    return session.from_preset(workspace, path)
+    preset = session.from_preset(workspace, path)
+    if isinstance(preset, SessionRecipe):
+        return preset
+    return elsewhere(workspace, path) or preset
+
+
+def elsewhere(workspace: Workspace, path: str) -> SessionRecipe | None:
+    """The lookup and check the app's pages, layouts and helpers use (learned once)."""
+    root = workspace.app_root(path)
+    if root not in workspace.helper_idioms:
+        workspace.helper_idioms[root] = session.learn_elsewhere(workspace, root)
+    return workspace.helper_idioms[root]
 
 
 def lookup_statement(facts: ActionFacts) -> Node | None:

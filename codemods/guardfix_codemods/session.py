@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -15,10 +16,18 @@ from tree_sitter import Node
 from guardfix.actions import find_actions
 from guardfix.config import SessionSetting
 from guardfix.facts.flow import State, Walker
+from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.model import ActionKind, ServerAction
 from guardfix.module import Module
 from guardfix.parse import parse
-from guardfix.syntax import callee_name, text, walk
+from guardfix.syntax import (
+    FUNCTION_TYPES,
+    callee_name,
+    first_statement,
+    is_directive,
+    text,
+    walk,
+)
 from guardfix_codemods import recipes
 from guardfix_codemods.imports import Need
 from guardfix_codemods.workspace import Workspace
@@ -29,6 +38,8 @@ GLOBALS = frozenset(
     | {"Promise", "console", "process", "Date", "Math", "URL", "TypeError", "globalThis"}
 )
 LEAD = 3  # statements that may come before the lookup (reading the form, say)
+SESSION_WORDS = (b"session", b"auth", b"user")  # a file without them looks no session up
+ROLE_PROPERTY = re.compile(r"role|admin|permission", re.IGNORECASE)
 USER_ID_END = re.compile(r"^(id|userId|user_id|sub|uid)$")
 
 
@@ -51,10 +62,30 @@ def from_config(setting: SessionSetting) -> SessionRecipe:
         guard=guard,
         callee=_first_callee(guard),
         user_id=setting.user_id,
-        imports=(Need(setting.name, setting.module),),
+        imports=(Need(setting.name, setting.module, default=setting.default),),
         declares=declared_names(guard),
         base="",
     )
+
+
+def permission_check(recipe: SessionRecipe) -> str | None:
+    """What in the guard checks more than a sign-in: a call given the session
+    (`assertAdmin(session)`) or a role read (`session.user.role`). Such a guard lets its
+    callers act for other users on purpose."""
+    tree = parse("guard.ts", recipe.guard.encode())
+    for node in walk(tree.root_node):
+        if node.type == "member_expression":
+            prop = text(node.child_by_field_name("property"))
+            if ROLE_PROPERTY.search(prop):
+                return f"`{text(node)}`"
+        if node.type != "call_expression" or callee_name(node) in EXIT_CALLS:
+            continue
+        args = node.child_by_field_name("arguments")
+        if args is not None and any(
+            n.type == "identifier" and text(n) in recipe.declares for n in walk(args)
+        ):
+            return f"`{text(node)}`"
+    return None
 
 
 def declared_names(code: str) -> frozenset[str]:
@@ -90,25 +121,79 @@ def check_text(user_id: str) -> str:
 
 def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
     """The guard most used by the already-guarded actions below `under`, or None."""
+
+    def guards() -> Iterator[SessionRecipe | None]:
+        for path in workspace.app_files(under):
+            module = workspace.project.module(path)
+            if module is None or b"use server" not in module.content:
+                continue
+            try:
+                yield from [_idiom(action, module, workspace) for action in find_actions(module)]
+            except RecursionError:
+                continue  # a file too deep to read teaches nothing
+
+    return _most_used(guards(), "guarded action")
+
+
+def learn_elsewhere(workspace: Workspace, under: str = "") -> SessionRecipe | None:
+    """The lookup and check the project's other code uses most below `under`: pages,
+    layouts and helpers that call the project's own `getSession()` and stop without one."""
+
+    def guards() -> Iterator[SessionRecipe | None]:
+        for path in workspace.app_files(under):
+            content = (workspace.read(path) or b"").lower()
+            if not any(word in content for word in SESSION_WORDS):
+                continue
+            module = workspace.project.module(path)
+            first = first_statement(module.root) if module is not None else None
+            if module is None or (first is not None and is_directive(first, "use client")):
+                continue  # a browser's lookup is no server's
+            try:
+                yield from [
+                    _guard_in(fn, module, workspace)
+                    for fn in _top_functions(module)
+                    if _opens_with_session_words(fn)
+                ]
+            except RecursionError:
+                continue
+
+    return _most_used(guards(), "function")
+
+
+def _top_functions(module: Module) -> Iterator[Node]:
+    """The file's own functions: `export default async function Page()`, `const getX =
+    async () => {}`, a middleware `client.use(async ({ next }) => {})`; not the callbacks
+    inside their bodies (they rarely open with a lookup, and there are many)."""
+    stack = list(reversed(module.root.named_children))
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_TYPES:
+            yield node
+        else:
+            stack.extend(reversed(node.named_children))
+
+
+def _opens_with_session_words(fn: Node) -> bool:
+    """A cheap look before the walk: the first statements mention a session or a user."""
+    body = fn.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return False
+    lead = body.named_children[: LEAD + 2]
+    return any(word.decode() in text(s).lower() for s in lead for word in SESSION_WORDS)
+
+
+def _most_used(guards: Iterable[SessionRecipe | None], noun: str) -> SessionRecipe | None:
     counts: Counter[tuple[str, tuple[Need, ...]]] = Counter()
     found: dict[tuple[str, tuple[Need, ...]], SessionRecipe] = {}
     user_ids: dict[tuple[str, tuple[Need, ...]], Counter[str]] = {}
-    for path in workspace.source_files(under):
-        module = workspace.project.module(path)
-        if module is None or b"use server" not in module.content:
+    for recipe in guards:
+        if recipe is None:
             continue
-        try:
-            recipes = [_idiom(action, module, workspace) for action in find_actions(module)]
-        except RecursionError:
-            continue  # a file too deep to read teaches nothing
-        for recipe in recipes:
-            if recipe is None:
-                continue
-            key = (" ".join(recipe.guard.split()), recipe.imports)
-            counts[key] += 1
-            found.setdefault(key, recipe)
-            if recipe.user_id is not None:
-                user_ids.setdefault(key, Counter())[recipe.user_id] += 1
+        key = (" ".join(recipe.guard.split()), recipe.imports)
+        counts[key] += 1
+        found.setdefault(key, recipe)
+        if recipe.user_id is not None:
+            user_ids.setdefault(key, Counter())[recipe.user_id] += 1
     if not counts:
         return None
     key, count = counts.most_common(1)[0]
@@ -116,9 +201,9 @@ def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
     ids = user_ids.get(key)
     return SessionRecipe(
         origin=(
-            "as 1 guarded action in this project does"
+            f"as 1 {noun} in this project does"
             if count == 1
-            else f"as {count} guarded actions in this project do"
+            else f"as {count} {noun}s in this project do"
         ),
         guard=best.guard,
         callee=best.callee,
@@ -132,7 +217,12 @@ def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
 def _idiom(action: ServerAction, module: Module, workspace: Workspace) -> SessionRecipe | None:
     if action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE):
         return None
-    body = action.function.child_by_field_name("body")
+    return _guard_in(action.function, module, workspace)
+
+
+def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe | None:
+    """The lookup among the first statements of `fn` and the check that follows it."""
+    body = fn.child_by_field_name("body")
     if body is None or body.type != "statement_block" or body.has_error:
         return None  # a damaged guard is not one to copy
     statements = [s for s in body.named_children if s.type != "comment"]
@@ -141,6 +231,8 @@ def _idiom(action: ServerAction, module: Module, workspace: Workspace) -> Sessio
     first = last = None
     # A guard is a lookup among the first few statements, checked at once (or by itself).
     for index, stmt in enumerate(statements[: LEAD + 2]):
+        if first is None and stmt.type == "return_statement":
+            break  # it returns (a page, its JSX) before any lookup
         walker.statement(stmt, state)
         if state.lookup and first is None:
             first = index
@@ -166,10 +258,11 @@ def _idiom(action: ServerAction, module: Module, workspace: Workspace) -> Sessio
         if name in declared or name in GLOBALS:
             continue
         imported = module.imports.get(name)
-        if imported is None or imported.name != name:
+        default = imported is not None and imported.name == "default"
+        if imported is None or (imported.name != name and not default):
             return None  # a local, a parameter or a renamed import: not portable
         resolved = workspace.project.resolver.resolve(module.path, imported.specifier)
-        need = Need(name, imported.specifier, resolved)
+        need = Need(name, imported.specifier, resolved, default=default)
         if need not in needs:
             needs.append(need)
     callee = lookup_callee(guard[0])
@@ -179,7 +272,7 @@ def _idiom(action: ServerAction, module: Module, workspace: Workspace) -> Sessio
         origin="",
         guard=workspace.dedent(module, guard[0].start_byte, guard[-1].end_byte),
         callee=callee,
-        user_id=user_id_in(action.function, frozenset(declared)),
+        user_id=user_id_in(fn, frozenset(declared)),
         imports=tuple(needs),
         declares=frozenset(declared),
         base=module.path,

@@ -8,9 +8,11 @@ from guardfix.edits import line_indent
 from guardfix.facts.lookups import EXIT_CALLS, classify_lookup
 from guardfix.model import Applicability, Edit, Finding, Fix
 from guardfix.syntax import callee_name, text, walk
+from guardfix_codemods import guests
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.plan import ActionPlan, bound_names, make_async
 from guardfix_codemods.session import check_text
+from guardfix_codemods.session_guard import server_callers
 
 RULE = "GF004"
 
@@ -21,7 +23,7 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         return "the session lookup is not a statement of the action's own body"
     names = bound_names(statement)
     if plan.user_id is not None:
-        check = check_text(plan.user_id)
+        check = guests.exclude(check_text(plan.user_id), plan.guest_test, plan.user_id)
     elif len(names) == 1:
         check = check_text(next(iter(names)))
     else:
@@ -54,7 +56,12 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     indent = line_indent(content, statement.start_byte)
     lines = plan.style.newline + plan.style.lines(restyle(check, plan.module), indent)
     edits.append(Edit(statement.end_byte, statement.end_byte, lines))
-    return Fix("Refuse the request when there is no session", Applicability.SAFE, tuple(edits))
+    callers = server_callers(plan)
+    return Fix(
+        "Refuse the request when there is no session" + callers,
+        Applicability.UNSAFE if callers else Applicability.SAFE,
+        tuple(edits),
+    )
 
 
 def _is_async(plan: ActionPlan, call: Node) -> bool:

@@ -8,7 +8,9 @@ from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix
 from guardfix.module import Module
 from guardfix.syntax import first_statement, is_directive, text, walk
+from guardfix_codemods import guests
 from guardfix_codemods.codestyle import restyle
+from guardfix_codemods.exits import fitted
 from guardfix_codemods.imports import bound_by, import_edits, remove_specifier
 from guardfix_codemods.plan import ActionPlan, declared_in, make_async
 from guardfix_codemods.safe_action import ClientSwitch
@@ -26,7 +28,8 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     taken = recipe.declares & declared_in(fn)
     if taken:
         return f"`{'`, `'.join(sorted(taken))}` is already declared in the action"
-    edits = insert_at_top(plan, fn, restyle(recipe.guard, plan.module))
+    guard = guests.exclude(fitted(recipe.guard, fn), plan.guest_test, recipe.user_id)
+    edits = insert_at_top(plan, fn, restyle(guard, plan.module))
     if isinstance(edits, str):
         return edits
     workspace = plan.workspace
@@ -38,11 +41,23 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     if isinstance(imports, str):
         return imports
     name = f"`{plan.facts.action.name}`" if plan.facts.action.name else "the action"
+    title = f"Check the session at the top of {name}, {recipe.origin}"
+    callers = server_callers(plan)
     return Fix(
-        f"Check the session at the top of {name}, {recipe.origin}",
-        Applicability.SAFE,
+        title + callers,
+        Applicability.UNSAFE if callers else Applicability.SAFE,
         tuple(edits + imports),
     )
+
+
+def server_callers(plan: ActionPlan) -> str:
+    """A note naming the route handlers that call the action, whose callers (a webhook, a
+    cron job) may have no session for the check to find; "" when none does."""
+    name = plan.facts.action.name
+    callers = plan.workspace.route_callers(name, plan.module.path) if name else []
+    if not callers:
+        return ""
+    return f" (also called by {', '.join(callers)}, which may have no signed-in user)"
 
 
 def insert_at_top(plan: ActionPlan, fn: Node, code: str) -> list[Edit] | str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from guardfix.model import Applicability, Edit, Finding, Fix
+from guardfix_codemods import provider_ids
+from guardfix_codemods.owners import identity_owner
 from guardfix_codemods.plan import ActionPlan
 
 RULE = "GF003"
@@ -20,11 +22,18 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
                 return "a role must come from the server's own records, not from the request"
             if plan.user_id is None:
                 return plan.why_no_user_id
+            mapped = provider_ids.why_not(plan, field)
+            if mapped is not None:
+                return mapped
+            owner = identity_owner(plan.workspace, scope, plan.module, field)
+            if not isinstance(owner, Applicability):
+                return owner
+            guess = " (one of several relations to users)" if owner is Applicability.UNSAFE else ""
             # `{ title, authorId }` keeps its key: `{ title, authorId: session.user.id }`.
             key = f"{field}: " if value.type == "shorthand_property_identifier" else ""
             return Fix(
-                f"Take `{field}` from the session ({plan.user_id})",
-                Applicability.SAFE,
+                f"Take `{field}` from the session ({plan.user_id}){guess}",
+                owner,
                 (Edit(value.start_byte, value.end_byte, (key + plan.user_id).encode()),),
                 requires=plan.user_id_from,
             )

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from guardfix_codemods.session import SessionRecipe
 
 MAJOR = re.compile(r"(\d+)")
+ROUTE_HANDLER = re.compile(r"(^|/)(route\.[cm]?[jt]sx?$|pages/api/)")
 TYPE_DECLARATIONS = ("interface_declaration", "type_alias_declaration")
 
 
@@ -35,6 +36,11 @@ class Workspace:
         self._files: list[str] | None = None
         self._packages: dict[str, dict[str, str]] = {}
         self.idioms: dict[str, SessionRecipe | None] = {}  # app root -> its learned guard
+        # app root -> the lookup its pages and helpers use, when its actions show none
+        self.helper_idioms: dict[str, SessionRecipe | None] = {}
+        self.guest_tests: dict[str, str | None] = {}  # app root -> how it refuses guests
+        # app root -> provider id expression -> the key the project finds its users by
+        self.provider_keys: dict[str, dict[str, str]] = {}
 
     def source_files(self, under: str = "") -> list[str]:
         """The source files of the run, or of the folder `under` ("" is the root)."""
@@ -44,6 +50,34 @@ class Workspace:
         if not under:
             return self._files
         return [p for p in self._files if p.startswith(under + "/")]
+
+    def app_files(self, root: str) -> list[str]:
+        """The source files of the app at `root`, without those of apps nested in it."""
+        return [p for p in self.source_files(root) if self.app_root(p) == root]
+
+    def route_callers(self, name: str, path: str) -> list[str]:
+        """Route handlers (`app/**/route.ts`, `pages/api/**`) that import `name` from `path`:
+        server code such as a webhook, which calls with no signed-in user."""
+        callers: list[str] = []
+        for other in self.app_files(self.app_root(path)):
+            if not ROUTE_HANDLER.search(other):
+                continue
+            content = self.read(other)
+            if content is None or name.encode() not in content:
+                continue
+            module = self.project.module(other)
+            if module is None:
+                continue
+            # `import { name }`, or `import * as db` and a `db.name` somewhere.
+            spellings = {
+                local if imported.name == name else f"{local}.{name}"
+                for local, imported in module.imports.items()
+                if imported.name in (name, "*")
+                and self.project.resolver.resolve(other, imported.specifier) == path
+            }
+            if any(spelling.encode() in content for spelling in spellings):
+                callers.append(other)
+        return callers
 
     def read(self, path: str) -> bytes | None:
         return self.project.reader.read(path)

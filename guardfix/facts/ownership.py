@@ -44,6 +44,7 @@ IDENTITY_FIELD = re.compile(
     r"^(user|owner|author|creator|created_?by|profile)(_?id)?$|(user|owner|author)_?id$|^role$",
     re.IGNORECASE,
 )
+TEAM_FIELD = re.compile(r"^(team|org|organi[sz]ation|workspace|tenant|company)_?id$", re.I)
 # A call that decides whether the caller may act: `can(user, "delete", post)`.
 PERMISSION_CALL = re.compile(
     r"^(can|cannot|authori[sz]e\w*|assert\w*|require\w*(role|permission|member|owner|access|admin)\w*"
@@ -85,7 +86,17 @@ OTHER_USER_FIELD = re.compile(
 # Writes whose result is a new row.
 CREATES = frozenset({"create", "createManyAndReturn", "insert"})
 # A foreign key naming the row's parent: `projectId`, `team_id`, `boardID`.
-PARENT_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9]*?(Id|_id|ID)$")
+# A container the caller must belong to before writing under it (a project, a team, a
+# chat); not content anyone may react to (a post liked, a challenge solved, a listing
+# booked), whose id is the caller's free choice.
+PARENT_KEY = re.compile(
+    r"^(project|team|workspace|group|org|organi[sz]ation|company|tenant|account|board|list"
+    r"|section|column|folder|space|channel|chat|conversation|thread|notebook|collection"
+    r"|album|playlist|store|shop|budget|wallet|portfolio|household|family|class(room)?"
+    r"|course|repo(sitory)?|environment|app|application|database|bucket|form|survey|site)"
+    r"(_?id|ID)$",
+    re.IGNORECASE,
+)
 # Keys ending in an id that name no row of the project: outside services, tracing, devices.
 NOT_PARENT = re.compile(
     r"^(external|stripe\w*|paddle\w*|lemon\w*|payment\w*|price|checkout|session|request|trace"
@@ -834,6 +845,11 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
             f.start_byte <= value.start_byte < f.end_byte for _, value in identity for f in filters
         ),
         parent=None if checked else _parent([_resolved(d, fn) for d in data], model, taint, fn),
+        team_keys=tuple(
+            key
+            for key, value in _pairs(filters) + columns
+            if TEAM_FIELD.search(key) and not taint.has_client(value)
+        ),
     )
 
 

@@ -80,15 +80,20 @@ an inline `"use server"`), adds the import, and makes the function `async` when
 it is not. The lookup is, in this order: `session` from the configuration; the
 guard most used by the project's already-guarded actions, copied as written
 there; the preset of the auth library in package.json (Auth.js v5, next-auth v4,
-Clerk, Supabase SSR, Better Auth, Kinde, Auth0, WorkOS, iron-session, Stack). With
-none of these there is no fix, and the finding says how to configure one. A
-next-safe-action action built from a public client is moved to the project's
-authenticated client instead. The fix is safe, and changes behaviour on purpose:
-anonymous callers are refused from then on. An action meant for anonymous
-callers never gets this fix: a login requirement would break the flow; the
-finding says what to check instead. Where only a hint of such a flow shows (a
-token stored, a password written, signed-in callers sent away) and no sign-in,
-sign-up, reset, verify or invitation route confirms it, the fix is unsafe.
+Clerk, Supabase SSR, Better Auth, Kinde, Auth0, WorkOS, iron-session, Stack); when
+the preset cannot be used, the lookup and check the project's pages and helpers
+use. With none of these there is no fix, and the finding says how to configure one.
+A next-safe-action action built from a public client is moved to the project's
+authenticated client instead. The check keeps the action's return type: a copied
+`return X` stays only where the action already returns that shape, else it throws;
+where the project turns guest sessions away, so does the check. The fix is safe, and
+changes behaviour on purpose: anonymous callers are refused from then on; it is
+unsafe when a route handler (a webhook, with no signed-in user) calls the action too.
+An action meant for anonymous callers never gets this fix: a login requirement
+would break the flow; the finding says what to check instead. Where only a hint of
+such a flow shows (a token stored, a password written, signed-in callers sent away)
+and no sign-in, sign-up, reset, verify or invitation route confirms it, the fix is
+unsafe.
 
 ## References
 - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)

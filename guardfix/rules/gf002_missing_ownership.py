@@ -45,6 +45,10 @@ export async function deletePost(formData: FormData) {
 }
 ```
 
+A write kept within a team or organisation by a value the caller did not send
+(`where: { id, teamId: team.id }`) is reported for what it lacks: a role or
+permission check within the team.
+
 A write keyed on the caller's own row (`where: { id: session.user.id }`) is fine;
 bulk forms (`where: { id: { in: ids } }`, Drizzle `inArray`) count. Prisma,
 Drizzle and Supabase writes written in the action are checked.
@@ -59,9 +63,10 @@ purpose: other users' rows are refused. The owner field comes from the
 configuration, `prisma/schema.prisma` (the relation to the user model) or a
 Drizzle `.references(() => users.id)`; then the fix is safe. A guessed field
 (Supabase's `user_id` convention) makes it unsafe: it is applied only with
-`--unsafe-fixes`. With no owner field known, there is no fix. A write under a
-parent the caller chose has no fix: the check belongs to the parent, whose owner
-is not in this write.
+`--unsafe-fixes`, and so is an owner filter on a team-scoped write (members may be
+meant to change each other's rows). With no owner field known, there is no fix. A
+write under a parent the caller chose has no fix: the check belongs to the parent,
+whose owner is not in this write.
 
 ## References
 - [CWE-639: Authorization Bypass Through User-Controlled Key](https://cwe.mitre.org/data/definitions/639.html)
@@ -86,11 +91,19 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
         if target is not None and scope.client and not (scope.owned or scope.checked):
             if scope.owner_from_client:
                 continue  # the owner is in the filter, only from the wrong place: GF003
-            message = (
-                f"{who(facts)} lets the caller's input pick the rows of {scope.mutation.label} "
-                "with no owner filter or permission check; any signed-in user can change "
-                "anyone's rows"
-            )
+            if scope.team_keys:
+                keys = ", ".join(f"`{key}`" for key in scope.team_keys)
+                message = (
+                    f"{who(facts)} keeps {scope.mutation.label} within the caller's team "
+                    f"({keys}) but lets the caller's input pick the rows in it with no role or "
+                    "permission check; any member can change the team's rows"
+                )
+            else:
+                message = (
+                    f"{who(facts)} lets the caller's input pick the rows of "
+                    f"{scope.mutation.label} with no owner filter or permission check; any "
+                    "signed-in user can change anyone's rows"
+                )
             yield finding_at(RULE, facts, scope.mutation.node, module, message)
         elif scope.parent is not None:
             key, value = scope.parent

@@ -39,7 +39,12 @@ The fix replaces the client's user, owner or author id with the session user's
 id. It changes behaviour on purpose: a caller can no longer act in someone
 else's name. It is safe when the session's user id expression is known (from
 the configuration, the project's own guarded actions or a preset); a role value
-has no fix, since only the server knows which role to grant.
+has no fix, since only the server knows which role to grant. There is no fix
+either when the inserted guard checks a role (an admin acting for another user),
+or when the session's id is the auth provider's while the project keeps its own
+users and finds them by it (`where: { clerkId: userId }`). The id of a row the
+action itself has just created is the server's value, not the caller's, and is
+not reported.
 
 ## References
 - [CWE-639: Authorization Bypass Through User-Controlled Key](https://cwe.mitre.org/data/definitions/639.html)

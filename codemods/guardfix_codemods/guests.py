@@ -1,0 +1,95 @@
+"""Guest sessions: in an app that signs every visitor in as a guest (an Auth.js guest
+provider, Supabase anonymous sign-in), `if (!session?.user?.id)` lets everyone through.
+
+When the project's own checks turn guests away (`session.user.type === "guest"`,
+`user.is_anonymous`), the check a fix inserts turns them away the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from tree_sitter import Node
+
+from guardfix.edits import apply_edits
+from guardfix.model import Edit
+from guardfix.parse import parse
+from guardfix.syntax import member_parts, string_value, text, unwrap, walk
+from guardfix_codemods.workspace import Workspace
+
+ANONYMOUS = frozenset({"isAnonymous", "is_anonymous", "isGuest", "is_guest"})
+OWNER = re.compile(r"user|session|viewer|account|^me$", re.IGNORECASE)  # whose flag it is
+MARKERS = (b"guest", b"isAnonymous", b"is_anonymous")
+USER = "{user}"  # where a test names the user object: `{user}.type === "guest"`
+# Conditions an added `|| test` may follow without parentheses.
+PLAIN = frozenset({"unary_expression", "identifier", "member_expression", "call_expression"})
+
+
+def learn(workspace: Workspace, under: str) -> str | None:
+    """The test the project's checks most often use to refuse a guest, with `{user}` for the
+    user object; None when no check does."""
+    counts: Counter[str] = Counter()
+    for path in workspace.app_files(under):
+        content = workspace.read(path)
+        if content is None or not any(marker in content for marker in MARKERS):
+            continue
+        module = workspace.project.module(path)
+        if module is None:
+            continue
+        for node in walk(module.root):
+            if node.type == "if_statement":
+                counts.update(_tests(node.child_by_field_name("condition")))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _tests(condition: Node | None) -> list[str]:
+    found: list[str] = []
+    for node in walk(condition) if condition is not None else ():
+        if node.type == "binary_expression" and text(node.child_by_field_name("operator")) in (
+            "===",
+            "==",
+        ):
+            sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
+            values = [string_value(side) for side in sides]
+            if "guest" in values:
+                other = sides[values.index("guest") ^ 1]
+                parts = member_parts(unwrap(other))
+                if parts is not None and len(parts) >= 2 and OWNER.search(parts[-2]):
+                    found.append(f'{USER}.{parts[-1]} === "guest"')
+        elif node.type == "member_expression" and text(node.child_by_field_name("property")) in (
+            ANONYMOUS
+        ):
+            parts = member_parts(node)
+            parent = node.parent
+            if parts is None or len(parts) < 2 or not OWNER.search(parts[-2]):
+                continue  # a booking's `type === "guest"` says nothing about sessions
+            if parent is None or parent.type != "member_expression":
+                found.append(f"{USER}.{parts[-1]}")
+    return found
+
+
+def exclude(guard: str, test: str | None, user_id: str | None) -> str:
+    """`guard` whose first check also refuses a guest: `if (!session?.user?.id || ...)`."""
+    if test is None or user_id is None or "." not in user_id:
+        return guard  # no user object to ask (`userId` alone)
+    # Optional all the way, as the inserted check reads the id: it type-checks after any test.
+    chain = "?.".join(user_id.split(".")[:-1])
+    wanted = test.replace(USER + ".", chain + "?.")
+    tree = parse("guard.ts", guard.encode())
+    check = next((n for n in walk(tree.root_node) if n.type == "if_statement"), None)
+    condition = check.child_by_field_name("condition") if check is not None else None
+    inner = unwrap(condition)
+    if condition is None or inner is None:
+        return guard  # a helper that stops the caller itself: nothing to add to
+    prop = test.split(".", 1)[1].split(" ")[0]
+    if any(n.type == "property_identifier" and text(n) == prop for n in walk(inner)):
+        return guard  # it refuses guests already
+    plain = inner.type in PLAIN or (
+        inner.type == "binary_expression"
+        and text(inner.child_by_field_name("operator")) in ("||", "&&")
+    )
+    start, end = inner.start_byte, inner.end_byte
+    before = text(inner) if plain else f"({text(inner)})"
+    edit = Edit(start, end, f"{before} || {wanted}".encode())
+    return apply_edits(guard.encode(), [edit]).decode()
