@@ -139,16 +139,15 @@ def _verify_project(copy: Copy, group: list[Rewrite], rebuild: Rebuild, out: Ver
         out.rewrites.extend(group)
         return
     suspects = _suspects(group, added(base, current))
-    if len(suspects) < len(group):  # the rest alone first: they usually pass together
+    for rw in group:
+        if rw.path in suspects:
+            copy.put(rw.path, rw.before)
+    current = copy.check() if len(suspects) < len(group) else base
+    if added(base, current):  # the others add errors too: try every file on its own
+        suspects = {rw.path for rw in group}
         for rw in group:
-            if rw.path in suspects:
-                copy.put(rw.path, rw.before)
-        current = copy.check()
-        if added(base, current):
-            suspects = {rw.path for rw in group}
-            for rw in group:
-                copy.put(rw.path, rw.before)
-            current = base
+            copy.put(rw.path, rw.before)
+        current = base
     for rw in group:
         if rw.path not in suspects:
             out.rewrites.append(rw)
