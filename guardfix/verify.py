@@ -237,8 +237,9 @@ def added(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]
 
 
 class Copy:
-    """The repository's layout in a temporary folder: the project folder copied (source files;
-    node_modules and other files linked), the entries beside the folders above it linked."""
+    """The repository's layout in a temporary folder (`tree`): the project folder copied
+    (its source files; node_modules and other files linked), the entries beside the folders
+    above it linked; tsc's incremental state beside the tree."""
 
     def __init__(self, root: Path, tsconfig: Path, tsc: Path, temp: Path) -> None:
         node = shutil.which("node")
@@ -248,13 +249,16 @@ class Copy:
                 "not on PATH; install Node.js or leave out --verify"
             )
         self.node = node
-        self.root = root
-        self.temp = temp
+        self.tree = temp / "tree"
+        self.tree.mkdir()
+        # Incremental: after the first run tsc re-checks only what a fix changed (and what
+        # depends on it), and reports the same errors as a full run.
+        self.buildinfo = temp / "tsc.tsbuildinfo"
         self.tsconfig = tsconfig.relative_to(root).as_posix()
         self.tsc = tsc
         self.listed: set[str] = set()  # the files in the program, relative to the root
         folder = tsconfig.parent.relative_to(root)
-        source, target = root, temp
+        source, target = root, self.tree
         for part in folder.parts:
             for entry in os.scandir(source):
                 if entry.name != part and entry.name not in LEFT_OUT:
@@ -266,8 +270,8 @@ class Copy:
 
     def put(self, path: str, content: bytes) -> None:
         """Give a file of the copy this content, never writing through a link."""
-        target = self.temp / path
-        if not within(os.path.realpath(target.parent), os.path.realpath(self.temp)):
+        target = self.tree / path
+        if not within(os.path.realpath(target.parent), os.path.realpath(self.tree)):
             raise TscFailed(f"{path} is reached through a symbolic link")
         if target.is_symlink():
             target.unlink()
@@ -276,7 +280,8 @@ class Copy:
     def check(self) -> list[Diagnostic]:
         """tsc's errors for the copy as it is now."""
         command = [self.node, str(self.tsc), "--noEmit", "--pretty", "false", "--listFiles"]
-        command += ["-p", str(self.temp / self.tsconfig)]
+        command += ["--incremental", "--tsBuildInfoFile", str(self.buildinfo)]
+        command += ["-p", str(self.tree / self.tsconfig)]
         try:
             done = subprocess.run(
                 command,
@@ -296,8 +301,8 @@ class Copy:
         if done.returncode not in (0, 1, 2) or done.stderr.strip():
             last = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
             raise TscFailed(f"tsc failed: {last}")
-        folder = self.project.relative_to(self.temp).as_posix()
-        diagnostics, self.listed = parse_output(done.stdout, folder, str(self.temp))
+        folder = self.project.relative_to(self.tree).as_posix()
+        diagnostics, self.listed = parse_output(done.stdout, folder, str(self.tree))
         return diagnostics
 
 
