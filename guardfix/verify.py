@@ -109,6 +109,8 @@ def verify(root: Path, rewrites: Sequence[Rewrite], rebuild: Rebuild) -> Verifie
                 if rw.fixed:
                     out.failures[rw.path] = why
                 out.rewrites.append(replace(rw, after=rw.before, fixed=()))
+    order = {rw.path: index for index, rw in enumerate(rewrites)}
+    out.rewrites.sort(key=lambda rw: order[rw.path])
     return out
 
 

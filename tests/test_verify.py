@@ -20,7 +20,7 @@ import pytest
 
 from guardfix.cli import main
 from guardfix.verify import Diagnostic, added, parse_output
-from tests.conftest import write_tree
+from tests.conftest import git, write_tree
 from tests.test_typecheck import TSC, guardfix, node_modules
 
 __all__ = ["node_modules"]  # the fixture that installs TypeScript, shared with test_typecheck
@@ -177,10 +177,10 @@ def typed_project(root: Path, modules: Path | None, files: dict[str, str | bytes
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file's bytes and mtime (ns) by path; node_modules not entered."""
+    """Every file's bytes and mtime (ns) by path; node_modules and .git not entered."""
     out = {}
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d != "node_modules"]
+        dirs[:] = [d for d in dirs if d not in ("node_modules", ".git")]
         for name in files:
             path = Path(folder, name)
             out[path.relative_to(root).as_posix()] = (path.read_bytes(), path.stat().st_mtime_ns)
@@ -337,3 +337,44 @@ def test_listed_files_are_relative_to_the_root() -> None:
     errors, listed = parse_output(out, "app", "/tmp/x")
     assert [d.path for d in errors] == ["app/app/a.ts"]
     assert listed == {"app/a.ts"}
+
+
+def test_verify_staged_in_a_monorepo_package(repo: Path, node_modules: Path) -> None:
+    """A package whose tsconfig extends one at the root, which holds its `paths`: the copy
+    keeps the layout, and the staged version of the rewritten file is what tsc checks."""
+    package = {
+        f"apps/web/{path}": content
+        for path, content in PROJECT.items()
+        if path not in ("tsconfig.json", "guardfix.toml")
+    }
+    case = CASES[1]
+    files: dict[str, str | bytes] = {
+        **package,
+        "guardfix.toml": PROJECT["guardfix.toml"],
+        ".gitignore": "node_modules\n",
+        "tsconfig.base.json": str(PROJECT["tsconfig.json"]).replace(
+            '"paths": { "@/*": ["./*"] }', '"paths": { "@/*": ["./apps/web/*"] }'
+        ),
+        "apps/web/tsconfig.json": '{ "extends": "../../tsconfig.base.json", "include": ["**/*.ts"] }\n',
+    }
+    root = typed_project(repo, node_modules, files)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "base")
+    (root / "apps/web" / case.path).write_text(case.source)
+    git(root, "add", ".")
+    before = snapshot(root)
+
+    done = guardfix(root, "--apply", "--verify")
+
+    report = f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    assert done.returncode == 1, report
+    error = "apps/web/app/actions/tags.ts:8:38: TS2353 Object literal may only specify known properties, and 'ownerId' does not exist in type '{ id: string; }'."
+    assert (
+        f"guardfix: apps/web/{case.path}: GF002 fix of removeTag dropped, tsc: {error}"
+        in done.stderr
+    ), report
+    assert "nothing was verified" not in report
+    written = (root / "apps/web" / case.path).read_text()
+    assert case.kept[0] in written and "ownerId" not in written, written
+    after = snapshot(root)
+    assert {path for path in after if after[path] != before.get(path)} == {f"apps/web/{case.path}"}
