@@ -36,6 +36,7 @@ LOCATED = re.compile(
     r"^(?P<path>.+)\((?P<line>\d+),(?P<column>\d+)\): error (?P<code>TS\d+): (?P<message>.*)$"
 )
 GLOBAL = re.compile(r"^error (?P<code>TS\d+): (?P<message>.*)$")
+THROWN = re.compile(r"^[A-Za-z]*Error\b")  # how Node prints an uncaught exception
 
 Rebuild = Callable[[str, list[Finding]], Rewrite]
 
@@ -301,11 +302,17 @@ class Copy:
         # 0: no errors; 1: errors in the options; 2: errors in the code. Node's own failures
         # (an exception, a missing module) also exit 1, but say so on stderr.
         if done.returncode not in (0, 1, 2) or done.stderr.strip():
-            last = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-            raise TscFailed(f"tsc failed: {last}")
+            raise TscFailed(f"tsc failed: {_failure(done.stderr, done.returncode)}")
         folder = self.project.relative_to(self.tree).as_posix()
         diagnostics, self.listed = parse_output(done.stdout, folder, str(self.tree))
         return diagnostics
+
+
+def _failure(stderr: str, status: int) -> str:
+    """The line of Node's output that names the error, else the first one."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    named = next((line for line in lines if THROWN.match(line)), None)
+    return named or (lines[0] if lines else f"exit status {status}")
 
 
 def _copy_folder(source: Path, target: Path) -> None:

@@ -378,3 +378,17 @@ def test_verify_staged_in_a_monorepo_package(repo: Path, node_modules: Path) -> 
     assert case.kept[0] in written and "ownerId" not in written, written
     after = snapshot(root)
     assert {path for path in after if after[path] != before.get(path)} == {f"apps/web/{case.path}"}
+
+
+def test_verify_when_tsc_fails_writes_nothing(tmp_path: Path) -> None:
+    case = CASES[0]
+    broken = {"node_modules/typescript/bin/tsc": 'throw new Error("out of memory");\n'}
+    root = typed_project(tmp_path, None, {**PROJECT, case.path: case.source, **broken})
+    before = snapshot(root)
+
+    done = guardfix(root, "--apply", "--verify", "--all", ".")
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    why = "--verify could not type-check tsconfig.json: tsc failed: Error: out of memory"
+    assert f"Not rewritten: {case.path}: {why}" in done.stdout, done.stdout
+    assert snapshot(root) == before
