@@ -23,6 +23,7 @@ from guardfix.select import SelectError, Selection, diff_base, every_file, expli
 
 if TYPE_CHECKING:
     from guardfix.rewrite import Rewrite
+    from guardfix.verify import Rebuild
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports SIGINT
@@ -53,6 +54,8 @@ until you say so.
   guardfix --apply --unsafe-fixes
                               also write fixes that rest on a guess (an owner
                               column named by convention)
+  guardfix --apply --verify   write only the fixes after which the project's
+                              own tsc reports no new error (needs Node.js)
 A fix inserts the project's own session check (the one its guarded actions use,
 or `session` in the configuration, or the auth library's preset), scopes
 update/delete filters to the caller's rows and takes user ids from the session.
@@ -131,6 +134,14 @@ def command(
         bool,
         typer.Option("--unsafe-fixes", help="Also show and apply fixes that rest on a guess."),
     ] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="With --apply: type-check each affected project with its own tsc, in a "
+            "temporary copy, before and after the fixes; write only the fixes that add no error.",
+        ),
+    ] = False,
     explain: Annotated[
         str | None,
         typer.Option("--explain", metavar="CODE", help="Print a rule's documentation and exit."),
@@ -152,6 +163,8 @@ def command(
         raise click.UsageError("--all takes at most one folder")
     if base is not None and paths:
         raise click.UsageError("--diff-base does not take paths")
+    if verify and not apply:
+        raise click.UsageError("--verify checks the fixes --apply writes; add --apply")
     selection = _select(cwd, paths or [], all_files, staged_paths, base)
     config_file = config_path if config_path is not None else find_config_file(selection.root)
     if config_path is not None and not config_path.is_file():
@@ -161,8 +174,15 @@ def command(
     allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if unsafe_fixes else set())
     # The text report shows the diff; the other formats carry each fix's edits instead.
     wants_rewrites = apply or output is Format.text
-    rewrites = _rewrites(report, frozenset(allowed), selection, config) if wants_rewrites else []
-    failures = _write(selection, rewrites) if apply else {}
+    rewrites: list[Rewrite] = []
+    failures: dict[str, str] = {}
+    if wants_rewrites:
+        fix_file = _fixer(report, frozenset(allowed), selection, config)
+        rewrites = _rewrites(report, fix_file)
+        if verify:
+            rewrites, failures = _verified(selection, report, rewrites, fix_file)
+    if apply:
+        failures |= _write(selection, rewrites)
     sys.stdout.write(_render(report, output, rewrites, apply, failures))
     if apply and output is not Format.text:
         from guardfix.report.text import outcome
@@ -179,30 +199,56 @@ def command(
     return EXIT_FINDINGS if report.findings else EXIT_CLEAN
 
 
-def _rewrites(
+def _fixer(
     report: Report, allowed: frozenset[Applicability], selection: Selection, config: Config
-) -> list[Rewrite]:
-    """Per file with fixes: its content once every allowed fix that parses, and that the
-    checks accept once applied, is in."""
+) -> Rebuild:
+    """A file's content once every allowed fix of the findings given that parses, and that
+    the checks accept once applied, is in."""
     from guardfix.engine import Recheck, tally
     from guardfix.rewrite import confirmed, rewrite
 
+    recheck = Recheck(selection.reader, config)
+
+    def fix_file(path: str, findings: list[Finding]) -> Rewrite:
+        first = rewrite(path, report.contents[path], findings, allowed)
+        before = tally(f for f in report.findings if f.path == path)
+        return confirmed(first, findings, allowed, before, partial(recheck, path))
+
+    return fix_file
+
+
+def _rewrites(report: Report, fix_file: Rebuild) -> list[Rewrite]:
+    """Per file with fixes: its rewrite."""
     by_path: dict[str, list[Finding]] = {}
     for finding in report.findings:
         if finding.fix is not None:
             by_path.setdefault(finding.path, []).append(finding)
     out: list[Rewrite] = []
-    recheck = Recheck(selection.reader, config)
     for path, findings in by_path.items():
         try:
-            first = rewrite(path, report.contents[path], findings, allowed)
-            before = tally(f for f in report.findings if f.path == path)
-            out.append(confirmed(first, findings, allowed, before, partial(recheck, path)))
+            out.append(fix_file(path, findings))
         except RecursionError:
             report.notices.append(f"{path}: not rewritten, nested too deeply to re-check")
         except Exception as exc:
             raise InternalError(path, exc) from exc
     return out
+
+
+def _verified(
+    selection: Selection, report: Report, rewrites: list[Rewrite], fix_file: Rebuild
+) -> tuple[list[Rewrite], dict[str, str]]:
+    """The rewrites without the fixes tsc rejects; says which were dropped, on stderr too."""
+    from guardfix.verify import VerifyError, verify
+
+    try:
+        result = verify(selection.root, rewrites, fix_file)
+    except VerifyError as exc:  # before anything is written
+        print(f"guardfix: error: {exc}", file=sys.stderr)
+        raise click.exceptions.Exit(EXIT_ERROR) from None
+    report.notices.extend([*result.notices, *result.dropped])
+    for line in result.dropped:
+        print(f"guardfix: {line}", file=sys.stderr)
+    return result.rewrites, result.failures
 
 
 def _write(selection: Selection, rewrites: list[Rewrite]) -> dict[str, str]:
