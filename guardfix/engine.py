@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from guardfix.actions import find_actions
@@ -36,13 +36,19 @@ class Report:
     notices: list[str] = field(default_factory=list)
     contents: dict[str, bytes] = field(default_factory=dict)  # files with findings
     unreadable: list[str] = field(default_factory=list)  # not text: a run that cannot vouch
+    baselined: list[Finding] = field(default_factory=list)  # found, but in the baseline
 
 
-def check(selection: Selection, config: Config) -> Report:
+def check(
+    selection: Selection, config: Config, progress: Callable[[], object] | None = None
+) -> Report:
+    """Check the selected files; `progress` is called once per file done."""
     report = Report(notices=list(selection.notices))
     project = Project(selection.reader, lookups=config.lookups, guards=config.guards)
     fixer = Fixer(project, selection.files, config)
     for source in selection.sources:
+        if progress is not None:
+            progress()
         if not is_source_path(source.path) or not config.wants_path(source.path):
             continue
         if len(source.content) > config.max_file_size:

@@ -6,10 +6,12 @@ import json
 from typing import Any
 
 from guardfix import __version__
+from guardfix.baseline import entry
 from guardfix.engine import Report
 from guardfix.rules import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT = "guardfix/v1"  # rule, path, action and its normalised text: guardfix/baseline.py
 
 
 def render(report: Report) -> str:
@@ -20,7 +22,7 @@ def render(report: Report) -> str:
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.summary},
             "help": {"text": rule.doc.strip(), "markdown": rule.doc.strip()},
-            "defaultConfiguration": {"level": "error"},
+            "defaultConfiguration": {"level": rule.severity.value},
         }
         for rule in RULES
     ]
@@ -31,6 +33,9 @@ def render(report: Report) -> str:
             "ruleIndex": index[f.rule],
             "level": f.severity.value,
             "message": {"text": f.message},
+            "partialFingerprints": {
+                FINGERPRINT: entry(f, report.contents.get(f.path, b"")).fingerprint
+            },
             "locations": [
                 {
                     "physicalLocation": {
