@@ -1,8 +1,8 @@
 """A baseline: today's findings, recorded so that later runs report only new ones.
 
 A finding is known by its fingerprint: rule, path, action name and a hash of the action's
-text with its whitespace collapsed, so moving an action up or down the file keeps it,
-and changing the action makes it new. The same fingerprint is SARIF's partialFingerprints.
+text without its whitespace, so moving or reformatting an action keeps it, and changing
+its code makes it new. The same fingerprint is SARIF's partialFingerprints.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Entry:
 def entry(finding: Finding, content: bytes) -> Entry:
     first, last = finding.action_lines
     lines = content.split(b"\n")[max(first, 1) - 1 : last]
-    normal = b" ".join(b" ".join(lines).split())
+    normal = b"".join(b"".join(lines).split())  # reformatting keeps it
     digest = hashlib.sha256(normal).hexdigest()[:16]
     return Entry(finding.path, finding.rule, finding.action or "", digest)
 
