@@ -135,9 +135,15 @@ def project(repo: Path, node_modules: Path, package: dict[str, object]) -> None:
     git(repo, "commit", "-q", "-m", "init")
 
 
+def lint_staged_rc(config: dict[str, str]) -> str:
+    """The .lintstagedrc.json the README shows."""
+    return json.dumps(config, indent=2) + "\n"
+
+
 def husky(repo: Path, env: dict[str, str], node_modules: Path, config: dict[str, str]) -> None:
     """`npx husky init`, then the pre-commit hook runs lint-staged, as its README says."""
-    project(repo, node_modules, {"dependencies": DEPENDENCIES, "lint-staged": config})
+    project(repo, node_modules, {"dependencies": DEPENDENCIES})
+    write_tree(repo, {".lintstagedrc.json": lint_staged_rc(config)})
     done = run(repo, env, "npx", "--no-install", "husky", "init")
     assert done.returncode == 0, done.stdout + done.stderr
     write_tree(repo, {".husky/pre-commit": "npx lint-staged\n"})
@@ -263,8 +269,15 @@ export async function createPost(formData: FormData) {
 
 
 def monorepo(repo: Path, env: dict[str, str], node_modules: Path, config: dict[str, str]) -> None:
-    root = {"name": "mono", "private": True, "workspaces": ["apps/*"], "lint-staged": config}
-    write_tree(repo, {**MONOREPO, "package.json": json.dumps(root, indent=2) + "\n"})
+    root = {"name": "mono", "private": True, "workspaces": ["apps/*"]}
+    write_tree(
+        repo,
+        {
+            **MONOREPO,
+            "package.json": json.dumps(root, indent=2) + "\n",
+            ".lintstagedrc.json": lint_staged_rc(config),
+        },
+    )
     (repo / "node_modules").symlink_to(node_modules, target_is_directory=True)
     write_tree(repo, {".gitignore": "node_modules\n"})
     git(repo, "add", "-A")
