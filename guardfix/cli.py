@@ -62,6 +62,15 @@ update/delete filters to the caller's rows and takes user ids from the session.
 In the staged mode a file is only written when its working tree matches the index.
 
 \b
+Teams:
+  guardfix --all --write-baseline
+                              record today's findings (.guardfix-baseline.json);
+                              later runs report only new ones
+  guardfix --list-rules       each rule's code, name, severity and whether it is fixable
+  guardfix --apply --exit-zero-on-fix
+                              for lint-staged: exit 0 when every finding was fixed
+
+\b
 In the staged and branch modes only actions that overlap a changed line (or
 whose file's "use server" line changed) are reported.
 
@@ -207,7 +216,7 @@ def command(
     if config_path is not None and not config_path.is_file():
         raise ConfigError(f"{config_path}: no such configuration file")
     config = load_config(config_file, frozenset(RULES_BY_CODE))
-    with progress_bar(len(selection.sources), show=all_files and output is Format.text) as tick:
+    with progress_bar(len(selection.sources), show=all_files and not quiet) as tick:
         report = check(selection, config, progress=tick)
     report.findings = configured(report.findings, config)
     if write_baseline is not None:

@@ -55,6 +55,12 @@ def project(tmp_path: Path):  # type: ignore[no-untyped-def]
     return run
 
 
+@pytest.fixture(scope="session")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the run: the hook's environment is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True

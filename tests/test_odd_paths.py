@@ -90,11 +90,6 @@ def test_apply_staged(app: Path, capsys: pytest.CaptureFixture[str], name: str) 
     assert main(["--staged", "--", name]) == 0
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
 def test_pre_commit_passes_every_name(app: Path, home: Path) -> None:
     write_tree(app, dict.fromkeys(NAMES.values(), VULNERABLE))
     git(app, "add", "-A")
