@@ -63,6 +63,8 @@ def test_later_runs_report_nothing_old_and_say_so(
     out = capsys.readouterr().out
     assert "note: 4 more findings are in the baseline (.guardfix-baseline.json)" in out
     assert "No problems found" in out
+    assert main(["--all", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["baselined"] == 4
 
 
 def test_moving_an_action_keeps_it_known_and_changing_it_makes_it_new(
@@ -147,8 +149,18 @@ def test_a_broken_baseline_is_one_line(
     assert error in err and len(err.splitlines()) == 1
 
 
-def test_write_baseline_needs_all(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--write-baseline"]) == 2
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--write-baseline"],
+        ["--all", "--apply", "--write-baseline"],
+        ["--staged", OLD, "--write-baseline"],
+    ],
+)
+def test_write_baseline_needs_all(
+    app: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    assert main(args) == 2
     assert "use it with --all alone" in capsys.readouterr().err
 
 

@@ -31,7 +31,7 @@ def test_json_report_shape(app: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["--format", "json", "app"]) == 1
     document = json.loads(capsys.readouterr().out)
     assert document["version"] == 1
-    assert document["summary"] == {"files": 1, "actions": 1, "findings": 1}
+    assert document["summary"] == {"files": 1, "actions": 1, "findings": 1, "baselined": 0}
     (finding,) = document["findings"]
     assert finding == {
         "rule": "GF001",

@@ -260,3 +260,13 @@ def test_no_progress_bar_for_a_short_run_or_a_pipe(tmp_path: Path) -> None:
     )
     assert done.stdout.splitlines()[-1] == "False 0"  # rich is not even imported
     assert "Checking" not in done.stderr
+
+
+def test_exit_zero_on_fix_goes_with_apply(app: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--exit-zero-on-fix", "."]) == 2
+    assert "--exit-zero-on-fix goes with --apply" in capsys.readouterr().err
+    (app / "app/actions/comments.ts").unlink()  # the one without a fix
+    assert main(["--apply", "--exit-zero-on-fix", "."]) == 0
+    assert "Rewrote app/actions/posts.ts (2 fixes)" in capsys.readouterr().out
+    write_tree(app, {"app/actions/comments.ts": COMMENTS})
+    assert main(["--apply", "--exit-zero-on-fix", "."]) == 1
