@@ -254,7 +254,8 @@ def _write_baseline(cwd: Path, selection: Selection, report: Report, where: str)
     path = cwd / where if where else selection.root / DEFAULT_BASELINE
     entries = [baseline.entry(f, report.contents.get(f.path, b"")) for f in report.findings]
     baseline.write(path, entries)
-    print(f"guardfix: recorded {len(entries)} findings in {path}", file=sys.stderr)
+    noun = "finding" if len(entries) == 1 else "findings"
+    print(f"guardfix: recorded {len(entries)} {noun} in {path}", file=sys.stderr)
     return EXIT_CLEAN
 
 
@@ -268,10 +269,10 @@ def _hide_baselined(report: Report, selection: Selection, given: Path | None) ->
     report.findings, report.baselined = baseline.split(
         report.findings, report.contents, baseline.load(path)
     )
-    if report.baselined:
-        report.notices.append(
-            f"{len(report.baselined)} more findings are in the baseline ({path.name}) and not shown"
-        )
+    count = len(report.baselined)
+    if count:
+        are = "1 more finding is" if count == 1 else f"{count} more findings are"
+        report.notices.append(f"{are} in the baseline ({path.name}) and not shown")
 
 
 def _rewrites(
