@@ -14,12 +14,15 @@ import click
 import typer
 
 from guardfix import __version__
+from guardfix.baseline import DEFAULT as DEFAULT_BASELINE
 from guardfix.config import KEYS, Config, ConfigError, find_config_file, load_config
 from guardfix.engine import InternalError, Report, check
 from guardfix.git import GitError
 from guardfix.model import Applicability, Finding
+from guardfix.report.progress import progress_bar
 from guardfix.rules import RULES, RULES_BY_CODE
 from guardfix.select import SelectError, Selection, diff_base, every_file, explicit, staged
+from guardfix.severity import configured, failing
 
 if TYPE_CHECKING:
     from guardfix.rewrite import Rewrite
@@ -62,12 +65,22 @@ update/delete filters to the caller's rows and takes user ids from the session.
 In the staged mode a file is only written when its working tree matches the index.
 
 \b
+Teams:
+  guardfix --all --write-baseline
+                              record today's findings (.guardfix-baseline.json);
+                              later runs report only new ones
+  guardfix --list-rules       each rule's code, name, severity and whether it is fixable
+  guardfix --apply --exit-zero-on-fix
+                              for lint-staged: exit 0 when every finding was fixed
+
+\b
 In the staged and branch modes only actions that overlap a changed line (or
 whose file's "use server" line changed) are reported.
 
 \b
-Exit status: 0 nothing found, 1 findings (or files rewritten), 2 usage or
-configuration error, or a file that could not be read as text or written.
+Exit status: 0 nothing found (or warnings only, without --strict), 1 findings
+(or files rewritten), 2 usage or configuration error, or a file that could not
+be read as text or written.
 
 \b
 Rules:
@@ -142,6 +155,43 @@ def command(
             "temporary copy, before and after the fixes; write only the fixes that add no error.",
         ),
     ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings too, not only on errors.")
+    ] = False,
+    exit_zero_on_fix: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero-on-fix",
+            help="With --apply: exit 0 when every finding was fixed (for lint-staged, which "
+            "stages what a passing task rewrote).",
+        ),
+    ] = False,
+    baseline_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help=f"Hide the findings recorded in FILE (default: {DEFAULT_BASELINE} at the "
+            "repository root, when there is one).",
+            dir_okay=False,
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--write-baseline",
+            metavar="[PATH]",
+            help=f"With --all: record every finding in PATH (default {DEFAULT_BASELINE}) "
+            "so later runs report only new ones.",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the findings only.")] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print how many findings each rule has.")
+    ] = False,
+    list_rules: Annotated[
+        bool, typer.Option("--list-rules", help="List the rules and exit.")
+    ] = False,
     explain: Annotated[
         str | None,
         typer.Option("--explain", metavar="CODE", help="Print a rule's documentation and exit."),
@@ -153,6 +203,11 @@ def command(
         return EXIT_CLEAN
     if explain is not None:
         return _explain(explain)
+    if list_rules:
+        from guardfix.report.statistics import rule_list
+
+        sys.stdout.write(rule_list())
+        return EXIT_CLEAN
     cwd = Path.cwd()
     modes = sum([all_files, staged_paths, base is not None])
     if modes > 1:
@@ -165,12 +220,21 @@ def command(
         raise click.UsageError("--diff-base does not take paths")
     if verify and not apply:
         raise click.UsageError("--verify checks the fixes --apply writes; add --apply")
+    if write_baseline is not None and (not all_files or apply):
+        raise click.UsageError("--write-baseline records every finding: use it with --all alone")
+    if exit_zero_on_fix and not apply:
+        raise click.UsageError("--exit-zero-on-fix goes with --apply")
     selection = _select(cwd, paths or [], all_files, staged_paths, base)
     config_file = config_path if config_path is not None else find_config_file(selection.root)
     if config_path is not None and not config_path.is_file():
         raise ConfigError(f"{config_path}: no such configuration file")
     config = load_config(config_file, frozenset(RULES_BY_CODE))
-    report = check(selection, config)
+    with progress_bar(len(selection.sources), show=all_files and not quiet) as tick:
+        report = check(selection, config, progress=tick)
+    report.findings = configured(report.findings, config)
+    if write_baseline is not None:
+        return _write_baseline(cwd, selection, report, write_baseline)
+    _hide_baselined(report, selection, baseline_path)
     allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if unsafe_fixes else set())
     # The text report shows the diff; the other formats carry each fix's edits instead.
     wants_rewrites = apply or output is Format.text
@@ -183,7 +247,12 @@ def command(
             rewrites, failures = _verified(selection, report, rewrites, fix_file)
     if apply:
         failures |= _write(selection, rewrites)
-    sys.stdout.write(_render(report, output, rewrites, apply, failures))
+    if statistics and output is Format.text:
+        from guardfix.report.statistics import render as render_statistics
+
+        sys.stdout.write(render_statistics(report.findings))
+    else:
+        sys.stdout.write(_render(report, output, rewrites, apply, failures, quiet))
     if apply and output is not Format.text:
         from guardfix.report.text import outcome
 
@@ -192,11 +261,38 @@ def command(
                 print(line, file=sys.stderr)
     if failures or report.unreadable:
         return EXIT_ERROR
-    if apply:
-        fixed = {id(f) for rw in rewrites for f in rw.fixed}
-        left = any(id(f) not in fixed for f in report.findings)
-        return EXIT_FINDINGS if fixed or left else EXIT_CLEAN
-    return EXIT_FINDINGS if report.findings else EXIT_CLEAN
+    fixed = {id(f) for rw in rewrites for f in rw.fixed} if apply else set()
+    left = failing((f for f in report.findings if id(f) not in fixed), strict)
+    if fixed and not exit_zero_on_fix:
+        return EXIT_FINDINGS  # a rewritten file is for the user to review
+    return EXIT_FINDINGS if left else EXIT_CLEAN
+
+
+def _write_baseline(cwd: Path, selection: Selection, report: Report, where: str) -> int:
+    from guardfix import baseline
+
+    path = cwd / where if where else selection.root / DEFAULT_BASELINE
+    entries = [baseline.entry(f, report.contents.get(f.path, b"")) for f in report.findings]
+    baseline.write(path, entries)
+    noun = "finding" if len(entries) == 1 else "findings"
+    print(f"guardfix: recorded {len(entries)} {noun} in {path}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _hide_baselined(report: Report, selection: Selection, given: Path | None) -> None:
+    """Move the findings the baseline holds out of the report, and say how many."""
+    path = given if given is not None else selection.root / DEFAULT_BASELINE
+    if given is None and not path.is_file():
+        return
+    from guardfix import baseline
+
+    report.findings, report.baselined = baseline.split(
+        report.findings, report.contents, baseline.load(path)
+    )
+    count = len(report.baselined)
+    if count:
+        are = "1 more finding is" if count == 1 else f"{count} more findings are"
+        report.notices.append(f"{are} in the baseline ({path.name}) and not shown")
 
 
 def _fixer(
@@ -211,7 +307,9 @@ def _fixer(
 
     def fix_file(path: str, findings: list[Finding]) -> Rewrite:
         first = rewrite(path, report.contents[path], findings, allowed)
-        before = tally(f for f in report.findings if f.path == path)
+        # The baseline's findings are still in the file: the re-check counts them.
+        every = [*report.findings, *report.baselined]
+        before = tally(f for f in every if f.path == path)
         return confirmed(first, findings, allowed, before, partial(recheck, path))
 
     return fix_file
@@ -272,6 +370,7 @@ def _render(
     rewrites: list[Rewrite],
     applied: bool,
     failures: dict[str, str],
+    quiet: bool,
 ) -> str:
     # Each renderer is imported only when used: start-up time is the hook's budget.
     if output is Format.json:
@@ -289,7 +388,12 @@ def _render(
     from guardfix.report import text
 
     return text.render(
-        report, color=_use_color(), rewrites=rewrites, applied=applied, failures=failures
+        report,
+        color=_use_color(),
+        rewrites=rewrites,
+        applied=applied,
+        failures=failures,
+        quiet=quiet,
     )
 
 
@@ -326,9 +430,10 @@ def _use_color() -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run guardfix as `guardfix ARGS`; returns the exit code (for tests and the script)."""
     cli = typer.main.get_command(app)
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
         result = cli.main(
-            args=list(argv) if argv is not None else None,
+            args=_optional_value(args, "--write-baseline"),
             prog_name="guardfix",
             standalone_mode=False,
         )
@@ -366,6 +471,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if result == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C; the command never returns it
         print("guardfix: interrupted; no file was left half-written", file=sys.stderr)
     return int(result) if isinstance(result, int) else EXIT_CLEAN
+
+
+def _optional_value(args: list[str], option: str) -> list[str]:
+    """`--write-baseline` alone (last, or before another option) takes its default path."""
+    out = list(args)
+    for i, arg in enumerate(out):
+        if arg == "--":
+            break
+        if arg == option and (i + 1 == len(out) or out[i + 1].startswith("-")):
+            out[i] = f"{option}="
+    return out
 
 
 def run() -> None:

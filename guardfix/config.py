@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guardfix.facts.resolve import within
+from guardfix.model import Severity
 
 if TYPE_CHECKING:
     import pathspec
@@ -33,6 +34,7 @@ KEYS = {
     "max-file-size": "files larger than this many bytes are skipped (default 1000000)",
     "session": "the session lookup fixes insert: a table of from, name, call, user-id, default",
     "owner-fields": "a table of model or table name -> the field that holds the owner's id",
+    "severity": 'a table of rule code -> "error" or "warning" (a warning fails only with --strict)',
 }
 SESSION_KEYS = {
     "from": 'the module to import the lookup from, e.g. "@/auth"',
@@ -71,6 +73,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     session: SessionSetting | None = None
     owner_fields: dict[str, str] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)  # rule code -> its severity
     _include_spec: pathspec.GitIgnoreSpec | None = field(default=None, compare=False, repr=False)
     _exclude_spec: pathspec.GitIgnoreSpec | None = field(default=None, compare=False, repr=False)
 
@@ -165,6 +168,7 @@ def _parse(table: dict[str, Any], where: str, rule_codes: frozenset[str], source
         max_file_size=size,
         session=session,
         owner_fields=_owner_fields(table, where),
+        severity=_severity(table, where, rule_codes),
         _include_spec=_spec(include),
         _exclude_spec=_spec(exclude),
     )
@@ -211,6 +215,20 @@ def _owner_fields(table: dict[str, Any], where: str) -> dict[str, str]:
             f"{where}: 'owner-fields' must be a table of names ({KEYS['owner-fields']})"
         )
     return dict(value)
+
+
+def _severity(table: dict[str, Any], where: str, rule_codes: frozenset[str]) -> dict[str, Severity]:
+    value = table.get("severity", {})
+    levels = {s.value: s for s in Severity}
+    if not isinstance(value, dict) or not all(v in levels for v in value.values()):
+        raise ConfigError(f"{where}: 'severity' must be {KEYS['severity']}")
+    for code in value:
+        if code.upper() not in rule_codes:
+            raise ConfigError(
+                f"{where}: 'severity' names unknown rule {code!r}; rules: "
+                f"{', '.join(sorted(rule_codes))}"
+            )
+    return {code.upper(): levels[level] for code, level in value.items()}
 
 
 def _spec(globs: list[str]) -> pathspec.GitIgnoreSpec | None:

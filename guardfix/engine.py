@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from guardfix.actions import find_actions
@@ -15,10 +14,9 @@ from guardfix.fixes import Fixer
 from guardfix.model import ActionFacts, ActionKind, Finding, ServerAction, Source
 from guardfix.module import Module
 from guardfix.parse import is_source_path
-from guardfix.rules import RULES
+from guardfix.rules import RULES, RULES_BY_CODE
 from guardfix.select import Selection
-
-SUPPRESSION = re.compile(rb"guardfix-ignore\s+(GF\d{3}(?:\s*,\s*GF\d{3})*)\s*:\s*\S")
+from guardfix.suppressions import MARKER, Suppression, audit, silencing, suppressions
 
 
 class InternalError(Exception):
@@ -38,14 +36,20 @@ class Report:
     notices: list[str] = field(default_factory=list)
     contents: dict[str, bytes] = field(default_factory=dict)  # files with findings
     unreadable: list[str] = field(default_factory=list)  # not text: a run that cannot vouch
+    baselined: list[Finding] = field(default_factory=list)  # found, but in the baseline
 
 
-def check(selection: Selection, config: Config) -> Report:
+def check(
+    selection: Selection, config: Config, progress: Callable[[], object] | None = None
+) -> Report:
+    """Check the selected files; `progress` is called once per file done."""
     report = Report(notices=list(selection.notices))
     project = Project(selection.reader, guards=config.guards, files=selection.files)
     project.lookups = config.project_lookups(project.resolver.resolve)
     fixer = Fixer(project, selection.files, config)
     for source in selection.sources:
+        if progress is not None:
+            progress()
         if not is_source_path(source.path) or not config.wants_path(source.path):
             continue
         if len(source.content) > config.max_file_size:
@@ -79,33 +83,66 @@ def _check_file(
             f"{source.path}: the parser could not read part of it (from line {line}); "
             "server actions in that part may be missed"
         )
+    found = suppressions(module) if MARKER in source.content else []
+    used: set[tuple[int, str]] = set()
+    judged: list[tuple[int, int]] = []  # lines whose suppressions can be judged
+    whole = source.changed_lines is None
     for action in find_actions(module):
         report.actions += 1
         if not touched(action, module, source):
             continue
+        first, last = action.node.start_point[0] + 1, action.node.end_point[0] + 1
         try:
             facts = project.analyze(action, module)
-            found = _findings(facts, module, config)
+            found_here = _findings(facts, module, config, found, used)
         except RecursionError:
-            line = action.node.start_point[0] + 1
             report.notices.append(
-                f"{source.path}:{line}: {action.name or 'an action'} skipped, "
+                f"{source.path}:{first}: {action.name or 'an action'} skipped, "
                 "nested too deeply to analyse"
             )
+            whole = False
             continue
-        if found:
-            report.findings.extend(fixer.attach(module, facts, found))
+        judged.append((first - 1, last))
+        if found_here:
+            report.findings.extend(fixer.attach(module, facts, found_here))
             report.contents[source.path] = source.content
-
-
-def _findings(facts: ActionFacts, module: Module, config: Config) -> list[Finding]:
-    return [
-        finding
-        for rule in RULES
-        if config.wants_rule(rule.code)
-        for finding in rule.check(facts, module)
-        if not suppressed(finding, module)
+    if not found:
+        return
+    if whole:
+        judged = [(0, source.content.count(b"\n") + 1)]
+    enabled = frozenset(code for code in RULES_BY_CODE if config.wants_rule(code))
+    honest = [
+        f
+        for f in audit(module, found, used, judged, frozenset(RULES_BY_CODE), enabled)
+        if config.wants_rule(f.rule)
     ]
+    if honest:
+        report.findings.extend(honest)
+        report.contents[source.path] = source.content
+
+
+def _findings(
+    facts: ActionFacts,
+    module: Module,
+    config: Config,
+    found: list[Suppression] | None = None,
+    used: set[tuple[int, str]] | None = None,
+) -> list[Finding]:
+    """The rules' findings on one action, less those a suppression silences (noted in
+    `used` as (line, rule))."""
+    if found is None:
+        found = suppressions(module) if MARKER in module.content else []
+    kept: list[Finding] = []
+    for rule in RULES:
+        if not config.wants_rule(rule.code):
+            continue
+        for finding in rule.check(facts, module):
+            silencer = silencing(finding, found)
+            if silencer is None:
+                kept.append(finding)
+            elif used is not None:
+                used.add((silencer.line, finding.rule))
+    return kept
 
 
 def tally(findings: Iterable[Finding]) -> Counter[tuple[str, str]]:
@@ -178,15 +215,3 @@ def touched(action: ServerAction, module: Module, source: Source) -> bool:
         and directive is not None
         and directive.start_point[0] + 1 in source.changed_lines
     )
-
-
-def suppressed(finding: Finding, module: Module) -> bool:
-    """`// guardfix-ignore GF001: reason` on or above the finding, or above the action."""
-    lines = module.content.split(b"\n")
-    candidates = {finding.start.line, finding.start.line - 1, finding.action_lines[0] - 1}
-    for number in candidates:
-        if 1 <= number <= len(lines):
-            match = SUPPRESSION.search(lines[number - 1])
-            if match and finding.rule.encode() in match.group(1):
-                return True
-    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -54,6 +55,12 @@ def project(tmp_path: Path):  # type: ignore[no-untyped-def]
     return run
 
 
+@pytest.fixture(scope="session")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit cache for the run: the hook's environment is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
@@ -70,3 +77,41 @@ def repo(tmp_path: Path) -> Path:
     git(root, "config", "user.name", "Dev")
     git(root, "config", "commit.gpgsign", "false")
     return root
+
+
+def npm_ci(fixture: Path, why: str) -> Path:
+    """`fixture`'s node_modules, installed with `npm ci --ignore-scripts` from its committed
+    package-lock.json when missing or stale, with an npm cache beside it (git-ignored).
+
+    Install scripts never run: one of them (lefthook's) would install git hooks into the
+    repository that holds the fixture.
+    """
+    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(
+            f"{' and '.join(missing)} not found on PATH: {why} and needs Node.js 20+ with npm",
+            pytrace=False,
+        )
+    node_modules = fixture / "node_modules"
+    stamp = node_modules / ".package-lock.json"
+    lock = fixture / "package-lock.json"
+    if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        command = [
+            "npm",
+            "ci",
+            "--ignore-scripts",
+            "--cache",
+            str(fixture / ".npm-cache"),
+            "--no-audit",
+            "--no-fund",
+        ]
+        done = subprocess.run(
+            command, cwd=fixture, capture_output=True, text=True, timeout=600, check=False
+        )
+        if done.returncode != 0:
+            pytest.fail(
+                f"`{' '.join(command)}` in {fixture} failed ({done.returncode}):\n"
+                f"{done.stdout}\n{done.stderr}",
+                pytrace=False,
+            )
+    return node_modules

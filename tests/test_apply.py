@@ -67,7 +67,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(app: Path, capsys) -> None:  
     assert "-  await prisma.post.delete({ where: { id } });\n" in out
     assert "+  await prisma.post.delete({ where: { id, authorId: session.user.id } });\n" in out
     assert "= fix: Check the session" in out
-    assert "2 fixable with `guardfix --apply`" in out
+    assert "Run `guardfix --apply` to fix 2 of 2 problems" in out
     assert "\033[" not in out  # piped: plain
     assert (app / ACTION).read_text() == VULNERABLE
 

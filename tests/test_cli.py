@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from guardfix.cli import main
+from guardfix.rules import RULES
 from tests.conftest import write_tree
 
 # The row comes from the server, not the request: GF001 is its only problem.
@@ -30,7 +31,7 @@ def test_json_report_shape(app: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["--format", "json", "app"]) == 1
     document = json.loads(capsys.readouterr().out)
     assert document["version"] == 1
-    assert document["summary"] == {"files": 1, "actions": 1, "findings": 1}
+    assert document["summary"] == {"files": 1, "actions": 1, "findings": 1, "baselined": 0}
     (finding,) = document["findings"]
     assert finding == {
         "rule": "GF001",
@@ -58,7 +59,10 @@ def test_text_report_has_frame_and_summary(app: Path, capsys: pytest.CaptureFixt
     assert out.splitlines()[0].startswith("app/actions/posts.ts:4:9: GF001 [missing-auth]")
     assert "4 |   await prisma.post.delete({ where: { id } });" in out
     assert "  |         " + "^" * 37 in out
-    assert out.rstrip().endswith("Found 1 problem in 1 file (1 server action in 1 file checked).")
+    assert out.rstrip().endswith(
+        "Found 1 problem in 1 file (1 server action in 1 file checked).\n"
+        "No automatic fix here: see `guardfix --explain GF001` for how to fix by hand."
+    )
     assert "\033[" not in out  # not a terminal: no color
 
 
@@ -218,7 +222,7 @@ def test_sarif_report(app: Path, capsys) -> None:  # type: ignore[no-untyped-def
     document = json.loads(capsys.readouterr().out)
     assert document["version"] == "2.1.0"
     (run,) = document["runs"]
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["GF001", "GF002", "GF003", "GF004"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [r.code for r in RULES]
     (result,) = run["results"]
     assert result["ruleId"] == "GF001"
     location = result["locations"][0]["physicalLocation"]

@@ -35,7 +35,7 @@ def test_bundled_example(
         ("GF001", "app/dashboard/page.tsx", "clearDrafts", 10),
     ]
     assert all(f["fixable"] for f in document["findings"])
-    assert document["summary"] == {"files": 9, "actions": 11, "findings": 8}
+    assert document["summary"] == {"files": 9, "actions": 11, "findings": 8, "baselined": 0}
 
 
 def test_bundled_example_is_fixed_in_one_run(

@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import git, write_tree
 
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -45,12 +43,6 @@ PROJECT = {
         "  authorId String\n}\n"
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One pre-commit cache for the module: the hook's environment is built once."""
-    return tmp_path_factory.mktemp("pre-commit-home")
 
 
 def try_repo(repo: Path, home: Path, hook: str) -> subprocess.CompletedProcess[str]:

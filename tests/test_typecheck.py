@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import npm_ci
+
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "tsc-app"
 NODE_MODULES = FIXTURE / "node_modules"
 TSC = NODE_MODULES / "typescript" / "bin" / "tsc"
@@ -40,34 +42,7 @@ REWRITTEN = {
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
     """The fixture's node_modules, installed with `npm ci` when missing or stale."""
-    missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
-    if missing:
-        pytest.fail(
-            f"{' and '.join(missing)} not found on PATH: tests/test_typecheck.py runs the real "
-            "TypeScript compiler and needs Node.js 18+ with npm installed",
-            pytrace=False,
-        )
-    stamp = NODE_MODULES / ".package-lock.json"
-    lock = FIXTURE / "package-lock.json"
-    if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
-        command = [
-            "npm",
-            "ci",
-            "--ignore-scripts",
-            "--cache",
-            str(FIXTURE / ".npm-cache"),
-            "--no-audit",
-            "--no-fund",
-        ]
-        done = subprocess.run(
-            command, cwd=FIXTURE, capture_output=True, text=True, timeout=600, check=False
-        )
-        if done.returncode != 0:
-            pytest.fail(
-                f"`{' '.join(command)}` in {FIXTURE} failed ({done.returncode}):\n"
-                f"{done.stdout}\n{done.stderr}",
-                pytrace=False,
-            )
+    npm_ci(FIXTURE, "tests/test_typecheck.py runs the real TypeScript compiler")
     if not TSC.is_file():
         pytest.fail(f"npm ci did not install TypeScript: {TSC} is missing", pytrace=False)
     return NODE_MODULES

@@ -31,7 +31,12 @@ def render(report: Report) -> str:
     document = {
         "version": 1,
         "findings": findings,
-        "summary": {"files": report.files, "actions": report.actions, "findings": len(findings)},
+        "summary": {
+            "files": report.files,
+            "actions": report.actions,
+            "findings": len(findings),
+            "baselined": len(report.baselined),  # found, but in the baseline: not listed
+        },
         "notices": report.notices,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from guardfix import __version__
+from guardfix.baseline import entry
 from guardfix.engine import Report
 from guardfix.rules import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/guardfix/guardfix"
+FINGERPRINT = "guardfix/v1"  # rule, path, action and its normalised text: guardfix/baseline.py
+
+
+def uri(path: str) -> str:
+    """A relative URI reference for a repository path: `[id]`, spaces, `%` and non-ASCII
+    letters percent-encoded, as SARIF requires (a `:` too: it would read as a scheme)."""
+    return quote(path, safe="/()@!$&'*+,;=", errors="surrogateescape")
 
 
 def render(report: Report) -> str:
@@ -20,7 +30,7 @@ def render(report: Report) -> str:
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.summary},
             "help": {"text": rule.doc.strip(), "markdown": rule.doc.strip()},
-            "defaultConfiguration": {"level": "error"},
+            "defaultConfiguration": {"level": rule.severity.value},
         }
         for rule in RULES
     ]
@@ -31,10 +41,13 @@ def render(report: Report) -> str:
             "ruleIndex": index[f.rule],
             "level": f.severity.value,
             "message": {"text": f.message},
+            "partialFingerprints": {
+                FINGERPRINT: entry(f, report.contents.get(f.path, b"")).fingerprint
+            },
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": uri(f.path), "uriBaseId": "%SRCROOT%"},
                         "region": {
                             "startLine": f.start.line,
                             "startColumn": f.start.column,
@@ -52,7 +65,14 @@ def render(report: Report) -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "guardfix", "version": __version__, "rules": rules}},
+                "tool": {
+                    "driver": {
+                        "name": "guardfix",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": rules,
+                    }
+                },
                 "results": results,
             }
         ],

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from guardfix.engine import Report
-from guardfix.model import Applicability, Finding
+from guardfix.model import Applicability, Finding, Severity
 from guardfix.report import diff
 from guardfix.rewrite import Rewrite
 
-RED, BOLD, DIM, CYAN, GREEN, RESET = (
+RED, BOLD, DIM, CYAN, GREEN, YELLOW, RESET = (
     "\033[31m",
     "\033[1m",
     "\033[2m",
     "\033[36m",
     "\033[32m",
+    "\033[33m",
     "\033[0m",
 )
 
@@ -28,8 +29,10 @@ def render(
     rewrites: Sequence[Rewrite] = (),
     applied: bool = False,
     failures: dict[str, str] | None = None,
+    quiet: bool = False,
 ) -> str:
-    """The findings; with `applied`, what was rewritten and what remains."""
+    """The findings; with `applied`, what was rewritten and what remains; with `quiet`,
+    the findings alone."""
 
     def paint(code: str, s: str) -> str:
         return f"{code}{s}{RESET}" if color else s
@@ -47,13 +50,16 @@ def render(
     remaining = [f for f in report.findings if not (applied and id(f) in fixed)]
     for finding in remaining:
         where = f"{shown(finding.path)}:{finding.start.line}:{finding.start.column}:"
+        level = RED if finding.severity is Severity.ERROR else YELLOW
         out.append(
-            f"{paint(BOLD, where)} {paint(RED + BOLD, finding.rule)} "
+            f"{paint(BOLD, where)} {paint(level + BOLD, finding.rule)} "
             f"[{finding.name}] {finding.message}"
         )
         out.extend(_frame(finding, report.contents.get(finding.path, b""), paint))
         out.append(_fix_line(finding, skipped.get(id(finding)), paint))
         out.append("")
+    if quiet:
+        return "\n".join(out[:-1]) + "\n" if out[:-1] else ""
     if not applied:
         patch = diff.render(rewrites, color=color)
         if patch:
@@ -137,7 +143,11 @@ def _summary(
     if not remaining:
         return f"No problems found ({checked})."
     files = len({f.path for f in remaining})
-    line = f"Found {_count(len(remaining), 'problem')} in {_count(files, 'file')} ({checked})."
+    warnings = sum(1 for f in remaining if f.severity is Severity.WARNING)
+    found = _count(len(remaining), "problem") + (
+        f" ({_count(warnings, 'warning')})" if warnings else ""
+    )
+    line = f"Found {found} in {_count(files, 'file')} ({checked})."
     if applied:
         return line
     would = sum(len(rw.fixed) for rw in rewrites)
@@ -149,9 +159,15 @@ def _summary(
         and not any(f in rw.fixed for rw in rewrites)
     )
     if would:
-        line += f"\n{would} fixable with `guardfix --apply` (the diff above shows them)."
+        line += (
+            f"\nRun `guardfix --apply` to fix {would} of {_count(len(remaining), 'problem')}"
+            " (the diff above shows the fixes)."
+        )
     if unsafe > 0:
-        line += f"\n{unsafe} more with `--unsafe-fixes`."
+        line += f"\n{unsafe} more with `guardfix --apply --unsafe-fixes`."
+    if not would and not unsafe:
+        rule = remaining[0].rule
+        line += f"\nNo automatic fix here: see `guardfix --explain {rule}` for how to fix by hand."
     return line
 
 

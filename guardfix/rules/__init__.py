@@ -7,6 +7,8 @@ from guardfix.rules import (
     gf002_missing_ownership,
     gf003_client_identity,
     gf004_unchecked_session,
+    gf900_unused_suppression,
+    gf901_suppression_without_reason,
 )
 from guardfix.rules.base import Rule
 
@@ -15,6 +17,8 @@ RULES: tuple[Rule, ...] = (
     gf002_missing_ownership.RULE,
     gf003_client_identity.RULE,
     gf004_unchecked_session.RULE,
+    gf900_unused_suppression.RULE,
+    gf901_suppression_without_reason.RULE,
 )
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 

@@ -19,3 +19,4 @@ class Rule:
     summary: str  # one line for the rule table
     doc: str  # What it does / Why is this bad? / Example / Use instead / Fix safety
     check: Check
+    fixable: bool = False  # a codemod fixes its findings

@@ -135,4 +135,5 @@ RULE = Rule(
     summary="A server action changes data with no checked session lookup before it",
     doc=__doc__ or "",
     check=check,
+    fixable=True,
 )

@@ -122,4 +122,5 @@ RULE = Rule(
     summary="A write picks rows by client input with nothing tying them to the caller (IDOR)",
     doc=__doc__ or "",
     check=check,
+    fixable=True,
 )

@@ -82,4 +82,5 @@ RULE = Rule(
     summary="A user, owner or role value written or filtered on comes from client input",
     doc=__doc__ or "",
     check=check,
+    fixable=True,
 )

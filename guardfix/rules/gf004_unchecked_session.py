@@ -125,4 +125,5 @@ RULE = Rule(
     summary="The session is looked up but its absence is not handled before a change",
     doc=__doc__ or "",
     check=check,
+    fixable=True,
 )
