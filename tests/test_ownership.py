@@ -1117,6 +1117,13 @@ def test_built_actions(project, files: str | dict[str, str], expected: list) -> 
 # -- 6. GF003: identity from the caller ------------------------------------------------
 
 IDENTITY = [
+    case(
+        """
+        await prisma.transaction.create({ data: { amount: 1, accountId: String(formData.get("accountId")) } });
+        """,
+        [],
+        id="an-account-id-is-a-parent-row-not-the-user",
+    ),
     # A role check lets an admin act for another user; a check of one row does not.
     case(
         """

@@ -37,9 +37,10 @@ PRISMA_DATA_KEYS = ("data", "create", "update")
 SUPABASE_FILTERS = frozenset(
     {"eq", "neq", "in", "match", "filter", "gt", "gte", "lt", "lte", "like", "ilike", "is"}
 )
-# A field that says whose row it is, or what the caller may do.
+# A field that says whose row it is, or what the caller may do. Not `accountId`: a CRM
+# account or a bank account is a parent row (GF002), not the caller's identity.
 IDENTITY_FIELD = re.compile(
-    r"^(user|owner|author|creator|created_?by|account|profile)(_?id)?$|(user|owner|author)_?id$|^role$",
+    r"^(user|owner|author|creator|created_?by|profile)(_?id)?$|(user|owner|author)_?id$|^role$",
     re.IGNORECASE,
 )
 # A call that decides whether the caller may act: `can(user, "delete", post)`.
