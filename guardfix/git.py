@@ -82,14 +82,19 @@ def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
     pos = 0
     for spec in specs:
         end = out.index(b"\n", pos)
-        header = out[pos:end].split()
+        line = out[pos:end]
         pos = end + 1
-        if len(header) < 3 or header[-1] == b"missing" or header[1] != b"blob":
+        # `<name> missing` (or `ambiguous`) repeats the name, which may hold spaces;
+        # a found object is `<sha> <type> <size>`.
+        header = line.split()
+        if len(header) != 3 or not header[2].isdigit():
             result[spec] = None
-            if len(header) == 3 and header[1] != b"blob":
-                pos += int(header[2]) + 1
             continue
         size = int(header[2])
+        if header[1] != b"blob":
+            result[spec] = None
+            pos += size + 1
+            continue
         result[spec] = out[pos : pos + size]
         pos += size + 1
     return result
