@@ -87,6 +87,7 @@ class Scope:
     client: bool  # the filter's values come from the caller's input
     owned: bool  # the filter ties the rows to the session user
     checked: bool  # an ownership, role or permission check runs before it
+    role_checked: bool  # one of those checks asks about the caller alone (a role), no row
     # (field, value) pairs where a user, owner or role value comes from the caller's input.
     identity: tuple[tuple[str, Node], ...] = ()
     owner_from_client: bool = False  # one of those pairs is in the filter: GF003, not GF002

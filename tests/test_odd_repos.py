@@ -202,3 +202,18 @@ def test_mode_change_only_is_quiet(app: Path, capsys: pytest.CaptureFixture[str]
     assert main(["--apply"]) == 0
     assert "No problems found (1 server action in 1 file checked)." in capsys.readouterr().out
     assert (app / ACTION).read_text() == VULNERABLE
+
+
+@pytest.mark.parametrize("name", ["app/my action.ts", "app/my files/an action.ts", "app/1 2.ts"])
+def test_a_name_with_spaces_in_a_repository_with_no_commit(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    # `git cat-file --batch` answers `<name> missing` for HEAD:<name>; the name's own
+    # spaces must not be read as the object's type and size.
+    write_tree(repo, {**PROJECT, name: VULNERABLE})
+    git(repo, "add", "-A")
+    monkeypatch.chdir(repo)
+    assert main(["--format", "json"]) == 1
+    out = capsys.readouterr().out
+    assert f'"path": "{name}"' in out
+    assert main(["--staged", name]) == 1

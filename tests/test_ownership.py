@@ -602,6 +602,60 @@ CHECKS = [
         [gf002(8, "deletePost")],
         id="lookup-called-in-the-condition",
     ),
+    # A permission helper inside `try`, whose `catch` turns its error into a reply.
+    case(
+        """
+        const id = String(formData.get("id"));
+        try {
+          await assertCanWritePost(userId, id);
+        } catch (e) {
+          if (e instanceof DeniedError) return { error: "Not found" };
+          throw e;
+        }
+        await prisma.post.delete({ where: { id } });
+        """,
+        [],
+        id="check-in-try-whose-catch-always-leaves",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        try {
+          await requireRole(["admin"]);
+        } catch {
+          redirect("/");
+        }
+        await prisma.post.delete({ where: { id } });
+        """,
+        [],
+        id="role-check-in-try-whose-catch-redirects",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        try {
+          await assertCanWritePost(userId, id);
+        } catch (e) {
+          console.error(e);
+        }
+        await prisma.post.delete({ where: { id } });
+        """,
+        [gf002(BODY + 6)],
+        id="check-in-try-whose-catch-swallows-the-error",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        try {
+          await assertCanWritePost(userId, id);
+        } catch (e) {
+          if (e instanceof DeniedError) return { error: "Not found" };
+        }
+        await prisma.post.delete({ where: { id } });
+        """,
+        [gf002(BODY + 6)],
+        id="check-in-try-whose-catch-leaves-only-sometimes",
+    ),
 ]
 
 
@@ -1065,6 +1119,37 @@ def test_built_actions(project, files: str | dict[str, str], expected: list) -> 
 # -- 6. GF003: identity from the caller ------------------------------------------------
 
 IDENTITY = [
+    # A role check lets an admin act for another user; a check of one row does not.
+    case(
+        """
+        if (session.user.role !== "admin") throw new Error("Forbidden");
+        await prisma.post.create({ data: { title: "x", authorId: String(formData.get("authorId")) } });
+        """,
+        [],
+        id="after-a-role-check",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await assertCanEditPost(userId, id);
+        await prisma.post.update({ where: { id }, data: { authorId: String(formData.get("authorId")) } });
+        """,
+        [gf003(BODY + 2)],
+        id="after-a-check-of-one-row",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        try {
+          await assertCanEditPost(userId, id);
+        } catch {
+          return { error: "Not found" };
+        }
+        await prisma.post.update({ where: { id }, data: { ownerId: String(formData.get("ownerId")) } });
+        """,
+        [gf003(BODY + 6)],
+        id="after-a-check-of-one-row-in-try",
+    ),
     case(
         """
         await prisma.post.create({

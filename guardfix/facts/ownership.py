@@ -541,8 +541,16 @@ def _keys_above(node: Node, root: Node) -> frozenset[str]:
 
 
 # A check covers the writes in a byte range: after a refusal up to the end of its block,
-# or inside the branch an allowing condition guards.
-_Range = tuple[int, int]
+# or inside the branch an allowing condition guards. A check of the caller's role (no
+# client input in it) lets them act for other users; a check of one row does not.
+@dataclass(frozen=True)
+class _Range:
+    start: int
+    end: int
+    role: bool
+
+    def covers(self, node: Node) -> bool:
+        return self.start <= node.start_byte < self.end
 
 
 def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
@@ -557,10 +565,11 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             consequence = node.child_by_field_name("consequence")
             if condition is None or consequence is None or not _compares(condition, taint):
                 continue
+            role = not taint.has_client(condition)
             if _stops(consequence):
-                ranges.append((consequence.end_byte, _block_end(node)))
+                ranges.append(_Range(consequence.end_byte, _block_end(node), role))
             if not _negates(condition):
-                ranges.append((consequence.start_byte, consequence.end_byte))
+                ranges.append(_Range(consequence.start_byte, consequence.end_byte, role))
         elif (
             node.type == "call_expression"
             and node.start_byte not in writes
@@ -568,7 +577,8 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             and _permission_call(node, taint)
             and taint.stops(node) is not False  # a yes/no answer decides only in an `if`
         ):
-            ranges.append((node.end_byte, _block_end(node)))
+            role = not any(taint.has_client(a) for a in call_arguments(node))
+            ranges.append(_Range(node.end_byte, _block_end(node), role))
     return ranges
 
 
@@ -700,12 +710,40 @@ def _each_body(block: Node) -> bool:
 
 
 def _guarded_try(block: Node) -> bool:
-    """The body of a `try` whose `catch` stops: a refusal in it stops the request."""
+    """The body of a `try` whose `catch` returns or throws on every path: a refusal in it
+    lands in that catch, which leaves the function."""
     parent = block.parent
     if block.type != "statement_block" or parent is None or parent.type != "try_statement":
         return False
     handler = parent.child_by_field_name("handler")
-    return parent.child_by_field_name("body") == block and handler is not None and _stops(handler)
+    body = handler.child_by_field_name("body") if handler is not None else None
+    return parent.child_by_field_name("body") == block and body is not None and _always_exits(body)
+
+
+def _always_exits(node: Node) -> bool:
+    """Every path through the statement returns or throws."""
+    if node.type in ("return_statement", "throw_statement"):
+        return True
+    if node.type == "statement_block":
+        return any(_always_exits(s) for s in node.named_children)
+    if node.type == "if_statement":
+        consequence = node.child_by_field_name("consequence")
+        alternative = node.child_by_field_name("alternative")
+        branch = alternative.named_children[-1] if alternative is not None else None
+        return (
+            consequence is not None
+            and branch is not None
+            and _always_exits(consequence)
+            and _always_exits(branch)
+        )
+    if node.type == "expression_statement":
+        call = unwrap_await(node.named_children[0]) if node.named_children else None
+        return (
+            call is not None
+            and call.type == "call_expression"
+            and (callee_name(call) in EXIT_CALLS)
+        )
+    return False
 
 
 def _compares(condition: Node, taint: _Taint) -> bool:
@@ -817,7 +855,7 @@ def _resolved(node: Node, fn: Node) -> Node:
 
 def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) -> Scope | None:
     node = mutation.node
-    checked = any(start <= node.start_byte < end for start, end in checks)
+    covering = [c for c in checks if c.covers(node)]
     parts = _PARTS.get(mutation.api)
     if parts is None:
         return None
@@ -839,12 +877,13 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
         filter=filter_node,
         client=any(taint.has_client(v) for v in filters),
         owned=any(taint.has_session(v) or taint.has_owned(v) for v in filters),
-        checked=checked,
+        checked=bool(covering),
+        role_checked=any(c.role for c in covering),
         identity=identity,
         owner_from_client=any(
             f.start_byte <= value.start_byte < f.end_byte for _, value in identity for f in filters
         ),
-        parent=None if checked else _parent([_resolved(d, fn) for d in data], model, taint, fn),
+        parent=None if covering else _parent([_resolved(d, fn) for d in data], model, taint, fn),
         team_keys=tuple(
             key
             for key, value in _pairs(filters) + columns

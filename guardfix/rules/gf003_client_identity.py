@@ -1,9 +1,11 @@
 """## What it does
 Finds writes where a user, owner, author or role value, in the data written or
 in the filter, comes from the caller's input (`formData`, the arguments,
-`parsedInput`) instead of the session. After a role or permission check (an
-admin acting for another user) it is not reported, nor are fields that name
-another user on purpose (`recipientUserId`, `assigneeUserId`) or a chat
+`parsedInput`) instead of the session. After a check of the caller's role (an
+admin acting for another user) it is not reported; a permission check on one
+row (`assertCanEdit(user, id)`) does not let the caller write in another
+user's name, so it does not silence it. Nor are fields that name another user on
+purpose (`recipientUserId`, `assigneeUserId`) or a chat
 message's `role`.
 
 ## Why is this bad?
@@ -65,8 +67,8 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     if facts.public is not None:
         return
     for scope in facts.scopes:
-        if scope.checked:
-            continue  # a role or permission check ran: an admin acting for someone else
+        if scope.role_checked:
+            continue  # a role check ran: an admin acting for someone else
         for field, value in scope.identity:
             message = (
                 f"{who(facts)} takes `{field}` of {scope.mutation.label} from the caller's "
