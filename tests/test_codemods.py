@@ -2582,6 +2582,15 @@ NO_FIX = [
         "no fix: a role must come from the server's own records",
         id="role-from-the-client",
     ),
+    pytest.param(
+        prisma_project(
+            'await prisma.post.delete({ where: { id, authorId: "system" } });',
+            **{"prisma/schema.prisma": PRISMA_SCHEMA},
+        ),
+        # A second `authorId` key would not compile, and which owner is meant is not ours.
+        "no fix: the filter already sets `authorId`",
+        id="filter-already-names-the-owner",
+    ),
 ]
 
 

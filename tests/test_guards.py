@@ -2209,6 +2209,7 @@ def layered(files: dict[str, str], *body: str) -> dict[str, str]:
         "lib/rows.ts": 'import { getUniqueRow, getFirstRow } from "@/lib/rows";',
         "lib/require-user.ts": 'import requireUser from "@/lib/require-user";',
         "lib/kind.ts": 'import { sessionKind } from "@/lib/kind";',
+        "lib/token-session.ts": 'import { readSession } from "@/lib/token-session";',
     }
     (import_line,) = [imports[path] for path in files if path in imports]
     return {"tsconfig.json": TSCONFIG, **files, "app/actions.ts": action_using(import_line, *body)}
@@ -2223,8 +2224,57 @@ RESULT = {"lib/results.ts": RESULTS}
 ROWS = {"lib/rows.ts": DB_ROW_BY_SESSION}
 DEFAULT = {"lib/require-user.ts": DEFAULT_CACHED_GUARD}
 KIND = {"lib/kind.ts": SESSION_KIND}
+# The session cookie read through a generic cookie helper, decoded, then looked up; any
+# failure on the way is caught and answered with an empty session.
+TOKEN_SESSION = {
+    "lib/cookie.ts": ts("""
+        import { cookies } from "next/headers";
+
+        export async function readCookie(name: string) {
+          const store = await cookies();
+          return store.get(name)?.value;
+        }
+        """),
+    "lib/token-session.ts": ts("""
+        import { cache } from "react";
+        import { decodeToken } from "tokens";
+        import { readCookie } from "@/lib/cookie";
+        import { findSession } from "@/lib/sessions";
+
+        export const readSession = cache(async () => {
+          try {
+            const { sid } = await decodeToken(`${await readCookie("app_session")}`);
+            const row = await findSession(sid);
+            if (!row) return { session: null };
+            return { session: row };
+          } catch {
+            return { session: null };
+          }
+        });
+        """),
+    "lib/sessions.ts": ts("""
+        import { prisma } from "@/lib/prisma";
+
+        export const findSession = async (id: string) =>
+          await prisma.session.findFirst({ where: { id } });
+        """),
+}
 
 LAYERED = [
+    pytest.param(
+        layered(
+            TOKEN_SESSION,
+            "const { session } = await readSession();",
+            "if (!session) throw new Error();",
+        ),
+        [],
+        id="session-cookie-read-by-a-generic-helper-decoded-and-looked-up",
+    ),
+    pytest.param(
+        layered(TOKEN_SESSION, "const { session } = await readSession();", "console.log(session);"),
+        [("GF004", "deletePost", 8)],
+        id="session-cookie-read-by-a-generic-helper-and-never-checked",
+    ),
     pytest.param(
         layered(VIEWER, "const res = await getViewer();", 'if (!res.user) throw new Error("No");'),
         [],

@@ -104,7 +104,7 @@ export async function removeNote(id: string) {
 }
 """,
         (
-            'if (!session) return { error: "Sign in first" };',
+            'if (!session) throw new Error("Unauthorized");',
             "where: { id, ownerId: session.user.id }",
         ),
         (),
@@ -120,7 +120,7 @@ export async function removeTag(id: string) {
   await db.tag.delete({ where: { id } });
 }
 """,
-        ('if (!session) return { error: "Sign in first" };',),
+        ('if (!session) throw new Error("Unauthorized");',),
         ("ownerId",),
         ("app/actions/tags.ts:8:38: TS2353 Object literal may only specify known properties",),
     ),
@@ -141,8 +141,8 @@ export async function removeLabel(id: string) {
         ("ownerId",),
         ("app/actions/labels.ts:8:38: TS2353 Object literal may only specify known properties",),
     ),
-    # The copied exit widens the action's inferred result, which a caller in another file
-    # reads: the error is in lib/use.ts, the fix dropped is in drop.ts.
+    # The project's `return { error }` exit would widen the action's inferred result, which
+    # a caller in another file reads: the check throws instead, and tsc agrees.
     Case(
         "app/actions/drop.ts",
         """"use server";
@@ -153,9 +153,9 @@ export async function dropNote(id: string) {
   return { ok: true, id };
 }
 """,
+        ('if (!session) throw new Error("Unauthorized");',),
+        ("Sign in first",),
         (),
-        ("auth",),
-        ("lib/use.ts:5:3: TS2322 Type 'string | undefined' is not assignable to type 'string'.",),
     ),
 ]
 

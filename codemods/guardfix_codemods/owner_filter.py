@@ -6,7 +6,15 @@ from tree_sitter import Node
 
 from guardfix.edits import line_indent
 from guardfix.model import Applicability, Edit, Finding, Fix, Scope
-from guardfix.syntax import call_arguments, callee_name, callee_of, text, unwrap
+from guardfix.syntax import (
+    call_arguments,
+    callee_name,
+    callee_of,
+    string_value,
+    text,
+    unwrap,
+    walk,
+)
 from guardfix_codemods import provider_ids, recipes
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.imports import import_edits
@@ -32,6 +40,9 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     mapped = provider_ids.why_not(plan, owner.field)
     if mapped is not None:
         return mapped
+    if _names(scope.filter, owner.field):
+        # `where: { id, ownerId: "system" }`: the filter already says whose rows they are.
+        return f"the filter already sets `{owner.field}`; decide by hand which owner is meant"
     if scope.orm == "prisma":
         edits = _prisma(scope, scope.filter, owner, plan.user_id, plan)
     elif scope.orm == "drizzle":
@@ -54,6 +65,25 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         tuple(edits),
         requires=plan.user_id_from,
     )
+
+
+def _names(filter_node: Node, field: str) -> bool:
+    """The filter sets `field` itself: `{ ownerId: x }`, `eq(t.ownerId, x)` or Supabase's
+    `.eq("owner_id", x)`."""
+    return any(_key_of(node) == field for node in walk(filter_node))
+
+
+def _key_of(node: Node) -> str | None:
+    if node.type == "pair":
+        key = node.child_by_field_name("key")
+        return string_value(key) or text(key)
+    if node.type == "shorthand_property_identifier":
+        return text(node)
+    if node.type == "member_expression":
+        return text(node.child_by_field_name("property"))
+    if node.type == "string" and node.parent is not None and node.parent.type == "arguments":
+        return string_value(node)
+    return None
 
 
 def _prisma(

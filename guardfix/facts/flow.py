@@ -279,7 +279,7 @@ class Walker:
         return value
 
     def bind_name(self, name: str, value: Val, st: State) -> None:
-        if value.session or value.cookies or value.doubt:
+        if value.session or value.cookies or value.doubt or _session_cookie(value):
             st.env[name] = value.settled()
         else:
             st.env.pop(name, None)
@@ -469,9 +469,13 @@ class Walker:
         if kind == "object":
             return self.object_literal(node, st)
         if kind == "template_string":
-            for child in node.named_children:
-                self.expr(child, st)
-            return TRUE
+            # `${await getCookie("session")}` still carries the session's answer.
+            parts = [
+                self.expr(sub.named_children[0], st)
+                for sub in node.named_children
+                if sub.type == "template_substitution" and sub.named_children
+            ]
+            return Val(TRUTHY, session=any(v.session for v in parts))
         if kind == "sequence_expression":
             value = UNKNOWN
             for child in node.named_children:
@@ -724,7 +728,9 @@ class Walker:
         # in the catalog: the Next.js DAL's `verifySession()` redirects by itself.
         resolved = None
         if mutation is None:
-            session_args = tuple((i, v) for i, v in enumerate(arg_vals) if v.session)
+            session_args = tuple(
+                (i, v) for i, v in enumerate(arg_vals) if v.session or _session_cookie(v)
+            )
             resolved = self.resolver.call_summary(node, self.module, session_args)
         if resolved is not None and resolved[1].guards:
             if resolved[1].is_async and promise:
@@ -756,7 +762,10 @@ class Walker:
         if callee is not None and callee.type == "identifier" and text(callee) == "cookies":
             return COOKIE_STORE
         if receiver.cookies and name == "get":
+            # `cookieStore.get("session")`, or `get(key)` in a helper given that name
             cookie = string_value(args[0]) if args else None
+            if cookie is None and arg_vals:
+                cookie = arg_vals[0].literal
             if cookie is not None and SESSION_COOKIE.search(cookie):
                 st.lookup = True
                 return NO_SESSION
@@ -771,6 +780,10 @@ class Walker:
                 # `if (!isOwner(user, id))` tests the promise, never what it resolves to.
                 held = Val(TRUTHY, session=value.session, inner=value, promise=True)
                 return replace(held, label=resolved[0])
+            if self.helper and value == UNKNOWN and any(v.session for v in arg_vals):
+                # `decode(token)`, `findSession(id)`: what a helper makes of the session's
+                # token is a session or nothing, as for calls it cannot follow.
+                return NO_SESSION
             return value
 
         if self.helper and (
@@ -840,6 +853,11 @@ class Walker:
         self.events.append(
             MutationEvent(mutation, st.stopped, st.lookup, st.unfollowed, bool(st.doubts))
         )
+
+
+def _session_cookie(value: Val) -> bool:
+    """A string naming the session cookie, carried into a helper that reads cookies."""
+    return value.literal is not None and bool(SESSION_COOKIE.search(value.literal))
 
 
 def _boolean(truth: bool | None, session: bool) -> Val:
