@@ -1829,6 +1829,36 @@ REAL_WORLD = [
         [],
         id="next-safe-action-v6-middleware",
     ),
+    *(
+        pytest.param(
+            {
+                "lib/client.ts": ts(f"""
+                    import {{ createSafeActionClient }} from "next-safe-action";
+                    import {{ auth }} from "@/auth";
+                    export const authAction = createSafeActionClient({{
+                      async middleware() {{
+                        const session = await auth();
+                        {check}
+                        return {{ user: session?.user }};
+                      }},
+                    }});
+                    """),
+                "app/actions/posts.ts": ts("""
+                    "use server";
+                    import { authAction } from "../../lib/client";
+                    export const createPost = authAction(schema, async ({ title }) => {
+                      await db.insert(posts).values({ title });
+                    });
+                    """),
+            },
+            expected,
+            id=f"next-safe-action-v6-middleware-method-{name}",
+        )
+        for name, check, expected in [
+            ("that-checks", 'if (!session?.user) throw new Error("Unauthorized");', []),
+            ("that-checks-nothing", "console.log(session);", [("GF001", "createPost", 4)]),
+        ]
+    ),
     pytest.param(
         {
             "packages/auth/server.ts": 'export * from "@clerk/nextjs/server";\n',

@@ -635,7 +635,7 @@ class Project:
         if found is None or value is None or callee_name(value) != "createSafeActionClient":
             return False
         args = call_arguments(value)
-        middleware = object_property(args[0], "middleware") if args else None
+        middleware = _member(args[0], "middleware") if args else None
         target = self._function_arg(middleware, found[0]) if middleware is not None else None
         summary = self.summary(*target) if target is not None else None
         return summary is not None and summary.guards
