@@ -124,6 +124,38 @@ CASES = [
         project(
             action="""
             "use server";
+            import { prisma } from "@/lib/prisma";
+            import { authService } from "@/lib/auth-service";
+
+            export async function join(email: string, password: string) {
+              const account = await authService.account.create(crypto.randomUUID(), email, password);
+              await prisma.profile.create({ data: { accountId: account.id, email } });
+            }
+            """
+        ),
+        [],
+        id="sign-up-through-an-auth-service-given-the-password",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { authService } from "@/lib/auth-service";
+
+            export async function rename(id: string, name: string) {
+              await prisma.profile.update({ where: { id }, data: { name } });
+              await authService.account.create(crypto.randomUUID(), name);
+            }
+            """
+        ),
+        [("GF001", 6, "error", "safe")],
+        id="an-account-created-without-a-password-is-no-sign-up",
+    ),
+    pytest.param(
+        project(
+            action="""
+            "use server";
             import bcrypt from "bcryptjs";
             import { prisma } from "@/lib/prisma";
             import { setSession } from "@/lib/session";

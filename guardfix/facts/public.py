@@ -153,6 +153,9 @@ class Publicity:
         consumed = self.consumed(call, module)
         if consumed is not None:
             return [consumed]
+        account = _account_with_password(call)
+        if account is not None:
+            return [account]
         callee = callee_of(call)
         if callee is None or callee.type != "identifier" or depth >= MAX_DEPTH:
             return []
@@ -305,6 +308,29 @@ def _write(node: Node, api: str, operation: str, model: str | None) -> list[Sign
     if PASSWORD.search(_data_keys(node)):
         return [Signal("password-reset", f"`{label}` sets a password", node, hint=True)]
     return []
+
+
+def _account_with_password(call: Node) -> Signal | None:
+    """`account.create(ID.unique(), email, password)`: an auth service's own sign-up,
+    given the password the caller chose."""
+    name = callee_name(call) or ""
+    if not (name in CREATES or name.startswith("create")):
+        return None
+    if not any(
+        (arg := unwrap(a)) is not None
+        and arg.type in ("identifier", "member_expression")
+        and PASSWORD.search(text(arg))
+        for a in call_arguments(call)
+    ):
+        return None
+    label = text(callee_of(call))
+    return Signal(
+        "sign-up",
+        f"`{label}()` creates an account with a password",
+        call,
+        identifies=True,
+        step=True,
+    )
 
 
 def _data_keys(node: Node) -> str:
