@@ -602,6 +602,53 @@ CHECKS = [
         [gf002(8, "deletePost")],
         id="lookup-called-in-the-condition",
     ),
+    # A predicate over the session, in the condition: the caller's role decides.
+    case(
+        """
+        const id = String(formData.get("id"));
+        if (!isModerator(session)) throw new Error("Forbidden");
+        await prisma.post.update({ where: { id }, data: { pinned: true } });
+        """,
+        [],
+        id="role-predicate-given-the-session",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        if (!isModerator(String(formData.get("who")))) throw new Error("Forbidden");
+        await prisma.post.update({ where: { id }, data: { pinned: true } });
+        """,
+        [gf002(BODY + 2)],
+        id="predicate-given-only-the-input",
+    ),
+    # Writes that only add or remove the caller on a shared row.
+    case(
+        """
+        const id = String(formData.get("id"));
+        await prisma.track.update({ where: { id }, data: { members: { connect: { id: userId } } } });
+        """,
+        [],
+        id="join-a-shared-row-as-oneself",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await prisma.track.update({
+          where: { id },
+          data: { members: { connect: { id: String(formData.get("member")) } } },
+        });
+        """,
+        [gf002(BODY + 1)],
+        id="connect-someone-the-input-names",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        await prisma.track.update({ where: { id }, data: { title: "x", members: { connect: { id: userId } } } });
+        """,
+        [gf002(BODY + 1)],
+        id="join-and-rename-a-shared-row",
+    ),
     # A permission helper inside `try`, whose `catch` turns its error into a reply.
     case(
         """
@@ -1119,6 +1166,35 @@ def test_built_actions(project, files: str | dict[str, str], expected: list) -> 
 # -- 6. GF003: identity from the caller ------------------------------------------------
 
 IDENTITY = [
+    # An input id the action refuses unless it is the caller's own.
+    case(
+        """
+        const owner = String(formData.get("owner"));
+        if (owner !== session.user.id) return { error: "No" };
+        await prisma.bookmark.create({ data: { ownerId: owner } });
+        """,
+        [],
+        id="input-id-pinned-to-the-session-by-a-refusal",
+    ),
+    case(
+        """
+        const owner = String(formData.get("owner"));
+        if (owner === session.user.id) console.log("self");
+        await prisma.bookmark.create({ data: { ownerId: owner } });
+        """,
+        [gf003(BODY + 2)],
+        id="input-id-compared-but-not-refused",
+    ),
+    # A user id read off a row: stored by the server, not typed in by the caller.
+    case(
+        """
+        const request = await prisma.request.findUnique({ where: { id: String(formData.get("id")) } });
+        if (!request) return;
+        await prisma.booking.create({ data: { userId: request.userId } });
+        """,
+        [],
+        id="user-id-read-off-a-row",
+    ),
     # A role check lets an admin act for another user; a check of one row does not.
     case(
         """

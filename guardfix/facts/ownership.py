@@ -89,6 +89,20 @@ CREATES = frozenset({"create", "createManyAndReturn", "insert"})
 # A container the caller must belong to before writing under it (a project, a team, a
 # chat); not content anyone may react to (a post liked, a challenge solved, a listing
 # booked), whose id is the caller's free choice.
+ROW_READS = frozenset(
+    {
+        "findUnique",
+        "findUniqueOrThrow",
+        "findFirst",
+        "findFirstOrThrow",
+        "findOne",
+        "findById",
+        "select",
+        "selectFrom",
+        "single",
+        "maybeSingle",
+    }
+)
 PARENT_KEY = re.compile(
     r"^(project|team|workspace|group|org|organi[sz]ation|company|tenant|account|board|list"
     r"|section|column|folder|space|channel|chat|conversation|thread|notebook|collection"
@@ -133,6 +147,12 @@ class _Taint:
     # a page's `props` (`props.params` is the URL).
     fields: dict[str, dict[str, str]] = field(default_factory=dict)
     created: frozenset[int] = frozenset()  # start bytes of the writes that create rows
+    # Rows read from the database (`await prisma.x.findUnique(...)`): their fields are what
+    # the server stored, not values the caller typed in.
+    rows: set[str] = field(default_factory=set)
+    # Input values a refusal pins to the session: after `if (userId !== session.user.id)
+    # throw`, `userId` is the caller's own id.
+    pinned: set[str] = field(default_factory=set)
     # Whether the helper a call runs stops the request on some path (None: cannot be read).
     stops: Callable[[Node], bool | None] = field(default=lambda call: None)
 
@@ -299,6 +319,8 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
         if taint.has_client(value):
             taint.client.update(names)
             taint.session.difference_update(names)
+            if _reads_rows(made):
+                taint.rows.update(names)
             if taint.has_session(value) and any(n.type == "call_expression" for n in walk(value)):
                 taint.owned.update(names)
                 if before is not None:
@@ -568,6 +590,7 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             role = not taint.has_client(condition)
             if _stops(consequence):
                 ranges.append(_Range(consequence.end_byte, _block_end(node), role))
+                taint.pinned.update(_pinned(condition, taint))
             if not _negates(condition):
                 ranges.append(_Range(consequence.start_byte, consequence.end_byte, role))
         elif (
@@ -766,7 +789,11 @@ def _compares(condition: Node, taint: _Taint) -> bool:
                 return True
         elif (
             kind == "call_expression"
-            and node.start_byte not in taint.lookups
+            # `await auth()` asks who is calling; `isAdmin(session)` asks about them.
+            and (
+                node.start_byte not in taint.lookups
+                or any(taint.has_session(a) for a in call_arguments(node))
+            )
             and not NOT_A_CHECK.match(callee_name(node) or "")
         ):
             callee = callee_of(node)
@@ -868,7 +895,10 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
     identity = tuple(
         (key, value)
         for key, value in pairs
-        if _identity_field(key, model) and taint.has_client(value)
+        if _identity_field(key, model)
+        and taint.has_client(value)
+        and not _stored(value, taint)
+        and text(value) not in taint.pinned
     )
     return Scope(
         mutation=mutation,
@@ -876,7 +906,8 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
         model=model,
         filter=filter_node,
         client=any(taint.has_client(v) for v in filters),
-        owned=any(taint.has_session(v) or taint.has_owned(v) for v in filters),
+        owned=any(taint.has_session(v) or taint.has_owned(v) for v in filters)
+        or _links_only_caller(data, taint),
         checked=bool(covering),
         role_checked=any(c.role for c in covering),
         identity=identity,
@@ -964,6 +995,68 @@ def _parent_key(key: str, model: str | None) -> bool:
         or PERSON_KEY.match(key)
         or NOT_PARENT.match(key)
     )
+
+
+def _links_only_caller(data: list[Node], taint: _Taint) -> bool:
+    """`data: { members: { connect: { id: session.user.id } } }`: the write only adds or
+    removes the caller on a shared row (enrol, follow, join), nobody else's data."""
+    objects = [unwrap(d) for d in data]
+    if not objects or any(o is None or o.type != "object" for o in objects):
+        return False
+    pairs = [c for o in objects if o is not None for c in o.named_children if c.type != "comment"]
+    if not pairs:
+        return False
+    for pair in pairs:
+        relation = unwrap(pair.child_by_field_name("value")) if pair.type == "pair" else None
+        if relation is None or relation.type != "object":
+            return False
+        for link in relation.named_children:
+            key = link.child_by_field_name("key") if link.type == "pair" else None
+            value = link.child_by_field_name("value") if link.type == "pair" else None
+            if key is None or value is None or text(key) not in ("connect", "disconnect"):
+                return False
+            if not taint.has_session(value) or taint.has_client(value):
+                return False
+    return True
+
+
+def _pinned(condition: Node, taint: _Taint) -> set[str]:
+    """The input sides of `input !== session value` in a refusing condition."""
+    pinned: set[str] = set()
+    for node in walk(condition):
+        if node.type != "binary_expression" or text(node.child_by_field_name("operator")) not in (
+            "!==",
+            "!=",
+        ):
+            continue
+        left = unwrap(node.child_by_field_name("left"))
+        right = unwrap(node.child_by_field_name("right"))
+        for mine, other in ((left, right), (right, left)):
+            if (
+                mine is not None
+                and other is not None
+                and taint.has_client(mine)
+                and taint.has_session(other)
+                and not taint.has_client(other)
+            ):
+                pinned.add(text(mine))
+    return pinned
+
+
+def _reads_rows(value: Node | None) -> bool:
+    """`prisma.x.findUnique(...)`, `db.select().from(t)`, `supabase.from(t).select()`."""
+    if value is None or value.type != "call_expression":
+        return False
+    return any(callee_name(c) in ROW_READS for c in chain_calls(value))
+
+
+def _stored(value: Node, taint: _Taint) -> bool:
+    """A user id read off a row (`request.userId`): the row was picked by the caller, the
+    id in it was not; whether the caller may touch that row is GF002's question."""
+    names = [
+        text(n) for n in walk(value) if n.type in ("identifier", "shorthand_property_identifier")
+    ]
+    return bool(names) and names[0] in taint.rows
 
 
 def _identity_field(key: str, model: str | None) -> bool:
