@@ -570,6 +570,28 @@ export async function sendNewsletter(to: string) {
         [("GF001", "sendNewsletter", 7)],
         id="nodemailer-sendMail",
     ),
+    *(
+        pytest.param(
+            f""""use server";
+import {{ Resend }} from "resend";
+
+const resend = new Resend(process.env.RESEND_API_KEY);
+
+export async function contact(email: string, message: string) {{
+  await resend.emails.send({{ from: "site@example.com", to: {to}, replyTo: email, subject: "Contact", text: message }});
+}}
+""",
+            expected,
+            id=f"contact-form-mail-to-{name}",
+        )
+        for name, to, expected in [
+            ("a-literal-is-no-write", '"owner@example.com"', []),
+            ("a-setting-is-no-write", "process.env.CONTACT_TO", []),
+            ("several-settings-is-no-write", "[env.SUPPORT, env.SALES]", []),
+            ("the-input-is-a-write", "email", [("GF001", "contact", 7)]),
+            ("a-mix-is-a-write", '["owner@example.com", email]', [("GF001", "contact", 7)]),
+        ]
+    ),
     # -- Files -------------------------------------------------------------------------
     pytest.param(
         """"use server";

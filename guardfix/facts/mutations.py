@@ -807,14 +807,31 @@ def _stripe_subjects(
     return tuple(subjects)
 
 
+# `process.env.X`, `env.X`, `config.email.to`: a value the deployment fixes.
+SETTING = re.compile(r"^(process\.env|env|config|settings|siteConfig)(\.\w+)+$")
+
+
 def _email(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
+    if args and _to_the_site(_value_of(args[0], module)):
+        return None  # a contact form mailing the site's own inbox changes nobody's data
     if op == "sendMail":
         return Mutation(call, "email", op, _label(parts, "sendMail"))
     if parts is not None and op == "send" and len(parts) >= 3 and parts[-2] in ("emails", "batch"):
         return Mutation(call, "email", op, ".".join(parts))
     return None
+
+
+def _to_the_site(message: Node | None) -> bool:
+    """The message goes to a fixed address: a literal or a setting (`env.CONTACT_TO`)."""
+    to = unwrap(object_property(message, "to")) if message is not None else None
+    if to is None:
+        return False
+    addresses = to.named_children if to.type == "array" else [to]
+    return bool(addresses) and all(
+        a.type == "string" or SETTING.match(text(a)) is not None for a in addresses
+    )
 
 
 def _fs(
