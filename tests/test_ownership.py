@@ -1185,6 +1185,25 @@ IDENTITY = [
         [gf003(BODY + 2)],
         id="input-id-compared-but-not-refused",
     ),
+    # The creator is the caller; the other user is the one the caller assigns.
+    case(
+        """
+        await prisma.task.create({
+          data: { title: "t", createdBy: userId, user: String(formData.get("assignee")) },
+        });
+        """,
+        [],
+        id="assignee-beside-a-creator-from-the-session",
+    ),
+    case(
+        """
+        await prisma.task.create({
+          data: { title: "t", createdBy: String(formData.get("by")), user: String(formData.get("assignee")) },
+        });
+        """,
+        [gf003(BODY + 1), gf003(BODY + 1)],
+        id="creator-and-user-both-from-input",
+    ),
     # A user id read off a row: stored by the server, not typed in by the caller.
     case(
         """

@@ -89,6 +89,8 @@ CREATES = frozenset({"create", "createManyAndReturn", "insert"})
 # A container the caller must belong to before writing under it (a project, a team, a
 # chat); not content anyone may react to (a post liked, a challenge solved, a listing
 # booked), whose id is the caller's free choice.
+# Fields that say who made or changed the row.
+ACTOR_FIELD = re.compile(r"^(author|creator|created_?by|updated_?by|owner)(_?id)?$", re.IGNORECASE)
 ROW_READS = frozenset(
     {
         "findUnique",
@@ -892,10 +894,17 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
     model, filter_node, filters, data, columns = found
     filters = [_resolved(v, fn) for v in filters]
     pairs = _pairs([_resolved(d, fn) for d in data] + filters) + columns
+    # A row whose creator is set from the session: its other user fields name other people
+    # the caller picks on purpose (`createdBy: me, user: assignee`).
+    actor = any(
+        ACTOR_FIELD.match(key) and taint.has_session(value) and not taint.has_client(value)
+        for key, value in pairs
+    )
     identity = tuple(
         (key, value)
         for key, value in pairs
         if _identity_field(key, model)
+        and not (actor and not ACTOR_FIELD.match(key) and key.lower() != "role")
         and taint.has_client(value)
         and not _stored(value, taint)
         and text(value) not in taint.pinned
