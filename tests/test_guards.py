@@ -934,6 +934,26 @@ HELPERS = [
     ),
     pytest.param(
         {
+            "lib/auth-guard.ts": REQUIRE_USER,
+            "app/actions.ts": action_using(
+                'import * as guards from "../lib/auth-guard";', "await guards.requireUser();"
+            ),
+        },
+        [],
+        id="requireUser-through-a-namespace-import",
+    ),
+    pytest.param(
+        {
+            "lib/auth-guard.ts": REQUIRE_USER,
+            "app/actions.ts": action_using(
+                'import * as guards from "../lib/auth-guard";', "await guards.missing();"
+            ),
+        },
+        [("GF001", "deletePost", 7)],
+        id="namespace-import-of-a-name-it-does-not-export",
+    ),
+    pytest.param(
+        {
             "tsconfig.json": TSCONFIG,
             "auth.ts": AUTHJS_CONFIG,
             "lib/auth-guard.ts": REQUIRE_USER,

@@ -163,6 +163,18 @@ class Project:
         parts = member_parts(callee)
         if parts is None or len(parts) != 2:
             return None
+        namespace = module.imports.get(parts[0])
+        if namespace is not None and namespace.name == "*":
+            # `import * as db from "./queries"`, then `db.deleteChat(...)`
+            path = self.resolver.resolve(module.path, namespace.specifier)
+            other = self.module(path) if path is not None else None
+            exported = self.exported(other, parts[1], 1) if other is not None else None
+            if exported is None:
+                return None
+            node = exported[1]
+            if node.type in FUNCTION_TYPES:
+                return exported
+            return self.function_for(exported[0], parts[1], None)
         found = self.definition(module, parts[0])
         value = declared_value(found[1]) if found is not None else None
         if found is None or value is None:
