@@ -942,6 +942,36 @@ HELPERS = [
         [],
         id="requireUser-through-a-namespace-import",
     ),
+    *(
+        pytest.param(
+            {
+                "lib/pg-notes.ts": ts("""
+                    import { prisma } from "./prisma";
+                    export const pgNotes = {
+                      remove: async (id: string) => {
+                        await prisma.note.delete({ where: { id } });
+                      },
+                    };
+                    """),
+                "lib/repository.ts": 'import { pgNotes } from "./pg-notes";\nexport const notes = pgNotes;\n',
+                "app/actions.ts": ts(f"""
+                    "use server";
+                    import {{ notes }} from "../lib/repository";
+                    import {{ auth }} from "@/auth";
+                    export async function removeNote(id: string) {{
+                      {check}
+                      await notes.remove(id);
+                    }}
+                    """),
+            },
+            expected,
+            id=f"repository-object-behind-an-alias-{name}",
+        )
+        for name, check, expected in [
+            ("unchecked", "console.log(id);", [("GF001", "removeNote", 6)]),
+            ("checked", 'if (!(await auth())) throw new Error("No");', []),
+        ]
+    ),
     pytest.param(
         {
             "lib/auth-guard.ts": REQUIRE_USER,

@@ -177,6 +177,11 @@ class Project:
             return self.function_for(exported[0], parts[1], None)
         found = self.definition(module, parts[0])
         value = declared_value(found[1]) if found is not None else None
+        for _ in range(MAX_DEPTH):  # `export const repo = pgRepo;`: follow the alias
+            if found is None or value is None or value.type != "identifier":
+                break
+            found = self.definition(found[0], text(value))
+            value = declared_value(found[1]) if found is not None else None
         if found is None or value is None:
             return None
         where = found[0]
