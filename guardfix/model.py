@@ -60,6 +60,9 @@ class Mutation:
     # (kind, argument) for the ids a call acts on, e.g. ("customer", <node>) for the
     # customer of a Stripe call: client-controlled, they act on someone else's account.
     subjects: tuple[tuple[str, Node], ...] = ()
+    # Reached through a helper: the positions of the helper's arguments that pick the rows
+    # its update or delete changes (`removeNote(id)` doing `delete({ where: { id } })`).
+    keyed_by: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class Scope:
     # Filter keys that tie the rows to a team or organisation by a value the caller did not
     # send (`teamId: team.id`): the write stays within one team, whoever may act in it.
     team_keys: tuple[str, ...] = ()
+    # The rows are picked inside this helper, by arguments the action passes it.
+    through: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2591,6 +2591,31 @@ NO_FIX = [
         "no fix: the filter already sets `authorId`",
         id="filter-already-names-the-owner",
     ),
+    pytest.param(
+        {
+            "app/actions.ts": UNGUARDED,
+            "package.json": package(next="15.1.0"),
+            # The project's guard reads a cookie, then has a service verify it: copying only
+            # the presence test would let any made-up cookie through.
+            "app/settings/actions.ts": ts("""
+                "use server";
+                import { cookies } from "next/headers";
+                import { verifySessionToken } from "@/lib/verify";
+                import { prisma } from "@/lib/prisma";
+
+                export async function renameTeam(name: string) {
+                  const token = (await cookies()).get("app-session");
+                  if (!token || !token.value) {
+                    throw new Error("No session");
+                  }
+                  const user = await verifySessionToken(token.value);
+                  await prisma.team.update({ where: { ownerId: user.id }, data: { name } });
+                }
+                """),
+        },
+        "no fix: no session lookup is configured, no guarded action shows one",
+        id="a-cookie-presence-test-is-no-guard-to-copy",
+    ),
 ]
 
 

@@ -2453,3 +2453,70 @@ PAGES = [
 @pytest.mark.parametrize(("source", "expected"), PAGES)
 def test_pages(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(source, path="app/posts/[id]/page.tsx", rules=OWNERSHIP) == expected
+
+
+# -- Rows picked inside a helper, by what the action passes it -------------------------
+
+NOTES_DB = ts("""
+    import { prisma } from "@/lib/prisma";
+
+    export async function removeNote(id: string) {
+      await prisma.note.delete({ where: { id } });
+    }
+
+    export async function removeOwnNote(id: string, ownerId: string) {
+      await prisma.note.delete({ where: { id, ownerId } });
+    }
+
+    export async function revokeNote(id: string, userId: string) {
+      const note = await prisma.note.findUnique({ where: { id } });
+      if (!note || note.ownerId !== userId) throw new Error("Not found");
+      await prisma.note.update({ where: { id }, data: { revoked: true } });
+    }
+
+    export async function createNote(title: string, ownerId: string) {
+      await prisma.note.create({ data: { title, ownerId } });
+    }
+    """)
+
+
+def through(call: str) -> dict[str, str]:
+    files = {"tsconfig.json": TSCONFIG, "lib/notes.ts": NOTES_DB}
+    body = 'const id = String(formData.get("id"));\n' + call + "\n"
+    files["app/actions.ts"] = action(body).replace(
+        '"@/db";',
+        '"@/db";\nimport { removeNote, removeOwnNote, revokeNote, createNote } from "@/lib/notes";',
+        1,
+    )
+    return files
+
+
+THROUGH = [
+    pytest.param(
+        through("await removeNote(id);"), [gf002(BODY + 2)], id="helper-deletes-by-the-input-id"
+    ),
+    pytest.param(
+        through("await removeOwnNote(id, userId);"), [], id="helper-filters-by-the-owner-passed"
+    ),
+    pytest.param(
+        through('await removeOwnNote(id, String(formData.get("owner")));'),
+        [gf002(BODY + 2)],
+        id="helper-filters-by-an-owner-from-input",
+    ),
+    pytest.param(
+        through("await revokeNote(id, userId);"), [], id="helper-checks-the-owner-passed-first"
+    ),
+    pytest.param(through('await createNote("t", userId);'), [], id="helper-creates-a-row"),
+    pytest.param(
+        through(
+            "const n = await prisma.note.findFirst({ where: { id, ownerId: userId } });\nif (!n) throw new Error();\nawait removeNote(id);"
+        ),
+        [],
+        id="action-reads-the-row-as-the-caller-before-the-helper",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), THROUGH)
+def test_rows_picked_in_a_helper(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, rules=OWNERSHIP, path="app/actions.ts") == expected

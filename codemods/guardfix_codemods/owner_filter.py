@@ -30,6 +30,11 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     scope = next(
         (s for s in plan.facts.scopes if s.mutation.node.start_byte == finding.span[0]), None
     )
+    if scope is not None and scope.through is not None:
+        return (
+            f"the rows are picked inside `{scope.through}()`: scope its filter to the caller "
+            "there, or check that the caller owns the row before the call"
+        )
     if scope is None or scope.filter is None:
         return "the write's filter is not in the action"
     if plan.user_id is None:

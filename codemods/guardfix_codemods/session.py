@@ -266,7 +266,7 @@ def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe |
         if need not in needs:
             needs.append(need)
     callee = lookup_callee(guard[0])
-    if callee is None:
+    if callee is None or _cookie_presence(guard):
         return None
     return SessionRecipe(
         origin="",
@@ -277,6 +277,14 @@ def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe |
         declares=frozenset(declared),
         base=module.path,
     )
+
+
+def _cookie_presence(guard: list[Node]) -> bool:
+    """`cookies().get("session")` then `if (!session)`: the cookie's presence, which any
+    caller can fake; the helper that verifies it comes later, so the check is no guard."""
+    calls = [n for s in guard for n in walk(s) if n.type == "call_expression"]
+    names = {callee_name(c) for c in calls}
+    return "cookies" in names and names <= {"cookies", "get"}
 
 
 def is_binding(node: Node) -> bool:

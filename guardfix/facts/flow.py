@@ -838,6 +838,7 @@ class Walker:
                     summary.mutation.operation,
                     summary.mutation.label,
                     via=name,
+                    keyed_by=summary.mutation.keyed_by,
                 ),
                 st,
             )

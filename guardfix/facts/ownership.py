@@ -24,6 +24,7 @@ from guardfix.syntax import (
     callee_name,
     callee_of,
     object_property,
+    param_names,
     string_value,
     text,
     unwrap,
@@ -245,6 +246,8 @@ def scopes(
     for event in events:
         mutation = event.mutation
         if mutation.via is not None:
+            if mutation.keyed_by:
+                out.append(_through(mutation, taint, checks))
             continue
         scope = _scope(mutation, fn, taint, checks)
         if scope is not None and (scope.filter is not None or scope.identity or scope.parent):
@@ -342,7 +345,8 @@ def _verdict(value: Node, taint: _Taint) -> bool:
     if node is None:
         return False
     if node.type == "call_expression":
-        return _permission_call(node, taint)
+        # `const canShare = await canShareServer()`: the answer is tested below
+        return _permission_call(node, taint) or _asks_permission(callee_name(node) or "")
     return node.type in ("binary_expression", "unary_expression") and _compares(node, taint)
 
 
@@ -1003,6 +1007,54 @@ def _parent_key(key: str, model: str | None) -> bool:
         or OTHER_USER_FIELD.match(key)
         or PERSON_KEY.match(key)
         or NOT_PARENT.match(key)
+    )
+
+
+def filter_params(mutation: Mutation, fn: Node) -> tuple[int, ...]:
+    """The parameters of `fn` that a row write in it filters on: `remove(id)` doing
+    `db.delete(notes).where(eq(notes.id, id))` filters on parameter 0. A parameter the
+    helper compares with the row before it refuses (`if (row.userId !== userId) throw`)
+    counts too: the caller's session there scopes the write."""
+    parts = _PARTS.get(mutation.api)
+    found = parts(mutation) if parts is not None else None
+    if found is None or found[1] is None:
+        return ()  # no row filter: a create
+    names = _names_in_nodes(found[2])
+    body = fn.child_by_field_name("body")
+    for node in walk(body) if body is not None else []:
+        if node.start_byte >= mutation.node.start_byte:
+            break
+        condition = node.child_by_field_name("condition") if node.type == "if_statement" else None
+        consequence = node.child_by_field_name("consequence")
+        if condition is not None and consequence is not None and _stops(consequence):
+            names |= _names_in_nodes([condition])
+    return tuple(i for i, name in enumerate(param_names(fn)) if name in names)
+
+
+def _names_in_nodes(nodes: list[Node]) -> set[str]:
+    return {
+        text(n)
+        for v in nodes
+        for n in walk(v)
+        if n.type in ("identifier", "shorthand_property_identifier")
+    }
+
+
+def _through(mutation: Mutation, taint: _Taint, checks: list[_Range]) -> Scope:
+    """A helper's write, as the action's arguments pick its rows."""
+    args = call_arguments(mutation.node)
+    picked = [args[i] for i in mutation.keyed_by if i < len(args)]
+    covering = [c for c in checks if c.covers(mutation.node)]
+    return Scope(
+        mutation=mutation,
+        orm=mutation.api,
+        model=None,
+        filter=None,
+        client=any(taint.has_client(a) for a in picked),
+        owned=any(taint.has_session(a) or taint.has_owned(a) for a in picked),
+        checked=bool(covering),
+        role_checked=any(c.role for c in covering),
+        through=mutation.via,
     )
 
 

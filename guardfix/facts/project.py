@@ -16,6 +16,7 @@ from guardfix.facts.ownership import (
     Context,
     Handoff,
     enclosing,
+    filter_params,
     handoff,
     returned,
     scopes,
@@ -396,6 +397,8 @@ class Project:
             self._depth -= 1
         live = [value for stopped, value in walker.returns if not stopped]
         first = next((e.mutation for e in walker.events if not e.guarded), None)
+        if first is not None and first.via is None:
+            first = replace(first, keyed_by=filter_params(first, fn))
         summary = Summary(
             guards=not live,
             value=join(live),

@@ -11,9 +11,10 @@ signed in (`if (!session)`, `assertAuthenticated()`) does not count, nor does on
 after the write or in another branch, nor a project helper that never throws or
 redirects whose answer is dropped.
 
-It also finds rows written under a parent the caller chose: a create (or an
-update) whose parent key (`projectId`, `teamId`, `project: { connect: { id } }`)
-comes from the input with no check that the caller may write under that parent.
+It also finds rows written under a container the caller chose: a create (or an
+update) whose parent key (`projectId`, `teamId`, `chatId`, `project: { connect: {
+id } }`) comes from the input with no check that the caller may write under that
+parent; content anyone may answer (a comment's `postId`) is no container.
 A parent key from the session, from a row read scoped to the caller, or from a row
 the action just created is fine, and so is a nested create inside a write scoped
 to the caller.
@@ -51,7 +52,13 @@ permission check within the team.
 
 A write keyed on the caller's own row (`where: { id: session.user.id }`) is fine;
 bulk forms (`where: { id: { in: ids } }`, Drizzle `inArray`) count. Prisma,
-Drizzle and Supabase writes written in the action are checked.
+Drizzle and Supabase writes written in the action are checked, and the first
+update or delete of each project helper the action calls (`removeNote(id)` doing
+`delete({ where: { id } })`): the arguments that pick its rows, or that the
+helper compares with the row before it refuses, decide. A check inside `try`
+counts after it when the `catch` returns or throws on every path. A write that
+only adds or removes the caller on a shared row (`members: { connect: { id:
+session.user.id } }`) is fine.
 
 ## Fix safety
 The fix adds the owner to the filter: Prisma 5 and later `where: { id, authorId:
@@ -65,8 +72,8 @@ Drizzle `.references(() => users.id)`; then the fix is safe. A guessed field
 (Supabase's `user_id` convention) makes it unsafe: it is applied only with
 `--unsafe-fixes`, and so is an owner filter on a team-scoped write (members may be
 meant to change each other's rows). With no owner field known, there is no fix. A
-write under a parent the caller chose has no fix: the check belongs to the parent,
-whose owner is not in this write.
+write under a parent the caller chose, or inside a helper, has no fix: the check
+belongs to the parent, or the filter to change is in the helper.
 
 ## References
 - [CWE-639: Authorization Bypass Through User-Controlled Key](https://cwe.mitre.org/data/definitions/639.html)
@@ -104,6 +111,13 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
                     f"{scope.mutation.label} with no owner filter or permission check; any "
                     "signed-in user can change anyone's rows"
                 )
+            yield finding_at(RULE, facts, scope.mutation.node, module, message)
+        elif scope.through is not None and scope.client and not (scope.owned or scope.checked):
+            message = (
+                f"{who(facts)} lets the caller's input pick the rows `{scope.through}()` "
+                f"changes ({scope.mutation.label}) with no owner filter or permission check "
+                "before the call; any signed-in user can change anyone's rows"
+            )
             yield finding_at(RULE, facts, scope.mutation.node, module, message)
         elif scope.parent is not None:
             key, value = scope.parent

@@ -4,9 +4,12 @@ in the filter, comes from the caller's input (`formData`, the arguments,
 `parsedInput`) instead of the session. After a check of the caller's role (an
 admin acting for another user) it is not reported; a permission check on one
 row (`assertCanEdit(user, id)`) does not let the caller write in another
-user's name, so it does not silence it. Nor are fields that name another user on
-purpose (`recipientUserId`, `assigneeUserId`) or a chat
-message's `role`.
+user's name, so it does not silence it. Not reported either: fields that name
+another user on purpose (`recipientUserId`, `assigneeUserId`, or `user` beside a
+creator taken from the session), a chat message's `role`, a user id read off a
+row the server stored (`request.userId`), an input id the action refuses unless it
+equals the session's (`if (userId !== session.user.id) return`), and `accountId`
+(a CRM, bank or billing account is a parent row: GF002).
 
 ## Why is this bad?
 The caller controls everything in the request. `authorId:
