@@ -72,21 +72,25 @@ def run_repo(repo: str, checkout: Path, apply: bool) -> RepoResult:
 
 
 def applied_fixes(repo: str, checkout: Path) -> list[Key]:
-    """What `--apply` writes, as (repo, path, action, rule), from a scratch copy."""
+    """What `--apply` writes, as (repo, path, action, rule), on a scratch copy: the
+    findings with a safe fix before that a second check no longer reports."""
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "repo"
-        shutil.copytree(
-            checkout, copy, symlinks=True, ignore=shutil.ignore_patterns("node_modules")
-        )
+        ignore = shutil.ignore_patterns("node_modules")
+        shutil.copytree(checkout, copy, symlinks=True, ignore=ignore)
         done = guardfix(["--all", "--apply", "--format", "json", "."], copy)
         if done.returncode not in (0, 1):
             return []
-        findings = json.loads(done.stdout)["findings"]
-        # `--apply` reports what it found before writing; the safe fixes are what it wrote.
+        before = json.loads(done.stdout)["findings"]
+        after = guardfix(["--all", "--format", "json", "."], copy)
+        left = {key(repo, f) for f in json.loads(after.stdout)["findings"]}
         return sorted(
-            (repo, f["path"], f["action"] or "", f["rule"])
-            for f in findings
-            if f["fix"] is not None and f["fix"]["applicability"] == "safe"
+            {
+                key(repo, f)
+                for f in before
+                if f["fix"] is not None and f["fix"]["applicability"] == "safe"
+            }
+            - left
         )
 
 

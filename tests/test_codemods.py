@@ -2530,6 +2530,47 @@ NO_FIX = [
         authjs(
             UNGUARDED,
             **{
+                "app/signup/actions.ts": ts("""
+                    "use server";
+                    import bcrypt from "bcryptjs";
+                    import { prisma } from "@/lib/prisma";
+                    import { createPost } from "@/app/actions";
+
+                    export async function signUp(email: string, password: string) {
+                      const hash = await bcrypt.hash(password, 10);
+                      await prisma.user.create({ data: { email, password: hash } });
+                      await createPost("Hello from " + email);
+                    }
+                    """),
+            },
+        ),
+        # The sign-up calls it before anyone is signed in: a check would break sign-up.
+        "(also called by the public sign-up action `signUp` (app/signup/actions.ts), which may "
+        "have no signed-in user)",
+        id="action-called-by-a-public-sign-up",
+    ),
+    pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
+                "lib/auth-events.ts": ts("""
+                    import NextAuth from "next-auth";
+                    import { createPost } from "@/app/actions";
+
+                    export const { handlers } = NextAuth({
+                      providers: [],
+                      events: { async createUser() { await createPost("welcome"); } },
+                    });
+                    """),
+            },
+        ),
+        "(also called by lib/auth-events.ts, which may have no signed-in user)",
+        id="action-called-by-the-auth-librarys-callbacks",
+    ),
+    pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
                 "app/api/cron/route.ts": ts("""
                     import * as actions from "@/app/actions";
 

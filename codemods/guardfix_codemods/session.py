@@ -243,6 +243,8 @@ def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe |
             break
     if first is None or last is None:
         return None
+    if last > first and statements[last].type not in ("if_statement", "expression_statement"):
+        return None  # stopped by a dereference in a statement doing more than checking
     guard = statements[first : last + 1]
     declared = {
         text(n)

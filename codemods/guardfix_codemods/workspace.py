@@ -8,12 +8,13 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from guardfix.actions import find_actions
 from guardfix.config import Config
 from guardfix.edits import line_indent, style_of
 from guardfix.facts.project import Project
 from guardfix.module import Module
 from guardfix.parse import is_source_path
-from guardfix.syntax import text
+from guardfix.syntax import callee_of, text, walk
 from guardfix_codemods.imports import Need
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 MAJOR = re.compile(r"(\d+)")
 ROUTE_HANDLER = re.compile(r"(^|/)(route\.[cm]?[jt]sx?$|pages/api/)")
+# The auth library's setup, whose callbacks run while someone signs in.
+AUTH_CONFIG = re.compile(rb"\b(NextAuth|betterAuth|lucia|Lucia)\s*\(")
 TYPE_DECLARATIONS = ("interface_declaration", "type_alias_declaration")
 
 
@@ -56,28 +59,55 @@ class Workspace:
         return [p for p in self.source_files(root) if self.app_root(p) == root]
 
     def route_callers(self, name: str, path: str) -> list[str]:
-        """Route handlers (`app/**/route.ts`, `pages/api/**`) that import `name` from `path`:
-        server code such as a webhook, which calls with no signed-in user."""
+        """Server code that calls `name` (defined in `path`) with nobody signed in: route
+        handlers (`app/**/route.ts`, `pages/api/**`: a webhook, a cron job), the auth
+        library's own callbacks (`NextAuth({ callbacks })`), and actions meant for
+        anonymous callers (a sign-up that calls it before the session exists)."""
         callers: list[str] = []
         for other in self.app_files(self.app_root(path)):
-            if not ROUTE_HANDLER.search(other):
-                continue
             content = self.read(other)
             if content is None or name.encode() not in content:
                 continue
             module = self.project.module(other)
             if module is None:
                 continue
-            # `import { name }`, or `import * as db` and a `db.name` somewhere.
-            spellings = {
-                local if imported.name == name else f"{local}.{name}"
-                for local, imported in module.imports.items()
-                if imported.name in (name, "*")
-                and self.project.resolver.resolve(other, imported.specifier) == path
-            }
-            if any(spelling.encode() in content for spelling in spellings):
+            spellings = self._spellings(module, other, name, path)
+            if not any(spelling.encode() in content for spelling in spellings):
+                continue
+            if ROUTE_HANDLER.search(other) or AUTH_CONFIG.search(content):
                 callers.append(other)
+                continue
+            callers += [
+                f"the public {flow} action `{caller}` ({other})"
+                for caller, flow in self._public_callers(module, spellings)
+            ]
         return callers
+
+    def _spellings(self, module: Module, other: str, name: str, path: str) -> set[str]:
+        """How `other` calls `name` of `path`: `name`, or `db.name` after `import * as db`."""
+        found = {
+            local if imported.name == name else f"{local}.{name}"
+            for local, imported in module.imports.items()
+            if imported.name in (name, "*")
+            and self.project.resolver.resolve(other, imported.specifier) == path
+        }
+        return found | ({name} if other == path else set())
+
+    def _public_callers(self, module: Module, spellings: set[str]) -> list[tuple[str, str]]:
+        """The actions of `module` meant for anonymous callers that make one of the calls."""
+        found = []
+        for action in find_actions(module):
+            calls = {
+                text(callee_of(n))
+                for n in walk(action.function)
+                if n.type == "call_expression" and callee_of(n) is not None
+            }
+            if not calls & spellings:
+                continue
+            public = self.project.analyze(action, module).public
+            if public is not None:
+                found.append((action.name or "(inline)", public.kind))
+        return found
 
     def read(self, path: str) -> bytes | None:
         return self.project.reader.read(path)
