@@ -1,0 +1,265 @@
+"""The auth libraries guardfix knows, one TOML file each in this folder.
+
+A file says how the library's session lookups are recognised (`[[lookup]]`) and which
+guard a fix inserts for it (`[fix]`, or `no-fix` with the reason there is none). Both
+detection (facts/lookups.py) and the codemods read these descriptions, so a library is
+described once; adding one is adding a file.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from guardfix.facts.values import (
+    CLERK_AUTH,
+    KINDE_SESSION,
+    NO_SESSION,
+    OBJECT_OF_NULLS,
+    SUPABASE_AUTH,
+    Val,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+FOLDER = Path(__file__).parent
+ANY = "*"
+
+# What a lookup yields for an anonymous caller, by the name a description gives it;
+# None: the call is no session lookup at all (firebase-admin's `auth()`).
+RETURNS: dict[str, Val | None] = {
+    "no-session": NO_SESSION,  # null or undefined
+    "object-of-nulls": OBJECT_OF_NULLS,  # `{ user: null, session: null }`
+    "signed-in": Val("truthy", session=True),  # only returns for a signed-in caller
+    "clerk-auth": CLERK_AUTH,
+    "supabase-auth": SUPABASE_AUTH,
+    "kinde-session": KINDE_SESSION,
+    "not-a-session": None,
+}
+
+
+class LibraryError(Exception):
+    """A library description that cannot be used: `<file>: <key>: <what is wrong>`."""
+
+
+@dataclass(frozen=True)
+class StopsWhen:
+    """The lookup stops an anonymous caller itself when its first argument's `property`
+    is one of `values` (`ensureSignedIn: true`, `or: "throw"`)."""
+
+    property: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LookupRule:
+    # `getSession`: a call of that imported name (`*`: any name from `modules`);
+    # `auth.getUser`: a member call ending so; `*.getSession`: any object's `getSession`.
+    call: str
+    modules: tuple[str, ...]  # where the name is imported from; `*`: anywhere, `x/`: below x
+    returns: Val | None
+    stops: bool  # the call itself throws or redirects when nobody is signed in
+    is_async: bool  # returns a promise (False where a library has both forms)
+    stops_when: StopsWhen | None
+    root_contains: str  # a member call's object name contains this (lower case)
+    wraps_callback: bool  # given a function, it wraps a handler: no lookup then
+    library: str
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.call.split("."))
+
+    @property
+    def member(self) -> bool:
+        return "." in self.call
+
+    def from_module(self, specifier: str) -> bool:
+        return any(
+            m == ANY or specifier == m or (m.endswith("/") and specifier.startswith(m))
+            for m in self.modules
+        )
+
+
+@dataclass(frozen=True)
+class FixImport:
+    name: str
+    module: str | None  # imported from this package
+    exported_by: str | None  # or from the project file exporting `name` that contains this
+    type_only: bool
+
+
+@dataclass(frozen=True)
+class FixPreset:
+    guard: str  # the lookup and its check (LF, two spaces per level)
+    user_id: str  # the caller's id once the check has passed
+    imports: tuple[FixImport, ...]
+    min_major: int  # the package versions it applies to
+    max_major: int | None
+    prefer_others: bool  # another library's preset wins (Supabase is often only the database)
+
+
+@dataclass(frozen=True)
+class AuthLibrary:
+    file: str
+    name: str
+    package: str | None  # None: a convention no package provides
+    lookups: tuple[LookupRule, ...]
+    fix: FixPreset | None
+    no_fix: str | None  # why there is no preset
+
+
+T = TypeVar("T")
+
+
+class _Table:
+    """A TOML table read key by key; what is left over is an unknown key."""
+
+    def __init__(self, file: str, where: str, data: Any) -> None:
+        self.file, self.where = file, where
+        if not isinstance(data, dict):
+            raise self.error("", "must be a table")
+        self.data: dict[str, Any] = dict(data)
+
+    def error(self, key: str, what: str) -> LibraryError:
+        path = f"{self.where}.{key}" if self.where and key else self.where or key
+        return LibraryError(f"{self.file}: {path}: {what}")
+
+    def get(self, key: str, kind: type[T], default: T | None = None, *, required: bool = True) -> T:
+        if key not in self.data:
+            if default is None and required:
+                raise self.error(key, "missing")
+            return default  # type: ignore[return-value]
+        value = self.data.pop(key)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.error(key, f"must be {_KIND_NAMES[kind]}, not {value!r}")
+        if isinstance(value, str) and not value.strip():
+            raise self.error(key, "must not be empty")
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.get(key, list)
+        if not value or not all(isinstance(v, str) and v for v in value):
+            raise self.error(key, "must be a non-empty list of non-empty strings")
+        return tuple(value)
+
+    def done(self) -> None:
+        for key in self.data:
+            raise self.error(key, "unknown key")
+
+
+_KIND_NAMES: dict[type, str] = {
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    list: "a list",
+    dict: "a table",
+}
+
+
+def _lookup(file: str, where: str, data: Any, library: str) -> LookupRule:
+    table = _Table(file, where, data)
+    call = table.get("call", str)
+    if not all(p.isidentifier() or p == ANY for p in call.split(".")):
+        raise table.error("call", f"must be a name or a dotted path, not {call!r}")
+    modules = table.strings("from")
+    returns = table.get("returns", str)
+    if returns not in RETURNS:
+        raise table.error("returns", f"must be one of {', '.join(RETURNS)}, not {returns!r}")
+    stops_when = None
+    if "stops-when" in table.data:
+        when = _Table(file, f"{where}.stops-when", table.get("stops-when", dict))
+        stops_when = StopsWhen(when.get("property", str), when.strings("is"))
+        when.done()
+    rule = LookupRule(
+        call=call,
+        modules=modules,
+        returns=RETURNS[returns],
+        stops=table.get("stops", bool, False),
+        is_async=table.get("async", bool, True),
+        stops_when=stops_when,
+        root_contains=table.get("root-contains", str, "", required=False).lower(),
+        wraps_callback=table.get("wraps-callback", bool, False),
+        library=library,
+    )
+    table.done()
+    return rule
+
+
+def _fix(file: str, data: Any) -> FixPreset:
+    table = _Table(file, "fix", data)
+    imports = []
+    for index, item in enumerate(table.get("imports", list)):
+        entry = _Table(file, f"fix.imports[{index}]", item)
+        name = entry.get("name", str)
+        module = entry.get("from", str, None, required=False)
+        exported_by = entry.get("exported-by", str, None, required=False)
+        if (module is None) == (exported_by is None):
+            raise entry.error("from", "give either `from` (a package) or `exported-by`")
+        imports.append(FixImport(name, module, exported_by, entry.get("type", bool, False)))
+        entry.done()
+    preset = FixPreset(
+        guard=table.get("guard", str).strip("\n"),
+        user_id=table.get("user-id", str),
+        imports=tuple(imports),
+        min_major=table.get("min-major", int, 0),
+        max_major=table.get("max-major", int, None, required=False),
+        prefer_others=table.get("prefer-others", bool, False),
+    )
+    table.done()
+    return preset
+
+
+def _library(path: Path) -> AuthLibrary:
+    file = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LibraryError(f"{file}: not valid TOML ({exc})") from None
+    table = _Table(file, "", data)
+    name = table.get("name", str)
+    package = table.get("package", str, None, required=False)
+    lookups = tuple(
+        _lookup(file, f"lookup[{i}]", item, name)
+        for i, item in enumerate(table.get("lookup", list))
+    )
+    fix = _fix(file, table.get("fix", dict)) if "fix" in table.data else None
+    no_fix = table.get("no-fix", str, None, required=False)
+    if (fix is None) == (no_fix is None):
+        raise table.error("fix", "give either a [fix] table or `no-fix` with the reason")
+    if fix is not None and package is None:
+        raise table.error("package", "missing (a [fix] applies to a package in package.json)")
+    table.done()
+    return AuthLibrary(file, name, package, lookups, fix, no_fix)
+
+
+@cache
+def load(folder: Path) -> tuple[AuthLibrary, ...]:
+    """Every description in `folder`, validated, by file name."""
+    return tuple(_library(path) for path in sorted(folder.glob("*.toml")))
+
+
+def libraries() -> tuple[AuthLibrary, ...]:
+    return load(FOLDER)
+
+
+@cache
+def _rules(folder: Path) -> tuple[LookupRule, ...]:
+    # A rule tied to modules goes before one for any module, and a longer member path
+    # before a shorter one: Clerk's `auth` before the project's own `auth`.
+    rules = [rule for library in load(folder) for rule in library.lookups]
+    return tuple(sorted(rules, key=_specificity))
+
+
+def _specificity(rule: LookupRule) -> tuple[bool, int]:
+    return (ANY in rule.modules, -sum(p != ANY for p in rule.parts))
+
+
+def lookup_rules() -> tuple[LookupRule, ...]:
+    """Every library's lookup rules, the most specific first."""
+    return _rules(FOLDER)
