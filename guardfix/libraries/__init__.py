@@ -199,10 +199,11 @@ def _fix(file: str, data: Any) -> FixPreset:
         name = entry.get("name", str)
         module = entry.get("from", str, None, required=False)
         exported_by = entry.get("exported-by", str, None, required=False)
+        type_only = entry.get("type", bool, False)
+        entry.done()
         if (module is None) == (exported_by is None):
             raise entry.error("from", "give either `from` (a package) or `exported-by`")
-        imports.append(FixImport(name, module, exported_by, entry.get("type", bool, False)))
-        entry.done()
+        imports.append(FixImport(name, module, exported_by, type_only))
     preset = FixPreset(
         guard=table.get("guard", str).strip("\n"),
         user_id=table.get("user-id", str),
@@ -230,11 +231,11 @@ def _library(path: Path) -> AuthLibrary:
     )
     fix = _fix(file, table.get("fix", dict)) if "fix" in table.data else None
     no_fix = table.get("no-fix", str, None, required=False)
+    table.done()  # a misspelt key says so before what it leaves missing
     if (fix is None) == (no_fix is None):
         raise table.error("fix", "give either a [fix] table or `no-fix` with the reason")
     if fix is not None and package is None:
         raise table.error("package", "missing (a [fix] applies to a package in package.json)")
-    table.done()
     return AuthLibrary(file, name, package, lookups, fix, no_fix)
 
 
