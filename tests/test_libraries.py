@@ -139,6 +139,19 @@ BROKEN = [
         "bad.toml: fix.imports[0].from: give either `from`",
     ),
     ("not TOML", GOOD + "name = [\n", "bad.toml: not valid TOML"),
+    (
+        "unknown flow",
+        GOOD.replace(
+            "\n\n[[lookup]]",
+            '\nmodules = ["example-auth"]\npublic-calls = { log-in = ["logIn"] }\n\n[[lookup]]',
+        ),
+        "bad.toml: public-calls.log-in: unknown key",
+    ),
+    (
+        "public calls from nowhere",
+        GOOD.replace("\n\n[[lookup]]", '\npublic-calls = { sign-in = ["logIn"] }\n\n[[lookup]]'),
+        "bad.toml: modules: missing",
+    ),
 ]
 
 
@@ -158,6 +171,18 @@ def test_good_description_loads(tmp_path: Path) -> None:
     (lib,) = load(tmp_path)
     assert lib.fix is not None and lib.fix.user_id == "viewer.id"
     assert lib.lookups[0].from_module("example-auth")
+
+
+def test_one_call_in_two_flows(tmp_path: Path) -> None:
+    """Two libraries may share a call only in the same public flow."""
+    calls = '\nmodules = ["example-auth"]\npublic-calls = {{ {} = ["logIn"] }}\n\n[[lookup]]'
+    (tmp_path / "a.toml").write_text(GOOD.replace("\n\n[[lookup]]", calls.format("sign-in")))
+    other = GOOD.replace("Example", "Other").replace("\n\n[[lookup]]", calls.format("sign-up"))
+    (tmp_path / "b.toml").write_text(other)
+    with pytest.raises(
+        LibraryError, match=r"^b\.toml: public-calls\.sign-up: 'logIn' is a sign-in"
+    ):
+        load(tmp_path)
 
 
 def test_broken_description_stops_the_cli(

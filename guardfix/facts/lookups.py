@@ -31,59 +31,6 @@ EXIT_CALLS = frozenset(
     {"redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden", "redirectToSignIn"}
 )
 ASSERT_CALLS = frozenset({"assert", "invariant", "ok"})
-# An auth library's own sign-in/sign-up API, by the public flow it belongs to. It counts
-# only when the callee comes from one of AUTH_LIBRARIES: a project's own helper of the
-# same name is followed like any other function.
-PUBLIC_AUTH_CALLS = {
-    **dict.fromkeys(
-        ("signUp", "signUpEmail", "signInAnonymously"),
-        "sign-up",
-    ),
-    **dict.fromkeys(
-        (
-            "signIn",
-            "signInEmail",
-            "signInSocial",
-            "signInUsername",
-            "signInWithPassword",
-            "signInWithOtp",
-            "signInWithOAuth",
-            "signInWithIdToken",
-            "signInWithSSO",
-            "signInMagicLink",
-            "exchangeCodeForSession",
-            "createSession",
-        ),
-        "sign-in",
-    ),
-    **dict.fromkeys(
-        ("resetPasswordForEmail", "forgetPassword", "requestPasswordReset", "resetPassword"),
-        "password-reset",
-    ),
-    **dict.fromkeys(
-        ("verifyEmail", "verifyOtp", "sendVerificationEmail", "sendVerificationOtp"),
-        "verification",
-    ),
-}
-AUTH_LIBRARIES = (
-    "next-auth",
-    "@auth/",
-    "better-auth",
-    "@better-auth/",
-    "@supabase/",
-    "@clerk/",
-    "lucia",
-    "@lucia-auth/",
-    "@kinde-oss/",
-    "@workos-inc/",
-    "@stackframe/",
-    "@auth0/",
-    "firebase",
-)
-
-
-def is_auth_library(specifier: str) -> bool:
-    return specifier.startswith(AUTH_LIBRARIES)
 
 
 @dataclass(frozen=True)

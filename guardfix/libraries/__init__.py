@@ -42,6 +42,8 @@ RETURNS: dict[str, Val | None] = {
     "kinde-session": KINDE_SESSION,
     "not-a-session": None,
 }
+# The public flows a library's own call may belong to (`signUpEmail`: a sign-up).
+FLOWS = ("sign-up", "sign-in", "password-reset", "verification")
 
 
 class LibraryError(Exception):
@@ -80,10 +82,14 @@ class LookupRule:
         return "." in self.call
 
     def from_module(self, specifier: str) -> bool:
-        return any(
-            m == ANY or specifier == m or (m.endswith("/") and specifier.startswith(m))
-            for m in self.modules
-        )
+        return matches(self.modules, specifier)
+
+
+def matches(modules: tuple[str, ...], specifier: str) -> bool:
+    """`specifier` is one of `modules`: `*` is any, `x/` anything below x."""
+    return any(
+        m == ANY or specifier == m or (m.endswith("/") and specifier.startswith(m)) for m in modules
+    )
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,8 @@ class AuthLibrary:
     file: str
     name: str
     package: str | None  # None: a convention no package provides
+    modules: tuple[str, ...]  # where the library's own code is imported from
+    public_calls: tuple[tuple[str, str], ...]  # (its call, the public flow it belongs to)
     lookups: tuple[LookupRule, ...]
     fix: FixPreset | None
     no_fix: str | None  # why there is no preset
@@ -225,6 +233,8 @@ def _library(path: Path) -> AuthLibrary:
     table = _Table(file, "", data)
     name = table.get("name", str)
     package = table.get("package", str, None, required=False)
+    modules = table.strings("modules") if "modules" in table.data else ()
+    public_calls = _public_calls(file, table.get("public-calls", dict, {}))
     lookups = tuple(
         _lookup(file, f"lookup[{i}]", item, name)
         for i, item in enumerate(table.get("lookup", list))
@@ -236,13 +246,35 @@ def _library(path: Path) -> AuthLibrary:
         raise table.error("fix", "give either a [fix] table or `no-fix` with the reason")
     if fix is not None and package is None:
         raise table.error("package", "missing (a [fix] applies to a package in package.json)")
-    return AuthLibrary(file, name, package, lookups, fix, no_fix)
+    if public_calls and not modules:
+        raise table.error("modules", "missing (public calls count only from these modules)")
+    return AuthLibrary(file, name, package, modules, public_calls, lookups, fix, no_fix)
+
+
+def _public_calls(file: str, data: Any) -> tuple[tuple[str, str], ...]:
+    table = _Table(file, "public-calls", data)
+    calls = tuple(
+        (name, flow) for flow in FLOWS if flow in table.data for name in table.strings(flow)
+    )
+    table.done()
+    for name, _ in calls:
+        if not name.isidentifier():
+            raise table.error("", f"{name!r} is not a name")
+    return calls
 
 
 @cache
 def load(folder: Path) -> tuple[AuthLibrary, ...]:
     """Every description in `folder`, validated, by file name."""
-    return tuple(_library(path) for path in sorted(folder.glob("*.toml")))
+    found = tuple(_library(path) for path in sorted(folder.glob("*.toml")))
+    flows: dict[str, str] = {}
+    for library in found:
+        for name, flow in library.public_calls:
+            if flows.setdefault(name, flow) != flow:
+                raise LibraryError(
+                    f"{library.file}: public-calls.{flow}: {name!r} is a {flows[name]} elsewhere"
+                )
+    return found
 
 
 def libraries() -> tuple[AuthLibrary, ...]:
@@ -264,3 +296,23 @@ def _specificity(rule: LookupRule) -> tuple[bool, int]:
 def lookup_rules() -> tuple[LookupRule, ...]:
     """Every library's lookup rules, the most specific first."""
     return _rules(FOLDER)
+
+
+@cache
+def _flows(folder: Path) -> dict[str, str]:
+    return {name: flow for library in load(folder) for name, flow in library.public_calls}
+
+
+def public_flow(name: str) -> str | None:
+    """The public flow an auth library's own call belongs to (`signUpEmail`: sign-up)."""
+    return _flows(FOLDER).get(name)
+
+
+@cache
+def _modules(folder: Path) -> tuple[str, ...]:
+    return tuple(m for library in load(folder) for m in library.modules)
+
+
+def is_auth_library(specifier: str) -> bool:
+    """`specifier` is an auth library's module."""
+    return matches(_modules(FOLDER), specifier)
