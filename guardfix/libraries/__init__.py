@@ -71,7 +71,6 @@ class LookupRule:
     stops_when: StopsWhen | None
     root_contains: str  # a member call's object name contains this (lower case)
     wraps_callback: bool  # given a function, it wraps a handler: no lookup then
-    library: str
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -123,6 +122,7 @@ class AuthLibrary:
 
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 
 class _Table:
@@ -138,17 +138,18 @@ class _Table:
         path = f"{self.where}.{key}" if self.where and key else self.where or key
         return LibraryError(f"{self.file}: {path}: {what}")
 
-    def get(self, key: str, kind: type[T], default: T | None = None, *, required: bool = True) -> T:
+    def get(self, key: str, kind: type[T]) -> T:
         if key not in self.data:
-            if default is None and required:
-                raise self.error(key, "missing")
-            return default  # type: ignore[return-value]
+            raise self.error(key, "missing")
         value = self.data.pop(key)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.error(key, f"must be {_KIND_NAMES[kind]}, not {value!r}")
         if isinstance(value, str) and not value.strip():
             raise self.error(key, "must not be empty")
         return value
+
+    def optional(self, key: str, kind: type[T], default: D) -> T | D:
+        return self.get(key, kind) if key in self.data else default
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.get(key, list)
@@ -170,7 +171,7 @@ _KIND_NAMES: dict[type, str] = {
 }
 
 
-def _lookup(file: str, where: str, data: Any, library: str) -> LookupRule:
+def _lookup(file: str, where: str, data: Any) -> LookupRule:
     table = _Table(file, where, data)
     call = table.get("call", str)
     if not all(p.isidentifier() or p == ANY for p in call.split(".")):
@@ -188,12 +189,11 @@ def _lookup(file: str, where: str, data: Any, library: str) -> LookupRule:
         call=call,
         modules=modules,
         returns=RETURNS[returns],
-        stops=table.get("stops", bool, False),
-        is_async=table.get("async", bool, True),
+        stops=table.optional("stops", bool, False),
+        is_async=table.optional("async", bool, True),
         stops_when=stops_when,
-        root_contains=table.get("root-contains", str, "", required=False).lower(),
-        wraps_callback=table.get("wraps-callback", bool, False),
-        library=library,
+        root_contains=table.optional("root-contains", str, "").lower(),
+        wraps_callback=table.optional("wraps-callback", bool, False),
     )
     table.done()
     return rule
@@ -205,9 +205,9 @@ def _fix(file: str, data: Any) -> FixPreset:
     for index, item in enumerate(table.get("imports", list)):
         entry = _Table(file, f"fix.imports[{index}]", item)
         name = entry.get("name", str)
-        module = entry.get("from", str, None, required=False)
-        exported_by = entry.get("exported-by", str, None, required=False)
-        type_only = entry.get("type", bool, False)
+        module = entry.optional("from", str, None)
+        exported_by = entry.optional("exported-by", str, None)
+        type_only = entry.optional("type", bool, False)
         entry.done()
         if (module is None) == (exported_by is None):
             raise entry.error("from", "give either `from` (a package) or `exported-by`")
@@ -216,9 +216,9 @@ def _fix(file: str, data: Any) -> FixPreset:
         guard=table.get("guard", str).strip("\n"),
         user_id=table.get("user-id", str),
         imports=tuple(imports),
-        min_major=table.get("min-major", int, 0),
-        max_major=table.get("max-major", int, None, required=False),
-        prefer_others=table.get("prefer-others", bool, False),
+        min_major=table.optional("min-major", int, 0),
+        max_major=table.optional("max-major", int, None),
+        prefer_others=table.optional("prefer-others", bool, False),
     )
     table.done()
     return preset
@@ -232,15 +232,14 @@ def _library(path: Path) -> AuthLibrary:
         raise LibraryError(f"{file}: not valid TOML ({exc})") from None
     table = _Table(file, "", data)
     name = table.get("name", str)
-    package = table.get("package", str, None, required=False)
+    package = table.optional("package", str, None)
     modules = table.strings("modules") if "modules" in table.data else ()
-    public_calls = _public_calls(file, table.get("public-calls", dict, {}))
+    public_calls = _public_calls(file, table.optional("public-calls", dict, {}))
     lookups = tuple(
-        _lookup(file, f"lookup[{i}]", item, name)
-        for i, item in enumerate(table.get("lookup", list))
+        _lookup(file, f"lookup[{i}]", item) for i, item in enumerate(table.get("lookup", list))
     )
     fix = _fix(file, table.get("fix", dict)) if "fix" in table.data else None
-    no_fix = table.get("no-fix", str, None, required=False)
+    no_fix = table.optional("no-fix", str, None)
     table.done()  # a misspelt key says so before what it leaves missing
     if (fix is None) == (no_fix is None):
         raise table.error("fix", "give either a [fix] table or `no-fix` with the reason")
