@@ -328,16 +328,10 @@ def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
     """The preset of the auth library the nearest package.json depends on."""
     deps = workspace.dependencies(path)
     missing: list[str] = []
-    presets = [(lib, lib.fix) for lib in libraries() if lib.fix is not None and lib.package]
-    for library, preset in sorted(presets, key=lambda item: item[1].prefer_others):
-        package = library.package or ""
-        if package not in deps:
-            continue
-        major = workspace.major(deps[package])
-        low, high = preset.min_major, preset.max_major
-        if (major is None and low > 0) or (
-            major is not None and not (low <= major and (high is None or major <= high))
-        ):
+    presets = [(lib.name, lib.fix) for lib in libraries() if lib.fix is not None]
+    for name, preset in sorted(presets, key=lambda item: item[1].prefer_others):
+        version = deps.get(preset.package)
+        if version is None or not preset.applies_to(workspace.major(version)):
             continue
         needs: list[Need] = []
         for item in preset.imports:
@@ -347,12 +341,12 @@ def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
             marker = item.exported_by or ""
             exporter = workspace.exporting(item.name, marker, workspace.app_root(path))
             if exporter is None:
-                missing.append(f"{library.name} needs a project file exporting `{item.name}`")
+                missing.append(f"{name} needs a project file exporting `{item.name}`")
                 break
             needs.append(Need(item.name, "./" + exporter, exporter, type_only=item.type_only))
         else:
             return SessionRecipe(
-                origin=f"with the {library.name} preset",
+                origin=f"with the {name} preset",
                 guard=preset.guard,
                 callee=_first_callee(preset.guard),
                 user_id=preset.user_id,

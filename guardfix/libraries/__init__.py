@@ -101,12 +101,19 @@ class FixImport:
 
 @dataclass(frozen=True)
 class FixPreset:
+    package: str  # in package.json, the preset applies
     guard: str  # the lookup and its check (LF, two spaces per level)
     user_id: str  # the caller's id once the check has passed
     imports: tuple[FixImport, ...]
     min_major: int  # the package versions it applies to
     max_major: int | None
     prefer_others: bool  # another library's preset wins (Supabase is often only the database)
+
+    def applies_to(self, major: int | None) -> bool:
+        """The package's major version (None: not known) is one the preset is for."""
+        if major is None:
+            return self.min_major == 0
+        return self.min_major <= major and (self.max_major is None or major <= self.max_major)
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,7 @@ def _lookup(file: str, where: str, data: Any) -> LookupRule:
     return rule
 
 
-def _fix(file: str, data: Any) -> FixPreset:
+def _fix(file: str, data: Any, package: str) -> FixPreset:
     table = _Table(file, "fix", data)
     imports = []
     for index, item in enumerate(table.get("imports", list)):
@@ -213,6 +220,7 @@ def _fix(file: str, data: Any) -> FixPreset:
             raise entry.error("from", "give either `from` (a package) or `exported-by`")
         imports.append(FixImport(name, module, exported_by, type_only))
     preset = FixPreset(
+        package=package,
         guard=table.get("guard", str).strip("\n"),
         user_id=table.get("user-id", str),
         imports=tuple(imports),
@@ -238,13 +246,14 @@ def _library(path: Path) -> AuthLibrary:
     lookups = tuple(
         _lookup(file, f"lookup[{i}]", item) for i, item in enumerate(table.get("lookup", list))
     )
-    fix = _fix(file, table.get("fix", dict)) if "fix" in table.data else None
+    fix_table = table.optional("fix", dict, None)
     no_fix = table.optional("no-fix", str, None)
     table.done()  # a misspelt key says so before what it leaves missing
-    if (fix is None) == (no_fix is None):
+    if (fix_table is None) == (no_fix is None):
         raise table.error("fix", "give either a [fix] table or `no-fix` with the reason")
-    if fix is not None and package is None:
+    if fix_table is not None and package is None:
         raise table.error("package", "missing (a [fix] applies to a package in package.json)")
+    fix = _fix(file, fix_table, package) if fix_table is not None and package else None
     if public_calls and not modules:
         raise table.error("modules", "missing (public calls count only from these modules)")
     return AuthLibrary(file, name, package, modules, public_calls, lookups, fix, no_fix)
