@@ -18,6 +18,7 @@ from guardfix.baseline import DEFAULT as DEFAULT_BASELINE
 from guardfix.config import KEYS, Config, ConfigError, find_config_file, load_config
 from guardfix.engine import InternalError, Report, check
 from guardfix.git import GitError
+from guardfix.libraries import LibraryError, libraries
 from guardfix.model import Applicability, Finding
 from guardfix.report.progress import progress_bar
 from guardfix.rules import RULES, RULES_BY_CODE
@@ -229,6 +230,7 @@ def command(
     if config_path is not None and not config_path.is_file():
         raise ConfigError(f"{config_path}: no such configuration file")
     config = load_config(config_file, frozenset(RULES_BY_CODE))
+    libraries()  # a bad library description is an error before any file is read
     with progress_bar(len(selection.sources), show=all_files and not quiet) as tick:
         report = check(selection, config, progress=tick)
     report.findings = configured(report.findings, config)
@@ -443,7 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"guardfix: error: {exc.format_message()}", file=sys.stderr)
         print("Try 'guardfix --help' for help.", file=sys.stderr)
         return EXIT_ERROR
-    except (ConfigError, SelectError, GitError) as exc:
+    except (ConfigError, LibraryError, SelectError, GitError) as exc:
         print(f"guardfix: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except click.exceptions.Abort:

@@ -20,12 +20,3 @@ def owners(orm: str) -> dict[str, Any]:
     """How an ORM ties a filter to the caller (recipes/owners/<orm>.toml)."""
     data: dict[str, Any] = tomllib.loads((RECIPES / "owners" / f"{orm}.toml").read_text("utf-8"))
     return data
-
-
-@cache
-def sessions() -> tuple[tuple[str, dict[str, Any]], ...]:
-    """Every auth library preset (recipes/sessions/*.toml), by file name."""
-    return tuple(
-        (path.stem, tomllib.loads(path.read_text(encoding="utf-8")))
-        for path in sorted((RECIPES / "sessions").glob("*.toml"))
-    )

@@ -17,6 +17,7 @@ from guardfix.actions import find_actions
 from guardfix.config import SessionSetting
 from guardfix.facts.flow import State, Walker
 from guardfix.facts.lookups import EXIT_CALLS
+from guardfix.libraries import libraries
 from guardfix.model import ActionKind, ServerAction
 from guardfix.module import Module
 from guardfix.parse import parse
@@ -28,7 +29,6 @@ from guardfix.syntax import (
     text,
     walk,
 )
-from guardfix_codemods import recipes
 from guardfix_codemods.imports import Need
 from guardfix_codemods.workspace import Workspace
 
@@ -335,42 +335,33 @@ def user_id_in(fn: Node, names: frozenset[str]) -> str | None:
 
 
 def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
-    """The recipe of the auth library the nearest package.json depends on."""
+    """The preset of the auth library the nearest package.json depends on."""
     deps = workspace.dependencies(path)
     missing: list[str] = []
-    # Supabase is often only the database: any other auth library wins over it.
-    ordered = sorted(recipes.sessions(), key=lambda item: item[1]["package"].startswith("@supa"))
-    for _, preset in ordered:
-        package = preset["package"]
-        if package not in deps:
-            continue
-        major = workspace.major(deps[package])
-        low, high = preset.get("min-major", 0), preset.get("max-major", 999)
-        if (major is None and low > 0) or (major is not None and not low <= major <= high):
+    presets = [(lib.name, lib.fix) for lib in libraries() if lib.fix is not None]
+    for name, preset in sorted(presets, key=lambda item: item[1].prefer_others):
+        version = deps.get(preset.package)
+        if version is None or not preset.applies_to(workspace.major(version)):
             continue
         needs: list[Need] = []
-        for item in preset["imports"]:
-            if "from" in item:
-                needs.append(Need(item["name"], item["from"], type_only=item.get("type", False)))
+        for item in preset.imports:
+            if item.module is not None:
+                needs.append(Need(item.name, item.module, type_only=item.type_only))
                 continue
-            exporter = workspace.exporting(
-                item["name"], item["exported-by"], workspace.app_root(path)
-            )
+            marker = item.exported_by or ""
+            exporter = workspace.exporting(item.name, marker, workspace.app_root(path))
             if exporter is None:
-                missing.append(f"{preset['name']} needs a project file exporting `{item['name']}`")
+                missing.append(f"{name} needs a project file exporting `{item.name}`")
                 break
-            needs.append(
-                Need(item["name"], "./" + exporter, exporter, type_only=item.get("type", False))
-            )
+            needs.append(Need(item.name, "./" + exporter, exporter, type_only=item.type_only))
         else:
-            guard = preset["guard"].strip("\n")
             return SessionRecipe(
-                origin=f"with the {preset['name']} preset",
-                guard=guard,
-                callee=_first_callee(guard),
-                user_id=preset["user-id"],
+                origin=f"with the {name} preset",
+                guard=preset.guard,
+                callee=_first_callee(preset.guard),
+                user_id=preset.user_id,
                 imports=tuple(needs),
-                declares=declared_names(guard),
+                declares=declared_names(preset.guard),
                 base="",
             )
     if missing:

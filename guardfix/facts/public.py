@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from guardfix.actions import chain_calls
-from guardfix.facts.lookups import EXIT_CALLS, PUBLIC_AUTH_CALLS, is_auth_library
+from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.facts.mutations import chain_top, classify_call
 from guardfix.facts.ownership import written_model
+from guardfix.libraries import is_auth_library, public_flow
 from guardfix.model import MutationEvent, PublicFlow, ServerAction
 from guardfix.module import Module
 from guardfix.parse import is_source_path
@@ -178,7 +179,7 @@ class Publicity:
         if parts is None:
             return None
         names = parts if len(parts) == 1 else parts[1:]
-        kind = next((PUBLIC_AUTH_CALLS[n] for n in names if n in PUBLIC_AUTH_CALLS), None)
+        kind = next((flow for n in names if (flow := public_flow(n)) is not None), None)
         if kind is None or not self.library_object(module, parts[0], call, 0):
             return None
         return kind, ".".join(parts)
