@@ -41,7 +41,7 @@ export async function deletePost(formData: FormData) {
 """
 PROJECT: dict[str, str | bytes] = {
     "package.json": '{ "dependencies": { "next-auth": "5.0.0-beta.25", "@prisma/client": "^5.22.0" } }\n',
-    "auth.ts": 'import NextAuth from "next-auth";\nexport const { auth } = NextAuth({ providers: [] });\n',
+    "auth.ts": 'import NextAuth from "next-auth";\nexport const { auth } = NextAuth({ adapter: PrismaAdapter(prisma), providers: [] });\n',
     "tsconfig.json": '{ "compilerOptions": { "paths": { "@/*": ["./*"] } } }\n',
     "prisma/schema.prisma": (
         "model User {\n  id String @id\n}\n"

@@ -67,10 +67,13 @@ PRISMA_SCHEMA = ts("""
 AUTHJS: Files = {
     "tsconfig.json": TSCONFIG,
     "package.json": package(**{"next-auth": "5.0.0-beta.25", "@prisma/client": "^5.22.0"}),
+    # With a database adapter, Auth.js puts the user's id in the session.
     "auth.ts": ts("""
         import NextAuth from "next-auth";
+        import { PrismaAdapter } from "@auth/prisma-adapter";
+        import { prisma } from "@/lib/prisma";
 
-        export const { auth, handlers } = NextAuth({ providers: [] });
+        export const { auth, handlers } = NextAuth({ adapter: PrismaAdapter(prisma), providers: [] });
         """),
     "prisma/schema.prisma": PRISMA_SCHEMA,
 }
@@ -606,7 +609,14 @@ SUPABASE_SERVER = ts("""
 NEXT_AUTH_V4_OPTIONS = ts("""
     import type { NextAuthOptions } from "next-auth";
 
-    export const authOptions: NextAuthOptions = { providers: [] };
+    export const authOptions: NextAuthOptions = {
+      providers: [],
+      callbacks: {
+        session({ session, token }) {
+          return { ...session, user: { ...session.user, id: token.sub } };
+        },
+      },
+    };
     """)
 
 BETTER_AUTH = 'import { betterAuth } from "better-auth";\n\nexport const auth = betterAuth({});\n'
@@ -867,6 +877,21 @@ GUARD_SOURCES = [
         ),
         create_post(*AUTHJS_GUARD, imports=(PRISMA, 'import { auth } from "@/auth";')),
         id="preset-authjs-v5",
+    ),
+    pytest.param(
+        preset(
+            package(**{"next-auth": "5.0.0-beta.25"}),
+            {
+                "auth.ts": 'import NextAuth from "next-auth";\n\nexport const { auth } = NextAuth({ providers: [] });\n'
+            },
+        ),
+        # No adapter and no session callback: the session holds no user id to check.
+        create_post(
+            "const session = await auth();",
+            *throws_unless("session?.user"),
+            imports=(PRISMA, 'import { auth } from "@/auth";'),
+        ),
+        id="preset-authjs-v5-without-a-user-id",
     ),
     pytest.param(
         preset(

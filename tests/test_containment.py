@@ -101,7 +101,7 @@ WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 # A helper that stops an anonymous caller: an action that awaits it is guarded, so if
 # any of the ways below let guardfix read it, that action's GF001 would disappear.
 GUARD = """import NextAuth from "next-auth";
-export const { auth } = NextAuth({ providers: [] });
+export const { auth } = NextAuth({ adapter: PrismaAdapter(prisma), providers: [] });
 
 export async function guard() {
   const session = await auth();

@@ -59,7 +59,7 @@ PROJECT: dict[str, str] = {
         ' "@prisma/client": "^5.22.0", "drizzle-orm": "^0.36.0"}}\n'
     ),
     "auth.ts": (
-        'import NextAuth from "next-auth";\n\nexport const { auth } = NextAuth({ providers: [] });\n'
+        'import NextAuth from "next-auth";\n\nexport const { auth } = NextAuth({ adapter: PrismaAdapter(prisma), providers: [] });\n'
     ),
     "lib/prisma.ts": (
         'import { PrismaClient } from "@prisma/client";\n\nexport const prisma = new PrismaClient();\n'

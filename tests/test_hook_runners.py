@@ -56,7 +56,7 @@ export async function deletePost(formData: FormData) {
 """
 APP = {
     "tsconfig.json": '{ "compilerOptions": { "paths": { "@/*": ["./*"] } } }\n',
-    "auth.ts": 'import NextAuth from "next-auth";\nexport const { auth } = NextAuth({ providers: [] });\n',
+    "auth.ts": 'import NextAuth from "next-auth";\nexport const { auth } = NextAuth({ adapter: PrismaAdapter(prisma), providers: [] });\n',
     "lib/prisma.ts": 'import { PrismaClient } from "@prisma/client";\nexport const prisma = new PrismaClient();\n',
 }
 DEPENDENCIES = {"next": "15.0.0", "next-auth": "5.0.0-beta.25", "@prisma/client": "5.22.0"}

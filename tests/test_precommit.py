@@ -35,7 +35,7 @@ export async function deletePost(formData: FormData) {
 """
 PROJECT = {
     "package.json": '{ "dependencies": { "next-auth": "5.0.0-beta.25", "@prisma/client": "^5.22.0" } }\n',
-    "auth.ts": 'import NextAuth from "next-auth";\nexport const { auth, handlers } = NextAuth({ providers: [] });\n',
+    "auth.ts": 'import NextAuth from "next-auth";\nexport const { auth, handlers } = NextAuth({ adapter: PrismaAdapter(prisma), providers: [] });\n',
     "tsconfig.json": '{ "compilerOptions": { "paths": { "@/*": ["./*"] } } }\n',
     "prisma/schema.prisma": (
         "model User {\n  id String @id\n  posts Post[]\n}\n"

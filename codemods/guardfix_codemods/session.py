@@ -17,7 +17,7 @@ from guardfix.actions import find_actions
 from guardfix.config import SessionSetting
 from guardfix.facts.flow import State, Walker
 from guardfix.facts.lookups import EXIT_CALLS
-from guardfix.libraries import libraries
+from guardfix.libraries import FixPreset, libraries
 from guardfix.model import ActionKind, ServerAction
 from guardfix.module import Module
 from guardfix.parse import parse
@@ -334,6 +334,14 @@ def user_id_in(fn: Node, names: frozenset[str]) -> str | None:
 # -- presets for the auth library in package.json -------------------------------------
 
 
+def _sets_user_id(workspace: Workspace, needs: list[Need], preset: FixPreset) -> bool:
+    """The project's auth setup (the file a preset import comes from) puts the user's id in
+    the session: it holds one of the preset's markers (`adapter`, a `session(` callback)."""
+    setup = next((n.file for n in needs if n.file is not None), None)
+    content = workspace.read(setup) if setup is not None else None
+    return content is not None and any(m.encode() in content for m in preset.id_needs)
+
+
 def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
     """The preset of the auth library the nearest package.json depends on."""
     deps = workspace.dependencies(path)
@@ -355,13 +363,17 @@ def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
                 break
             needs.append(Need(item.name, "./" + exporter, exporter, type_only=item.type_only))
         else:
+            guard, user_id = preset.guard, preset.user_id
+            if preset.plain_guard is not None and not _sets_user_id(workspace, needs, preset):
+                # Auth.js without an adapter or a session callback: no `session.user.id`.
+                guard, user_id = preset.plain_guard, None
             return SessionRecipe(
                 origin=f"with the {name} preset",
-                guard=preset.guard,
-                callee=_first_callee(preset.guard),
-                user_id=preset.user_id,
+                guard=guard,
+                callee=_first_callee(guard),
+                user_id=user_id,
                 imports=tuple(needs),
-                declares=declared_names(preset.guard),
+                declares=declared_names(guard),
                 base="",
             )
     if missing:

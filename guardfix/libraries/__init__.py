@@ -108,6 +108,11 @@ class FixPreset:
     min_major: int  # the package versions it applies to
     max_major: int | None
     prefer_others: bool  # another library's preset wins (Supabase is often only the database)
+    # Text one of which the project's auth setup (the file exporting the first import) must
+    # hold for `user_id` to exist (`adapter`, a `session(` callback); else `plain_guard`,
+    # which checks only that someone is signed in, and there is no user id to write.
+    id_needs: tuple[str, ...] = ()
+    plain_guard: str | None = None
 
     def applies_to(self, major: int | None) -> bool:
         """The package's major version (None: not known) is one the preset is for."""
@@ -227,8 +232,12 @@ def _fix(file: str, data: Any, package: str) -> FixPreset:
         min_major=table.optional("min-major", int, 0),
         max_major=table.optional("max-major", int, None),
         prefer_others=table.optional("prefer-others", bool, False),
+        id_needs=table.strings("user-id-needs") if "user-id-needs" in table.data else (),
+        plain_guard=(table.optional("plain-guard", str, None) or "").strip("\n") or None,
     )
     table.done()
+    if bool(preset.id_needs) != (preset.plain_guard is not None):
+        raise table.error("plain-guard", "give `user-id-needs` and `plain-guard` together")
     return preset
 
 
