@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     untriaged: list[Key] = []
     unreviewed: list[Key] = []
+    written: list[Key] = []
     totals: Counter[str] = Counter()
     for repo in repos:
         checkout = args.corpus / repo.replace("/", "+")
@@ -133,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         false = sum(1 for v in judged if v == "false")
         untriaged += [k for k, v in zip(keys, judged, strict=True) if v is None]
         unreviewed += [k for k in result.fixes if k not in fix_verdicts]
+        written += result.fixes
         per_rule = Counter(str(f["rule"]) for f in result.findings)
         fixes_wrong = sum(1 for k in result.fixes if fix_verdicts.get(k) == "wrong")
         rows.append(
@@ -184,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     with (args.out / "untriaged.tsv").open("w", encoding="utf-8") as handle:
         handle.write("repo\tpath\taction\trule\n")
         handle.writelines("\t".join(k) + "\n" for k in sorted(set(untriaged)))
+    with (args.out / "written-fixes.tsv").open("w", encoding="utf-8") as handle:
+        handle.write("repo\tpath\taction\trule\tverdict\n")
+        handle.writelines("\t".join((*k, fix_verdicts.get(k, "?"))) + "\n" for k in written)
     with (args.out / "unreviewed-fixes.tsv").open("w", encoding="utf-8") as handle:
         handle.write("repo\tpath\taction\trule\n")
         handle.writelines("\t".join(k) + "\n" for k in sorted(set(unreviewed)))

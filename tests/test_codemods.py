@@ -2596,6 +2596,44 @@ NO_FIX = [
         authjs(
             UNGUARDED,
             **{
+                "lib/auth-options.ts": ts("""
+                    import type { NextAuthOptions } from "next-auth";
+                    import { createPost } from "@/app/actions";
+
+                    export const authOptions: NextAuthOptions = {
+                      providers: [],
+                      callbacks: { async signIn() { await createPost("welcome"); return true; } },
+                    };
+                    """),
+            },
+        ),
+        "(also called by lib/auth-options.ts, which may have no signed-in user)",
+        id="action-called-by-next-auth-v4-callbacks",
+    ),
+    pytest.param(
+        authjs(
+            UNGUARDED.replace(
+                "export async function createPost", "export default async function createPost"
+            ),
+            **{
+                "lib/auth-options.ts": ts("""
+                    import type { NextAuthOptions } from "next-auth";
+                    import welcome from "@/app/actions";
+
+                    export const authOptions: NextAuthOptions = {
+                      providers: [],
+                      events: { async signIn() { await welcome("hi"); } },
+                    };
+                    """),
+            },
+        ),
+        "(also called by lib/auth-options.ts, which may have no signed-in user)",
+        id="default-export-called-by-the-auth-setup",
+    ),
+    pytest.param(
+        authjs(
+            UNGUARDED,
+            **{
                 "app/api/cron/route.ts": ts("""
                     import * as actions from "@/app/actions";
 

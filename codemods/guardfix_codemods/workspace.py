@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 MAJOR = re.compile(r"(\d+)")
 ROUTE_HANDLER = re.compile(r"(^|/)(route\.[cm]?[jt]sx?$|pages/api/)")
 # The auth library's setup, whose callbacks run while someone signs in.
-AUTH_CONFIG = re.compile(rb"\b(NextAuth|betterAuth|lucia|Lucia)\s*\(")
+AUTH_CONFIG = re.compile(rb"\b(NextAuth|betterAuth|Lucia)\s*\(|\bNextAuthOptions\b")
 TYPE_DECLARATIONS = ("interface_declaration", "type_alias_declaration")
 
 
@@ -64,9 +64,14 @@ class Workspace:
         library's own callbacks (`NextAuth({ callbacks })`), and actions meant for
         anonymous callers (a sign-up that calls it before the session exists)."""
         callers: list[str] = []
+        # A default export is imported under any name: look for the file's own name then.
+        stem = posixpath.splitext(posixpath.basename(path))[0]
+        if stem == "index":
+            stem = posixpath.basename(posixpath.dirname(path))
+        wanted = (stem if self._default_export(path) == name else name).encode()
         for other in self.app_files(self.app_root(path)):
             content = self.read(other)
-            if content is None or name.encode() not in content:
+            if content is None or wanted not in content:
                 continue
             module = self.project.module(other)
             if module is None:
@@ -85,13 +90,23 @@ class Workspace:
 
     def _spellings(self, module: Module, other: str, name: str, path: str) -> set[str]:
         """How `other` calls `name` of `path`: `name`, or `db.name` after `import * as db`."""
+        default = self._default_export(path) == name
         found = {
-            local if imported.name == name else f"{local}.{name}"
+            local if imported.name != "*" else f"{local}.{name}"
             for local, imported in module.imports.items()
-            if imported.name in (name, "*")
+            if (imported.name in (name, "*") or (default and imported.name == "default"))
             and self.project.resolver.resolve(other, imported.specifier) == path
         }
         return found | ({name} if other == path else set())
+
+    def _default_export(self, path: str) -> str | None:
+        """The name of the function `path` exports as its default, if it has one."""
+        module = self.project.module(path)
+        target = module.exports.get("default") if module is not None else None
+        if target is None or isinstance(target, str):
+            return target
+        name = target.child_by_field_name("name")
+        return text(name) if name is not None else None
 
     def _public_callers(self, module: Module, spellings: set[str]) -> list[tuple[str, str]]:
         """The actions of `module` meant for anonymous callers that make one of the calls."""
