@@ -84,17 +84,29 @@ def _relations(
 
 
 def _prisma_owner(workspace: Workspace, path: str, delegate: str) -> Owner | str:
-    relations = _prisma_relations(workspace, path, delegate)
+    return _pick(
+        _prisma_relations(workspace, path, delegate),
+        several=f"`{delegate}` has several relations to users",
+        others=f"`{delegate}` relates to users only as others",
+        none=f"`{delegate}` in {{where}} has no relation to a user model",
+    )
+
+
+def _pick(
+    relations: tuple[list[str], list[str], str] | str, *, several: str, others: str, none: str
+) -> Owner | str:
+    """The owner among a model's relations to users: the one, a hinted guess among several,
+    or why there is none (`none` may name `{where}`, the schema read)."""
     if isinstance(relations, str):
         return relations
-    owners, others, schema_path = relations
+    owners, other_users, where = relations
     if len(owners) == 1:
-        return Owner(owners[0], schema_path)
+        return Owner(owners[0], where)
     if owners:
-        return _one_of(owners, f"`{delegate}` has several relations to users")
-    if others:
-        return f"`{delegate}` relates to users only as others ({', '.join(others)})"
-    return f"`{delegate}` in {schema_path} has no relation to a user model"
+        return _one_of(owners, several)
+    if other_users:
+        return f"{others} ({', '.join(other_users)})"
+    return none.format(where=where)
 
 
 def _prisma_relations(
@@ -136,17 +148,12 @@ def _one_of(owners: list[str], several: str) -> Owner | str:
 
 def _drizzle_owner(workspace: Workspace, scope: Scope, module: Module) -> Owner | str:
     table = scope.model or ""
-    relations = _drizzle_relations(workspace, scope, module)
-    if isinstance(relations, str):
-        return relations
-    owners, others, where = relations
-    if len(owners) == 1:
-        return Owner(owners[0], where)
-    if owners:
-        return _one_of(owners, f"the table `{table}` references users in several columns")
-    if others:
-        return f"the table `{table}` references users only as others ({', '.join(others)})"
-    return f"no column of `{table}` in {where} references a users table"
+    return _pick(
+        _drizzle_relations(workspace, scope, module),
+        several=f"the table `{table}` references users in several columns",
+        others=f"the table `{table}` references users only as others",
+        none=f"no column of `{table}` in {{where}} references a users table",
+    )
 
 
 def _drizzle_relations(

@@ -473,17 +473,15 @@ class Project:
         if found is None:
             return self._v6_handoff(text(callee), module)
         wrapper_module, wrapper = found
-        args = [unwrap(a) for a in call_arguments(call)]
-        params = param_names(wrapper)
-        position = next((i for i, a in enumerate(args) if a is not None and a.id == inner.id), -1)
-        if position < 0 or position >= len(params) or params[position] is None:
+        position = _handed_at(wrapper, call, inner)
+        if position is None:
             return None
         key = (wrapper_module.path, wrapper.start_byte, position)
         if key not in self._handoffs:
             walker = Walker(wrapper_module, self)
             walker.run(wrapper)
             lookups = frozenset(n.start_byte for n in walker.lookups)
-            self._handoffs[key] = handoff(wrapper, params[position] or "", lookups)
+            self._handoffs[key] = handoff(wrapper, param_names(wrapper)[position] or "", lookups)
         return self._handoffs[key]
 
     def _v6_handoff(self, name: str, module: Module) -> Handoff | None:
@@ -639,12 +637,12 @@ class Project:
         if found is None:
             return self._v6_client_guards(text(callee), module)
         wrapper_module, wrapper = found
-        args = [unwrap(a) for a in call_arguments(call)]
-        params = param_names(wrapper)
-        position = next((i for i, a in enumerate(args) if a is not None and a.id == inner.id), -1)
-        if position < 0 or position >= len(params) or params[position] is None:
+        position = _handed_at(wrapper, call, inner)
+        if position is None:
             return False
-        walker = Walker(wrapper_module, self, sinks=frozenset({params[position] or ""}))
+        walker = Walker(
+            wrapper_module, self, sinks=frozenset({param_names(wrapper)[position] or ""})
+        )
         walker.run(wrapper)
         return bool(walker.sink_states) and all(walker.sink_states)
 
@@ -691,6 +689,16 @@ def _member(obj: Node, key: str) -> Node | None:
         if child.type == "method_definition" and text(child.child_by_field_name("name")) == key:
             return child
     return object_property(obj, key)
+
+
+def _handed_at(wrapper: Node, call: Node, inner: Node) -> int | None:
+    """The position of the wrapper's parameter that `call` passes `inner` to, when named."""
+    args = [unwrap(a) for a in call_arguments(call)]
+    params = param_names(wrapper)
+    position = next((i for i, a in enumerate(args) if a is not None and a.id == inner.id), -1)
+    if position < 0 or position >= len(params) or params[position] is None:
+        return None
+    return position
 
 
 def _scope_definition(at: Node, name: str) -> Node | None:
