@@ -685,10 +685,8 @@ def _label(name: str, where: str) -> str:
 def _member(obj: Node, key: str) -> Node | None:
     """`key: value` or the method `key() {...}` of an object literal."""
     node = unwrap(obj)
-    for child in node.named_children if node is not None and node.type == "object" else []:
-        if child.type == "method_definition" and text(child.child_by_field_name("name")) == key:
-            return child
-    return object_property(obj, key)
+    method = _method(node, key) if node is not None and node.type == "object" else None
+    return method if method is not None else object_property(obj, key)
 
 
 def _handed_at(wrapper: Node, call: Node, inner: Node) -> int | None:
