@@ -103,6 +103,9 @@ class Scope:
     team_keys: tuple[str, ...] = ()
     # The rows are picked inside this helper, by arguments the action passes it.
     through: str | None = None
+    # A Stripe customer, subscription or account the caller named (kind, value): the call
+    # acts on someone else's account unless the id is the caller's.
+    subject: tuple[str, Node] | None = None
 
 
 @dataclass(frozen=True)

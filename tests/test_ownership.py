@@ -2339,6 +2339,50 @@ PICKED_BY_IDENTITY = [
 ]
 
 
+# A Stripe customer, subscription or account id is someone's account: from the input,
+# the call acts on whoever owns it.
+STRIPE_SUBJECTS = [
+    case(
+        "await stripe.subscriptions.cancel(input.subscriptionId);\n",
+        [gf002(BODY)],
+        id="subscription-cancelled-by-id-from-input",
+        params="input: { subscriptionId: string }",
+    ),
+    case(
+        "await stripe.billingPortal.sessions.create({ customer: customerId, return_url: url });\n",
+        [gf002(BODY)],
+        id="portal-opened-for-customer-from-input",
+        params="customerId: string, url: string",
+    ),
+    case(
+        "const me = await prisma.user.findUnique({ where: { id: userId } });\n"
+        "await stripe.subscriptions.cancel(me!.subscriptionId);\n",
+        [],
+        id="subscription-read-from-the-callers-row",
+    ),
+    case(
+        "const me = await prisma.user.findUnique({ where: { id: userId } });\n"
+        "await stripe.billingPortal.sessions.create({ customer: me!.customerId, return_url: url });\n",
+        [],
+        id="portal-for-the-callers-own-customer",
+        params="url: string",
+    ),
+    case(
+        "const sub = await prisma.subscription.findFirst({ where: { id: input.id, userId } });\n"
+        'if (!sub) throw new Error("Not found");\n'
+        "await stripe.subscriptions.cancel(input.id);\n",
+        [],
+        id="subscription-checked-against-the-caller-first",
+        params="input: { id: string }",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), STRIPE_SUBJECTS)
+def test_stripe_subjects(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(source, rules=OWNERSHIP) == expected
+
+
 @pytest.mark.parametrize(("source", "expected"), PICKED_BY_IDENTITY)
 def test_picked_by_identity(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(source, rules=OWNERSHIP) == expected

@@ -249,6 +249,9 @@ def scopes(
             if mutation.keyed_by:
                 out.append(_through(mutation, taint, checks))
             continue
+        if mutation.subjects:
+            out.extend(_subjects(mutation, taint, checks))
+            continue
         scope = _scope(mutation, fn, taint, checks)
         if scope is not None and (scope.filter is not None or scope.identity or scope.parent):
             out.append(scope)
@@ -1056,6 +1059,26 @@ def _through(mutation: Mutation, taint: _Taint, checks: list[_Range]) -> Scope:
         role_checked=any(c.role for c in covering),
         through=mutation.via,
     )
+
+
+def _subjects(mutation: Mutation, taint: _Taint, checks: list[_Range]) -> Iterator[Scope]:
+    """The Stripe objects a call acts on, one per id the caller sent."""
+    covering = [c for c in checks if c.covers(mutation.node)]
+    for kind, value in mutation.subjects:
+        if taint.has_session(value) or taint.has_owned(value) or _stored(value, taint):
+            continue
+        if taint.has_client(value):
+            yield Scope(
+                mutation=mutation,
+                orm=mutation.api,
+                model=None,
+                filter=None,
+                client=True,
+                owned=False,
+                checked=bool(covering),
+                role_checked=any(c.role for c in covering),
+                subject=(kind, value),
+            )
 
 
 def _links_only_caller(data: list[Node], taint: _Taint) -> bool:

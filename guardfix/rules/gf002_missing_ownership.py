@@ -19,6 +19,10 @@ A parent key from the session, from a row read scoped to the caller, or from a r
 the action just created is fine, and so is a nested create inside a write scoped
 to the caller.
 
+A Stripe call given a customer, subscription or account id from the input
+(`stripe.subscriptions.cancel(input.subscriptionId)`, `{ customer: input.customerId }`)
+acts on whoever owns that id; the id read from the caller's own row is fine.
+
 ## Why is this bad?
 Checking that someone is signed in does not say which rows they may touch. A
 signed-in attacker sends another user's post id in a raw POST, and
@@ -72,8 +76,9 @@ Drizzle `.references(() => users.id)`; then the fix is safe. A guessed field
 (Supabase's `user_id` convention) makes it unsafe: it is applied only with
 `--unsafe-fixes`, and so is an owner filter on a team-scoped write (members may be
 meant to change each other's rows). With no owner field known, there is no fix. A
-write under a parent the caller chose, or inside a helper, has no fix: the check
-belongs to the parent, or the filter to change is in the helper.
+write under a parent the caller chose, inside a helper, or on a Stripe id has no
+fix: the check belongs to the parent, the filter to change is in the helper, and
+the caller's Stripe id is read from the project's own rows.
 
 ## References
 - [CWE-639: Authorization Bypass Through User-Controlled Key](https://cwe.mitre.org/data/definitions/639.html)
@@ -119,6 +124,14 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
                 "before the call; any signed-in user can change anyone's rows"
             )
             yield finding_at(RULE, facts, scope.mutation.node, module, message)
+        elif scope.subject is not None and not scope.checked:
+            kind, value = scope.subject
+            message = (
+                f"{who(facts)} passes {scope.mutation.label} the Stripe {kind} the caller "
+                f"sent, with no check that it is the caller's; anyone can act on another "
+                f"user's {kind}"
+            )
+            yield finding_at(RULE, facts, value, module, message)
         elif scope.parent is not None:
             key, value = scope.parent
             message = (
