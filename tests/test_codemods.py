@@ -1691,6 +1691,23 @@ IDENTITY = [
         id="clerk-id-mapped-after-the-inserted-guard",
     ),
     pytest.param(
+        clerk_project(
+            **{
+                "app/actions.ts": clerk_action("me.id").replace(
+                    'prisma.post.create({ data: { title: "t", authorId: me.id } })',
+                    'prisma.post.delete({ where: { id: String(formData.get("id")) } })',
+                ),
+                "app/retitle.ts": MAPPED_ACTION,
+            }
+        ),
+        # GF002: the owner filter takes the project's user id, found the same way.
+        clerk_action("me.id", *CLERK_LOOKUP).replace(
+            'prisma.post.create({ data: { title: "t", authorId: me.id } })',
+            'prisma.post.delete({ where: { id: String(formData.get("id")), authorId: me.id } })',
+        ),
+        id="clerk-owner-filter-mapped-as-the-guarded-actions-do",
+    ),
+    pytest.param(
         prisma_project(
             """
             await prisma.post.create({
