@@ -1533,6 +1533,20 @@ ANONYMOUS_PAGE = ts("""
     }
     """)
 
+GUEST_ACTION = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    export async function renameChat(id: string, title: string) {
+      const session = await auth();
+      if (!session?.user?.id || session.user.type === "guest") {
+        throw new Error("Sign up to keep chats");
+      }
+      await prisma.post.updateMany({ where: { id, authorId: session.user.id }, data: { title } });
+    }
+    """)
+
 GUESTS = [
     pytest.param(
         authjs(
@@ -1597,6 +1611,22 @@ GUESTS = [
             imports=('import { createClient } from "@/utils/supabase/server";', PRISMA),
         ),
         id="supabase-anonymous-sign-in",
+    ),
+    pytest.param(
+        as_is(
+            create_post("const session = await auth();", *AUTHJS_GUARD[1:], imports=(AUTH, PRISMA)),
+            **{"app/chats.ts": GUEST_ACTION},
+        ),
+        # The check lets a guest through; the project's guarded action turns guests away.
+        create_post(
+            "const session = await auth();",
+            *AUTHJS_GUARD[1:],
+            'if (session?.user?.type === "guest") {',
+            '  throw new Error("Unauthorized");',
+            "}",
+            imports=(AUTH, PRISMA),
+        ),
+        id="guest-let-through-by-a-check-on-the-user-id",
     ),
 ]
 
