@@ -18,7 +18,7 @@ from tree_sitter import Node
 
 from guardfix.actions import find_actions
 from guardfix.edits import line_indent
-from guardfix.facts.lookups import EXIT_CALLS
+from guardfix.facts.guests import exits
 from guardfix.model import ActionKind, Edit
 from guardfix.module import Module
 from guardfix.syntax import (
@@ -112,7 +112,6 @@ class Mapping:
     code: str  # LF, two spaces per level
     provider_id: str  # the provider's id it takes: `userId`
     user_id: str  # the project's user id once it ran: `user.id`
-    key: str  # the column it finds the user by: `clerkId`
     declares: frozenset[str]
     imports: tuple[Need, ...]
 
@@ -193,7 +192,7 @@ def _from_clerk(plan: ActionPlan) -> bool:
 def learn_mapping(workspace: Workspace, under: str) -> Mapping | None:
     """The mapping the guarded actions below `under` use; None when none does, or when
     they do it in more than one way (which one a fix should copy is not ours to pick)."""
-    found: dict[tuple[str, tuple[Need, ...]], Mapping] = {}
+    found: dict[tuple[str, frozenset[tuple[str, str]]], Mapping] = {}
     for path in workspace.app_files(under):
         content = workspace.read(path)
         if content is None or b"use server" not in content or not MARKER.search(content):
@@ -208,7 +207,9 @@ def learn_mapping(workspace: Workspace, under: str) -> Mapping | None:
                     continue
                 mapping = _mapping_in(action.function, module, workspace)
                 if mapping is not None:
-                    found.setdefault((" ".join(mapping.code.split()), mapping.imports), mapping)
+                    # The same names from the same files, however each file spells them.
+                    where = frozenset((n.name, n.file or n.module) for n in mapping.imports)
+                    found.setdefault((" ".join(mapping.code.split()), where), mapping)
         except RecursionError:
             continue  # a file too deep to read teaches nothing
     return next(iter(found.values())) if len(found) == 1 else None
@@ -231,7 +232,7 @@ def _mapping_in(fn: Node, module: Module, workspace: Workspace) -> Mapping | Non
             if user_id is None or "." not in user_id or needs is None:
                 return None
             code = workspace.dedent(module, stmt.start_byte, check.end_byte)
-            return Mapping(code, pair[1], user_id, pair[0], names, needs)
+            return Mapping(code, pair[1], user_id, names, needs)
         earlier |= bound_names(stmt)
     return None
 
@@ -259,11 +260,7 @@ def _stops(check: Node, names: frozenset[str]) -> bool:
     parts = member_parts(unwrap(condition.child_by_field_name("argument")))
     if parts is None or parts[0] not in names:
         return False
-    return any(
-        n.type in ("throw_statement", "return_statement")
-        or (n.type == "call_expression" and callee_name(n) in EXIT_CALLS)
-        for n in walk(consequence)
-    )
+    return exits(consequence)
 
 
 def _mapping_edits(plan: ActionPlan, mapping: Mapping) -> list[Edit] | str:
