@@ -2774,6 +2774,19 @@ NO_FIX = [
         id="clerk-id-mapped-without-a-check",
     ),
     pytest.param(
+        clerk_project(
+            **{
+                "app/actions.ts": clerk_action(
+                    'String(formData.get("authorId"))', 'const me = "draft";'
+                ),
+                "app/retitle.ts": MAPPED_ACTION,
+            }
+        ),
+        # The action already has a `me` of its own: the copied lookup would clash with it.
+        "(`me` is already declared in the action)",
+        id="clerk-id-mapping-whose-name-is-taken",
+    ),
+    pytest.param(
         INVITES,
         "unsafe fix (--unsafe-fixes): Limit prisma.invite.delete to the caller's rows "
         "(`userId` from a guess among invitedById, userId",

@@ -1857,6 +1857,16 @@ GUEST_SESSIONS = [
         id="guest-passes-a-check-on-the-session",
     ),
     pytest.param(
+        guest_project(
+            "!session?.user",
+            refused=GUEST_REFUSED.replace(
+                'session.user.type === "guest"', "session.user.isAnonymous"
+            ),
+        ),
+        [("GF004", "archiveNote", 8)],
+        id="anonymous-user-passes-a-check-on-the-user",
+    ),
+    pytest.param(
         guest_project('!session?.user?.id || session.user.type === "guest"'),
         [],
         id="guest-turned-away-as-the-project-does",
