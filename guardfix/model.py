@@ -126,6 +126,15 @@ class PublicFlow:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """How the project's guarded actions turn guest sessions away."""
+
+    test: str  # with `{user}` for the user object: `{user}.type === "guest"`
+    written: str  # as one of them writes it: `session.user.type === "guest"`
+    actions: int  # how many guarded actions do
+
+
+@dataclass(frozen=True)
 class ActionFacts:
     action: ServerAction
     events: tuple[MutationEvent, ...]
@@ -142,6 +151,9 @@ class ActionFacts:
     # What hints at a flow for signed-out callers when nothing confirms it (an email
     # sent, a token stored, outside any sign-in or reset route): a login fix is unsafe.
     public_hint: str | None = None
+    # How the project's guarded actions turn guest sessions away, when this action stops
+    # anonymous callers but lets a guest reach its writes.
+    guests_through: Exclusion | None = None
 
 
 class Applicability(str, Enum):

@@ -1533,6 +1533,20 @@ ANONYMOUS_PAGE = ts("""
     }
     """)
 
+GUEST_ACTION = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { prisma } from "@/lib/prisma";
+
+    export async function renameChat(id: string, title: string) {
+      const session = await auth();
+      if (!session?.user?.id || session.user.type === "guest") {
+        throw new Error("Sign up to keep chats");
+      }
+      await prisma.post.updateMany({ where: { id, authorId: session.user.id }, data: { title } });
+    }
+    """)
+
 GUESTS = [
     pytest.param(
         authjs(
@@ -1598,6 +1612,22 @@ GUESTS = [
         ),
         id="supabase-anonymous-sign-in",
     ),
+    pytest.param(
+        as_is(
+            create_post("const session = await auth();", *AUTHJS_GUARD[1:], imports=(AUTH, PRISMA)),
+            **{"app/chats.ts": GUEST_ACTION},
+        ),
+        # The check lets a guest through; the project's guarded action turns guests away.
+        create_post(
+            "const session = await auth();",
+            *AUTHJS_GUARD[1:],
+            'if (session?.user?.type === "guest") {',
+            '  throw new Error("Unauthorized");',
+            "}",
+            imports=(AUTH, PRISMA),
+        ),
+        id="guest-let-through-by-a-check-on-the-user-id",
+    ),
 ]
 
 
@@ -1624,18 +1654,38 @@ CLERK_DB_USER = ts("""
     """)
 
 
-def clerk_action(author: str) -> str:
-    return ts(f"""
-        "use server";
-        import {{ auth }} from "@clerk/nextjs/server";
-        import {{ prisma }} from "@/lib/prisma";
+# A guarded action that finds the project's own user by Clerk's id before it writes.
+MAPPED_ACTION = ts("""
+    "use server";
+    import { auth } from "@clerk/nextjs/server";
+    import { prisma } from "@/lib/prisma";
 
-        export async function createPost(formData: FormData) {{
-          const {{ userId }} = await auth();
-          if (!userId) throw new Error("Unauthorized");
-          await prisma.post.create({{ data: {{ title: "t", authorId: {author} }} }});
-        }}
-        """)
+    export async function retitle(id: string, title: string) {
+      const { userId } = await auth();
+      if (!userId) throw new Error("Unauthorized");
+      const me = await prisma.user.findUnique({ where: { clerkId: userId } });
+      if (!me) throw new Error("Unknown user");
+      await prisma.post.updateMany({ where: { id, authorId: me.id }, data: { title } });
+    }
+    """)
+CLERK_LOOKUP = (
+    "const me = await prisma.user.findUnique({ where: { clerkId: userId } });",
+    'if (!me) throw new Error("Unknown user");',
+)
+
+
+def clerk_action(author: str, *lines: str, checked: bool = True) -> str:
+    """`createPost`, writing `author` as the post's author after `lines` (after Clerk's
+    lookup and its check, when `checked`)."""
+    lookup = ("const { userId } = await auth();", 'if (!userId) throw new Error("Unauthorized");')
+    body = [*(lookup if checked else ()), *lines]
+    return (
+        '"use server";\nimport { auth } from "@clerk/nextjs/server";\n'
+        'import { prisma } from "@/lib/prisma";\n\n'
+        "export async function createPost(formData: FormData) {\n"
+        + "".join(f"  {line}\n" for line in body)
+        + f'  await prisma.post.create({{ data: {{ title: "t", authorId: {author} }} }});\n}}\n'
+    )
 
 
 def clerk_project(**more: str) -> Files:
@@ -1654,6 +1704,38 @@ IDENTITY = [
         # Clerk's id is the project's user id here: nothing maps one to the other.
         clerk_action("userId"),
         id="clerk-id-is-the-user-id",
+    ),
+    pytest.param(
+        clerk_project(**{"app/retitle.ts": MAPPED_ACTION}),
+        # The project's guarded action maps Clerk's id to its own user: the fix does too.
+        clerk_action("me.id", *CLERK_LOOKUP),
+        id="clerk-id-mapped-as-the-guarded-actions-do",
+    ),
+    pytest.param(
+        {
+            **clerk_project(**{"app/retitle.ts": MAPPED_ACTION}),
+            "app/actions.ts": clerk_action('String(formData.get("authorId"))', checked=False),
+        },
+        # The GF001 fix inserts Clerk's lookup; the GF003 fix maps its id below it.
+        clerk_action("me.id", *CLERK_LOOKUP),
+        id="clerk-id-mapped-after-the-inserted-guard",
+    ),
+    pytest.param(
+        clerk_project(
+            **{
+                "app/actions.ts": clerk_action("me.id").replace(
+                    'prisma.post.create({ data: { title: "t", authorId: me.id } })',
+                    'prisma.post.delete({ where: { id: String(formData.get("id")) } })',
+                ),
+                "app/retitle.ts": MAPPED_ACTION,
+            }
+        ),
+        # GF002: the owner filter takes the project's user id, found the same way.
+        clerk_action("me.id", *CLERK_LOOKUP).replace(
+            'prisma.post.create({ data: { title: "t", authorId: me.id } })',
+            'prisma.post.delete({ where: { id: String(formData.get("id")), authorId: me.id } })',
+        ),
+        id="clerk-owner-filter-mapped-as-the-guarded-actions-do",
     ),
     pytest.param(
         prisma_project(
@@ -2663,6 +2745,46 @@ NO_FIX = [
         "no fix: `userId` is the auth provider's id, but the project finds its own user by "
         "`clerkId`",
         id="clerk-id-mapped-to-the-projects-user",
+    ),
+    pytest.param(
+        clerk_project(
+            **{
+                "app/retitle.ts": MAPPED_ACTION,
+                "app/remove.ts": MAPPED_ACTION.replace("me", "owner").replace(
+                    "findUnique", "findFirst"
+                ),
+            }
+        ),
+        # Two guarded actions map the id in two ways: which to copy is not ours to pick.
+        "no fix: `userId` is the auth provider's id, but the project finds its own user by "
+        "`clerkId`",
+        id="clerk-id-mapped-in-two-ways",
+    ),
+    pytest.param(
+        clerk_project(
+            **{
+                "app/retitle.ts": MAPPED_ACTION.replace(
+                    '  if (!me) throw new Error("Unknown user");\n', ""
+                ).replace("me.id", 'me?.id ?? ""'),
+            }
+        ),
+        # A mapping nobody checks is no way to find the caller's row: it is not copied.
+        "no fix: `userId` is the auth provider's id, but the project finds its own user by "
+        "`clerkId`",
+        id="clerk-id-mapped-without-a-check",
+    ),
+    pytest.param(
+        clerk_project(
+            **{
+                "app/actions.ts": clerk_action(
+                    'String(formData.get("authorId"))', 'const me = "draft";'
+                ),
+                "app/retitle.ts": MAPPED_ACTION,
+            }
+        ),
+        # The action already has a `me` of its own: the copied lookup would clash with it.
+        "(`me` is already declared in the action)",
+        id="clerk-id-mapping-whose-name-is-taken",
     ),
     pytest.param(
         INVITES,

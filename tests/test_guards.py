@@ -1802,6 +1802,110 @@ def test_session_passed_to_helpers(project, files: dict[str, str], expected: lis
     assert project(files, path="app/actions/posts.ts") == expected
 
 
+# -- Guest sessions -----------------------------------------------------------------------
+
+# A guarded action of the project that turns guest sessions away before it writes.
+GUEST_REFUSED = ts("""
+    "use server";
+    import { auth } from "@/auth";
+
+    export async function saveNote(text: string) {
+      const session = await auth();
+      if (!session?.user?.id || session.user.type === "guest") throw new Error("Sign up first");
+      await prisma.note.create({ data: { text, ownerId: session.user.id } });
+    }
+    """)
+
+
+def guest_project(check: str, *more: str, refused: str = GUEST_REFUSED) -> dict[str, str]:
+    """`archiveNote` checking `check` (then `more`), beside a file of guarded actions; the
+    write is on line 8 (plus one per line of `more`)."""
+    lines = "".join(f"  {line}\n" for line in more)
+    return {
+        "app/notes/actions.ts": refused,
+        "lib/members.ts": ts("""
+            import { auth } from "@/auth";
+
+            export async function requireMember() {
+              const session = await auth();
+              if (!session?.user || session.user.isAnonymous) throw new Error("Members only");
+              return session.user;
+            }
+            """),
+        "app/actions/posts.ts": (
+            '"use server";\nimport { auth } from "@/auth";\n'
+            'import { requireMember } from "../../lib/members";\n\n'
+            "export async function archiveNote(id: string) {\n"
+            "  const session = await auth();\n"
+            f'  if ({check}) throw new Error("Unauthorized");\n'
+            + lines
+            + "  await prisma.note.update({ where: { id, ownerId: session.user.id }, "
+            "data: { archived: true } });\n}\n"
+        ),
+    }
+
+
+GUEST_SESSIONS = [
+    pytest.param(
+        guest_project("!session?.user?.id"),
+        [("GF004", "archiveNote", 8)],
+        id="guest-passes-a-check-on-the-user-id",
+    ),
+    pytest.param(
+        guest_project("!session"),
+        [("GF004", "archiveNote", 8)],
+        id="guest-passes-a-check-on-the-session",
+    ),
+    pytest.param(
+        guest_project(
+            "!session?.user",
+            refused=GUEST_REFUSED.replace(
+                'session.user.type === "guest"', "session.user.isAnonymous"
+            ),
+        ),
+        [("GF004", "archiveNote", 8)],
+        id="anonymous-user-passes-a-check-on-the-user",
+    ),
+    pytest.param(
+        guest_project('!session?.user?.id || session.user.type === "guest"'),
+        [],
+        id="guest-turned-away-as-the-project-does",
+    ),
+    pytest.param(
+        guest_project("!session?.user?.id", "await requireMember();"),
+        [],
+        id="guest-turned-away-by-a-project-helper",
+    ),
+    pytest.param(
+        guest_project('!session?.user?.id || session.user.role !== "editor"'),
+        [],
+        id="role-checked-a-guest-has-no-role",
+    ),
+    pytest.param(
+        guest_project(
+            "!session?.user?.id",
+            refused=GUEST_REFUSED.replace('session.user.type === "guest"', 'text === "guest"'),
+        ),
+        [],
+        id="guest-in-a-string-that-is-no-session",
+    ),
+    pytest.param(
+        # Only a helper asks about guests; the project's actions do not turn them away.
+        {
+            **guest_project("!session?.user?.id"),
+            "app/notes/actions.ts": GUEST_REFUSED.replace(' || session.user.type === "guest"', ""),
+        },
+        [],
+        id="guests-turned-away-by-no-guarded-action",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), GUEST_SESSIONS)
+def test_guest_sessions(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, path="app/actions/posts.ts") == expected
+
+
 # -- 8. Patterns seen in public repositories --------------------------------------------
 
 REAL_WORLD = [

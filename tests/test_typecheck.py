@@ -2,9 +2,10 @@
 
 tests/fixtures/tsc-app is a small strict TypeScript app (Prisma-shaped and real Drizzle
 actions, a tab/CRLF file, an inline action in a page, an action writing the id of a row it
-created), with two apps nested in it: `returns/`, whose guarded actions leave with `return
-null` and whose unguarded ones are used by callers that need their result, and `guests/`,
-where every visitor has a guest session that the project's own checks turn away. The tests copy it to a temporary
+created), with three apps nested in it: `returns/`, whose guarded actions leave with `return
+null` and whose unguarded ones are used by callers that need their result, `guests/`,
+where every visitor has a guest session that the project's own checks turn away, and
+`mapped/`, whose users are found by the auth provider's id. The tests copy it to a temporary
 folder, run `tsc --noEmit` on it as is, then run the real CLI with `--apply` on the copy and
 type-check the result. The fixture's packages are installed once with `npm ci` from its
 committed package-lock.json; Node and npm are required, not optional.
@@ -36,6 +37,8 @@ REWRITTEN = {
     "app/posts/page.tsx",
     "returns/actions/posts.ts",
     "guests/actions/chats.ts",
+    "guests/actions/guarded.ts",
+    "mapped/actions/notes.ts",
 }
 
 
@@ -170,6 +173,15 @@ def test_fixed_app_type_checks(app: Path) -> None:
     # A guest has a session with an id: the inserted check turns guests away as the app does.
     chats = after["guests/actions/chats.ts"].decode()
     assert 'if (!session?.user?.id || session?.user?.type === "guest") {' in chats, chats
+    # `renameChat` checked only for a session, which a guest has; `deleteChat` beside it
+    # turns guests away, and now so does `renameChat`.
+    guests = after["guests/actions/guarded.ts"].decode()
+    assert guests.count('if (session?.user?.type === "guest") {') == 1, guests
+
+    # The author is the app's own user, found by the provider's id as `editNote` does.
+    notes = after["mapped/actions/notes.ts"].decode()
+    assert "const member = await db.user.findUnique({ where: { clerkId: userId } });" in notes
+    assert "authorId: member.id" in notes, notes
 
     checked = tsc(app)
     assert checked.returncode == 0, (

@@ -7,21 +7,15 @@ When the project's own checks turn guests away (`session.user.type === "guest"`,
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
-from tree_sitter import Node
-
 from guardfix.edits import apply_edits
+from guardfix.facts.guests import MARKERS, USER, tests
 from guardfix.model import Edit
 from guardfix.parse import parse
-from guardfix.syntax import member_parts, string_value, text, unwrap, walk
+from guardfix.syntax import text, unwrap, walk
 from guardfix_codemods.workspace import Workspace
 
-ANONYMOUS = frozenset({"isAnonymous", "is_anonymous", "isGuest", "is_guest"})
-OWNER = re.compile(r"user|session|viewer|account|^me$", re.IGNORECASE)  # whose flag it is
-MARKERS = (b"guest", b"isAnonymous", b"is_anonymous")
-USER = "{user}"  # where a test names the user object: `{user}.type === "guest"`
 # Conditions an added `|| test` may follow without parentheses.
 PLAIN = frozenset({"unary_expression", "identifier", "member_expression", "call_expression"})
 
@@ -39,34 +33,8 @@ def learn(workspace: Workspace, under: str) -> str | None:
             continue
         for node in walk(module.root):
             if node.type == "if_statement":
-                counts.update(_tests(node.child_by_field_name("condition")))
+                counts.update(t for t, _ in tests(node.child_by_field_name("condition")))
     return counts.most_common(1)[0][0] if counts else None
-
-
-def _tests(condition: Node | None) -> list[str]:
-    found: list[str] = []
-    for node in walk(condition) if condition is not None else ():
-        if node.type == "binary_expression" and text(node.child_by_field_name("operator")) in (
-            "===",
-            "==",
-        ):
-            sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
-            values = [string_value(side) for side in sides]
-            if "guest" in values:
-                other = sides[values.index("guest") ^ 1]
-                parts = member_parts(unwrap(other))
-                if parts is not None and len(parts) >= 2 and OWNER.search(parts[-2]):
-                    found.append(f'{USER}.{parts[-1]} === "guest"')
-        elif node.type == "member_expression" and text(node.child_by_field_name("property")) in (
-            ANONYMOUS
-        ):
-            parts = member_parts(node)
-            parent = node.parent
-            if parts is None or len(parts) < 2 or not OWNER.search(parts[-2]):
-                continue  # a booking's `type === "guest"` says nothing about sessions
-            if parent is None or parent.type != "member_expression":
-                found.append(f"{USER}.{parts[-1]}")
-    return found
 
 
 def exclude(guard: str, test: str | None, user_id: str | None) -> str:

@@ -42,27 +42,31 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     owner = owner_field(plan.workspace, scope, plan.module)
     if isinstance(owner, str):
         return owner
-    mapped = provider_ids.why_not(plan, owner.field)
-    if mapped is not None:
-        return mapped
+    found = provider_ids.user_id_for(plan, owner.field)
+    if isinstance(found, str):
+        return found
+    user_id, lookup = found
     if _names(scope.filter, owner.field):
         # `where: { id, ownerId: "system" }`: the filter already says whose rows they are.
         return f"the filter already sets `{owner.field}`; decide by hand which owner is meant"
     if scope.orm == "prisma":
-        edits = _prisma(scope, scope.filter, owner, plan.user_id, plan)
+        edits = _prisma(scope, scope.filter, owner, user_id, plan)
     elif scope.orm == "drizzle":
-        edits = _drizzle(scope, scope.filter, owner, plan.user_id, plan)
+        edits = _drizzle(scope, scope.filter, owner, user_id, plan)
     else:
         template = recipes.owners("supabase")["filter"]
-        line = template.format(field=owner.field, user_id=plan.user_id).encode()
+        line = template.format(field=owner.field, user_id=user_id).encode()
         edits = [Edit(scope.filter.end_byte, scope.filter.end_byte, line)]
     if isinstance(edits, str):
         return edits
+    edits = [*edits, *lookup]
     # Within a team, members may be meant to change each other's rows: a role check may be
     # what is missing, not an owner filter.
     unsafe = owner.guessed or bool(scope.team_keys)
     applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
     within = " (the write is already kept within the team)" if scope.team_keys else ""
+    if lookup:
+        within += " (the project's user, found as its guarded actions find it)"
     return Fix(
         f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from "
         f"{owner.source}){within}",

@@ -11,12 +11,30 @@ them would break every row; the fix has to go through the project's lookup inste
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from itertools import pairwise
 
 from tree_sitter import Node
 
-from guardfix.syntax import call_arguments, callee_name, string_value, text, unwrap, walk
-from guardfix_codemods.plan import ActionPlan
-from guardfix_codemods.session import permission_check
+from guardfix.actions import find_actions
+from guardfix.edits import line_indent
+from guardfix.facts.guests import exits
+from guardfix.model import ActionKind, Edit
+from guardfix.module import Module
+from guardfix.syntax import (
+    call_arguments,
+    callee_name,
+    member_parts,
+    string_value,
+    text,
+    unwrap,
+    walk,
+)
+from guardfix_codemods.codestyle import restyle
+from guardfix_codemods.exits import fitted
+from guardfix_codemods.imports import Need, import_edits
+from guardfix_codemods.plan import ActionPlan, bound_names, declared_in, make_async
+from guardfix_codemods.session import needs_of, permission_check, user_id_in
 from guardfix_codemods.workspace import Workspace
 
 CLERK = "@clerk/"
@@ -85,14 +103,59 @@ def _plain(expression: str) -> str:
     return expression.replace("?.", ".").replace("!", "")
 
 
+@dataclass(frozen=True)
+class Mapping:
+    """How the project's guarded actions turn the provider's id into their own user: the
+    lookup by it and its check (`const user = await prisma.user.findUnique({ where: {
+    clerkId: userId } });` then `if (!user) throw ...`), copied as they write it."""
+
+    code: str  # LF, two spaces per level
+    provider_id: str  # the provider's id it takes: `userId`
+    user_id: str  # the project's user id once it ran: `user.id`
+    declares: frozenset[str]
+    imports: tuple[Need, ...]
+
+
 def why_not(plan: ActionPlan, field: str) -> str | None:
     """Why writing the plan's user id into `field` would be wrong, or None."""
+    return _permission(plan) or _provider(plan, field)
+
+
+def user_id_for(plan: ActionPlan, field: str) -> tuple[str, list[Edit]] | str:
+    """What to write into `field`, with the edits that look the project's user up first
+    when `field` holds the project's user id and not the provider's; or why nothing is."""
+    user_id = plan.user_id
+    if user_id is None:
+        return plan.why_no_user_id
+    refused = _permission(plan)
+    if refused is not None:
+        return refused
+    refused = _provider(plan, field)
+    if refused is None:
+        return user_id, []
+    root = plan.workspace.app_root(plan.module.path)
+    if root not in plan.workspace.provider_maps:
+        plan.workspace.provider_maps[root] = learn_mapping(plan.workspace, root)
+    mapping = plan.workspace.provider_maps[root]
+    if mapping is None or mapping.provider_id != _plain(user_id):
+        return refused
+    edits = _mapping_edits(plan, mapping)
+    if isinstance(edits, str):
+        return f"{refused} ({edits})"
+    return mapping.user_id, edits
+
+
+def _permission(plan: ActionPlan) -> str | None:
     check = permission_check(plan.guard) if plan.guard is not None else None
-    if check is not None:
-        return (
-            f"the guard the GF001 fix inserts checks more than a sign-in ({check}): "
-            "its callers may act for other users on purpose"
-        )
+    if check is None:
+        return None
+    return (
+        f"the guard the GF001 fix inserts checks more than a sign-in ({check}): "
+        "its callers may act for other users on purpose"
+    )
+
+
+def _provider(plan: ActionPlan, field: str) -> str | None:
     user_id = plan.user_id
     if user_id is None or PROVIDER_KEY.match(field):
         return None  # a column that holds the provider's id takes it as it is
@@ -121,3 +184,125 @@ def _from_clerk(plan: ActionPlan) -> bool:
     name = callee_name(call) if call is not None else None
     origin = plan.module.imports.get(name) if name is not None else None
     return origin is not None and origin.specifier.startswith(CLERK)
+
+
+# -- the project's own mapping -----------------------------------------------------------
+
+
+def learn_mapping(workspace: Workspace, under: str) -> Mapping | None:
+    """The mapping the guarded actions below `under` use; None when none does, or when
+    they do it in more than one way (which one a fix should copy is not ours to pick)."""
+    found: dict[tuple[str, frozenset[tuple[str, str]]], Mapping] = {}
+    for path in workspace.app_files(under):
+        content = workspace.read(path)
+        if content is None or b"use server" not in content or not MARKER.search(content):
+            continue
+        module = workspace.project.module(path)
+        if module is None:
+            continue
+        try:
+            actions = find_actions(module)
+            for action in actions:
+                if action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE):
+                    continue
+                mapping = _mapping_in(action.function, module, workspace)
+                if mapping is not None:
+                    # The same names from the same files, however each file spells them.
+                    where = frozenset((n.name, n.file or n.module) for n in mapping.imports)
+                    found.setdefault((" ".join(mapping.code.split()), where), mapping)
+        except RecursionError:
+            continue  # a file too deep to read teaches nothing
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _mapping_in(fn: Node, module: Module, workspace: Workspace) -> Mapping | None:
+    """A statement of `fn`'s body that finds one user by a provider id bound before it,
+    checked by the next statement, and whose user's id the action then reads."""
+    body = fn.child_by_field_name("body")
+    if body is None or body.type != "statement_block" or body.has_error:
+        return None
+    statements = [s for s in body.named_children if s.type != "comment"]
+    earlier: set[str] = set()
+    for stmt, check in pairwise(statements):
+        names = bound_names(stmt)
+        pair = _provider_pair(stmt)
+        if len(names) == 1 and pair is not None and pair[1] in earlier and _stops(check, names):
+            user_id = user_id_in(fn, names)
+            needs = needs_of([stmt, check], names | {pair[1]}, module, workspace)
+            if user_id is None or "." not in user_id or needs is None:
+                return None
+            code = workspace.dedent(module, stmt.start_byte, check.end_byte)
+            return Mapping(code, pair[1], user_id, names, needs)
+        earlier |= bound_names(stmt)
+    return None
+
+
+def _provider_pair(stmt: Node) -> tuple[str, str] | None:
+    """(key, name) of a lookup by a provider id held in a plain name: `clerkId: userId`."""
+    for node in walk(stmt):
+        pair = _lookup_pair(node)
+        if pair is not None and pair[1].isidentifier():
+            return pair
+    return None
+
+
+def _stops(check: Node, names: frozenset[str]) -> bool:
+    """`if (!user) <throw, return or redirect>`."""
+    condition = unwrap(check.child_by_field_name("condition"))
+    consequence = check.child_by_field_name("consequence")
+    if check.type != "if_statement" or condition is None or consequence is None:
+        return False
+    if (
+        condition.type != "unary_expression"
+        or text(condition.child_by_field_name("operator")) != "!"
+    ):
+        return False
+    parts = member_parts(unwrap(condition.child_by_field_name("argument")))
+    if parts is None or parts[0] not in names:
+        return False
+    return exits(consequence)
+
+
+def _mapping_edits(plan: ActionPlan, mapping: Mapping) -> list[Edit] | str:
+    """Edits that run the mapping right before the action's first write."""
+    fn = plan.facts.action.function
+    body = fn.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return "the action has no body to look the user up in"
+    taken = mapping.declares & declared_in(fn)
+    if taken:
+        return f"`{'`, `'.join(sorted(taken))}` is already declared in the action"
+    bound = plan.guard.declares if plan.guard is not None else frozenset()
+    if plan.lookup is not None:
+        bound |= bound_names(plan.lookup)
+    if mapping.provider_id not in bound:
+        return f"the action's session lookup does not bind `{mapping.provider_id}`"
+    anchor = _first_write(plan, body)
+    if anchor is None or (plan.lookup is not None and anchor.start_byte < plan.lookup.end_byte):
+        return "the action writes before its session lookup"
+    content, style = plan.module.content, plan.style
+    indent = line_indent(content, anchor.start_byte)
+    code = style.lines(restyle(fitted(mapping.code, fn), plan.module), indent)
+    edits = make_async(fn)
+    if isinstance(edits, str):
+        return edits
+    at = anchor.start_byte
+    edits.append(Edit(at, at, code[len(indent) :] + style.newline + indent))
+    workspace = plan.workspace
+    imports = import_edits(
+        plan.module,
+        style,
+        [(need.written, workspace.specifier(need, plan.module.path)) for need in mapping.imports],
+    )
+    if isinstance(imports, str):
+        return imports
+    return edits + imports
+
+
+def _first_write(plan: ActionPlan, body: Node) -> Node | None:
+    """The statement of the action's body that holds its first write."""
+    starts = [e.mutation.node.start_byte for e in plan.facts.events]
+    if not starts:
+        return None
+    first = min(starts)
+    return next((s for s in body.named_children if s.start_byte <= first < s.end_byte), None)

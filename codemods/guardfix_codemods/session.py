@@ -252,8 +252,28 @@ def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe |
         for n in walk(s)
         if n.type in ("identifier", "shorthand_property_identifier_pattern") and is_binding(n)
     }
+    needs = needs_of(guard, frozenset(declared), module, workspace)
+    callee = lookup_callee(guard[0])
+    if needs is None or callee is None or _cookie_presence(guard):
+        return None
+    return SessionRecipe(
+        origin="",
+        guard=workspace.dedent(module, guard[0].start_byte, guard[-1].end_byte),
+        callee=callee,
+        user_id=user_id_in(fn, frozenset(declared)),
+        imports=needs,
+        declares=frozenset(declared),
+        base=module.path,
+    )
+
+
+def needs_of(
+    statements: list[Node], declared: frozenset[str], module: Module, workspace: Workspace
+) -> tuple[Need, ...] | None:
+    """The imports copied `statements` need, or None when they use a name that cannot be
+    imported (a local, a parameter, a renamed import)."""
     needs: list[Need] = []
-    for node in (n for s in guard for n in walk(s)):
+    for node in (n for s in statements for n in walk(s)):
         if node.type != "identifier" or is_binding(node):
             continue
         name = text(node)
@@ -262,23 +282,12 @@ def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe |
         imported = module.imports.get(name)
         default = imported is not None and imported.name == "default"
         if imported is None or (imported.name != name and not default):
-            return None  # a local, a parameter or a renamed import: not portable
+            return None
         resolved = workspace.project.resolver.resolve(module.path, imported.specifier)
         need = Need(name, imported.specifier, resolved, default=default)
         if need not in needs:
             needs.append(need)
-    callee = lookup_callee(guard[0])
-    if callee is None or _cookie_presence(guard):
-        return None
-    return SessionRecipe(
-        origin="",
-        guard=workspace.dedent(module, guard[0].start_byte, guard[-1].end_byte),
-        callee=callee,
-        user_id=user_id_in(fn, frozenset(declared)),
-        imports=tuple(needs),
-        declares=frozenset(declared),
-        base=module.path,
-    )
+    return tuple(needs)
 
 
 def _cookie_presence(guard: list[Node]) -> bool:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from guardfix.edits import line_indent
+from guardfix.facts.guests import USER
 from guardfix.facts.lookups import EXIT_CALLS, classify_lookup
-from guardfix.model import Applicability, Edit, Finding, Fix
+from guardfix.model import Applicability, Edit, Exclusion, Finding, Fix
 from guardfix.syntax import callee_name, text, walk
 from guardfix_codemods import guests
 from guardfix_codemods.codestyle import restyle
+from guardfix_codemods.exits import THROW
 from guardfix_codemods.plan import ActionPlan, bound_names, make_async
 from guardfix_codemods.session import check_text
 from guardfix_codemods.session_guard import server_callers
@@ -21,6 +23,8 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     statement = plan.lookup
     if statement is None:
         return "the session lookup is not a statement of the action's own body"
+    if plan.facts.guests_through is not None:
+        return _turn_guests_away(plan, statement, plan.facts.guests_through)
     names = bound_names(statement)
     if plan.user_id is not None:
         check = guests.exclude(check_text(plan.user_id), plan.guest_test, plan.user_id)
@@ -89,4 +93,27 @@ def _checked_next(statement: Node, names: frozenset[str]) -> bool:
         n.type in ("throw_statement", "return_statement")
         or (n.type == "call_expression" and callee_name(n) in EXIT_CALLS)
         for n in walk(consequence)
+    )
+
+
+def _turn_guests_away(plan: ActionPlan, statement: Node, exclusion: Exclusion) -> Fix | str:
+    """The project's guest test, after the action's own check (or its lookup)."""
+    user_id = plan.user_id
+    if user_id is None or "." not in user_id:
+        return "cannot tell which user object to ask whether the caller is a guest"
+    chain = "?.".join(user_id.split(".")[:-1])  # optional: it type-checks before any check
+    test = exclusion.test.replace(USER + ".", chain + "?.")
+    after = statement.next_named_sibling
+    names = bound_names(statement)
+    if after is None or not _checked_next(statement, names):
+        after = statement
+    content = plan.module.content
+    indent = line_indent(content, after.start_byte)
+    code = restyle(f"if ({test}) {{\n  {THROW}\n}}", plan.module)
+    lines = plan.style.newline + plan.style.lines(code, indent)
+    callers = server_callers(plan)
+    return Fix(
+        f"Turn guests away as the project's guarded actions do (`{exclusion.written}`)" + callers,
+        Applicability.UNSAFE if callers else Applicability.SAFE,
+        (Edit(after.end_byte, after.end_byte, lines),),
     )

@@ -20,21 +20,23 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
                 continue
             if ROLE.search(field):
                 return "a role must come from the server's own records, not from the request"
-            if plan.user_id is None:
-                return plan.why_no_user_id
-            mapped = provider_ids.why_not(plan, field)
-            if mapped is not None:
-                return mapped
+            found = provider_ids.user_id_for(plan, field)
+            if isinstance(found, str):
+                return found
+            user_id, lookup = found
             owner = identity_owner(plan.workspace, scope, plan.module, field)
             if not isinstance(owner, Applicability):
                 return owner
             guess = " (one of several relations to users)" if owner is Applicability.UNSAFE else ""
             # `{ title, authorId }` keeps its key: `{ title, authorId: session.user.id }`.
             key = f"{field}: " if value.type == "shorthand_property_identifier" else ""
+            source = f"the session ({user_id})"
+            if lookup:
+                source = f"the project's user ({user_id}, found as its guarded actions find it)"
             return Fix(
-                f"Take `{field}` from the session ({plan.user_id}){guess}",
+                f"Take `{field}` from {source}{guess}",
                 owner,
-                (Edit(value.start_byte, value.end_byte, (key + plan.user_id).encode()),),
+                (Edit(value.start_byte, value.end_byte, (key + user_id).encode()), *lookup),
                 requires=plan.user_id_from,
             )
     return "the value is not in the action"

@@ -18,6 +18,7 @@ from guardfix.syntax import callee_of, text, walk
 from guardfix_codemods.imports import Need
 
 if TYPE_CHECKING:
+    from guardfix_codemods.provider_ids import Mapping
     from guardfix_codemods.session import SessionRecipe
 
 MAJOR = re.compile(r"(\d+)")
@@ -44,6 +45,8 @@ class Workspace:
         self.guest_tests: dict[str, str | None] = {}  # app root -> how it refuses guests
         # app root -> provider id expression -> the key the project finds its users by
         self.provider_keys: dict[str, dict[str, str]] = {}
+        # app root -> how its guarded actions turn the provider's id into their own user
+        self.provider_maps: dict[str, Mapping | None] = {}
 
     def source_files(self, under: str = "") -> list[str]:
         """The source files of the run, or of the folder `under` ("" is the root)."""

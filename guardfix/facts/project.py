@@ -10,6 +10,7 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls, chain_root, find_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
+from guardfix.facts.guests import Guests
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
 from guardfix.facts.ownership import (
     CLIENT,
@@ -75,6 +76,7 @@ class Project:
         self._depth = 0
         self._actions: dict[str, frozenset[int]] = {}  # function ids of each file's actions
         self.publicity = Publicity(self)
+        self.guests = Guests(self)
 
     # -- files -------------------------------------------------------------------------
 
@@ -452,6 +454,7 @@ class Project:
             scopes=scopes(action, events, walker.lookups, self._context(action, module)),
             database_refuses=refuses,
             public_hint=hint,
+            guests_through=self.guests.through(action, module, walker.events, walker.lookups),
         )
 
     def _context(self, action: ServerAction, module: Module) -> Context:

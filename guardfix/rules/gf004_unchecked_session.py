@@ -55,6 +55,13 @@ but only because the database turns it away. In a filter next to other keys
 (`where: { id, authorId: session?.user?.id }`) Prisma drops the undefined key and
 any row matches: that stays an error.
 
+In an app that gives every visitor a guest session (an Auth.js guest provider,
+Supabase's anonymous sign-in), `if (!session?.user?.id)` passes for everyone. When
+the project's guarded actions turn guests away (`session.user.type === "guest"`,
+`user.isAnonymous`) before they change data, an action that checks only that a
+session exists (and calls no project helper that asks about guests) is reported:
+a guest gets through.
+
 An action meant for anonymous callers that looks the session up only to send
 signed-in users away (`if (session) redirect("/dashboard")` at the top of a
 sign-up, sign-in or reset action) is not reported; see GF001 for how such flows
@@ -68,6 +75,9 @@ callers are refused from then on. An action meant for anonymous callers never
 gets this fix, and one that only hints at such a flow gets it as unsafe (see
 GF001).
 
+For a guest that gets through, the fix adds the project's own guest test after the
+action's check: `if (session?.user?.type === "guest") throw ...`.
+
 ## References
 - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)
 - [Prisma: null and undefined](https://www.prisma.io/docs/orm/prisma-client/special-fields-and-types/null-and-undefined)
@@ -78,7 +88,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from guardfix.model import ActionFacts, Finding, Severity
+from guardfix.model import ActionFacts, Exclusion, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
 from guardfix.rules.findings import (
@@ -93,6 +103,9 @@ from guardfix.rules.findings import (
 
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     event = first_open(facts)
+    if event is None and facts.guests_through is not None and facts.events:
+        yield _guest_finding(facts, facts.guests_through, module)
+        return
     if event is None or not event.lookup_seen or event.doubted:
         return
     looks = (
@@ -116,6 +129,21 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     yield finding_at(
         RULE, facts, event.mutation.node, module, message + public_advice(facts, RULE.code)
     )
+
+
+def _guest_finding(facts: ActionFacts, exclusion: Exclusion, module: Module) -> Finding:
+    event = facts.events[0]
+    others = (
+        "1 guarded action of the project turns"
+        if exclusion.actions == 1
+        else f"{exclusion.actions} guarded actions of the project turn"
+    )
+    message = (
+        f"{who(facts)} checks only that a session exists before it changes data "
+        f"({what(event)}); every visitor may have a guest session here, so a guest gets "
+        f"through: {others} guests away with `{exclusion.written}`"
+    )
+    return finding_at(RULE, facts, event.mutation.node, module, message)
 
 
 RULE = Rule(
