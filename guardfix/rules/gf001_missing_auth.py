@@ -103,6 +103,7 @@ unsafe.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
@@ -121,10 +122,19 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     event = first_open(facts)
     if event is None or event.lookup_seen or event.doubted:
         return
-    message = (
+    changes = (
         f"{who(facts)} changes data ({what(event)}) with no session check before it"
-        f"{unfollowed(facts)}; anyone can call a server action"
-    ) + public_advice(facts, RULE.code)
+        f"{unfollowed(facts)}"
+    )
+    if facts.database_refuses:
+        message = (
+            f"{changes}; it relies on the database to turn the anonymous caller away "
+            f"({facts.database_refuses}): check the session instead"
+        )
+        finding = finding_at(RULE, facts, event.mutation.node, module, message)
+        yield replace(finding, severity=Severity.WARNING)
+        return
+    message = f"{changes}; anyone can call a server action" + public_advice(facts, RULE.code)
     yield finding_at(RULE, facts, event.mutation.node, module, message)
 
 
