@@ -54,6 +54,11 @@ that sets the password of whatever e-mail it is given without checking the
 token, or rows deleted before the sign-in. To keep a deliberate public action,
 add `// guardfix-ignore GF001: <reason>` above it.
 
+When the database itself refuses an anonymous caller's write (Supabase row level
+security whose policies for it all need `auth.uid()`, through a client made with the
+anon or publishable key), the finding is a warning that says so: the action still
+relies on the database instead of checking the session.
+
 Helpers are followed across files (functions, methods of project objects),
 through `cache()`, `React.cache()` and `unstable_cache()`, `try`/`catch` and
 tagged results (`{ state: "ok", session }` or `{ state: "none" }`): what a
