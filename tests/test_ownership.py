@@ -1034,6 +1034,24 @@ RLS_CASES = [
     ),
     rls_case(
         DELETE_NOTE,
+        [],
+        id="rls-open-policy-for-the-service-role-only",
+        migrations=(
+            NOTES_RLS
+            + DELETE_OWN
+            + "create policy admin on notes for all to service_role using (true);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [gf002(BODY + 1)],
+        id="rls-open-policy-for-signed-in-users",
+        migrations=(
+            NOTES_RLS + DELETE_OWN + "create policy team on notes to authenticated using (true);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
         [gf002(BODY + 1)],
         id="rls-owner-or-anything",
         migrations=(

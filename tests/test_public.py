@@ -713,6 +713,19 @@ RLS_REFUSALS = [
         id="rls-a-policy-lets-anyone-delete",
     ),
     pytest.param(
+        supabase_project('await supabase.from("tasks").upsert({ id: formData.get("id") });'),
+        [("GF001", 6, "error", "safe")],
+        id="rls-upsert-with-no-update-policy",
+    ),
+    pytest.param(
+        supabase_project(
+            'await supabase.from("tasks").upsert({ id: formData.get("id") });',
+            sql=TASKS_RLS + "create policy up on tasks for update using (owner = auth.uid());",
+        ),
+        [("GF001", 6, "warning", "safe")],
+        id="rls-upsert-with-both-policies",
+    ),
+    pytest.param(
         supabase_project('await supabase.from("labels").delete().eq("id", formData.get("id"));'),
         [("GF001", 6, "error", "safe")],
         id="rls-no-policy-for-the-table",

@@ -200,16 +200,12 @@ def _create(state: Rls, tokens: list[str]) -> None:
     table = _table(tokens, on + 1)
     if table is None:
         return
-    command, roles = "all", frozenset({"public"})
-    for i, word in enumerate(words):
-        if word == "for" and i + 1 < len(words) and words[i + 1] in COMMANDS:
-            command = words[i + 1]
-        elif word == "to" and words[i - 1] not in ("rename",):
-            roles = frozenset(_roles(words[i + 1 :]))
+    head = _head(words)
+    commands = [w for w, before in zip(head[1:], head, strict=False) if before == "for"]
     policy = Policy(
-        command,
-        "restrictive" not in words,
-        roles,
+        commands[0] if commands and commands[0] in COMMANDS else "all",
+        "restrictive" not in head,
+        _roles(head) or frozenset({"public"}),
         _expression(tokens, "using"),
         _expression(tokens, "check"),
     )
@@ -232,19 +228,21 @@ def _drop_or_alter(state: Rls, tokens: list[str]) -> None:
         return
     policy.using = _expression(tokens, "using") or policy.using
     policy.check = _expression(tokens, "check") or policy.check
-    if "to" in words:
-        policy.roles = frozenset(_roles(words[words.index("to") + 1 :]))
+    policy.roles = _roles(_head(words)) or policy.roles
     policies[name] = policy
 
 
-def _roles(words: list[str]) -> list[str]:
-    roles: list[str] = []
-    for word in words:
-        if word in ("using", "with"):
-            break
-        if word != ",":
-            roles.append(word.strip('"'))
-    return roles
+def _head(words: list[str]) -> list[str]:
+    """A policy statement's words before its expressions: name, table, command, roles."""
+    ends = [i for i, w in enumerate(words) if w in ("using", "with")]
+    return words[: ends[0]] if ends else words
+
+
+def _roles(head: list[str]) -> frozenset[str] | None:
+    """The roles after `to`; None when the statement names none."""
+    if "to" not in head:
+        return None
+    return frozenset(w.strip('"') for w in head[head.index("to") + 1 :] if w != ",")
 
 
 def _expression(tokens: list[str], keyword: str) -> list[str] | None:
@@ -470,10 +468,10 @@ def rls_refuses(project: Project, module: Module, mutation: Mutation) -> str | N
     """Why the database turns an anonymous caller's write away: RLS on the table lets
     only a signed-in caller run it."""
     table = scoped_table(project, module, mutation)
-    command = "insert" if mutation.operation == "upsert" else mutation.operation
-    if table is None or not rls(project).refuses_anonymous(table, command):
+    commands = ("insert", "update") if mutation.operation == "upsert" else (mutation.operation,)
+    if table is None or not all(rls(project).refuses_anonymous(table, c) for c in commands):
         return None
     return (
-        f"row level security on `{table}` lets only a signed-in caller {command} "
-        "through this client"
+        f"row level security on `{table}` lets only a signed-in caller "
+        f"{mutation.operation} through this client"
     )
