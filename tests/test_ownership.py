@@ -1044,6 +1044,14 @@ RLS_CASES = [
     ),
     rls_case(
         DELETE_NOTE,
+        [],
+        id="rls-open-policy-for-anonymous-callers-only",
+        migrations=(
+            NOTES_RLS + DELETE_OWN + "create policy guests on notes to anon using (true);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
         [gf002(BODY + 1)],
         id="rls-open-policy-for-signed-in-users",
         migrations=(

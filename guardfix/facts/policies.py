@@ -47,8 +47,10 @@ TOKEN = re.compile(
 )
 DOLLAR_QUOTED = re.compile(r"\$(\w*)\$.*?\$\1\$", re.DOTALL)
 COMMANDS = frozenset({"all", "select", "insert", "update", "delete"})
-# Roles a Supabase user-scoped client runs as; a policy for others never applies to it.
-CLIENT_ROLES = frozenset({"public", "anon", "authenticated"})
+# The roles whose policies apply to a signed-in caller and to an anonymous one; a policy
+# for other roles (`service_role`) never applies to a user-scoped client.
+SIGNED_IN_ROLES = frozenset({"public", "authenticated"})
+ANONYMOUS_ROLES = frozenset({"public", "anon"})
 # A disjunct only the service role satisfies: `auth.role() = 'service_role'`.
 SERVICE_ROLE_TEST = re.compile(r"^auth\.(role\(\)|jwt\(\)->>'role')='service_role'$")
 # A disjunct that holds only for a signed-in caller.
@@ -91,14 +93,14 @@ class Rls:
         ("using" or "check"); None when RLS or such a policy does not hold the write."""
         if table not in self.enabled:
             return None
-        found = [p for p in self._applying(table, command) if p.roles & CLIENT_ROLES]
+        found = [p for p in self._applying(table, command) if p.roles & SIGNED_IN_ROLES]
         restrictive = [c for p in found if not p.permissive if (c := _owners(p, clause))]
         if restrictive:
             return frozenset().union(*restrictive)
-        permissive = [_owners(p, clause) for p in found if p.permissive]
-        if not permissive or any(not c for c in permissive):
+        permissive = [frozenset(_owners(p, clause)) for p in found if p.permissive]
+        if not permissive or not all(permissive):
             return None
-        return frozenset.intersection(*(frozenset(c) for c in permissive if c))
+        return frozenset.intersection(*permissive)
 
     def refuses_anonymous(self, table: str, command: str) -> bool:
         """Every policy that lets the anon role run `command` needs a signed-in caller."""
@@ -106,7 +108,7 @@ class Rls:
             return False
         clause = "check" if command == "insert" else "using"
         for policy in self._applying(table, command):
-            if not policy.roles & {"public", "anon"}:
+            if not policy.roles & ANONYMOUS_ROLES:
                 continue
             expression = _clause(policy, clause)
             if policy.permissive and (expression is None or not _signed_in_only(expression)):
