@@ -86,7 +86,7 @@ def every_file(cwd: Path, folder: str | None) -> Selection:
     if root is None:
         root = Path(os.path.abspath(start))
         files = _walk(root, "")
-        return _whole_files(root, DiskReader(root), files, lambda: files)
+        return _whole_files(root, DiskReader(root), files, lambda: _walk(root, "", sql=True))
     prefix = _relative(root, cwd, [folder])[0] if folder else ""
     tracked = ls_files(root)
     files = [
@@ -112,7 +112,7 @@ def explicit(cwd: Path, paths: list[str]) -> Selection:
             files.extend(_walk(root, rel))
         elif is_source_path(rel):
             files.append(rel)
-    listing = (lambda: ls_files(root)) if repo is not None else (lambda: _walk(root, ""))
+    listing = (lambda: ls_files(root)) if repo is not None else (lambda: _walk(root, "", sql=True))
     return _whole_files(root, reader, sorted(dict.fromkeys(files)), listing)
 
 
@@ -246,14 +246,15 @@ def _relative(root: Path, cwd: Path, paths: list[str]) -> list[str]:
     return out
 
 
-def _walk(root: Path, rel: str) -> list[str]:
+def _walk(root: Path, rel: str, *, sql: bool = False) -> list[str]:
+    """Source files below `rel`; with `sql`, SQL files too (the migrations' policies)."""
     found: list[str] = []
     base = root / rel if rel else root
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
         for name in sorted(filenames):
             path = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
-            if is_source_path(path):
+            if is_source_path(path) or (sql and path.endswith(".sql")):
                 found.append(path)
     return found
 

@@ -1325,6 +1325,52 @@ MORE_WRITES = [
         WRITE,
         id="fetch-node-fetch",
     ),
+    # A POST whose last path segment names a question only asks it; anything else writes.
+    *(
+        pytest.param(action(f"return fetch({url}, {{ method: 'POST', body: id }});"), [], id=ident)
+        for ident, url in (
+            ("fetch-post-validate", '"https://geo.example.com/v2/places/validate"'),
+            ("fetch-post-estimate", '"https://ship.example.com/v1/fares/estimate?x=1"'),
+            ("fetch-post-search-template", "`${process.env.SEARCH_URL}/indexes/books/_search`"),
+            ("fetch-post-validate-words", '"https://api.example.com/validate-postcode/"'),
+            ("fetch-post-concatenated", 'BASE + "/tax/calculate"'),
+            ("fetch-post-new-url", 'new URL("/v1/lookup", "https://api.example.com")'),
+        )
+    ),
+    pytest.param(
+        action(
+            'const url = "https://api.example.com/prices/quote"; '
+            'return fetch(url, { method: "POST", body: id });'
+        ),
+        [],
+        id="fetch-post-url-variable-asks",
+    ),
+    *(
+        pytest.param(
+            action(f"await fetch({url}, {{ method: 'POST', body: id }});"), WRITE, id=ident
+        )
+        for ident, url in (
+            ("fetch-post-collection", '"https://api.example.com/v1/quotes"'),
+            ("fetch-post-token-exchange", '"https://auth.example.com/oauth/token"'),
+            ("fetch-post-create-quote", '"https://api.example.com/createQuote"'),
+            ("fetch-post-validate-then-id", "`https://api.example.com/validate/${id}`"),
+            ("fetch-post-url-unread", "endpoint"),
+            ("fetch-post-search-in-the-host-only", '"https://search.example.com/documents"'),
+        )
+    ),
+    pytest.param(
+        action('await fetch("https://api.example.com/v1/orders/validate", { method: "PUT" });'),
+        WRITE,
+        id="fetch-put-to-a-question-still-writes",
+    ),
+    pytest.param(
+        action(
+            'return axios.post("https://api.example.com/address/verify", { id });',
+            'import axios from "axios";',
+        ),
+        [],
+        id="axios-post-verify-asks",
+    ),
     # -- HTTP client packages -------------------------------------------------------------
     pytest.param(
         action(

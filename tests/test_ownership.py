@@ -941,6 +941,204 @@ SUPABASE_CASES = [
 ]
 
 
+# Row level security: the client the action writes through, and the project's migrations.
+USER_CLIENT = ts("""
+    import { createServerClient } from "@supabase/ssr";
+    import { cookies } from "next/headers";
+
+    export async function createClient() {
+      const jar = await cookies();
+      return createServerClient(
+        process.env.NEXT_PUBLIC_SUPABASE_URL!,
+        process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY!,
+        { cookies: { getAll: () => jar.getAll() } },
+      );
+    }
+    """)
+ADMIN_CLIENT = ts("""
+    import { createClient as create } from "@supabase/supabase-js";
+
+    export const createClient = () =>
+      create(process.env.NEXT_PUBLIC_SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!);
+    """)
+NOTES_RLS = ts("""
+    create table public.notes (id uuid primary key, user_id uuid not null, body text);
+    alter table public.notes enable row level security;
+    """)
+DELETE_OWN = 'create policy "delete own" on public.notes for delete using (auth.uid() = user_id);\n'
+DELETE_NOTE = """
+    const id = String(formData.get("id"));
+    await supabase.from("notes").delete().eq("id", id);
+    """
+UPDATE_NOTE = """
+    await supabase
+      .from("notes")
+      .update({ body: String(formData.get("body")), user_id: String(formData.get("owner")) })
+      .eq("id", String(formData.get("id")));
+    """
+
+
+def rls_case(
+    body: str,
+    expected: list[tuple[str, str, int]],
+    id: str,
+    *,
+    client: str = USER_CLIENT,
+    migrations: tuple[str, ...] = (NOTES_RLS + DELETE_OWN,),
+) -> object:
+    files = {
+        "tsconfig.json": TSCONFIG,
+        "lib/supabase/server.ts": client,
+        "app/actions.ts": action(body, session=SUPABASE),
+    }
+    for number, sql in enumerate(migrations):
+        files[f"db/supabase/migrations/2024010100000{number}_notes.sql"] = sql
+    return pytest.param(files, expected, id=id)
+
+
+RLS_CASES = [
+    rls_case(DELETE_NOTE, [], id="rls-delete-own-policy"),
+    rls_case(DELETE_NOTE, [gf002(BODY + 1)], id="rls-no-migrations", migrations=()),
+    rls_case(DELETE_NOTE, [gf002(BODY + 1)], id="rls-service-role-client", client=ADMIN_CLIENT),
+    rls_case(
+        DELETE_NOTE,
+        [gf002(BODY + 1)],
+        id="rls-not-enabled",
+        migrations=(NOTES_RLS.split("alter")[0] + DELETE_OWN,),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [gf002(BODY + 1)],
+        id="rls-policy-dropped-later",
+        migrations=(NOTES_RLS + DELETE_OWN, 'drop policy if exists "delete own" on public.notes;'),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [gf002(BODY + 1)],
+        id="rls-policy-altered-later",
+        migrations=(NOTES_RLS + DELETE_OWN, 'alter policy "delete own" on notes using (true);'),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [],
+        id="rls-policy-renamed-later",
+        migrations=(NOTES_RLS + DELETE_OWN, 'alter policy "delete own" on notes rename to mine;'),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [gf002(BODY + 1)],
+        id="rls-a-second-policy-opens-every-row",
+        migrations=(
+            NOTES_RLS + DELETE_OWN + "create policy open on notes for delete using (true);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [],
+        id="rls-open-policy-for-the-service-role-only",
+        migrations=(
+            NOTES_RLS
+            + DELETE_OWN
+            + "create policy admin on notes for all to service_role using (true);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [],
+        id="rls-open-policy-for-anonymous-callers-only",
+        migrations=(
+            NOTES_RLS + DELETE_OWN + "create policy guests on notes to anon using (true);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [gf002(BODY + 1)],
+        id="rls-open-policy-for-signed-in-users",
+        migrations=(
+            NOTES_RLS + DELETE_OWN + "create policy team on notes to authenticated using (true);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [gf002(BODY + 1)],
+        id="rls-owner-or-anything",
+        migrations=(
+            NOTES_RLS
+            + "create policy d on notes for delete using (auth.uid() = user_id or shared);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [gf002(BODY + 1)],
+        id="rls-policy-for-another-command",
+        migrations=(
+            NOTES_RLS + "create policy u on notes for update using (auth.uid() = user_id);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [gf002(BODY + 1)],
+        id="rls-signed-in-only-is-not-ownership",
+        migrations=(
+            NOTES_RLS + "create policy d on notes for delete using (auth.uid() is not null);",
+        ),
+    ),
+    rls_case(
+        DELETE_NOTE,
+        [],
+        id="rls-all-policy-select-uid-with-service-role",
+        migrations=(
+            NOTES_RLS
+            + '/* owners */ create policy "own" on "public"."notes" as permissive for all\n'
+            "  to authenticated\n"
+            "  using ((select auth.uid()) = notes.user_id or auth.role() = 'service_role');",
+        ),
+    ),
+    rls_case(
+        UPDATE_NOTE,
+        [],
+        id="rls-update-using-checks-the-new-owner-too",
+        migrations=(
+            NOTES_RLS + "create policy u on notes for update using (auth.uid() = user_id);",
+        ),
+    ),
+    rls_case(
+        UPDATE_NOTE,
+        [gf003(BODY + 2)],
+        id="rls-update-check-on-another-column",
+        migrations=(
+            NOTES_RLS
+            + "create policy u on notes for update using (auth.uid() = user_id) with check (true);",
+        ),
+    ),
+    rls_case(
+        """
+        await supabase.from("notes").insert({ body: "x", user_id: formData.get("owner") });
+        """,
+        [],
+        id="rls-insert-checked-owner",
+        migrations=(
+            NOTES_RLS + "create policy i on notes for insert with check (auth.uid() = user_id);",
+        ),
+    ),
+    rls_case(
+        """
+        await supabase.from("notes").insert({ body: "x", role: formData.get("role") });
+        """,
+        [gf003(BODY)],
+        id="rls-insert-role-is-not-the-checked-column",
+        migrations=(
+            NOTES_RLS + "create policy i on notes for insert with check (auth.uid() = user_id);",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), RLS_CASES)
+def test_supabase_row_level_security(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert project(files, rules=OWNERSHIP) == expected
+
+
 @pytest.mark.parametrize(("source", "expected"), SUPABASE_CASES)
 def test_supabase(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
     assert project(source, rules=OWNERSHIP) == expected

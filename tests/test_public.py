@@ -9,7 +9,7 @@ would require a login.
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
+from textwrap import dedent, indent
 
 import pytest
 
@@ -638,6 +638,106 @@ CASES = [
 ]
 
 
+# Row level security refuses an anonymous caller's Supabase write when every policy for it
+# needs `auth.uid()`; a service-role client bypasses it.
+SUPABASE_USER_CLIENT = ts("""
+    import { createServerClient } from "@supabase/ssr";
+    import { cookies } from "next/headers";
+
+    export const createClient = async () => {
+      const jar = await cookies();
+      return createServerClient(
+        process.env.NEXT_PUBLIC_SUPABASE_URL!,
+        process.env.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY!,
+        { cookies: { getAll: () => jar.getAll() } },
+      );
+    };
+    """)
+SUPABASE_ADMIN_CLIENT = ts("""
+    import { createClient as make } from "@supabase/supabase-js";
+
+    export function createClient() {
+      return make(process.env.NEXT_PUBLIC_SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!);
+    }
+    """)
+TASKS_RLS = ts("""
+    alter table tasks enable row level security;
+    create policy "own tasks" on tasks for delete to authenticated using (auth.uid() = owner);
+    create policy "add tasks" on tasks for insert with check (auth.uid() is not null);
+    """)
+
+
+def supabase_project(body: str, client: str = SUPABASE_USER_CLIENT, sql: str = TASKS_RLS) -> Files:
+    action = (
+        ts("""
+        "use server";
+        import { createClient } from "@/lib/supabase/server";
+
+        export async function act(formData: FormData) {
+          const supabase = await createClient();
+        """)
+        + indent(ts(body), "  ")
+        + "}\n"
+    )
+    return project(
+        action=action,
+        **{"lib/supabase/server.ts": client, "supabase/migrations/20240101_tasks.sql": sql},
+    )
+
+
+RLS_REFUSALS = [
+    pytest.param(
+        supabase_project('await supabase.from("tasks").delete().eq("id", formData.get("id"));'),
+        [("GF001", 6, "warning", "safe")],
+        id="rls-owner-policy-refuses-anonymous",
+    ),
+    pytest.param(
+        supabase_project('await supabase.from("tasks").insert({ title: formData.get("t") });'),
+        [("GF001", 6, "warning", "safe")],
+        id="rls-signed-in-policy-refuses-anonymous",
+    ),
+    pytest.param(
+        supabase_project(
+            'await supabase.from("tasks").delete().eq("id", formData.get("id"));',
+            client=SUPABASE_ADMIN_CLIENT,
+        ),
+        [("GF001", 6, "error", "safe")],
+        id="rls-bypassed-by-the-service-role",
+    ),
+    pytest.param(
+        supabase_project(
+            'await supabase.from("tasks").delete().eq("id", formData.get("id"));',
+            sql=TASKS_RLS + "create policy anyone on tasks for delete using (true);",
+        ),
+        [("GF001", 6, "error", "safe")],
+        id="rls-a-policy-lets-anyone-delete",
+    ),
+    pytest.param(
+        supabase_project('await supabase.from("tasks").upsert({ id: formData.get("id") });'),
+        [("GF001", 6, "error", "safe")],
+        id="rls-upsert-with-no-update-policy",
+    ),
+    pytest.param(
+        supabase_project(
+            'await supabase.from("tasks").upsert({ id: formData.get("id") });',
+            sql=TASKS_RLS + "create policy up on tasks for update using (owner = auth.uid());",
+        ),
+        [("GF001", 6, "warning", "safe")],
+        id="rls-upsert-with-both-policies",
+    ),
+    pytest.param(
+        supabase_project('await supabase.from("labels").delete().eq("id", formData.get("id"));'),
+        [("GF001", 6, "error", "safe")],
+        id="rls-no-policy-for-the-table",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), RLS_REFUSALS)
+def test_row_level_security_refusals(tmp_path: Path, files: Files, expected: list[Row]) -> None:
+    assert rows(tmp_path, files) == expected
+
+
 @pytest.mark.parametrize(("files", "expected"), CASES)
 def test_public_flows(tmp_path: Path, files: Files, expected: list[Row]) -> None:
     assert rows(tmp_path, files) == expected
@@ -660,3 +760,10 @@ def test_database_refusal_is_worded_as_such(tmp_path: Path) -> None:
     (finding,) = run_on_files(tmp_path, dict(files)).findings
     assert "relies on the database to turn the anonymous caller away" in finding.message
     assert "gets through" not in finding.message
+
+
+def test_row_level_security_refusal_names_the_table(tmp_path: Path) -> None:
+    (files,) = [c.values[0] for c in RLS_REFUSALS if c.id == "rls-owner-policy-refuses-anonymous"]
+    (finding,) = run_on_files(tmp_path, dict(files)).findings  # type: ignore[arg-type]
+    assert "relies on the database to turn the anonymous caller away" in finding.message
+    assert "row level security on `tasks`" in finding.message

@@ -3,7 +3,9 @@
 Each recogniser looks at one call (or `new` expression) and its surroundings;
 reads, cookie changes, `revalidatePath`, `redirect` and LLM SDK calls never match. A
 request that `fetch` or an HTTP client sends with a writing method (POST, PUT, PATCH,
-DELETE) does: what it changes is out of sight.
+DELETE) does: what it changes is out of sight. One exception: a POST to a URL whose last
+path segment names a question (`/addresses/validate`, `/rates/estimate`, `/search`)
+only asks it; APIs take POST there for the request body, not to store anything.
 """
 
 from __future__ import annotations
@@ -346,6 +348,34 @@ FIREBASE = re.compile(r"firebase", re.IGNORECASE)
 GCS_FILE_WRITES = frozenset({"save", "delete", "copy", "move", "rename", "createWriteStream"})
 GCS_BUCKET_WRITES = frozenset({"upload", "deleteFiles"})
 HTTP_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Words of a POST URL's last path segment that name a question: its first or last word.
+# Singular verbs only: a plural (`/quotes`, `/verifications`) names a collection, and a
+# POST to a collection creates.
+READ_ENDPOINT_WORDS = frozenset(
+    {
+        "validate",
+        "verify",
+        "estimate",
+        "quote",
+        "search",
+        "query",
+        "lookup",
+        "preview",
+        "calculate",
+        "autocomplete",
+        "suggest",
+        "geocode",
+    }
+)
+# ... and no word of it says it changes something (`createQuote`, `search-and-save`).
+WRITE_ENDPOINT_WORDS = frozenset(
+    {
+        "create", "add", "new", "update", "set", "save", "delete", "remove", "send", "submit",
+        "upload", "publish", "post", "cancel", "charge", "pay", "book", "order", "confirm",
+        "apply", "register", "subscribe", "store", "write", "insert", "upsert", "import",
+    }
+)  # fmt: skip
+WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 FETCH_MODULES = frozenset({"node-fetch", "cross-fetch", "undici", "isomorphic-fetch"})
 # HTTP client packages whose `.post()`/`.put()`/`.patch()`/`.delete()` send that request.
 HTTP_CLIENTS = frozenset({"axios", "ky", "got", "redaxios", "dwolla-v2"})
@@ -488,7 +518,44 @@ def _fetch(call: Node, module: Module) -> Mutation | None:
     method = _string_of(object_property(options, "method"), module)
     if method is None or method.upper() not in HTTP_WRITES:
         return None
+    if method.upper() == "POST" and _asks(args[0], module):
+        return None
     return Mutation(call, "http", method.upper(), f"fetch {method.upper()}")
+
+
+def _asks(url: Node, module: Module) -> bool:
+    """The URL's last path segment names a question: `.../addresses/validate`."""
+    path = _url_text(url, module)
+    if path is None:
+        return False
+    segment = path.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    if "\0" in segment:
+        return False  # the segment is computed: an id, or a name we cannot read
+    words = [w.lower() for w in WORD.findall(segment)]
+    if not words or any(w in WRITE_ENDPOINT_WORDS for w in words):
+        return False
+    return words[0] in READ_ENDPOINT_WORDS or words[-1] in READ_ENDPOINT_WORDS
+
+
+def _url_text(node: Node | None, module: Module, depth: int = 0) -> str | None:
+    """A URL's text with a NUL for each part computed at run time; None when unread."""
+    node = _value_of(node, module) if depth < 3 else unwrap(node)
+    if node is None:
+        return None
+    if node.type == "string":
+        return string_value(node)
+    if node.type == "template_string":
+        return "".join(
+            "\0" if c.type == "template_substitution" else text(c) for c in node.named_children
+        )
+    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "+":
+        left = _url_text(node.child_by_field_name("left"), module, depth + 1)
+        right = _url_text(node.child_by_field_name("right"), module, depth + 1)
+        return (left or "\0") + (right if right is not None else "\0")
+    if node.type == "new_expression" and text(node.child_by_field_name("constructor")) == "URL":
+        args = call_arguments(node)
+        return _url_text(args[0], module, depth + 1) if args else None
+    return "\0"
 
 
 def _value_of(node: Node | None, module: Module) -> Node | None:
@@ -854,6 +921,8 @@ def _http_client(
     if op not in ("post", "put", "patch", "delete") or receiver.type != "identifier":
         return None
     if _origin(receiver, module, 1) not in HTTP_CLIENTS:
+        return None
+    if op == "post" and args and _asks(args[0], module):
         return None
     return Mutation(call, "http", op.upper(), f"{text(receiver)}.{op}")
 

@@ -22,6 +22,7 @@ from guardfix.facts.ownership import (
     returned,
     scopes,
 )
+from guardfix.facts.policies import rls_scoped
 from guardfix.facts.public import Publicity, session_names
 from guardfix.facts.resolve import ModuleResolver, Reader, _match
 from guardfix.facts.schema import database_refuses
@@ -451,7 +452,10 @@ class Project:
             walker.unawaited,
             unresolved=first.unresolved if first is not None else (),
             lookups=tuple(walker.lookups),
-            scopes=scopes(action, events, walker.lookups, self._context(action, module)),
+            scopes=tuple(
+                rls_scoped(self, module, s)
+                for s in scopes(action, events, walker.lookups, self._context(action, module))
+            ),
             database_refuses=refuses,
             public_hint=hint,
             guests_through=self.guests.through(action, module, walker.events, walker.lookups),

@@ -1,5 +1,7 @@
 """What prisma/schema.prisma says, and when the database itself refuses an anonymous caller.
 
+Row level security refuses one too: see policies.py.
+
 `data: { authorId: session?.user?.id }` on a required relation fails for a caller with
 no session, and so does a unique `where: { id: session?.user?.id }`: Prisma rejects an
 undefined value there. The action still relies on the database to turn the caller away.
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from guardfix.facts.ownership import written_model
+from guardfix.facts.policies import rls_refuses
 from guardfix.model import MutationEvent, PublicFlow
 from guardfix.syntax import (
     call_arguments,
@@ -74,8 +77,12 @@ def database_refuses(
     event = next(
         (e for e in events if not e.guarded and not (public and public.covers(e.mutation))), None
     )
-    if event is None or not event.lookup_seen:
+    if event is None:
         return None
+    module = project.module(path)
+    refused = rls_refuses(project, module, event.mutation) if module is not None else None
+    if refused is not None or not event.lookup_seen:
+        return refused
     mutation = event.mutation
     args = call_arguments(mutation.node)
     first = unwrap(args[0]) if args else None

@@ -54,6 +54,11 @@ that sets the password of whatever e-mail it is given without checking the
 token, or rows deleted before the sign-in. To keep a deliberate public action,
 add `// guardfix-ignore GF001: <reason>` above it.
 
+When the database itself refuses an anonymous caller's write (Supabase row level
+security whose policies for it all need `auth.uid()`, through a client made with the
+anon or publishable key), the finding is a warning that says so: the action still
+relies on the database instead of checking the session.
+
 Helpers are followed across files (functions, methods of project objects),
 through `cache()`, `React.cache()` and `unstable_cache()`, `try`/`catch` and
 tagged results (`{ state: "ok", session }` or `{ state: "none" }`): what a
@@ -103,6 +108,7 @@ unsafe.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
@@ -121,10 +127,19 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     event = first_open(facts)
     if event is None or event.lookup_seen or event.doubted:
         return
-    message = (
+    changes = (
         f"{who(facts)} changes data ({what(event)}) with no session check before it"
-        f"{unfollowed(facts)}; anyone can call a server action"
-    ) + public_advice(facts, RULE.code)
+        f"{unfollowed(facts)}"
+    )
+    if facts.database_refuses:
+        message = (
+            f"{changes}; it relies on the database to turn the anonymous caller away "
+            f"({facts.database_refuses}): check the session instead"
+        )
+        finding = finding_at(RULE, facts, event.mutation.node, module, message)
+        yield replace(finding, severity=Severity.WARNING)
+        return
+    message = f"{changes}; anyone can call a server action" + public_advice(facts, RULE.code)
     yield finding_at(RULE, facts, event.mutation.node, module, message)
 
 
