@@ -38,6 +38,7 @@ from guardfix.syntax import (
     member_parts,
     object_property,
     param_names,
+    string_value,
     text,
     unwrap,
     walk,
@@ -321,6 +322,14 @@ class Project:
                 return None
             return label, "its class extends one from a file guardfix cannot find", False
         return label, "it is called through a member", True
+
+    def constant(self, module: Module, name: str) -> str | None:
+        found = self.definition(module, name)
+        declaration = found[1].parent if found is not None else None
+        if found is None or declaration is None or not text(declaration).startswith("const"):
+            return None
+        value = declared_value(found[1])
+        return string_value(value) if value is not None and value.type == "string" else None
 
     def lineage(self, module: Module, name: str) -> tuple[list[tuple[Module, Node]], bool]:
         """A class and the project classes it extends; and whether one it extends is of the
