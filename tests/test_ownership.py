@@ -1583,6 +1583,28 @@ IDENTITY += [
     ),
     in_project(
         """
+        const invite = await findInvite(String(formData.get("code")), session.user.email);
+        if (!invite) throw new Error("Gone");
+        const { role, teamId } = invite;
+        await prisma.member.create({ data: { userId, teamId, role } });
+        """,
+        [],
+        id="role-destructured-off-a-row-a-helper-reads",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
+        const invite = await findInvite(String(formData.get("code")), session.user.email);
+        if (!invite) throw new Error("Gone");
+        const { id: inviteId } = invite;
+        await prisma.share.create({ data: { userId, ownerId: inviteId } });
+        """,
+        [gf003(BODY + 3)],
+        id="id-destructured-off-a-row-found-by-input",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
         const person = await findPerson(String(formData.get("email")));
         await prisma.post.create({ data: { title: "x", authorId: person.id } });
         """,
@@ -1651,6 +1673,14 @@ IDENTITY += [
         [gf003(BODY + 1)],
         id="owner-returned-by-a-check-of-the-input-alone",
         files={"after": REPO_HELPERS},
+    ),
+    case(
+        """
+        const { id, email } = await prisma.person.findUnique({ where: { email: String(formData.get("email")) } });
+        await prisma.post.create({ data: { title: email, authorId: id } });
+        """,
+        [gf003(BODY + 1)],
+        id="id-destructured-off-a-row-found-by-input-email",
     ),
     case(
         """

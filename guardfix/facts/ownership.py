@@ -348,9 +348,9 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
         if taint.has_client(value):
             taint.client.update(names)
             taint.session.difference_update(names)
-            keys = _row_read(made, value, pattern, taint)
+            keys = _row_read(made, value, taint)
             if keys is not None:
-                taint.rows.update(dict.fromkeys(names, keys))
+                taint.rows.update(dict.fromkeys(_row_names(pattern, keys), keys))
             if taint.has_session(value) and any(n.type == "call_expression" for n in walk(value)):
                 taint.owned.update(names)
                 if before is not None:
@@ -1173,9 +1173,7 @@ def _reads_rows(value: Node | None) -> bool:
     return any(callee_name(c) in ROW_READS for c in chain_calls(value))
 
 
-def _row_read(
-    made: Node | None, value: Node, pattern: Node, taint: _Taint
-) -> frozenset[str] | None:
+def _row_read(made: Node | None, value: Node, taint: _Taint) -> frozenset[str] | None:
     """The keys the caller's input picked, when `value` is a row read (directly or by a
     project helper) or a value worked out from stored values alone; None otherwise."""
     if made is not None and _reads_rows(made):
@@ -1186,14 +1184,9 @@ def _row_read(
         return _picked(k for k, i in found.items() if i < len(args) and _chosen(args[i], taint))
     if made is not None and made.type == "call_expression" and _checked_answer(made, taint):
         return ROW_ID
-    if not _stored(value, taint):
-        return None
-    if pattern.type == "object_pattern" and made is not None and made.type == "identifier":
-        # `const { role } = invitation`: a key the row was found by stays the caller's
-        chosen = taint.rows.get(text(made), frozenset())
-        if any(_pattern_key(n) in chosen for n in walk(pattern)):
-            return None
-    return frozenset()
+    if made is not None and made.type == "identifier" and text(made) in taint.rows:
+        return taint.rows[text(made)]  # the row itself, bound again or destructured
+    return frozenset() if _stored(value, taint) else None
 
 
 def _checked_answer(call: Node, taint: _Taint) -> bool:
@@ -1214,13 +1207,22 @@ def _picked(keys: Iterable[str]) -> frozenset[str]:
     return chosen | ROW_ID if chosen else chosen
 
 
-def _pattern_key(node: Node) -> str | None:
-    if node.type == "shorthand_property_identifier_pattern":
-        return text(node)
-    if node.type == "pair_pattern":
-        key = node.child_by_field_name("key")
-        return string_value(key) or text(key)
-    return None
+def _row_names(pattern: Node, chosen: frozenset[str]) -> list[str]:
+    """The names a row (or a stored value) is bound to; not those destructured from a key
+    the caller picked the row by: `const { id, role } = invitation` binds only `role`."""
+    if pattern.type == "identifier":
+        return [text(pattern)]
+    names: list[str] = []
+    for node in walk(pattern):
+        if node.type == "shorthand_property_identifier_pattern" and text(node) not in chosen:
+            names.append(text(node))
+        elif node.type == "pair_pattern":
+            key = node.child_by_field_name("key")
+            target = node.child_by_field_name("value")
+            picked = (string_value(key) or text(key)) in chosen
+            if target is not None and target.type == "identifier" and not picked:
+                names.append(text(target))
+    return names
 
 
 def _chosen(value: Node, taint: _Taint) -> bool:
