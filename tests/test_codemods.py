@@ -2730,9 +2730,10 @@ NO_FIX = [
         id="action-called-through-a-namespace-import",
     ),
     pytest.param(
-        task_project("ownerId"),
-        # Only a relation to the user model holds the caller's id.
-        "no fix: `ownerId` of `task` is no relation to the user model (prisma/schema.prisma)",
+        task_project("creatorId"),
+        # Only a relation to the user model holds the caller's id; one to another model
+        # (`ownerId` of a company) is no user's id and not reported at all.
+        "no fix: `creatorId` of `task` is no relation to the user model (prisma/schema.prisma)",
         id="identity-field-that-is-no-user-relation",
     ),
     pytest.param(

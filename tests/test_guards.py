@@ -1909,6 +1909,67 @@ def test_guest_sessions(project, files: dict[str, str], expected: list) -> None:
 # -- 8. Patterns seen in public repositories --------------------------------------------
 
 REAL_WORLD = [
+    # The caller's own session row, found by the session cookie it sent: `get` taken off
+    # the cookie store, the cookie named by a project constant. No cookie, no write.
+    *(
+        pytest.param(
+            {
+                "lib/names.ts": f'export const {name} = "{cookie}";\n',
+                "app/actions/posts.ts": ts(f"""
+                    "use server";
+                    import {{ cookies }} from "next/headers";
+                    import {{ {name} }} from "../../lib/names";
+                    export async function dropExpired() {{
+                      const {{ get: readCookie }} = await cookies();
+                      const token = readCookie({name})?.value;
+                      if (!token) return null;
+                      await db.authSession.delete({{ where: {{ id: token }} }});
+                    }}
+                    """),
+            },
+            expected,
+            id=id,
+        )
+        for name, cookie, expected, id in (
+            ("SID_COOKIE", "sid", [], "session-row-by-a-named-cookie-taken-off-the-store"),
+            # A theme cookie says nothing about who is calling.
+            ("LOOK", "theme", [("GF001", "dropExpired", 8)], "row-by-a-named-cookie-not-session"),
+        )
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { cookies } from "next/headers";
+                const SID = "sid";
+                export async function dropExpired() {
+                  const store = await cookies();
+                  const token = store.get(SID)?.value;
+                  if (!token) return null;
+                  await db.authSession.delete({ where: { id: token } });
+                }
+                """),
+        },
+        [],
+        id="session-row-by-a-cookie-named-in-the-file",
+    ),
+    pytest.param(
+        {
+            "app/actions/posts.ts": ts("""
+                "use server";
+                import { cookies } from "next/headers";
+                let SID = "sid";
+                export async function dropExpired() {
+                  const store = await cookies();
+                  const token = store.get(SID)?.value;
+                  if (!token) return null;
+                  await db.authSession.delete({ where: { id: token } });
+                }
+                """),
+        },
+        [("GF001", "dropExpired", 8)],
+        id="cookie-named-by-a-variable-that-may-change",
+    ),
     pytest.param(
         {
             "lib/session.ts": ts("""

@@ -1613,8 +1613,347 @@ IDENTITY = [
 ]
 
 
+# Three lines where the session would be: an action that looks nobody up.
+NO_SESSION = "// nobody\n// is looked\n// up\n"
+# Helpers below the action, so that its lines do not move.
+ROW_HELPERS = ts("""
+    async function findInvite(code: string, email: string) {
+      const invite = await prisma.invite.findFirst({ where: { id: code, email } });
+      return invite;
+    }
+    async function findPerson(email: string) {
+      return prisma.person.findUnique({ where: { email } });
+    }
+    async function viaInvite(code: string, email: string) {
+      return findInvite(code, email);
+    }
+    async function cleanId(raw: string) {
+      return raw.trim();
+    }
+    function mergeRoles(a: string, b: string) {
+      return a === "admin" || b === "admin" ? "admin" : b;
+    }
+    """)
+REPO_HELPERS = ts("""
+    async function assertRepo(user: { id: string }, owner: string, name: string) {
+      const repo = await hostApi.repos.get({ owner, name, as: user.id });
+      if (!repo.canPush) throw new Error("Forbidden");
+      return { repo };
+    }
+    async function loadRepo(user: { id: string }, owner: string, name: string) {
+      const repo = await hostApi.repos.get({ owner, name, as: user.id });
+      return { repo };
+    }
+    async function assertRepoName(owner: string, name: string) {
+      const repo = await hostApi.repos.get({ owner, name });
+      if (!repo) throw new Error("Not found");
+      return { repo };
+    }
+    """)
+DRIZZLE_SCHEMA = ts("""
+    import { pgTable, text, integer } from "drizzle-orm/pg-core";
+    export const users = pgTable("users", { id: text("id").primaryKey() });
+    export const orgs = pgTable("orgs", { id: text("id").primaryKey() });
+    export const posts = pgTable("posts", {
+      id: integer("id").primaryKey(),
+      authorId: text("author_id").references(() => users.id),
+      ownerId: text("owner_id").references(() => orgs.id),
+    });
+    export const todos = pgTable("todos", {
+      id: integer("id"),
+      ownerId: text("owner_id"),
+      creatorId: text("creator_id").references(() => users.id),
+    });
+    """)
+PRISMA_SCHEMA = ts("""
+    model User {
+      id String @id
+    }
+    model Company {
+      id String @id
+    }
+    model Repo {
+      id        String  @id
+      ownerId   String
+      owner     Company @relation(fields: [ownerId], references: [id])
+      creatorId String
+      creator   User    @relation(fields: [creatorId], references: [id])
+    }
+    model Note {
+      id        String @id
+      ownerId   String
+      creatorId String
+      creator   User   @relation(fields: [creatorId], references: [id])
+    }
+    """)
+
+
+def in_project(
+    body: str, expected: list[tuple[str, str, int]], id: str, files: dict[str, str], **kw: str
+) -> object:
+    """An action beside project files; `files["after"]` goes below it in its own file."""
+    source = action(body, **kw) + files.pop("after", "")
+    return pytest.param(
+        {"app/actions.ts": source, "tsconfig.json": TSCONFIG, **files}, expected, id=id
+    )
+
+
+IDENTITY += [
+    # With no session at all, a user whose own row the action changes is what it acts on:
+    # the user id in the filter picks that user's rows (GF002, beside GF001). Without that
+    # row written, the caller claims to be the user whose rows these are.
+    case(
+        """
+        const target = String(formData.get("userId"));
+        await prisma.report.updateMany({ where: { userId: target }, data: { seen: true } });
+        await prisma.user.update({ where: { id: target }, data: { status: "ACTIVE" } });
+        """,
+        [gf002(BODY + 1), gf002(BODY + 2)],
+        id="no-session-user-changed-is-the-target",
+        session=NO_SESSION,
+    ),
+    case(
+        """
+        const target = String(formData.get("userId"));
+        await prisma.report.updateMany({ where: { userId: target }, data: { seen: true } });
+        await prisma.user.update({ where: { id: String(formData.get("other")) }, data: { status: "ACTIVE" } });
+        """,
+        [gf003(BODY + 1), gf002(BODY + 2)],
+        id="no-session-another-user-changed",
+        session=NO_SESSION,
+    ),
+    case(
+        """
+        await prisma.report.updateMany({ where: { userId: String(formData.get("userId")) }, data: { seen: true } });
+        """,
+        [gf003(BODY)],
+        id="no-session-user-in-the-filter-acts-as-them",
+        session=NO_SESSION,
+    ),
+    case(
+        """
+        const target = String(formData.get("userId"));
+        await prisma.report.updateMany({ where: { userId: target }, data: { seen: true } });
+        await prisma.user.update({ where: { id: target }, data: { status: "ACTIVE" } });
+        """,
+        [gf003(BODY + 1), gf002(BODY + 2)],
+        id="signed-in-user-changed-from-input",
+    ),
+    case(
+        """
+        await prisma.post.create({ data: { title: "x", authorId: String(formData.get("authorId")) } });
+        """,
+        [gf003(BODY)],
+        id="no-session-user-written-from-input",
+        session=NO_SESSION,
+    ),
+    # A row a project helper reads: its columns are the server's, its id and the keys it
+    # was found by are the caller's choice.
+    in_project(
+        """
+        const invite = await findInvite(String(formData.get("code")), session.user.email);
+        if (!invite) throw new Error("Gone");
+        await prisma.member.create({ data: { userId, teamId: invite.teamId, role: invite.role } });
+        """,
+        [],
+        id="role-off-a-row-a-helper-reads",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
+        const invite = await viaInvite(String(formData.get("code")), session.user.email);
+        if (!invite) throw new Error("Gone");
+        await prisma.member.create({ data: { userId, teamId: invite.teamId, role: invite.role } });
+        """,
+        [],
+        id="role-off-a-row-a-helper-of-a-helper-reads",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
+        const invite = await findInvite(String(formData.get("code")), session.user.email);
+        if (!invite) throw new Error("Gone");
+        await prisma.share.create({ data: { userId, ownerId: invite.id } });
+        """,
+        [gf003(BODY + 2)],
+        id="id-of-a-row-a-helper-found-by-input",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
+        const invite = await findInvite(String(formData.get("code")), session.user.email);
+        if (!invite) throw new Error("Gone");
+        const { role, teamId } = invite;
+        await prisma.member.create({ data: { userId, teamId, role } });
+        """,
+        [],
+        id="role-destructured-off-a-row-a-helper-reads",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
+        const invite = await findInvite(String(formData.get("code")), session.user.email);
+        if (!invite) throw new Error("Gone");
+        const { id: inviteId } = invite;
+        await prisma.share.create({ data: { userId, ownerId: inviteId } });
+        """,
+        [gf003(BODY + 3)],
+        id="id-destructured-off-a-row-found-by-input",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
+        const person = await findPerson(String(formData.get("email")));
+        await prisma.post.create({ data: { title: "x", authorId: person.id } });
+        """,
+        [gf003(BODY + 1)],
+        id="user-a-helper-found-by-input-email",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
+        const owner = await cleanId(String(formData.get("owner")));
+        await prisma.bookmark.create({ data: { ownerId: owner } });
+        """,
+        [gf003(BODY + 1)],
+        id="helper-that-returns-its-input-reads-no-row",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
+        const invite = await findInvite(String(formData.get("code")), session.user.email);
+        if (!invite) throw new Error("Gone");
+        const current = await prisma.member.findFirst({ where: { userId, teamId: invite.teamId } });
+        if (!current) return;
+        await prisma.member.update({ where: { id: current.id }, data: { role: mergeRoles(current.role, invite.role) } });
+        """,
+        [],
+        id="role-worked-out-from-stored-rows-alone",
+        files={"after": ROW_HELPERS},
+    ),
+    in_project(
+        """
+        const invite = await findInvite(String(formData.get("code")), session.user.email);
+        if (!invite) throw new Error("Gone");
+        const current = await prisma.member.findFirst({ where: { userId, teamId: invite.teamId } });
+        if (!current) return;
+        await prisma.member.update({ where: { id: current.id }, data: { role: mergeRoles(invite.role, String(formData.get("role"))) } });
+        """,
+        [gf003(BODY + 4)],
+        id="role-worked-out-with-input",
+        files={"after": ROW_HELPERS},
+    ),
+    # What a helper given the caller and the input returns once it lets the caller on (it
+    # may refuse) is the server's answer: a code host's repository and its owner.
+    in_project(
+        """
+        const { repo } = await assertRepo(session.user, String(formData.get("owner")), "site");
+        await prisma.mirror.create({ data: { userId, ownerId: repo.ownerId } });
+        """,
+        [],
+        id="owner-returned-by-a-helper-that-checks-the-caller",
+        files={"after": REPO_HELPERS},
+    ),
+    in_project(
+        """
+        const { repo } = await loadRepo(session.user, String(formData.get("owner")), "site");
+        await prisma.mirror.create({ data: { userId, ownerId: repo.ownerId } });
+        """,
+        [gf003(BODY + 1)],
+        id="owner-returned-by-a-helper-that-never-refuses",
+        files={"after": REPO_HELPERS},
+    ),
+    in_project(
+        """
+        const { repo } = await assertRepoName(String(formData.get("owner")), "site");
+        await prisma.mirror.create({ data: { userId, ownerId: repo.ownerId } });
+        """,
+        [gf003(BODY + 1)],
+        id="owner-returned-by-a-check-of-the-input-alone",
+        files={"after": REPO_HELPERS},
+    ),
+    case(
+        """
+        const { id, email } = await prisma.person.findUnique({ where: { email: String(formData.get("email")) } });
+        await prisma.post.create({ data: { title: email, authorId: id } });
+        """,
+        [gf003(BODY + 1)],
+        id="id-destructured-off-a-row-found-by-input-email",
+    ),
+    case(
+        """
+        const target = await prisma.person.findUnique({ where: { email: String(formData.get("email")) } });
+        if (!target) return;
+        await prisma.post.create({ data: { title: "x", authorId: target.id } });
+        """,
+        [gf003(BODY + 2)],
+        id="id-of-a-row-found-by-input",
+    ),
+    # A column the schema ties to another table than the users' names no user of the app;
+    # one it ties to no table may still hold a user's id.
+    in_project(
+        """
+        await db.insert(posts).values({ authorId: userId, ownerId: String(formData.get("org")) });
+        """,
+        [],
+        id="drizzle-owner-column-that-is-no-user",
+        files={"db/schema.ts": DRIZZLE_SCHEMA},
+    ),
+    in_project(
+        """
+        await db.insert(posts).values({ authorId: String(formData.get("authorId")), ownerId: 1 });
+        """,
+        [gf003(BODY)],
+        id="drizzle-column-referencing-users",
+        files={"db/schema.ts": DRIZZLE_SCHEMA},
+    ),
+    in_project(
+        """
+        await db.insert(todos).values({ ownerId: String(formData.get("ownerId")) });
+        """,
+        [gf003(BODY)],
+        id="drizzle-column-tied-to-no-table",
+        files={"db/schema.ts": DRIZZLE_SCHEMA},
+    ),
+    in_project(
+        """
+        await prisma.repo.create({ data: { creatorId: userId, ownerId: String(formData.get("org")) } });
+        """,
+        [],
+        id="prisma-owner-field-that-is-no-user",
+        files={"prisma/schema.prisma": PRISMA_SCHEMA},
+    ),
+    in_project(
+        """
+        await prisma.repo.create({ data: { creatorId: String(formData.get("by")), ownerId: 1 } });
+        """,
+        [gf003(BODY)],
+        id="prisma-field-of-a-user-relation",
+        files={"prisma/schema.prisma": PRISMA_SCHEMA},
+    ),
+    in_project(
+        """
+        await prisma.repo.create({ data: { creator: { connect: { id: String(formData.get("by")) } } } });
+        """,
+        [gf003(BODY)],
+        id="prisma-user-relation-connected",
+        files={"prisma/schema.prisma": PRISMA_SCHEMA},
+    ),
+    in_project(
+        """
+        await prisma.note.create({ data: { ownerId: String(formData.get("ownerId")) } });
+        """,
+        [gf003(BODY)],
+        id="prisma-field-tied-to-no-model",
+        files={"prisma/schema.prisma": PRISMA_SCHEMA},
+    ),
+]
+
+
 @pytest.mark.parametrize(("source", "expected"), IDENTITY)
-def test_identity(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+def test_identity(
+    project, source: str | dict[str, str], expected: list[tuple[str, str, int]]
+) -> None:  # type: ignore[no-untyped-def]
     assert project(source, rules=OWNERSHIP) == expected
 
 

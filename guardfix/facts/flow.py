@@ -97,6 +97,9 @@ class Resolver(Protocol):
 
     def origin(self, module: Module, name: str) -> Import | None: ...
 
+    def constant(self, module: Module, name: str) -> str | None:
+        """The string a project constant holds: `export const SESSION_COOKIE = "sid"`."""
+
     def unfollowed(self, call: Node, module: Module) -> tuple[str, str, bool] | None:
         """A call of project code that guardfix cannot follow: (the helper, why not, whether
         it may be a guard: not when its file is missing, which is said but not assumed)."""
@@ -761,11 +764,14 @@ class Walker:
 
         if callee is not None and callee.type == "identifier" and text(callee) == "cookies":
             return COOKIE_STORE
-        if receiver.cookies and name == "get":
+        if callee_val.kind == FUNCTION and callee_val.cookies:
             # `cookieStore.get("session")`, or `get(key)` in a helper given that name
             cookie = string_value(args[0]) if args else None
             if cookie is None and arg_vals:
                 cookie = arg_vals[0].literal
+            first = unwrap(args[0]) if args else None
+            if cookie is None and first is not None and first.type == "identifier":
+                cookie = self.resolver.constant(self.module, text(first))
             if cookie is not None and SESSION_COOKIE.search(cookie):
                 st.lookup = True
                 return NO_SESSION

@@ -126,9 +126,18 @@ PERSON_KEY = re.compile(
     r"|followed|following|friend|blocked)_?id$",
     re.IGNORECASE,
 )
+# The table the project keeps its users in: `users`, `userTable`, `User`, `profiles`.
+USERS_TABLE = re.compile(r"^(auth_?)?(user|profile)s?(_?table)?$", re.IGNORECASE)
+# A row's own id.
+ROW_ID = frozenset({"id", "_id"})
 # Tables whose `role` is a chat message's speaker ("user", "assistant"), not a permission.
 MESSAGE_MODEL = re.compile(r"message|chat|prompt|completion|conversation", re.IGNORECASE)
 
+
+# The filter keys of a row read, each with the position of the parameter that fills it.
+RowKeys = dict[str, int]
+# Each column of a table and the table it refers to, if any.
+Columns = dict[str, str | None]
 
 # Where a value comes from: the caller's input, the session, or a row read with both.
 CLIENT, SESSION, OWNED = "client", "session", "owned"
@@ -150,14 +159,22 @@ class _Taint:
     # a page's `props` (`props.params` is the URL).
     fields: dict[str, dict[str, str]] = field(default_factory=dict)
     created: frozenset[int] = frozenset()  # start bytes of the writes that create rows
-    # Rows read from the database (`await prisma.x.findUnique(...)`): their fields are what
-    # the server stored, not values the caller typed in.
-    rows: set[str] = field(default_factory=set)
+    # Rows read from the database (`await prisma.x.findUnique(...)`, or a project helper
+    # that returns one) and values worked out from them alone: their fields are what the
+    # server stored, not values the caller typed in; except the filter keys the caller's
+    # input filled (the `id` a row was found by is still the caller's choice).
+    rows: dict[str, frozenset[str]] = field(default_factory=dict)
     # Input values a refusal pins to the session: after `if (userId !== session.user.id)
     # throw`, `userId` is the caller's own id.
     pinned: set[str] = field(default_factory=set)
     # Whether the helper a call runs stops the request on some path (None: cannot be read).
     stops: Callable[[Node], bool | None] = field(default=lambda call: None)
+    # The filter keys of the row a project helper returns, by the parameter that fills each
+    # (None: it does not return a row it reads).
+    reads: Callable[[Node], RowKeys | None] = field(default=lambda call: None)
+    # Each column of a write's table and the table the schema makes it refer to (None: no
+    # schema read).
+    columns: Callable[[Mutation], Columns | None] = field(default=lambda write: None)
 
     def has_client(self, node: Node) -> bool:
         return CLIENT in self._origins(node)
@@ -221,6 +238,10 @@ class Context:
     outer_lookups: frozenset[int] = frozenset()  # session lookups of the enclosing component
     # Whether the helper a call runs stops the request on some path (None: cannot be read).
     stops: Callable[[Node], bool | None] = field(default=lambda call: None)
+    # The filter keys of the row a project helper returns (None: it returns no row it reads).
+    reads: Callable[[Node], RowKeys | None] = field(default=lambda call: None)
+    # Each column of a write's table and the table it refers to.
+    columns: Callable[[Mutation], Columns | None] = field(default=lambda write: None)
 
 
 def scopes(
@@ -235,6 +256,8 @@ def scopes(
     taint = _Taint(
         lookups=frozenset(n.start_byte for n in lookups) | context.outer_lookups,
         stops=context.stops,
+        reads=context.reads,
+        columns=context.columns,
         created=frozenset(
             e.mutation.node.start_byte for e in events if e.mutation.operation in CREATES
         ),
@@ -242,6 +265,7 @@ def scopes(
     _taint(action, fn, taint, context)
     writes = frozenset(e.mutation.node.start_byte for e in events)
     checks = _checks(fn, taint, writes)
+    targets = _targeted_users(events)
     out: list[Scope] = []
     for event in events:
         mutation = event.mutation
@@ -252,7 +276,7 @@ def scopes(
         if mutation.subjects:
             out.extend(_subjects(mutation, taint, checks))
             continue
-        scope = _scope(mutation, fn, taint, checks)
+        scope = _scope(event, fn, taint, checks, targets)
         if scope is not None and (scope.filter is not None or scope.identity or scope.parent):
             out.append(scope)
     return tuple(out)
@@ -327,8 +351,9 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
         if taint.has_client(value):
             taint.client.update(names)
             taint.session.difference_update(names)
-            if _reads_rows(made):
-                taint.rows.update(names)
+            keys = _row_read(made, value, taint)
+            if keys is not None:
+                taint.rows.update(dict.fromkeys(_row_names(pattern, keys), keys))
             if taint.has_session(value) and any(n.type == "call_expression" for n in walk(value)):
                 taint.owned.update(names)
                 if before is not None:
@@ -889,7 +914,10 @@ def _resolved(node: Node, fn: Node) -> Node:
     return found if found is not None else node
 
 
-def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) -> Scope | None:
+def _scope(
+    event: MutationEvent, fn: Node, taint: _Taint, checks: list[_Range], targets: set[str]
+) -> Scope | None:
+    mutation = event.mutation
     node = mutation.node
     covering = [c for c in checks if c.covers(node)]
     parts = _PARTS.get(mutation.api)
@@ -907,14 +935,24 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
         ACTOR_FIELD.match(key) and taint.has_session(value) and not taint.has_client(value)
         for key, value in pairs
     )
+    # With no session before the write, a user whose own row the action changes is what it
+    # acts on, not who it acts as: `where: { userId }` of an unban picks that user's rows,
+    # and the missing check is the finding.
+    signed_in = event.guarded or event.lookup_seen or event.doubted
+    linked = taint.columns(mutation)
     identity = tuple(
         (key, value)
         for key, value in pairs
         if _identity_field(key, model)
+        and not _names_no_user(key, linked)
         and not (actor and not ACTOR_FIELD.match(key) and key.lower() != "role")
         and taint.has_client(value)
         and not _stored(value, taint)
         and text(value) not in taint.pinned
+        and (
+            signed_in
+            or not (_names_in(value) & targets and any(_inside(value, f) for f in filters))
+        )
     )
     return Scope(
         mutation=mutation,
@@ -927,9 +965,7 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
         checked=bool(covering),
         role_checked=any(c.role for c in covering),
         identity=identity,
-        owner_from_client=any(
-            f.start_byte <= value.start_byte < f.end_byte for _, value in identity for f in filters
-        ),
+        owner_from_client=any(_inside(value, f) for _, value in identity for f in filters),
         parent=None if covering else _parent([_resolved(d, fn) for d in data], model, taint, fn),
         team_keys=tuple(
             key
@@ -937,6 +973,32 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
             if TEAM_FIELD.search(key) and not taint.has_client(value)
         ),
     )
+
+
+def _targeted_users(events: list[MutationEvent]) -> set[str]:
+    """The names whose value picks, by its id, a row of the users table the action
+    changes (`prisma.user.update({ where: { id: userId } })`)."""
+    found: set[str] = set()
+    for event in events:
+        parts = _PARTS.get(event.mutation.api) if event.mutation.via is None else None
+        got = parts(event.mutation) if parts is not None else None
+        if got is None or got[1] is None or not USERS_TABLE.match(got[0] or ""):
+            continue
+        for key, value in _pairs(got[2]) + got[4]:
+            if key in ROW_ID:
+                found |= _names_in(value)
+    return found
+
+
+def _names_no_user(key: str, columns: Columns | None) -> bool:
+    """The schema ties the column to another table than the users': an `ownerId` there is
+    a company's, not a user's. A column tied to no table may still hold a user's id."""
+    target = columns.get(key) if columns is not None and key.lower() != "role" else None
+    return target is not None and not USERS_TABLE.match(target)
+
+
+def _inside(node: Node, outer: Node) -> bool:
+    return outer.start_byte <= node.start_byte < outer.end_byte
 
 
 def _parent(
@@ -1134,13 +1196,122 @@ def _reads_rows(value: Node | None) -> bool:
     return any(callee_name(c) in ROW_READS for c in chain_calls(value))
 
 
+def _row_read(made: Node | None, value: Node, taint: _Taint) -> frozenset[str] | None:
+    """The keys the caller's input picked, when `value` is a row read (directly or by a
+    project helper) or a value worked out from stored values alone; None otherwise."""
+    if made is not None and _reads_rows(made):
+        return _picked(k for k, v in _pairs([made]) if _chosen(v, taint))
+    found = taint.reads(made) if made is not None and made.type == "call_expression" else None
+    if made is not None and found is not None:
+        args = call_arguments(made)
+        return _picked(k for k, i in found.items() if i < len(args) and _chosen(args[i], taint))
+    if made is not None and made.type == "call_expression" and _checked_answer(made, taint):
+        return ROW_ID
+    if made is not None and made.type == "identifier" and text(made) in taint.rows:
+        return taint.rows[text(made)]  # the row itself, bound again or destructured
+    return frozenset() if _stored(value, taint) else None
+
+
+def _checked_answer(call: Node, taint: _Taint) -> bool:
+    """A project helper given the caller and the input that may refuse the request: what
+    it returns once it lets the caller on is the server's answer (`const { repo } = await
+    assertRepoAccess(user, owner, name)`), though its id was the caller's pick."""
+    args = call_arguments(call)
+    return (
+        taint.stops(call) is True
+        and any(taint.has_session(a) for a in args)
+        and any(taint.has_client(a) for a in args)
+    )
+
+
+def _picked(keys: Iterable[str]) -> frozenset[str]:
+    """The keys the caller chose a row by; and its own id, which picking the row picks."""
+    chosen = frozenset(keys)
+    return chosen | ROW_ID if chosen else chosen
+
+
+def _row_names(pattern: Node, chosen: frozenset[str]) -> list[str]:
+    """The names a row (or a stored value) is bound to; not those destructured from a key
+    the caller picked the row by: `const { id, role } = invitation` binds only `role`."""
+    if pattern.type == "identifier":
+        return [text(pattern)]
+    names: list[str] = []
+    for node in walk(pattern):
+        if node.type == "shorthand_property_identifier_pattern" and text(node) not in chosen:
+            names.append(text(node))
+        elif node.type == "pair_pattern":
+            key = node.child_by_field_name("key")
+            target = node.child_by_field_name("value")
+            picked = (string_value(key) or text(key)) in chosen
+            if target is not None and target.type == "identifier" and not picked:
+                names.append(text(target))
+    return names
+
+
+def _chosen(value: Node, taint: _Taint) -> bool:
+    return taint.has_client(value) and not _stored(value, taint)
+
+
 def _stored(value: Node, taint: _Taint) -> bool:
-    """A user id read off a row (`request.userId`): the row was picked by the caller, the
-    id in it was not; whether the caller may touch that row is GF002's question."""
-    names = [
-        text(n) for n in walk(value) if n.type in ("identifier", "shorthand_property_identifier")
-    ]
-    return bool(names) and names[0] in taint.rows
+    """A user id read off a row (`request.userId`), or worked out from such values alone:
+    the row was picked by the caller, the id in it was not; whether the caller may touch
+    that row is GF002's question. Not a key the caller's input filled to find the row."""
+    found = False
+    for node in walk(value):
+        if node.type not in ("identifier", "shorthand_property_identifier"):
+            continue
+        if not taint.has_client(node):
+            continue
+        chosen = taint.rows.get(text(node))
+        if chosen is None:
+            return False
+        parent = node.parent
+        if (
+            parent is not None
+            and parent.type == "member_expression"
+            and parent.child_by_field_name("object") == node
+            and text(parent.child_by_field_name("property")) in chosen
+        ):
+            return False
+        found = True
+    return found
+
+
+def row_keys(fn: Node, reads: Callable[[Node], RowKeys | None]) -> RowKeys | None:
+    """When every value `fn` returns is a row it reads from the database (or `null`), the
+    filter keys its parameters fill, by position; `reads` answers for helpers it calls."""
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type == "statement_block":
+        values = [
+            node.named_children[0]
+            for node in walk(body)
+            if node.type == "return_statement" and node.named_children and _own_statement(node, fn)
+        ]
+    else:
+        values = [body]
+    positions = {b.name: b.position for b in _param_bindings(fn)}
+    keys: RowKeys = {}
+    read = False
+    for returned_value in values:
+        made = unwrap_await(_resolved(returned_value, fn))
+        if made is None or made.type in ("null", "undefined"):
+            continue
+        if _reads_rows(made):
+            filled = _pairs([made])
+        else:
+            inner = reads(made) if made.type == "call_expression" else None
+            if inner is None:
+                return None
+            args = call_arguments(made)
+            filled = [(k, args[i]) for k, i in inner.items() if i < len(args)]
+        read = True
+        for key, value in filled:
+            found = [positions[n] for n in _names_in(value) if n in positions]
+            if found:
+                keys[key] = found[0]
+    return keys if read else None
 
 
 def _identity_field(key: str, model: str | None) -> bool:

@@ -16,16 +16,18 @@ from guardfix.facts.ownership import (
     CLIENT,
     Context,
     Handoff,
+    RowKeys,
     enclosing,
     filter_params,
     handoff,
     returned,
+    row_keys,
     scopes,
 )
 from guardfix.facts.policies import rls_scoped
 from guardfix.facts.public import Publicity, session_names
 from guardfix.facts.resolve import ModuleResolver, Reader, _match
-from guardfix.facts.schema import database_refuses
+from guardfix.facts.schema import database_refuses, referenced_tables
 from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module
@@ -40,6 +42,7 @@ from guardfix.syntax import (
     member_parts,
     object_property,
     param_names,
+    string_value,
     text,
     unwrap,
     walk,
@@ -74,6 +77,7 @@ class Project:
         self._summaries: dict[tuple[str, int, SessionArgs], Summary] = {}
         self._handoffs: dict[tuple[str, int, int], Handoff | None] = {}
         self._stops: dict[tuple[str, int], bool] = {}
+        self._rows: dict[tuple[str, int], RowKeys | None] = {}
         self._depth = 0
         self._actions: dict[str, frozenset[int]] = {}  # function ids of each file's actions
         self.publicity = Publicity(self)
@@ -325,6 +329,14 @@ class Project:
             return label, "its class extends one from a file guardfix cannot find", False
         return label, "it is called through a member", True
 
+    def constant(self, module: Module, name: str) -> str | None:
+        found = self.definition(module, name)
+        declaration = found[1].parent if found is not None else None
+        if found is None or declaration is None or not text(declaration).startswith("const"):
+            return None
+        value = declared_value(found[1])
+        return string_value(value) if value is not None and value.type == "string" else None
+
     def lineage(self, module: Module, name: str) -> tuple[list[tuple[Module, Node]], bool]:
         """A class and the project classes it extends; and whether one it extends is of the
         project but could not be read."""
@@ -469,7 +481,13 @@ class Project:
         outer: frozenset[int] = frozenset()
         if action.kind is ActionKind.INLINE_DIRECTIVE:
             outer = self._outer_lookups(action.function, module)
-        return Context(found, outer, lambda call: self.stops(call, module))
+        return Context(
+            found,
+            outer,
+            lambda call: self.stops(call, module),
+            lambda call: self.row_read(call, module, 0),
+            lambda write: referenced_tables(self, module, write),
+        )
 
     def wrapper_handoff(self, call: Node, inner: Node, module: Module) -> Handoff | None:
         """What `withX(fn)`'s wrapper passes to `fn`; None when it cannot be read."""
@@ -525,6 +543,27 @@ class Project:
             return None
         found = self.function_for(module, text(callee), call)
         return self._may_stop(*found, 0) if found is not None else None
+
+    def row_read(self, call: Node, module: Module, depth: int) -> RowKeys | None:
+        """When the project function a call runs returns a row it reads from the database:
+        the row's filter keys, by the position of the argument that fills each."""
+        callee = callee_of(call)
+        if callee is None or depth > MAX_DEPTH:
+            return None
+        if callee.type == "identifier":
+            found = self.function_for(module, text(callee), call)
+        elif callee.type == "member_expression":
+            found = self.method_for(module, callee)
+        else:
+            return None
+        if found is None:
+            return None
+        where, fn = found
+        key = (where.path, fn.start_byte)
+        if key not in self._rows:
+            self._rows[key] = None  # recursion ends here
+            self._rows[key] = row_keys(fn, lambda inner: self.row_read(inner, where, depth + 1))
+        return self._rows[key]
 
     def _may_stop(self, module: Module, fn: Node, depth: int) -> bool:
         key = (module.path, fn.start_byte)

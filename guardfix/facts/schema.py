@@ -20,14 +20,18 @@ from tree_sitter import Node
 
 from guardfix.facts.ownership import written_model
 from guardfix.facts.policies import rls_refuses
-from guardfix.model import MutationEvent, PublicFlow
+from guardfix.model import Mutation, MutationEvent, PublicFlow
+from guardfix.module import Module
 from guardfix.syntax import (
     call_arguments,
+    callee_name,
+    declared_value,
     member_parts,
     object_property,
     string_value,
     text,
     unwrap,
+    walk,
 )
 
 if TYPE_CHECKING:
@@ -125,3 +129,82 @@ def _from_session(value: Node, names: set[str]) -> bool:
         return text(value) in names
     parts = member_parts(unwrap(value))
     return parts is not None and parts[0] in names
+
+
+PRISMA_FIELD = re.compile(r"^\s*(\w+)\s+(\w+)[?\[\]]*(.*)$", re.MULTILINE)
+PRISMA_RELATION_FIELDS = re.compile(r"@relation\([^)]*fields:\s*\[([^\]]*)\]")
+# Drizzle's table makers: `pgTable("posts", {...})`, `sqliteTable(...)`, `mysqlTable(...)`.
+DRIZZLE_TABLE = re.compile(r"^\w*[tT]able$")
+
+
+def referenced_tables(
+    project: Project, module: Module, mutation: Mutation
+) -> dict[str, str | None] | None:
+    """Each column of the table a write changes and the table it refers to (None: none),
+    as the Drizzle table or the Prisma model declares it; None when it cannot be read."""
+    model = written_model(mutation)
+    if model is None:
+        return None
+    if mutation.api == "drizzle":
+        return _drizzle_columns(project, module, model)
+    if mutation.api != "prisma":
+        return None
+    schema_path = prisma_schema(project.reader.read, module.path)
+    if schema_path is None:
+        return None
+    schema = (project.reader.read(schema_path) or b"").decode("utf-8", "replace")
+    return _prisma_columns(schema, model)
+
+
+def _prisma_columns(schema: str, delegate: str) -> dict[str, str | None] | None:
+    """`ownerId Int` refers to nothing; `author User @relation(fields: [authorId], ...)`
+    makes both `author` and `authorId` refer to `User`."""
+    models = dict(prisma_models(schema))
+    for name, body in models.items():
+        if name[:1].lower() + name[1:] != delegate:
+            continue
+        columns: dict[str, str | None] = {}
+        for field, kind, rest in PRISMA_FIELD.findall(body):
+            columns.setdefault(field, None)
+            if kind not in models:
+                continue
+            columns[field] = kind
+            relation = PRISMA_RELATION_FIELDS.search(rest)
+            for key in relation.group(1).split(",") if relation else []:
+                columns[key.strip()] = kind
+        return columns
+    return None
+
+
+def _drizzle_columns(project: Project, module: Module, table: str) -> dict[str, str | None] | None:
+    """`userId: text("user_id").references(() => users.id)` refers to `users`."""
+    found = project.definition(module, table)
+    value = declared_value(found[1]) if found is not None else None
+    if value is None or value.type != "call_expression":
+        return None
+    if not DRIZZLE_TABLE.match(callee_name(value) or ""):
+        return None
+    args = [unwrap(a) for a in call_arguments(value)]
+    shape = next((a for a in args if a is not None and a.type == "object"), None)
+    if shape is None:
+        return None
+    columns: dict[str, str | None] = {}
+    for pair in shape.named_children:
+        key = pair.child_by_field_name("key") if pair.type == "pair" else None
+        column = pair.child_by_field_name("value") if pair.type == "pair" else None
+        if key is not None and column is not None:
+            columns[string_value(key) or text(key)] = _referenced(column)
+    return columns
+
+
+def _referenced(column: Node) -> str | None:
+    """`users` of `.references(() => users.id)` somewhere in the column's chain."""
+    for call in walk(column):
+        if call.type != "call_expression" or callee_name(call) != "references":
+            continue
+        target = unwrap(call_arguments(call)[0]) if call_arguments(call) else None
+        body = target.child_by_field_name("body") if target is not None else None
+        parts = member_parts(unwrap(body)) if body is not None else None
+        if parts:
+            return parts[0]
+    return None

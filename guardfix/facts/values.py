@@ -131,4 +131,5 @@ SUPABASE_AUTH = Val(
     inner=NO_SESSION,
 )
 KINDE_SESSION = Val(OBJECT, session=True, inner=Val(FUNCTION, session=True, inner=NO_SESSION))
-COOKIE_STORE = Val(OBJECT, cookies=True)
+# Its `get`, taken off it too (`const { get } = await cookies()`), reads a cookie.
+COOKIE_STORE = Val(OBJECT, cookies=True, fields=(("get", Val(FUNCTION, cookies=True)),))

@@ -7,9 +7,14 @@ row (`assertCanEdit(user, id)`) does not let the caller write in another
 user's name, so it does not silence it. Not reported either: fields that name
 another user on purpose (`recipientUserId`, `assigneeUserId`, or `user` beside a
 creator taken from the session), a chat message's `role`, a user id read off a
-row the server stored (`request.userId`), an input id the action refuses unless it
-equals the session's (`if (userId !== session.user.id) return`), and `accountId`
-(a CRM, bank or billing account is a parent row: GF002).
+row the server stored (`request.userId`, or `invitation.role` of a row a project helper
+reads and returns; not the row's id, nor the keys the input found it by), an input id
+the action refuses unless it equals the session's (`if (userId !== session.user.id)
+return`), `accountId` (a CRM, bank or billing account is a parent row: GF002), a
+column the schema does not tie to the users table while other columns are (a code
+host's repository `ownerId`), and, in an action with no session at all, a user id in
+the filter when the action changes that user's own row (an unban acts on that user:
+the missing check, GF001, is the finding).
 
 ## Why is this bad?
 The caller controls everything in the request. `authorId:
