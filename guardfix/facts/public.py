@@ -29,6 +29,8 @@ from guardfix.actions import chain_calls
 from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.facts.mutations import chain_top, classify_call
 from guardfix.facts.ownership import written_model
+from guardfix.facts.pages import Pages
+from guardfix.facts.submission import Submissions
 from guardfix.libraries import is_auth_library, public_flow
 from guardfix.model import MutationEvent, PublicFlow, ServerAction
 from guardfix.module import Module
@@ -102,6 +104,8 @@ class Publicity:
         self.project = project
         self._helpers: dict[tuple[str, int], list[Signal]] = {}
         self._importers: dict[str, list[tuple[str, str]]] = {}
+        self.pages = Pages(project, self.imported_by)
+        self.submissions = Submissions(project)
 
     def flow(
         self,
@@ -111,6 +115,19 @@ class Publicity:
         lookups: list[Node],
     ) -> tuple[PublicFlow | None, str | None]:
         """The verdict, or else the evidence of hints no route confirms."""
+        public, hint = self.signed_out_flow(action, module, events, lookups)
+        if public is None:
+            public = self.submission(action, module, events, lookups)
+        return public, hint
+
+    def signed_out_flow(
+        self,
+        action: ServerAction,
+        module: Module,
+        events: tuple[MutationEvent, ...],
+        lookups: list[Node],
+    ) -> tuple[PublicFlow | None, str | None]:
+        """Sign-up, sign-in, reset, verification, invitation, guest pages."""
         signals = self.signals(module, action.function, 0)
         signals += _redirect_away(action.function, lookups)
         strong = [s for s in signals if not s.hint]
@@ -244,6 +261,42 @@ class Publicity:
                 return Signal("verification", f"`{'.'.join(parts)}()` checks a code", call, True)
         return None
 
+    # -- anonymous submissions, and pages open to anyone ----------------------------------
+
+    def submission(
+        self,
+        action: ServerAction,
+        module: Module,
+        events: tuple[MutationEvent, ...],
+        lookups: list[Node],
+    ) -> PublicFlow | None:
+        """Rows nobody owns added from a page that does not need a session. Where no page
+        is found to use the action, nothing says who may: it stays a finding."""
+        open_writes = [e.mutation for e in events if not e.guarded]
+        if not open_writes:
+            return None
+        evidence = self.submissions.evidence(module, action.function, lookups)
+        reached = self.pages.reached(module, action) if evidence is not None else None
+        if evidence is None or not reached or not reached[0]:
+            return None
+        pages, between = reached
+        chain = frozenset([*between, module.path])
+        if any(self.pages.protects(p, chain) for p in pages):
+            return None  # the page protects the form; the action does not
+        if any(self.pages.looks_up(p) for p in between):
+            return None  # a component on the way may show the form to signed-in users only
+        spans = frozenset((m.node.start_byte, m.node.end_byte) for m in open_writes)
+        return PublicFlow("submission", f"{evidence}, from `{pages[0]}`", None, spans)
+
+    def open_page(self, action: ServerAction, module: Module) -> str | None:
+        """A page that shows the action to anonymous visitors, in a project whose pages do
+        look the session up elsewhere: a login requirement would break it."""
+        reached = self.pages.reached(module, action)
+        if not reached or not reached[0] or not self.pages.any_page_looks_up():
+            return None
+        pages, between = reached
+        return self.pages.open_page(pages, between, module.path)
+
     # -- where it is used ---------------------------------------------------------------
 
     def route(self, module: Module, action: str | None) -> str | None:
@@ -251,14 +304,15 @@ class Publicity:
         own = _route_kind(module.path)
         if own is not None or action is None:
             return own
-        if module.path not in self._importers:
-            self._importers[module.path] = list(self.importers(module))
         kinds = [
-            _route_kind(path)
-            for path, name in self._importers[module.path]
-            if name in (action, "*")
+            _route_kind(path) for path, name in self.imported_by(module) if name in (action, "*")
         ]
         return kinds[0] if kinds and all(kinds) else None
+
+    def imported_by(self, module: Module) -> list[tuple[str, str]]:
+        if module.path not in self._importers:
+            self._importers[module.path] = list(self.importers(module))
+        return self._importers[module.path]
 
     def importers(self, module: Module) -> Iterator[tuple[str, str]]:
         """(file, imported name) for each import of `module` in the project."""
