@@ -42,37 +42,36 @@ MIDDLEWARE = tuple(f"{n}.{e}" for n in ("middleware", "proxy") for e in ("ts", "
 # How far up the importers are followed, and how many files at most.
 MAX_DEPTH = 5
 MAX_FILES = 40
+CHILDREN = frozenset({"children"})
 
 Importers = Callable[[Module], list[tuple[str, str]]]
+Walked = tuple[bool, Node, set[str], int]
 
 
 class Pages:
     def __init__(self, project: Project, importers: Importers) -> None:
         self.project = project
         self.importers = importers
-        self._walked: dict[str, tuple[bool, Node, set[str]] | None] = {}
+        self._walked: dict[tuple[str, int], Walked] = {}
         self._looks_up: dict[str, bool] = {}
         self._any_lookup: bool | None = None
 
-    def reached(self, module: Module, action: ServerAction) -> tuple[list[str], list[str]] | None:
-        """(the page and layout files that use the action, the components in between);
-        None when something else imports it (a route handler) or the search is cut short."""
+    def reached(self, module: Module, action: ServerAction) -> dict[str, frozenset[str]] | None:
+        """Each page or layout file that uses the action, with the files on the way to it
+        (the components, and the action's file); None when something else imports it (a
+        route handler) or the search is cut short."""
         if is_route_file(module.path):
-            return [module.path], []
-        pages: list[str] = []
-        between: list[str] = []
-        seen = {module.path}
+            return {module.path: frozenset({module.path})}
         wanted = (action.name or "default", "*")
         inline = action.kind is ActionKind.INLINE_DIRECTIVE  # the file's importers use it
-        level = [p for p, name in self.importers(module) if inline or name in wanted]
+        imports: dict[str, set[str]] = {}  # importer -> the files it was reached from
+        level = [(p, module.path) for p, name in self.importers(module) if inline or name in wanted]
         for _ in range(MAX_DEPTH):
-            following: list[str] = []
-            for path in level:
-                if path in seen:
-                    continue
-                seen.add(path)
-                if is_route_file(path):
-                    pages.append(path)
+            following: list[tuple[str, str]] = []
+            for path, below in level:
+                known = path in imports
+                imports.setdefault(path, set()).add(below)
+                if known or is_route_file(path):
                     continue
                 if app_directory(path) is not None and posixpath.basename(path).startswith(
                     "route."
@@ -81,30 +80,54 @@ class Pages:
                 other = self.project.module(path)
                 if other is None:
                     return None
-                between.append(path)
-                following += [p for p, _ in self.importers(other)]
-            if len(seen) > MAX_FILES:
+                following += [(p, path) for p, _ in self.importers(other)]
+            if len(imports) > MAX_FILES:
                 return None
             level = following
             if not level:
-                return pages, between
+                return {p: _below(p, imports) for p in imports if is_route_file(p)}
         return None
 
     # -- does a page need a session ------------------------------------------------------
 
     def protects(self, page: str, chain: frozenset[str]) -> bool:
         """The page, or a layout above it, turns anonymous visitors away; the page shows
-        what leads to the action (a file of `chain`) only when a session test passes, or a
-        layout its children; or an auth middleware names its route."""
+        what leads to the action (a file of `chain`), or a layout its children, only when
+        a session test passes or inside a component that looks the session up
+        (`<AuthBoundary>`); or an auth middleware names its route."""
         for path in route_files(page, self.project):
             walked = self._walk(path)
             if walked is None:
                 continue
-            stops, fn, names = walked
-            shown = self._shown(path, chain) if path == page else frozenset({"children"})
-            if stops or _tests(fn, names, shown):
+            stops, fn, names, _ = walked
+            shown = self._shown(path, chain) if path == page else CHILDREN
+            if stops or _tests(fn, names, shown) or self._wrapped(path, fn, shown):
                 return True
         return self._middleware_covers(page)
+
+    def _wrapped(self, path: str, fn: Node, shown: frozenset[str]) -> bool:
+        """One of `shown` is rendered inside a project component that protects its
+        children (`<AuthBoundary>` that redirects anonymous visitors)."""
+        module = self.project.module(path)
+        if module is None:
+            return False
+        for node in walk(fn):
+            if node.type != "jsx_element" or not _mentions(node, shown):
+                continue
+            opening = node.child_by_field_name("open_tag")
+            tag = opening.child_by_field_name("name") if opening is not None else None
+            found = self.project.function_for(module, text(tag), tag) if tag is not None else None
+            if found is not None and self._gate(*found):
+                return True
+        return False
+
+    def _gate(self, module: Module, fn: Node) -> bool:
+        """A component that looks the session up and may return before its last `return`
+        (`if (!access) return null`), or tests the session around its children."""
+        if not self.looks_up(module.path):
+            return False
+        stops, _, names, returns = self._walk_function(module, fn)
+        return stops or returns > 1 or _tests(fn, names, CHILDREN)
 
     def _shown(self, path: str, chain: frozenset[str]) -> frozenset[str]:
         """The names under which a page imports the files on the way to the action."""
@@ -118,25 +141,28 @@ class Pages:
             if resolve(path, imported.specifier) in chain
         )
 
-    def _walk(self, path: str) -> tuple[bool, Node, set[str]] | None:
-        """The page walked as an anonymous visitor: (it looks the session up and never gets
-        to its last `return`, its function, the names it binds to the session)."""
-        if path not in self._walked:
-            self._walked[path] = self._walk_page(path)
-        return self._walked[path]
-
-    def _walk_page(self, path: str) -> tuple[bool, Node, set[str]] | None:
+    def _walk(self, path: str) -> Walked | None:
+        """A page's default function walked as an anonymous visitor (see _walk_function)."""
         module = self.project.module(path)
         fn = default_function(module, self.project) if module is not None else None
-        if module is None or fn is None:
-            return None
-        walker = Walker(module, self.project)
-        try:
-            walker.run(fn)
-        except RecursionError:
-            return True, fn, set()  # too deep to tell: it may be the guard
-        stops = bool(walker.lookups) and bool(walker.returns) and walker.returns[-1][0]
-        return stops, fn, session_names(fn, walker.lookups)
+        return self._walk_function(module, fn) if module is not None and fn is not None else None
+
+    def _walk_function(self, module: Module, fn: Node) -> Walked:
+        """(it looks the session up and never gets to its last `return`, the function, the
+        names it binds to the session, how many returns it may reach), walked as an
+        anonymous visitor."""
+        key = (module.path, fn.start_byte)
+        if key not in self._walked:
+            walker = Walker(module, self.project)
+            try:
+                walker.run(fn)
+            except RecursionError:
+                self._walked[key] = (True, fn, set(), 0)  # too deep to tell: it may be the guard
+                return self._walked[key]
+            stops = bool(walker.lookups) and bool(walker.returns) and walker.returns[-1][0]
+            live = sum(1 for stopped, _ in walker.returns if not stopped)
+            self._walked[key] = (stops, fn, session_names(fn, walker.lookups), live)
+        return self._walked[key]
 
     def _middleware_covers(self, page: str) -> bool:
         """An auth middleware next to the app directory whose matcher covers the route."""
@@ -202,13 +228,30 @@ class Pages:
             )
         return self._any_lookup
 
-    def open_page(self, pages: list[str], between: list[str], action: str) -> str | None:
+    def open_page(self, reached: dict[str, frozenset[str]], action: str) -> str | None:
         """A page that shows the action (in file `action`) to anonymous visitors: nothing
         protects it and no component between it and the action looks the session up."""
-        if any(self.looks_up(p) for p in between):
-            return None
-        chain = frozenset([*between, action])
-        return next((page for page in pages if not self.protects(page, chain)), None)
+        for page, chain in reached.items():
+            if not self.protects(page, chain) and not self.on_the_way(page, chain, action):
+                return page
+        return None
+
+    def on_the_way(self, page: str, chain: frozenset[str], action: str) -> bool:
+        """A component between the page and the action looks the session up: it may show
+        the action to signed-in visitors only."""
+        return any(self.looks_up(p) for p in chain - {page, action})
+
+
+def _below(page: str, imports: dict[str, set[str]]) -> frozenset[str]:
+    """The files a page reaches the action through, the action's file included."""
+    found: set[str] = set()
+    stack = [page]
+    while stack:
+        current = stack.pop()
+        for below in imports.get(current, set()) - found:
+            found.add(below)
+            stack.append(below)
+    return frozenset(found | {page})
 
 
 def is_route_file(path: str) -> bool:

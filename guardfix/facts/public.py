@@ -277,14 +277,14 @@ class Publicity:
             return None
         evidence = self.submissions.evidence(module, action.function, lookups)
         reached = self.pages.reached(module, action) if evidence is not None else None
-        if evidence is None or not reached or not reached[0]:
+        if evidence is None or not reached:
             return None
-        pages, between = reached
-        chain = frozenset([*between, module.path])
-        if any(self.pages.protects(p, chain) for p in pages):
-            return None  # the page protects the form; the action does not
-        if any(self.pages.looks_up(p) for p in between):
-            return None  # a component on the way may show the form to signed-in users only
+        for page, chain in reached.items():
+            if self.pages.protects(page, chain):
+                return None  # the page protects the form; the action does not
+            if self.pages.on_the_way(page, chain, module.path):
+                return None  # a component on the way may show it to signed-in users only
+        pages = sorted(reached)
         spans = frozenset((m.node.start_byte, m.node.end_byte) for m in open_writes)
         return PublicFlow("submission", f"{evidence}, from `{pages[0]}`", None, spans)
 
@@ -292,10 +292,9 @@ class Publicity:
         """A page that shows the action to anonymous visitors, in a project whose pages do
         look the session up elsewhere: a login requirement would break it."""
         reached = self.pages.reached(module, action)
-        if not reached or not reached[0] or not self.pages.any_page_looks_up():
+        if not reached or not self.pages.any_page_looks_up():
             return None
-        pages, between = reached
-        return self.pages.open_page(pages, between, module.path)
+        return self.pages.open_page(reached, module.path)
 
     # -- where it is used ---------------------------------------------------------------
 
