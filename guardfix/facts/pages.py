@@ -178,12 +178,22 @@ class Pages:
         return False
 
     def _checks_auth(self, module: Module) -> bool:
-        """`export { default } from "next-auth/middleware"`, a lookup, or a cookie read."""
-        return (
-            any(is_auth_library(r.specifier) for r in module.reexports)
-            or self.looks_up(module.path)
-            or b"cookies" in module.content
-        )
+        """The middleware reads cookies, looks the session up, or takes something from an
+        auth library, itself or through a project file (`export { auth as middleware }
+        from "@/auth"`)."""
+        if b"cookies" in module.content or self.looks_up(module.path):
+            return True
+        specifiers = [i.specifier for i in module.imports.values()]
+        specifiers += [r.specifier for r in module.reexports]
+        for specifier in specifiers:
+            path = self.project.resolver.resolve(module.path, specifier)
+            other = self.project.module(path) if path is not None else None
+            if is_auth_library(specifier) or (
+                other is not None
+                and any(is_auth_library(i.specifier) for i in other.imports.values())
+            ):
+                return True
+        return False
 
     # -- does a file look the session up ----------------------------------------------------
 
