@@ -698,6 +698,28 @@ ROOT_LAYOUT = ts("""
     }
     """)
 
+DRIZZLE = {
+    "lib/db.ts": ts("""
+        import { drizzle } from "drizzle-orm/node-postgres";
+        export const db = drizzle(process.env.DATABASE_URL!);
+        """),
+    "lib/tables.ts": ts("""
+        import { pgTable, text } from "drizzle-orm/pg-core";
+
+        export const users = pgTable("users", { id: text("id").primaryKey() });
+        export const notes = pgTable("notes", {
+          id: text("id").primaryKey(),
+          body: text("body").notNull(),
+          writerId: text("writer_id").references(() => users.id),
+        }).enableRLS();
+        export const drafts = pgTable("drafts", {
+          id: text("id").primaryKey(),
+          body: text("body").notNull(),
+          authorId: text("author_id").notNull().references(() => users.id),
+        });
+        """),
+}
+
 
 def site(action: str, page: str | None = OPEN_PAGE, **more: str) -> Files:
     """The contact action on the site; `page=None` leaves the form unused."""
@@ -931,6 +953,40 @@ SUBMISSIONS = [
         ),
         [],
         id="an-auth-middleware-for-other-routes",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { auth } from "@/auth";
+            import { db } from "@/lib/db";
+            import { notes } from "@/lib/tables";
+
+            export async function send(body: string) {
+              const session = await auth();
+              await db.insert(notes).values({ body, writerId: session ? session.user.id : null });
+            }
+            """,
+            **DRIZZLE,
+        ),
+        [],
+        id="drizzle-submission-with-a-nullable-user-column",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { db } from "@/lib/db";
+            import { drafts } from "@/lib/tables";
+
+            export async function send(body: string) {
+              await db.insert(drafts).values({ body });
+            }
+            """,
+            **DRIZZLE,
+        ),
+        [("GF001", 6, "error", "display-only")],
+        id="drizzle-row-that-references-a-user-is-no-submission",
     ),
     # -- an action a page open to anyone uses: a login fix is only shown --------------
     pytest.param(
