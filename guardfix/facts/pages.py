@@ -1,12 +1,13 @@
-"""Where an action is used: the app router pages that reach it, and whether they need a session.
+"""Where an action is used: the app router pages that reach it, and whether they protect it.
 
 The files importing an action are followed up, through the components that import
-them, to the `page` and `layout` files of the app router. A page needs a session when
-it, or a layout above it, stops an anonymous visitor before it renders (`if (!session)
-redirect("/login")`) or tests the session (`{user && <Form />}`), or when an auth
-middleware's `matcher` names its route. Whether
-a page or component looks the session up at all is a weaker question: a page that does
-not, in a project whose other pages do, is open to anonymous visitors.
+them, to the `page` and `layout` files of the app router. A page protects the action
+when it, or a layout above it, turns an anonymous visitor away before it renders
+(`if (!session) redirect("/login")`); when it shows the way to the action only if a
+session test passes (`{user && <Form />}`) or inside a project component that turns
+anonymous visitors away (`<AuthBoundary>`); or when an auth middleware's `matcher`
+names its route. A component on the way that looks the session up may show the
+action to signed-in visitors only. A page that nothing protects is open to anyone.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Pages:
         self.importers = importers
         self._walked: dict[tuple[str, int], Walked] = {}
         self._looks_up: dict[str, bool] = {}
-        self._any_lookup: bool | None = None
+        self._session_pages: frozenset[str] | None = None
 
     def reached(self, module: Module, action: ServerAction) -> dict[str, frozenset[str]] | None:
         """Each page or layout file that uses the action, with the files on the way to it
@@ -230,13 +231,13 @@ class Pages:
                 return True
         return False
 
-    def any_page_looks_up(self) -> bool:
-        """Some page or layout of the project looks the session up."""
-        if self._any_lookup is None:
-            self._any_lookup = any(
-                self.looks_up(path) for path in self.project.files() if is_route_file(path)
+    def session_pages(self) -> frozenset[str]:
+        """The pages and layouts of the project that look the session up."""
+        if self._session_pages is None:
+            self._session_pages = frozenset(
+                path for path in self.project.files() if is_route_file(path) and self.looks_up(path)
             )
-        return self._any_lookup
+        return self._session_pages
 
     def open_page(self, reached: dict[str, frozenset[str]], action: str) -> str | None:
         """A page that shows the action (in file `action`) to anonymous visitors: nothing

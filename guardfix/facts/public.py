@@ -292,7 +292,7 @@ class Publicity:
         """A page that shows the action to anonymous visitors, in a project whose pages do
         look the session up elsewhere: a login requirement would break it."""
         reached = self.pages.reached(module, action)
-        if not reached or not self.pages.any_page_looks_up():
+        if not reached or not self.pages.session_pages() - reached.keys():
             return None
         return self.pages.open_page(reached, module.path)
 
