@@ -13,6 +13,11 @@ or is imported only from, a sign-in, sign-up, reset, verify or invitation route.
 The writes that belong to the flow are its own steps (the user row, the session and
 token rows, the email) and every write after the caller got an identity (signed in, a
 new user, a consumed token). Any other write runs for anyone and stays a finding.
+
+An anonymous submission is a flow too: the action only adds rows nobody must own
+(guardfix/facts/submission.py) and every page using it is open to anyone
+(guardfix/facts/pages.py). An action some open page uses, in a project whose other
+pages look the session up, is no flow, but a login fix for it is only shown.
 """
 
 from __future__ import annotations
