@@ -790,6 +790,39 @@ SUBMISSIONS = [
         site(
             """
             "use server";
+            import { put } from "@vercel/blob";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(formData: FormData) {
+              const file = formData.get("attachment") as File;
+              const blob = await put(`inquiries/${crypto.randomUUID()}`, file, { access: "public" });
+              await prisma.inquiry.create({ data: { email: blob.url, message: "" } });
+            }
+            """
+        ),
+        [],
+        id="submission-with-its-upload",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { del } from "@vercel/blob";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(email: string, old: string) {
+              await del(old);
+              await prisma.inquiry.create({ data: { email, message: "" } });
+            }
+            """
+        ),
+        [("GF001", 6, "error", "display-only")],
+        id="a-submission-that-deletes-a-file-is-none",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
             import { prisma } from "@/lib/prisma";
 
             export async function send(body: string, authorId: string) {

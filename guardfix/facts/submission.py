@@ -45,6 +45,9 @@ AUTH_MODEL = re.compile(
     r"|token|reset|verif|invit|otp|password",
     re.IGNORECASE,
 )
+STORAGE = frozenset(
+    {"blob", "s3", "uploadthing", "cloudinary", "firebase-storage", "gcs", "supabase-storage"}
+)
 UPLOADS = frozenset(
     {
         "put",
@@ -127,7 +130,7 @@ class Submissions:
     def part(self, module: Module, mutation: Mutation, lookups: list[Node]) -> str | None:
         """Why a change belongs to a submission: a row (its evidence), or "" for what
         goes with one; None when it does not."""
-        if mutation.api == "email" or (mutation.operation in UPLOADS and mutation.api != "prisma"):
+        if mutation.api == "email" or (mutation.api in STORAGE and mutation.operation in UPLOADS):
             return ""
         if mutation.api == "http":
             args = call_arguments(mutation.node)
