@@ -84,6 +84,8 @@ WRITES = frozenset({"insert", "update", "upsert", "delete"})
 CREATES = frozenset({"create", "createMany", "insert", "upsert"})
 OTP_LIBRARIES = ("otplib", "@otplib/", "speakeasy", "otpauth", "@oslojs/otp", "oslo/otp")
 OTP_CALLS = frozenset({"verify", "check", "verifyTOTP", "verifyHOTP", "verifySync"})
+# The module an import names: `from "./actions"`, `import("./form")`, `export * from "x"`.
+SPECIFIER = re.compile(rb"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']""")
 # How deep project helpers are followed, and how far a library object is traced back.
 MAX_DEPTH = 3
 
@@ -109,6 +111,7 @@ class Publicity:
         self.project = project
         self._helpers: dict[tuple[str, int], list[Signal]] = {}
         self._importers: dict[str, list[tuple[str, str]]] = {}
+        self._naming: dict[str, list[str]] | None = None
         self.pages = Pages(project, self.imported_by)
         self.submissions = Submissions(project)
 
@@ -323,16 +326,31 @@ class Publicity:
         stem, _ = posixpath.splitext(posixpath.basename(module.path))
         if stem == "index":
             stem = posixpath.basename(posixpath.dirname(module.path))
-        for path in self.project.files():
-            if path == module.path or not is_source_path(path):
+        for path in self.naming(stem):
+            if path == module.path:
                 continue
-            content = self.project.reader.read(path)
-            if content is None or stem.encode() not in content:
-                continue  # cheap: only files that name the module are parsed
             other = self.project.module(path)
             for imported in other.imports.values() if other is not None else ():
                 if self.project.resolver.resolve(path, imported.specifier) == module.path:
                     yield path, imported.name
+
+    def naming(self, stem: str) -> list[str]:
+        """The source files with an import whose last part is `stem`: each file is read
+        once, and only those that may import a module are parsed."""
+        if self._naming is None:
+            self._naming = {}
+            for path in self.project.files():
+                content = self.project.reader.read(path) if is_source_path(path) else None
+                for specifier in SPECIFIER.findall(content or b""):
+                    parts = specifier.decode("utf-8", "replace").split("/")
+                    last = parts[-1]  # `./form`, `./form.tsx`, `./create-url/index`
+                    for name in {last, posixpath.splitext(last)[0]}:
+                        if name == "index" and len(parts) > 1:
+                            name = parts[-2]
+                        names = self._naming.setdefault(name, [])
+                        if not names or names[-1] != path:
+                            names.append(path)
+        return self._naming.get(stem, [])
 
 
 def _verdict(kind: str, signals: list[Signal], events: tuple[MutationEvent, ...]) -> PublicFlow:
