@@ -1063,6 +1063,40 @@ SUBMISSIONS = [
         [("GF001", 5, "error", "safe")],
         id="a-form-that-reads-the-session-keeps-the-fix",
     ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(id: string, message: string) {
+              await prisma.inquiry.update({ where: { id }, data: { message } });
+            }
+            """,
+            **{
+                "lib/use-viewer.ts": ts("""
+                    "use client";
+                    import { useSession } from "next-auth/react";
+
+                    export function useViewer() {
+                      return useSession().data?.user ?? null;
+                    }
+                    """),
+                "app/contact/contact-form.tsx": ts("""
+                    "use client";
+                    import { useViewer } from "@/lib/use-viewer";
+                    import { send } from "./actions";
+
+                    export function ContactForm() {
+                      const viewer = useViewer();
+                      return viewer ? <form action={send.bind(null, "1", "x")} /> : null;
+                    }
+                    """),
+            },
+        ),
+        [("GF001", 5, "error", "safe")],
+        id="a-form-that-reads-the-session-through-a-project-hook-keeps-the-fix",
+    ),
 ]
 
 

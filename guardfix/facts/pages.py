@@ -44,6 +44,9 @@ MIDDLEWARE = tuple(f"{n}.{e}" for n in ("middleware", "proxy") for e in ("ts", "
 MAX_DEPTH = 5
 MAX_FILES = 40
 CHILDREN = frozenset({"children"})
+# A React hook, and how many files deep the hooks a component calls are followed.
+HOOK = re.compile(r"^use[A-Z]")
+MAX_HOOKS = 3
 
 Importers = Callable[[Module], list[tuple[str, str]]]
 Walked = tuple[bool, Node, set[str], int]
@@ -198,16 +201,31 @@ class Pages:
 
     # -- does a file look the session up ----------------------------------------------------
 
-    def looks_up(self, path: str) -> bool:
+    def looks_up(self, path: str, depth: int = 0) -> bool:
         """A session lookup anywhere in the file, a project helper returning the session,
-        or anything imported from an auth library (`useSession`, `<SignedIn>`)."""
-        if path not in self._looks_up:
-            module = self.project.module(path)
-            self._looks_up[path] = module is not None and self._lookup_in(module)
-        return self._looks_up[path]
+        anything imported from an auth library (`useSession`, `<SignedIn>`), or a project
+        hook from a file that looks it up (`useUser()` reading a session context)."""
+        if path in self._looks_up:
+            return self._looks_up[path]
+        module = self.project.module(path)
+        self._looks_up[path] = False  # a cycle of hooks ends here
+        found = module is not None and self._lookup_in(module, depth)
+        if found or depth == 0:  # a search cut short by depth is asked again from the top
+            self._looks_up[path] = found
+        else:
+            del self._looks_up[path]
+        return found
 
-    def _lookup_in(self, module: Module) -> bool:
+    def _lookup_in(self, module: Module, depth: int) -> bool:
         library = {n for n, i in module.imports.items() if is_auth_library(i.specifier)}
+        hooks = {
+            path
+            for name, imported in module.imports.items()
+            if HOOK.match(name)
+            and (path := self.project.resolver.resolve(module.path, imported.specifier))
+        }
+        if depth < MAX_HOOKS and any(self.looks_up(p, depth + 1) for p in hooks):
+            return True
         for node in walk(module.root):
             if node.type in ("jsx_opening_element", "jsx_self_closing_element"):
                 tag = node.child_by_field_name("name")
