@@ -839,6 +839,42 @@ SUBMISSIONS = [
             "use server";
             import { prisma } from "@/lib/prisma";
 
+            export async function send(email: string) {
+              await prisma.inquiry.upsert({
+                where: { id: email },
+                create: { id: email, email, message: "" },
+                update: { email },
+              });
+            }
+            """
+        ),
+        [],
+        id="submission-by-upsert",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(id: string, body: string, authorId: string) {
+              await prisma.review.upsert({
+                where: { id },
+                create: { id, body },
+                update: { authorId },
+              });
+            }
+            """
+        ),
+        [("GF001", 5, "error", "display-only")],
+        id="an-upsert-that-hands-a-row-to-a-user-is-no-submission",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
             export async function send(body: string) {
               await prisma.ticket.create({ data: { body } });
             }

@@ -164,16 +164,26 @@ class Submissions:
 
 
 def _row_values(mutation: Mutation) -> dict[str, Node] | None:
-    """The values a create sets, by column: Prisma `data` (or an upsert's `create`),
-    Drizzle `.values({...})`; None when not an object literal."""
+    """The values a create sets, by column: Prisma `data` (an upsert's `create` and
+    `update`), Drizzle `.values({...})`; None when one is not an object literal."""
     if mutation.api == "prisma":
         args = call_arguments(mutation.node)
-        key = "create" if mutation.operation == "upsert" else "data"
-        row = object_property(unwrap(args[0]), key) if args else None
+        first = unwrap(args[0]) if args else None
+        keys = ("create", "update") if mutation.operation == "upsert" else ("data",)
+        rows = [object_property(first, key) for key in keys]
     else:
         values = [c for c in chain_calls(mutation.node) if callee_name(c) == "values"]
-        row = call_arguments(values[0])[0] if values and call_arguments(values[0]) else None
-    row = unwrap(row)
+        rows = [call_arguments(values[0])[0] if values and call_arguments(values[0]) else None]
+    found: dict[str, Node] = {}
+    for row in rows:
+        pairs = _pairs(unwrap(row))
+        if pairs is None:
+            return None
+        found.update(pairs)
+    return found
+
+
+def _pairs(row: Node | None) -> dict[str, Node] | None:
     if row is None or row.type != "object":
         return None
     found: dict[str, Node] = {}
