@@ -57,7 +57,15 @@ def _public(public: PublicFlow, rule: str) -> str:
 
 
 def _unsure(facts: ActionFacts, findings: list[Finding]) -> list[Finding]:
-    """A login fix is only a guess where the action looks like a signed-out flow."""
+    """A login fix is only a guess where the action looks like a signed-out flow, and is
+    never written where a page shows the action to anonymous visitors."""
+    if facts.open_page is not None:
+        return [
+            replace(f, fix=_shown_only(f.fix, facts.open_page, f.rule))
+            if f.fix is not None and f.rule in LOGIN_RULES
+            else f
+            for f in findings
+        ]
     if facts.public_hint is None:
         return findings
     return [
@@ -66,6 +74,15 @@ def _unsure(facts: ActionFacts, findings: list[Finding]) -> list[Finding]:
         else f
         for f in findings
     ]
+
+
+def _shown_only(fix: Fix, page: str, rule: str) -> Fix:
+    title = (
+        f"{fix.title} (not written: `{page}` uses this action and is open to anonymous "
+        f"visitors, so a login requirement may break it; if anyone may do this by design, "
+        f"add `// guardfix-ignore {rule}: <reason>` above the action)"
+    )
+    return replace(fix, title=title, applicability=Applicability.DISPLAY_ONLY)
 
 
 def _unsafe(fix: Fix, hint: str) -> Fix:

@@ -110,9 +110,12 @@ class Scope:
 
 @dataclass(frozen=True)
 class PublicFlow:
-    """An action meant for anonymous callers: sign-up, sign-in, reset, verify, invitation."""
+    """An action meant for anonymous callers: sign-up, sign-in, reset, verify, invitation,
+    an anonymous submission."""
 
-    kind: str  # "sign-up", "sign-in", "password-reset", "verification", "invitation", "guest"
+    # "sign-up", "sign-in", "password-reset", "verification", "invitation", "guest",
+    # "submission" (rows nobody owns added from a page open to anyone)
+    kind: str
     evidence: str  # what shows it, for messages: "`prisma.user.create`"
     # Where the caller gets an identity (signed in, a new user, a consumed token); None
     # when nothing in the action does (a reset step that never checks the token).
@@ -154,6 +157,9 @@ class ActionFacts:
     # How the project's guarded actions turn guest sessions away, when this action stops
     # anonymous callers but lets a guest reach its writes.
     guests_through: Exclusion | None = None
+    # A page that shows the action to anonymous visitors (nothing on the way looks the
+    # session up) in a project whose pages do elsewhere: a login fix is display-only.
+    open_page: str | None = None
 
 
 class Applicability(str, Enum):

@@ -738,13 +738,511 @@ def test_row_level_security_refusals(tmp_path: Path, files: Files, expected: lis
     assert rows(tmp_path, files) == expected
 
 
-@pytest.mark.parametrize(("files", "expected"), CASES)
+# -- anonymous submissions, and pages open to anyone -----------------------------------
+# A small site: a contact page anyone can open, whose form calls the action in
+# app/contact/actions.ts; a dashboard that needs a session; the models below.
+SITE_SCHEMA = ts("""
+    model User {
+      id String @id
+    }
+
+    model Inquiry {
+      id      String @id
+      email   String
+      message String
+    }
+
+    model Review {
+      id       String  @id
+      body     String
+      author   User?   @relation(fields: [authorId], references: [id])
+      authorId String?
+    }
+
+    model Ticket {
+      id      String @id
+      body    String
+      owner   User   @relation(fields: [ownerId], references: [id])
+      ownerId String
+    }
+    """)
+
+FORM = ts("""
+    "use client";
+    import { send } from "./actions";
+
+    export function ContactForm() {
+      return <form action={send}><button>Send</button></form>;
+    }
+    """)
+OPEN_PAGE = ts("""
+    import { ContactForm } from "./contact-form";
+
+    export default function ContactPage() {
+      return <main><ContactForm /></main>;
+    }
+    """)
+DASHBOARD = ts("""
+    import { redirect } from "next/navigation";
+    import { auth } from "@/auth";
+
+    export default async function Dashboard() {
+      const session = await auth();
+      if (!session) redirect("/login");
+      return <main>Dashboard</main>;
+    }
+    """)
+ROOT_LAYOUT = ts("""
+    export default function Root({ children }: { children: React.ReactNode }) {
+      return <html><body>{children}</body></html>;
+    }
+    """)
+
+DRIZZLE = {
+    "lib/db.ts": ts("""
+        import { drizzle } from "drizzle-orm/node-postgres";
+        export const db = drizzle(process.env.DATABASE_URL!);
+        """),
+    "lib/tables.ts": ts("""
+        import { pgTable, text } from "drizzle-orm/pg-core";
+
+        export const users = pgTable("users", { id: text("id").primaryKey() });
+        export const notes = pgTable("notes", {
+          id: text("id").primaryKey(),
+          body: text("body").notNull(),
+          writerId: text("writer_id").references(() => users.id),
+        }).enableRLS();
+        export const drafts = pgTable("drafts", {
+          id: text("id").primaryKey(),
+          body: text("body").notNull(),
+          authorId: text("author_id").notNull().references(() => users.id),
+        });
+        """),
+}
+
+
+def site(action: str, page: str | None = OPEN_PAGE, **more: str) -> Files:
+    """The contact action on the site; `page=None` leaves the form unused."""
+    files = {
+        **PROJECT,
+        "prisma/schema.prisma": SITE_SCHEMA,
+        "app/layout.tsx": ROOT_LAYOUT,
+        "app/dashboard/page.tsx": DASHBOARD,
+        "app/contact/actions.ts": ts(action),
+    }
+    if page is not None:
+        files |= {"app/contact/contact-form.tsx": FORM, "app/contact/page.tsx": ts(page)}
+    return {**files, **more}
+
+
+INQUIRY = """
+    "use server";
+    import { prisma } from "@/lib/prisma";
+    import { sendLink } from "@/lib/mail";
+
+    export async function send(formData: FormData) {
+      const email = String(formData.get("email"));
+      await prisma.inquiry.create({ data: { email, message: String(formData.get("message")) } });
+      await sendLink(email, "https://example.com/thanks");
+    }
+    """
+
+SUBMISSIONS = [
+    pytest.param(site(INQUIRY), [], id="submission-of-an-ownerless-row-from-an-open-page"),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(body: string) {
+              const session = await auth();
+              const authorId = session?.user?.id ?? null;
+              await prisma.review.create({ data: { body, authorId } });
+            }
+            """
+        ),
+        [],
+        id="submission-with-the-optional-session-id-in-a-nullable-column",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { auth } from "@/auth";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(body: string) {
+              let authorId: string | undefined;
+              if (process.env.AUTH_ON) {
+                const session = await auth();
+                authorId = session?.user?.id;
+              }
+              await prisma.review.create({ data: { body, authorId } });
+            }
+            """
+        ),
+        [],
+        id="submission-with-the-session-id-assigned-when-there-is-one",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { put } from "@vercel/blob";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(formData: FormData) {
+              const file = formData.get("attachment") as File;
+              const blob = await put(`inquiries/${crypto.randomUUID()}`, file, { access: "public" });
+              await prisma.inquiry.create({ data: { email: blob.url, message: "" } });
+            }
+            """
+        ),
+        [],
+        id="submission-with-its-upload",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { del } from "@vercel/blob";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(email: string, old: string) {
+              await del(old);
+              await prisma.inquiry.create({ data: { email, message: "" } });
+            }
+            """
+        ),
+        [("GF001", 6, "error", "display-only")],
+        id="a-submission-that-deletes-a-file-is-none",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(body: string, authorId: string) {
+              await prisma.review.create({ data: { body, authorId } });
+            }
+            """
+        ),
+        [("GF001", 5, "error", "display-only")],
+        id="nullable-user-column-from-the-input-is-no-submission",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(email: string) {
+              await prisma.inquiry.upsert({
+                where: { id: email },
+                create: { id: email, email, message: "" },
+                update: { email },
+              });
+            }
+            """
+        ),
+        [],
+        id="submission-by-upsert",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(id: string, body: string, authorId: string) {
+              await prisma.review.upsert({
+                where: { id },
+                create: { id, body },
+                update: { authorId },
+              });
+            }
+            """
+        ),
+        [("GF001", 5, "error", "display-only")],
+        id="an-upsert-that-hands-a-row-to-a-user-is-no-submission",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(body: string) {
+              await prisma.ticket.create({ data: { body } });
+            }
+            """
+        ),
+        [("GF001", 5, "error", "display-only")],
+        id="row-with-a-required-owner-is-no-submission",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(id: string, message: string) {
+              await prisma.inquiry.update({ where: { id }, data: { message } });
+            }
+            """
+        ),
+        [("GF001", 5, "error", "display-only")],
+        id="an-update-is-no-submission",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(email: string) {
+              await prisma.inquiry.create({ data: { email, message: "" } });
+              await prisma.inquiry.deleteMany({ where: { email, message: "" } });
+            }
+            """
+        ),
+        [("GF001", 5, "error", "display-only")],
+        id="a-submission-that-also-deletes-is-none",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(text: string) {
+              await prisma.suggestion.create({ data: { text } });
+            }
+            """
+        ),
+        [("GF001", 5, "error", "display-only")],
+        id="a-model-the-schema-does-not-describe-is-unknown",
+    ),
+    pytest.param(
+        site(INQUIRY, page=None),
+        [("GF001", 7, "error", "safe")],
+        id="a-submission-no-page-uses-stays-reported",
+    ),
+    pytest.param(
+        site(
+            INQUIRY,
+            page=None,
+            **{
+                "app/admin/layout.tsx": ts("""
+                    import { redirect } from "next/navigation";
+                    import { auth } from "@/auth";
+
+                    export default async function Admin({ children }: { children: React.ReactNode }) {
+                      const session = await auth();
+                      if (!session?.user) redirect("/login");
+                      return <section>{children}</section>;
+                    }
+                    """),
+                "app/admin/contact-form.tsx": FORM.replace("./actions", "../contact/actions"),
+                "app/admin/page.tsx": OPEN_PAGE,
+            },
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="an-ownerless-create-on-a-page-under-a-protected-layout-stays-reported",
+    ),
+    pytest.param(
+        site(
+            INQUIRY,
+            page=ts("""
+                import { auth } from "@/auth";
+                import { ContactForm } from "./contact-form";
+
+                export default async function ContactPage() {
+                  const session = await auth();
+                  return <main>{session ? <ContactForm /> : <p>Sign in first</p>}</main>;
+                }
+                """),
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="a-page-showing-the-form-to-signed-in-visitors-only-protects-it",
+    ),
+    pytest.param(
+        site(
+            INQUIRY,
+            page=ts("""
+                import { MembersOnly } from "@/components/members-only";
+                import { ContactForm } from "./contact-form";
+
+                export default function ContactPage() {
+                  return <MembersOnly><ContactForm /></MembersOnly>;
+                }
+                """),
+            **{
+                "components/members-only.tsx": ts("""
+                    import { auth } from "@/auth";
+
+                    export async function MembersOnly({ children }: { children: React.ReactNode }) {
+                      const session = await auth();
+                      if (!session) return null;
+                      return <>{children}</>;
+                    }
+                    """),
+            },
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="a-form-inside-a-gate-component-is-protected",
+    ),
+    pytest.param(
+        site(
+            INQUIRY,
+            **{
+                "middleware.ts": ts("""
+                    export { auth as middleware } from "@/auth";
+
+                    export const config = { matcher: ["/contact/:path*"] };
+                    """),
+            },
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="a-page-an-auth-middleware-names-is-protected",
+    ),
+    pytest.param(
+        site(
+            INQUIRY,
+            **{
+                "middleware.ts": ts("""
+                    export { auth as middleware } from "@/auth";
+
+                    export const config = { matcher: ["/dashboard/:path*"] };
+                    """),
+            },
+        ),
+        [],
+        id="an-auth-middleware-for-other-routes",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { auth } from "@/auth";
+            import { db } from "@/lib/db";
+            import { notes } from "@/lib/tables";
+
+            export async function send(body: string) {
+              const session = await auth();
+              await db.insert(notes).values({ body, writerId: session ? session.user.id : null });
+            }
+            """,
+            **DRIZZLE,
+        ),
+        [],
+        id="drizzle-submission-with-a-nullable-user-column",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { db } from "@/lib/db";
+            import { drafts } from "@/lib/tables";
+
+            export async function send(body: string) {
+              await db.insert(drafts).values({ body });
+            }
+            """,
+            **DRIZZLE,
+        ),
+        [("GF001", 6, "error", "display-only")],
+        id="drizzle-row-that-references-a-user-is-no-submission",
+    ),
+    # -- an action a page open to anyone uses: a login fix is only shown --------------
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(id: string, message: string) {
+              await prisma.inquiry.update({ where: { id }, data: { message } });
+            }
+            """,
+            **{"app/dashboard/page.tsx": ROOT_LAYOUT.replace("Root", "Dashboard")},
+        ),
+        [("GF001", 5, "error", "safe")],
+        id="open-page-in-a-project-with-no-session-pages-keeps-the-fix",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(id: string, message: string) {
+              await prisma.inquiry.update({ where: { id }, data: { message } });
+            }
+            """,
+            **{
+                "app/contact/contact-form.tsx": ts("""
+                    "use client";
+                    import { useSession } from "next-auth/react";
+                    import { send } from "./actions";
+
+                    export function ContactForm() {
+                      const { data } = useSession();
+                      return data ? <form action={send.bind(null, "1", "x")} /> : null;
+                    }
+                    """),
+            },
+        ),
+        [("GF001", 5, "error", "safe")],
+        id="a-form-that-reads-the-session-keeps-the-fix",
+    ),
+    pytest.param(
+        site(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function send(id: string, message: string) {
+              await prisma.inquiry.update({ where: { id }, data: { message } });
+            }
+            """,
+            **{
+                "lib/use-viewer.ts": ts("""
+                    "use client";
+                    import { useSession } from "next-auth/react";
+
+                    export function useViewer() {
+                      return useSession().data?.user ?? null;
+                    }
+                    """),
+                "app/contact/contact-form.tsx": ts("""
+                    "use client";
+                    import { useViewer } from "@/lib/use-viewer";
+                    import { send } from "./actions";
+
+                    export function ContactForm() {
+                      const viewer = useViewer();
+                      return viewer ? <form action={send.bind(null, "1", "x")} /> : null;
+                    }
+                    """),
+            },
+        ),
+        [("GF001", 5, "error", "safe")],
+        id="a-form-that-reads-the-session-through-a-project-hook-keeps-the-fix",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), CASES + SUBMISSIONS)
 def test_public_flows(tmp_path: Path, files: Files, expected: list[Row]) -> None:
     assert rows(tmp_path, files) == expected
 
 
 def files_of(case_id: str) -> Files:
-    (files,) = [c.values[0] for c in CASES if c.id == case_id]
+    (files,) = [c.values[0] for c in CASES + SUBMISSIONS if c.id == case_id]
     return files  # type: ignore[return-value]
 
 
@@ -767,3 +1265,11 @@ def test_row_level_security_refusal_names_the_table(tmp_path: Path) -> None:
     (finding,) = run_on_files(tmp_path, dict(files)).findings  # type: ignore[arg-type]
     assert "relies on the database to turn the anonymous caller away" in finding.message
     assert "row level security on `tasks`" in finding.message
+
+
+def test_open_page_is_named_with_how_to_keep_it_public(tmp_path: Path) -> None:
+    report = run_on_files(tmp_path, dict(files_of("an-update-is-no-submission")))
+    (finding,) = [f for f in report.findings if f.rule == "GF001"]
+    assert "`app/contact/page.tsx` uses it and is open to anonymous visitors" in finding.message
+    assert "guardfix-ignore GF001: <reason>" in finding.message
+    assert finding.fix is not None and "not written" in finding.fix.title

@@ -452,9 +452,10 @@ class Project:
         walker.run(action.function, stopped, arguments=arguments)
         events = tuple(walker.events)
         first = next((e for e in events if not e.guarded), None)
-        public = hint = refuses = None
+        public = hint = refuses = page = None
         if any(not e.guarded for e in events):
             public, hint = self.publicity.flow(action, module, events, walker.lookups)
+            page = self.publicity.open_page(action, module) if public is None else None
             names = session_names(action.function, walker.lookups)
             refuses = database_refuses(self, module.path, events, public, names)
         return ActionFacts(
@@ -471,6 +472,7 @@ class Project:
             database_refuses=refuses,
             public_hint=hint,
             guests_through=self.guests.through(action, module, walker.events, walker.lookups),
+            open_page=page,
         )
 
     def _context(self, action: ServerAction, module: Module) -> Context:

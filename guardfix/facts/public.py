@@ -13,6 +13,11 @@ or is imported only from, a sign-in, sign-up, reset, verify or invitation route.
 The writes that belong to the flow are its own steps (the user row, the session and
 token rows, the email) and every write after the caller got an identity (signed in, a
 new user, a consumed token). Any other write runs for anyone and stays a finding.
+
+An anonymous submission is a flow too: the action only adds rows nobody must own
+(guardfix/facts/submission.py) and every page using it is open to anyone
+(guardfix/facts/pages.py). An action some open page uses, in a project whose other
+pages look the session up, is no flow, but a login fix for it is only shown.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from guardfix.actions import chain_calls
 from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.facts.mutations import chain_top, classify_call
 from guardfix.facts.ownership import written_model
+from guardfix.facts.pages import Pages
+from guardfix.facts.submission import Submissions
 from guardfix.libraries import is_auth_library, public_flow
 from guardfix.model import MutationEvent, PublicFlow, ServerAction
 from guardfix.module import Module
@@ -77,6 +84,8 @@ WRITES = frozenset({"insert", "update", "upsert", "delete"})
 CREATES = frozenset({"create", "createMany", "insert", "upsert"})
 OTP_LIBRARIES = ("otplib", "@otplib/", "speakeasy", "otpauth", "@oslojs/otp", "oslo/otp")
 OTP_CALLS = frozenset({"verify", "check", "verifyTOTP", "verifyHOTP", "verifySync"})
+# The module an import names: `from "./actions"`, `import("./form")`, `export * from "x"`.
+SPECIFIER = re.compile(rb"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']""")
 # How deep project helpers are followed, and how far a library object is traced back.
 MAX_DEPTH = 3
 
@@ -102,6 +111,9 @@ class Publicity:
         self.project = project
         self._helpers: dict[tuple[str, int], list[Signal]] = {}
         self._importers: dict[str, list[tuple[str, str]]] = {}
+        self._naming: dict[str, list[str]] | None = None
+        self.pages = Pages(project, self.imported_by)
+        self.submissions = Submissions(project)
 
     def flow(
         self,
@@ -111,6 +123,19 @@ class Publicity:
         lookups: list[Node],
     ) -> tuple[PublicFlow | None, str | None]:
         """The verdict, or else the evidence of hints no route confirms."""
+        public, hint = self.signed_out_flow(action, module, events, lookups)
+        if public is None:
+            public = self.submission(action, module, events, lookups)
+        return public, hint
+
+    def signed_out_flow(
+        self,
+        action: ServerAction,
+        module: Module,
+        events: tuple[MutationEvent, ...],
+        lookups: list[Node],
+    ) -> tuple[PublicFlow | None, str | None]:
+        """Sign-up, sign-in, reset, verification, invitation, guest pages."""
         signals = self.signals(module, action.function, 0)
         signals += _redirect_away(action.function, lookups)
         strong = [s for s in signals if not s.hint]
@@ -244,6 +269,41 @@ class Publicity:
                 return Signal("verification", f"`{'.'.join(parts)}()` checks a code", call, True)
         return None
 
+    # -- anonymous submissions, and pages open to anyone ----------------------------------
+
+    def submission(
+        self,
+        action: ServerAction,
+        module: Module,
+        events: tuple[MutationEvent, ...],
+        lookups: list[Node],
+    ) -> PublicFlow | None:
+        """Rows nobody owns added from a page that does not need a session. Where no page
+        is found to use the action, nothing says who may: it stays a finding."""
+        open_writes = [e.mutation for e in events if not e.guarded]
+        if not open_writes:
+            return None
+        evidence = self.submissions.evidence(module, action.function, lookups)
+        reached = self.pages.reached(module, action) if evidence is not None else None
+        if evidence is None or not reached:
+            return None
+        for page, chain in reached.items():
+            if self.pages.protects(page, chain):
+                return None  # the page protects the form; the action does not
+            if self.pages.on_the_way(page, chain, module.path):
+                return None  # a component on the way may show it to signed-in users only
+        pages = sorted(reached)
+        spans = frozenset((m.node.start_byte, m.node.end_byte) for m in open_writes)
+        return PublicFlow("submission", f"{evidence}, from `{pages[0]}`", None, spans)
+
+    def open_page(self, action: ServerAction, module: Module) -> str | None:
+        """A page that shows the action to anonymous visitors, in a project whose pages do
+        look the session up elsewhere: a login requirement would break it."""
+        reached = self.pages.reached(module, action)
+        if not reached or not self.pages.session_pages() - reached.keys():
+            return None
+        return self.pages.open_page(reached, module.path)
+
     # -- where it is used ---------------------------------------------------------------
 
     def route(self, module: Module, action: str | None) -> str | None:
@@ -251,30 +311,46 @@ class Publicity:
         own = _route_kind(module.path)
         if own is not None or action is None:
             return own
-        if module.path not in self._importers:
-            self._importers[module.path] = list(self.importers(module))
         kinds = [
-            _route_kind(path)
-            for path, name in self._importers[module.path]
-            if name in (action, "*")
+            _route_kind(path) for path, name in self.imported_by(module) if name in (action, "*")
         ]
         return kinds[0] if kinds and all(kinds) else None
+
+    def imported_by(self, module: Module) -> list[tuple[str, str]]:
+        if module.path not in self._importers:
+            self._importers[module.path] = list(self.importers(module))
+        return self._importers[module.path]
 
     def importers(self, module: Module) -> Iterator[tuple[str, str]]:
         """(file, imported name) for each import of `module` in the project."""
         stem, _ = posixpath.splitext(posixpath.basename(module.path))
         if stem == "index":
             stem = posixpath.basename(posixpath.dirname(module.path))
-        for path in self.project.files():
-            if path == module.path or not is_source_path(path):
+        for path in self.naming(stem):
+            if path == module.path:
                 continue
-            content = self.project.reader.read(path)
-            if content is None or stem.encode() not in content:
-                continue  # cheap: only files that name the module are parsed
             other = self.project.module(path)
             for imported in other.imports.values() if other is not None else ():
                 if self.project.resolver.resolve(path, imported.specifier) == module.path:
                     yield path, imported.name
+
+    def naming(self, stem: str) -> list[str]:
+        """The source files with an import whose last part is `stem`: each file is read
+        once, and only those that may import a module are parsed."""
+        if self._naming is None:
+            self._naming = {}
+            for path in self.project.files():
+                content = self.project.reader.read(path) if is_source_path(path) else None
+                for specifier in SPECIFIER.findall(content or b""):
+                    parts = specifier.decode("utf-8", "replace").split("/")
+                    last = parts[-1]  # `./form`, `./form.tsx`, `./create-url/index`
+                    for name in {last, posixpath.splitext(last)[0]}:
+                        if name == "index" and len(parts) > 1:
+                            name = parts[-2]
+                        names = self._naming.setdefault(name, [])
+                        if not names or names[-1] != path:
+                            names.append(path)
+        return self._naming.get(stem, [])
 
 
 def _verdict(kind: str, signals: list[Signal], events: tuple[MutationEvent, ...]) -> PublicFlow:

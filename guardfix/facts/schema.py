@@ -1,4 +1,5 @@
-"""What prisma/schema.prisma says, and when the database itself refuses an anonymous caller.
+"""What prisma/schema.prisma and Drizzle tables say, and when the database itself refuses an
+anonymous caller.
 
 Row level security refuses one too: see policies.py.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tree_sitter import Node
@@ -23,6 +25,7 @@ from guardfix.facts.policies import rls_refuses
 from guardfix.model import Mutation, MutationEvent, PublicFlow
 from guardfix.module import Module
 from guardfix.syntax import (
+    FUNCTION_TYPES,
     call_arguments,
     callee_name,
     declared_value,
@@ -40,6 +43,20 @@ if TYPE_CHECKING:
 PRISMA_MODEL = re.compile(r"^\s*model\s+(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
 # Writes whose `where` must name a unique row: Prisma throws when its value is undefined.
 UNIQUE_WHERE = frozenset({"update", "delete", "upsert"})
+# A field of a Prisma model: name, type, `?` or `[]`, the rest of the line.
+PRISMA_FIELD = re.compile(r"^\s*(\w+)\s+(\w+)(\?|\[\])?(.*)$", re.MULTILINE)
+PRISMA_FIELDS = re.compile(r"fields:\s*\[\s*(\w+)")
+# The model or table of the users, and a column named for the user a row belongs to.
+USER_TABLE = re.compile(r"^(auth_?)?(users?|profiles?|accounts?|members?)(_?table)?$", re.I)
+USER_COLUMN = re.compile(r"^(user|owner|author|creator|created_?by|member|profile)_?id$", re.I)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a row that names a user: whose row it is."""
+
+    name: str
+    optional: bool  # the row may be stored without it
 
 
 def prisma_schema(read: Callable[[str], bytes | None], path: str) -> str | None:
@@ -131,7 +148,6 @@ def _from_session(value: Node, names: set[str]) -> bool:
     return parts is not None and parts[0] in names
 
 
-PRISMA_FIELD = re.compile(r"^\s*(\w+)\s+(\w+)[?\[\]]*(.*)$", re.MULTILINE)
 PRISMA_RELATION_FIELDS = re.compile(r"@relation\([^)]*fields:\s*\[([^\]]*)\]")
 # Drizzle's table makers: `pgTable("posts", {...})`, `sqliteTable(...)`, `mysqlTable(...)`.
 DRIZZLE_TABLE = re.compile(r"^\w*[tT]able$")
@@ -164,7 +180,7 @@ def _prisma_columns(schema: str, delegate: str) -> dict[str, str | None] | None:
         if name[:1].lower() + name[1:] != delegate:
             continue
         columns: dict[str, str | None] = {}
-        for field, kind, rest in PRISMA_FIELD.findall(body):
+        for field, kind, _mark, rest in PRISMA_FIELD.findall(body):
             columns.setdefault(field, None)
             if kind not in models:
                 continue
@@ -208,3 +224,83 @@ def _referenced(column: Node) -> str | None:
         if parts:
             return parts[0]
     return None
+
+
+def user_columns(project: Project, module: Module, mutation: Mutation) -> list[Column] | None:
+    """The columns of the written model that name a user, as its schema says; None when
+    no schema describes the model (then nothing is known about its owner)."""
+    model = written_model(mutation)
+    if model is None:
+        return None
+    if mutation.api == "prisma":
+        schema_path = prisma_schema(project.reader.read, module.path)
+        if schema_path is None:
+            return None
+        schema = (project.reader.read(schema_path) or b"").decode("utf-8", "replace")
+        return prisma_user_columns(schema, model)
+    if mutation.api == "drizzle":
+        found = project.definition(module, model.split(".")[-1], mutation.node)
+        return drizzle_user_columns(found[1]) if found is not None else None
+    return None
+
+
+def prisma_user_columns(schema: str, delegate: str) -> list[Column] | None:
+    """`author User @relation(fields: [authorId])` and `ownerId String?` of the model."""
+    body = next(
+        (b for name, b in prisma_models(schema) if name[:1].lower() + name[1:] == delegate), None
+    )
+    if body is None:
+        return None
+    optional = {m.group(1): m.group(3) == "?" for m in PRISMA_FIELD.finditer(body)}
+    columns: dict[str, bool] = {}
+    for field in PRISMA_FIELD.finditer(body):
+        name, kind, mark, rest = field.groups()
+        if name.startswith("@") or mark == "[]":
+            continue  # a block attribute, or the other side of a one-to-many relation
+        if USER_TABLE.match(kind):
+            keys = PRISMA_FIELDS.search(rest)
+            key = keys.group(1) if keys is not None else name
+            columns[key] = optional.get(key, mark == "?")
+        elif USER_COLUMN.match(name):
+            columns[name] = mark == "?"
+    return [Column(name, is_optional) for name, is_optional in columns.items()]
+
+
+def drizzle_user_columns(definition: Node) -> list[Column] | None:
+    """`userId: text("user_id").references(() => users.id)` of a `pgTable(name, columns)`."""
+    value = declared_value(definition)
+    args = _column_arguments(value) if value is not None else []  # past `.enableRLS()`
+    columns = unwrap(args[1]) if len(args) > 1 else None
+    if columns is not None and columns.type in FUNCTION_TYPES:  # `(t) => ({ ... })`
+        columns = unwrap(columns.child_by_field_name("body"))
+    if columns is None or columns.type != "object":
+        return None
+    found: list[Column] = []
+    for pair in columns.named_children:
+        key, column = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+        if pair.type != "pair" or key is None or column is None:
+            continue
+        name = string_value(key) or text(key)
+        calls = {callee_name(c) for c in walk(column) if c.type == "call_expression"}
+        sql_name = next((string_value(a) for a in _column_arguments(column)), None) or ""
+        if _references_users(column) or USER_COLUMN.match(name) or USER_COLUMN.match(sql_name):
+            found.append(Column(name, not calls & {"notNull", "primaryKey"}))
+    return found
+
+
+def _column_arguments(column: Node) -> list[Node]:
+    """The arguments of the call that starts a chain: `text("user_id")` of
+    `text("user_id").notNull()`."""
+    first = unwrap(column)
+    while first is not None and first.type == "call_expression":
+        inner = unwrap(first.child_by_field_name("function"))
+        if inner is None or inner.type != "member_expression":
+            return call_arguments(first)
+        first = unwrap(inner.child_by_field_name("object"))
+    return []
+
+
+def _references_users(column: Node) -> bool:
+    """`.references(() => users.id)`: a foreign key to the users table."""
+    table = _referenced(column)
+    return table is not None and USER_TABLE.match(table) is not None

@@ -21,6 +21,11 @@ def first_open(facts: ActionFacts) -> MutationEvent | None:
 def public_advice(facts: ActionFacts, rule: str) -> str:
     """What a finding in a public flow asks for: check the token, or say it is public."""
     public = facts.public
+    if public is None and facts.open_page is not None:
+        return (
+            f"; `{facts.open_page}` uses it and is open to anonymous visitors: if anyone may "
+            f"do this by design, add `// guardfix-ignore {rule}: <reason>` above the action"
+        )
     if public is None:
         return ""
     if public.identified is None:

@@ -58,6 +58,15 @@ When the database itself refuses an anonymous caller's write (Supabase row level
 security whose policies for it all need `auth.uid()`, through a client made with the
 anon or publishable key), the finding is a warning that says so: the action still
 relies on the database instead of checking the session.
+An anonymous submission is not reported: the action only adds rows (create,
+insert, upsert) of models that `prisma/schema.prisma` or the Drizzle tables show
+have no user column, or only nullable ones filled with the caller's id when there
+is one (`user?.id ?? null`), with the upload or email that goes with them; and
+every app router page using it (followed through the components that import it)
+renders for anonymous visitors: no page or layout above it turns them away or
+tests the session around the form, and no auth middleware names its route.
+Updates, deletes, rows with a required owner, models no schema describes and
+actions no page is found to use stay reported.
 
 Helpers are followed across files (functions, methods of project objects),
 through `cache()`, `React.cache()` and `unstable_cache()`, `try`/`catch` and
@@ -98,7 +107,9 @@ An action meant for anonymous callers never gets this fix: a login requirement
 would break the flow; the finding says what to check instead. Where only a hint of
 such a flow shows (a token stored, a password written, signed-in callers sent away)
 and no sign-in, sign-up, reset, verify or invitation route confirms it, the fix is
-unsafe.
+unsafe. Where a page open to anonymous visitors uses the action (nothing on the way
+from the page to it looks the session up) and other pages of the project do look
+it up, the fix is display-only: the page may be public by design.
 
 ## References
 - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)

@@ -72,8 +72,8 @@ The fix inserts the missing check right after the existing lookup, on the user
 id the action (or the project's own guard) reads, and adds `await` to a lookup
 called without it. It is safe, and changes behaviour on purpose: anonymous
 callers are refused from then on. An action meant for anonymous callers never
-gets this fix, and one that only hints at such a flow gets it as unsafe (see
-GF001).
+gets this fix, one that only hints at such a flow gets it as unsafe, and one a
+page open to anonymous visitors uses gets it display-only (see GF001).
 
 For a guest that gets through, the fix adds the project's own guest test after the
 action's check: `if (session?.user?.type === "guest") throw ...`.
