@@ -7,22 +7,24 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from guardfix.facts.schema import prisma_models, prisma_schema
+from guardfix.facts.schema import (
+    USER_MODEL,
+    prisma_models,
+    prisma_relations,
+    prisma_schema,
+)
 from guardfix.model import Applicability, Scope
 from guardfix.module import Module
 from guardfix.syntax import call_arguments, callee_name, member_parts, text, unwrap, walk
 from guardfix_codemods import recipes
 from guardfix_codemods.workspace import Workspace
 
-USER_MODEL = re.compile(r"^(user|users|profile|profiles|account|accounts|member|members)$", re.I)
 OWNER_NAME = re.compile(r"author|owner|user|creator|created_?by", re.IGNORECASE)
-PRISMA_RELATION = re.compile(r"^\s*(\w+)\s+(\w+)\??\s+@relation\(([^)]*)\)", re.MULTILINE)
 # A relation to a user the caller names on purpose: an assignee, an invitee, a recipient.
 ANOTHER_USER = re.compile(
     r"^(assign|recipient|receiver|reviewer|follow|friend|mention|target|blocked|sent_?to)",
     re.IGNORECASE,
 )
-PRISMA_FIELDS = re.compile(r"fields:\s*\[\s*(\w+)\s*\]")
 
 
 @dataclass(frozen=True)
@@ -125,13 +127,12 @@ def _prisma_relations(
             return f"`{name}` is the user model itself; its rows are the users"
         owners: list[str] = []
         others: list[str] = []
-        for relation in PRISMA_RELATION.finditer(body):
-            fields = PRISMA_FIELDS.search(relation.group(3))
-            if not USER_MODEL.match(relation.group(2)) or fields is None:
+        for field, target, foreign in prisma_relations(body):
+            if not USER_MODEL.match(target):
                 continue
             # `assignedUser User @relation(fields: [userId])`: a user the caller picks.
-            other = ANOTHER_USER.match(relation.group(1)) or ANOTHER_USER.match(fields.group(1))
-            (others if other else owners).append(fields.group(1))
+            other = ANOTHER_USER.match(field) or ANOTHER_USER.match(foreign)
+            (others if other else owners).append(foreign)
         return owners, others, schema_path
     return f"no model for `{delegate}` in {schema_path}"
 

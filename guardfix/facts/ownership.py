@@ -106,11 +106,12 @@ ROW_READS = frozenset(
         "maybeSingle",
     }
 )
+# (`entityId` is a row of whichever table its `entityType` names.)
 PARENT_KEY = re.compile(
     r"^(project|team|workspace|group|org|organi[sz]ation|company|tenant|account|board|list"
     r"|section|column|folder|space|channel|chat|conversation|thread|notebook|collection"
     r"|album|playlist|store|shop|budget|wallet|portfolio|household|family|class(room)?"
-    r"|course|repo(sitory)?|environment|app|application|database|bucket|form|survey|site)"
+    r"|course|repo(sitory)?|environment|app|application|database|bucket|form|survey|site|entity)"
     r"(_?id|ID)$",
     re.IGNORECASE,
 )
@@ -126,6 +127,8 @@ PERSON_KEY = re.compile(
     r"|followed|following|friend|blocked)_?id$",
     re.IGNORECASE,
 )
+# Array methods whose callback gets the items: `ids.map((id) => ...)`.
+ITEM_CALLS = frozenset({"map", "flatMap", "forEach", "filter", "find", "some", "every"})
 # Tables whose `role` is a chat message's speaker ("user", "assistant"), not a permission.
 MESSAGE_MODEL = re.compile(r"message|chat|prompt|completion|conversation", re.IGNORECASE)
 
@@ -158,6 +161,11 @@ class _Taint:
     pinned: set[str] = field(default_factory=set)
     # Whether the helper a call runs stops the request on some path (None: cannot be read).
     stops: Callable[[Node], bool | None] = field(default=lambda call: None)
+    # Whether a written key points at a row that belongs to someone: (orm, model, key),
+    # None where no schema knows the model.
+    references: Callable[[str, str | None, str], bool | None] = field(
+        default=lambda api, model, key: None
+    )
 
     def has_client(self, node: Node) -> bool:
         return CLIENT in self._origins(node)
@@ -221,6 +229,9 @@ class Context:
     outer_lookups: frozenset[int] = frozenset()  # session lookups of the enclosing component
     # Whether the helper a call runs stops the request on some path (None: cannot be read).
     stops: Callable[[Node], bool | None] = field(default=lambda call: None)
+    references: Callable[[str, str | None, str], bool | None] = field(
+        default=lambda api, model, key: None
+    )
 
 
 def scopes(
@@ -235,6 +246,7 @@ def scopes(
     taint = _Taint(
         lookups=frozenset(n.start_byte for n in lookups) | context.outer_lookups,
         stops=context.stops,
+        references=context.references,
         created=frozenset(
             e.mutation.node.start_byte for e in events if e.mutation.operation in CREATES
         ),
@@ -302,6 +314,9 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
     for node in walk(body):
         if before is not None and node.start_byte >= before:
             break
+        if node.type in ("call_expression", "for_in_statement"):
+            _each(node, taint)
+            continue
         if node.type == "variable_declarator":
             value = node.child_by_field_name("value")
             pattern = node.child_by_field_name("name")
@@ -336,6 +351,42 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
             taint.session.update(names)
         if _verdict(value, taint):
             taint.verdicts.update(names)
+
+
+def _each(node: Node, taint: _Taint) -> None:
+    """The items of the caller's list are the caller's: `for (const link of input.links)`,
+    `input.links.map((link) => ...)`."""
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if node.type != "for_in_statement":
+        bindings = _item_binding(node)
+    elif left is not None and right is not None:
+        bindings = [(_bound(left), right)]
+    else:
+        bindings = []
+    for names, items in bindings:
+        origin = _origin(items, taint)
+        if origin is not None:
+            for name in names:
+                taint.add(name, origin)
+
+
+def _item_binding(call: Node) -> list[tuple[set[str], Node]]:
+    """`ids.map((id) => ...)`: the callback's first parameter, bound to the list."""
+    callee = callee_of(call)
+    args = call_arguments(call)
+    if callee is None or callee.type != "member_expression" or not args:
+        return []
+    items = callee.child_by_field_name("object")
+    fn = unwrap(args[0])
+    if callee_name(call) not in ITEM_CALLS or items is None or fn is None:
+        return []
+    if fn.type not in FUNCTION_TYPES:
+        return []
+    params = fn.child_by_field_name("parameters")
+    first = fn.child_by_field_name("parameter") or (
+        params.named_children[0] if params is not None and params.named_children else None
+    )
+    return [(_bound(first), items)] if first is not None else []
 
 
 def _verdict(value: Node, taint: _Taint) -> bool:
@@ -576,6 +627,7 @@ class _Range:
     start: int
     end: int
     role: bool
+    check: Node  # the condition or call that decides
 
     def covers(self, node: Node) -> bool:
         return self.start <= node.start_byte < self.end
@@ -595,10 +647,10 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
                 continue
             role = not taint.has_client(condition)
             if _stops(consequence):
-                ranges.append(_Range(consequence.end_byte, _block_end(node), role))
+                ranges.append(_Range(consequence.end_byte, _block_end(node), role, condition))
                 taint.pinned.update(_pinned(condition, taint))
             if not _negates(condition):
-                ranges.append(_Range(consequence.start_byte, consequence.end_byte, role))
+                ranges.append(_Range(consequence.start_byte, consequence.end_byte, role, condition))
         elif (
             node.type == "call_expression"
             and node.start_byte not in writes
@@ -607,7 +659,7 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             and taint.stops(node) is not False  # a yes/no answer decides only in an `if`
         ):
             role = not any(taint.has_client(a) for a in call_arguments(node))
-            ranges.append(_Range(node.end_byte, _block_end(node), role))
+            ranges.append(_Range(node.end_byte, _block_end(node), role, node))
     return ranges
 
 
@@ -927,7 +979,9 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
         owner_from_client=any(
             f.start_byte <= value.start_byte < f.end_byte for _, value in identity for f in filters
         ),
-        parent=None if covering else _parent([_resolved(d, fn) for d in data], model, taint, fn),
+        parent=_parent(
+            [_resolved(d, fn) for d in data], (mutation.api, model), taint, fn, covering
+        ),
         team_keys=tuple(
             key
             for key, value in _pairs(filters) + columns
@@ -937,21 +991,112 @@ def _scope(mutation: Mutation, fn: Node, taint: _Taint, checks: list[_Range]) ->
 
 
 def _parent(
-    data: list[Node], model: str | None, taint: _Taint, fn: Node
+    data: list[Node],
+    written: tuple[str, str | None],
+    taint: _Taint,
+    fn: Node,
+    covering: list[_Range],
 ) -> tuple[str, Node] | None:
     """The first parent key of the written row (`projectId`, `project: { connect: { id } }`)
-    whose value the caller chose: not the session's, nor a row read scoped to the caller."""
+    whose value the caller chose: not the session's, nor a row read scoped to the caller,
+    and no check before the write asks about it. A check of this row (`assertCanEdit(user,
+    id)`) says nothing about the parent it is moved under; one of the caller's role does."""
+    if any(c.role for c in covering):
+        return None
     for row in (r for d in data for r in _rows(d, fn, 0)):
-        for key, value in _pairs_at_top(row):
-            if not _parent_key(key, model):
+        for key, value in _pairs_at_top(row, written, taint):
+            if not _parent_key(key, written[1]):
                 continue
             if (
                 taint.has_client(value)
                 and not taint.has_owned(value)
                 and not taint.has_session(value)
+                and not any(_about(c.check, value, fn, taint) for c in covering)
             ):
                 return key, value
     return None
+
+
+def _about(check: Node, value: Node, fn: Node, taint: _Taint) -> bool:
+    """The check asks about the value: it names the value or what was worked out from it
+    (`if (!board) throw` after reading the board by it), or the value was worked out from
+    what the check names (`for (const id of ids)` after `assertCanEdit(user, ids)`)."""
+    flows = _flows(fn, value.start_byte)
+    return _mentions(check, _derived(_terms(value, taint), flows)) or _mentions(
+        value, _derived(_terms(check, taint), flows)
+    )
+
+
+_NAMES = ("identifier", "shorthand_property_identifier", "member_expression")
+
+
+def _terms(node: Node, taint: _Taint) -> set[str]:
+    """The names and whole paths (`input.projectId`, not `input`) a node reads; a path
+    into a row read from the database counts as the row."""
+    terms: set[str] = set()
+    for n in walk(node):
+        outer = n.parent
+        if n.type not in _NAMES or text(n) == "undefined":
+            continue
+        if (
+            outer is not None
+            and outer.type == "member_expression"
+            and n != outer.child_by_field_name("property")
+        ):
+            continue  # part of a longer path
+        term = text(n).removesuffix(".length")  # a list's size is a question about the list
+        terms.add(term)
+        root = term.split(".", 1)[0]
+        if root in taint.rows:
+            terms.add(root)
+    return terms
+
+
+def _flows(fn: Node, before: int) -> list[tuple[set[str], Node]]:
+    """(names bound, value) for each declaration, assignment, `for ... of` and callback
+    given a list's items (`ids.map((id) => ...)`) in `fn` before the write: a name bound
+    again later, in another scope, is another value."""
+    found: list[tuple[set[str], Node]] = []
+    for node in walk(fn):
+        if node.start_byte >= before:
+            break
+        if node.type == "call_expression":
+            found.extend(_item_binding(node))
+            continue
+        if node.type == "variable_declarator":
+            pattern, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        elif node.type in ("assignment_expression", "for_in_statement"):
+            pattern, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+        else:
+            continue
+        if pattern is not None and value is not None and pattern.type != "member_expression":
+            found.append((_bound(pattern), value))
+    return found
+
+
+def _bound(pattern: Node) -> set[str]:
+    return {
+        text(n)
+        for n in walk(pattern)
+        if n.type in ("identifier", "shorthand_property_identifier_pattern")
+    }
+
+
+def _derived(terms: set[str], flows: list[tuple[set[str], Node]]) -> set[str]:
+    """The terms and every name given a value worked out from them."""
+    found = set(terms)
+    grew = True
+    while grew:
+        grew = False
+        for names, value in flows:
+            if not names <= found and _mentions(value, found):
+                found |= names
+                grew = True
+    return found
+
+
+def _mentions(node: Node, terms: set[str]) -> bool:
+    return any(n.type in _NAMES and text(n) in terms for n in walk(node))
 
 
 def _rows(node: Node, fn: Node, depth: int) -> list[Node]:
@@ -981,9 +1126,13 @@ def _rows(node: Node, fn: Node, depth: int) -> list[Node]:
     ]
 
 
-def _pairs_at_top(row: Node) -> list[tuple[str, Node]]:
-    """The row's parent keys and their values: `projectId: x`, `{ projectId }` and
-    `project: { connect: { id: x } }`; not the fields of rows created inside it."""
+def _pairs_at_top(
+    row: Node, written: tuple[str, str | None], taint: _Taint
+) -> list[tuple[str, Node]]:
+    """The row's parent keys and their values: `projectId: x`, `{ projectId }`, a column the
+    schema says points at a row someone owns, and `project: { connect: { id: x } }` unless
+    the schema says it links a user or a lookup table; not the fields of rows created
+    inside it."""
     pairs: list[tuple[str, Node]] = []
     for child in row.named_children:
         if child.type == "pair":
@@ -991,14 +1140,20 @@ def _pairs_at_top(row: Node) -> list[tuple[str, Node]]:
             value = unwrap(child.child_by_field_name("value"))
             name = string_value(key) or text(key)
             if value is not None and value.type == "object":
-                connected = _connected_id(value)
-                if connected is not None:
-                    pairs.append((name, connected))
-            elif value is not None and PARENT_KEY.match(name):
+                if taint.references(*written, name) is not False:
+                    pairs.extend((name, linked) for linked in _connected_ids(value))
+            elif value is not None and _points_at_row(name, written, taint):
                 pairs.append((name, value))
-        elif child.type == "shorthand_property_identifier" and PARENT_KEY.match(text(child)):
+        elif child.type == "shorthand_property_identifier" and _points_at_row(
+            text(child), written, taint
+        ):
             pairs.append((text(child), child))
     return pairs
+
+
+def _points_at_row(key: str, written: tuple[str, str | None], taint: _Taint) -> bool:
+    """`projectId` by its name, or `account` where `@relation(fields: [account])` says so."""
+    return bool(PARENT_KEY.match(key)) or taint.references(*written, key) is True
 
 
 def _parent_key(key: str, model: str | None) -> bool:
@@ -1195,8 +1350,8 @@ def _pairs(nodes: list[Node]) -> list[tuple[str, Node]]:
                 name = string_value(key) or text(key)
                 if value.type != "object":
                     pairs.append((name, value))
-                elif (connected := _connected_id(value)) is not None:
-                    pairs.append((name, connected))
+                else:
+                    pairs.extend((name, linked) for linked in _connected_ids(value))
             elif child.type == "shorthand_property_identifier":
                 pairs.append((text(child), child))
             elif child.type == "call_expression" and callee_name(child) == "eq":
@@ -1206,12 +1361,39 @@ def _pairs(nodes: list[Node]) -> list[tuple[str, Node]]:
     return pairs
 
 
-def _connected_id(relation: Node) -> Node | None:
-    """The id in a Prisma relation write `{ connect: { id: x } }`."""
-    connect = unwrap(object_property(relation, "connect"))
-    if connect is None or connect.type != "object":
-        return None
-    return unwrap(object_property(connect, "id"))
+def _connected_ids(relation: Node) -> list[Node]:
+    """The keys of the rows a Prisma relation write links: `{ connect: { id: x } }`,
+    `connect: [{ id: x }]`, `set: ids.map((id) => ({ id }))` (then `ids`), and the
+    `where` of `connectOrCreate`."""
+    found: list[Node] = []
+    for verb in ("connect", "set", "connectOrCreate"):
+        link = unwrap(object_property(relation, verb))
+        items = link.named_children if link is not None and link.type == "array" else [link]
+        for item in (unwrap(i) for i in items):
+            if item is not None and verb == "connectOrCreate" and item.type == "object":
+                item = unwrap(object_property(item, "where"))
+            if item is None:
+                continue
+            if item.type == "object":
+                found.extend(v for _, v in _pairs_at(item))
+            elif item.type == "call_expression" and callee_name(item) == "map":
+                callee = callee_of(item)
+                receiver = callee.child_by_field_name("object") if callee is not None else None
+                found.extend([receiver] if receiver is not None else [])
+    return found
+
+
+def _pairs_at(obj: Node) -> list[tuple[str, Node]]:
+    """The keys and values of an object literal, shorthand included."""
+    pairs: list[tuple[str, Node]] = []
+    for child in obj.named_children:
+        key = child.child_by_field_name("key") if child.type == "pair" else None
+        value = unwrap(child.child_by_field_name("value")) if key is not None else None
+        if key is not None and value is not None:
+            pairs.append((string_value(key) or text(key), value))
+        elif child.type == "shorthand_property_identifier":
+            pairs.append((text(child), child))
+    return pairs
 
 
 def _column_pair(call: Node) -> tuple[str, Node] | None:

@@ -23,7 +23,7 @@ from guardfix.facts.ownership import (
 )
 from guardfix.facts.public import Publicity, session_names
 from guardfix.facts.resolve import ModuleResolver, Reader, _match
-from guardfix.facts.schema import database_refuses
+from guardfix.facts.schema import database_refuses, prisma_schema, references
 from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module
@@ -462,7 +462,28 @@ class Project:
         outer: frozenset[int] = frozenset()
         if action.kind is ActionKind.INLINE_DIRECTIVE:
             outer = self._outer_lookups(action.function, module)
-        return Context(found, outer, lambda call: self.stops(call, module))
+        return Context(
+            found,
+            outer,
+            lambda call: self.stops(call, module),
+            self._references(module.path),
+        )
+
+    def _references(self, path: str) -> Callable[[str, str | None, str], bool | None]:
+        """Whether a written key points at a row that belongs to someone, as the Prisma
+        schema says; None where no schema knows the model."""
+        where = prisma_schema(self.reader.read, path)
+        schema = (self.reader.read(where) or b"").decode("utf-8", "replace") if where else None
+        answers: dict[tuple[str, str], bool | None] = {}
+
+        def answer(api: str, model: str | None, key: str) -> bool | None:
+            if api != "prisma" or schema is None or model is None:
+                return None
+            if (model, key) not in answers:
+                answers[model, key] = references(schema, model, key)
+            return answers[model, key]
+
+        return answer
 
     def wrapper_handoff(self, call: Node, inner: Node, module: Module) -> Handoff | None:
         """What `withX(fn)`'s wrapper passes to `fn`; None when it cannot be read."""

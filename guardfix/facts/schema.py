@@ -31,6 +31,16 @@ if TYPE_CHECKING:
     from guardfix.facts.project import Project
 
 PRISMA_MODEL = re.compile(r"^\s*model\s+(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
+# `author User @relation(fields: [authorId], references: [id])`: field, model, arguments.
+PRISMA_RELATION = re.compile(r"^\s*(\w+)\s+(\w+)\??\s+@relation\(([^)]*)\)", re.MULTILINE)
+PRISMA_FIELDS = re.compile(r"fields:\s*\[\s*(\w+)\s*\]")
+USER_MODEL = re.compile(r"^(user|users|profile|profiles|account|accounts|member|members)$", re.I)
+TENANT_MODEL = re.compile(r"^(team|org|organi[sz]ation|workspace|tenant|company)s?$", re.I)
+# A relation that records who made or changed a row, not whose it is: a catalogue every
+# member uses still says who added each item.
+AUDIT_RELATION = re.compile(r"(creat|updat|delet|modifi|chang)ed_?by", re.IGNORECASE)
+# How far `references` follows a model's relations to find whom its rows belong to.
+OWNER_DEPTH = 3
 # Writes whose `where` must name a unique row: Prisma throws when its value is undefined.
 UNIQUE_WHERE = frozenset({"update", "delete", "upsert"})
 
@@ -60,6 +70,44 @@ def required_field(schema: str, delegate: str, field: str) -> bool:
         if name[:1].lower() + name[1:] == delegate:
             line = re.search(rf"^\s*{re.escape(field)}\s+(\w+)([?\[]?)", body, re.MULTILINE)
             return line is not None and not line.group(2)
+    return False
+
+
+def prisma_relations(body: str) -> Iterator[tuple[str, str, str]]:
+    """(relation field, related model, foreign key) for each relation a model holds."""
+    for relation in PRISMA_RELATION.finditer(body):
+        fields = PRISMA_FIELDS.search(relation.group(3))
+        if fields is not None:
+            yield relation.group(1), relation.group(2), fields.group(1)
+
+
+def references(schema: str, delegate: str, key: str) -> bool | None:
+    """Whether `key` of the model behind a Prisma delegate points at a row that belongs to
+    someone (see `_belongs`); not to a user (a person picked), nor to a lookup table (a
+    status, a currency) that belongs to nobody. None when no model is known."""
+    bodies = {name: body for name, body in prisma_models(schema)}
+    model = next((n for n in bodies if n[:1].lower() + n[1:] == delegate), None)
+    if model is None:
+        return None
+    for field, target, foreign in prisma_relations(bodies[model]):
+        if key in (field, foreign):
+            return not USER_MODEL.match(target) and _belongs(bodies, target, OWNER_DEPTH)
+    return False
+
+
+def _belongs(bodies: dict[str, str], model: str, depth: int) -> bool:
+    """The model's rows are someone's: it relates to a team, to a user other than as the
+    one who made or changed the row, or to a model whose rows are someone's."""
+    if TENANT_MODEL.match(model):
+        return True
+    if depth == 0 or model not in bodies:
+        return False
+    for field, target, foreign in prisma_relations(bodies[model]):
+        if USER_MODEL.match(target):
+            if not (AUDIT_RELATION.search(field) or AUDIT_RELATION.search(foreign)):
+                return True
+        elif _belongs(bodies, target, depth - 1):
+            return True
     return False
 
 
