@@ -103,6 +103,10 @@ class Scope:
     team_keys: tuple[str, ...] = ()
     # The rows are picked inside this helper, by arguments the action passes it.
     through: str | None = None
+    # (field, value) where a check before the write compares a row's user field with a
+    # value from the caller's input, never with the session: the caller says who they are
+    # (`if (policy.approverId !== input.approverId) throw`).
+    claimed: tuple[tuple[str, Node], ...] = ()
 
 
 @dataclass(frozen=True)

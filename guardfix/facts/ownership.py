@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from tree_sitter import Node
@@ -254,6 +254,7 @@ def scopes(
     _taint(action, fn, taint, context)
     writes = frozenset(e.mutation.node.start_byte for e in events)
     checks = _checks(fn, taint, writes)
+    claims = _claims(fn, taint)
     out: list[Scope] = []
     for event in events:
         mutation = event.mutation
@@ -262,7 +263,11 @@ def scopes(
                 out.append(_through(mutation, taint, checks))
             continue
         scope = _scope(mutation, fn, taint, checks)
-        if scope is not None and (scope.filter is not None or scope.identity or scope.parent):
+        if scope is not None:
+            scope = replace(scope, claimed=_claimed_before(mutation.node, claims, taint))
+        if scope is not None and (
+            scope.filter is not None or scope.identity or scope.parent or scope.claimed
+        ):
             out.append(scope)
     return tuple(out)
 
@@ -661,6 +666,64 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             role = not any(taint.has_client(a) for a in call_arguments(node))
             ranges.append(_Range(node.end_byte, _block_end(node), role, node))
     return ranges
+
+
+def _claims(fn: Node, taint: _Taint) -> list[tuple[_Range, str, Node]]:
+    """Conditions that decide on a row's user field compared with the caller's input
+    alone: (where they hold, the field, the input value)."""
+    found: list[tuple[_Range, str, Node]] = []
+    body = fn.child_by_field_name("body")
+    for node in walk(body) if body is not None else []:
+        condition = node.child_by_field_name("condition") if node.type == "if_statement" else None
+        consequence = node.child_by_field_name("consequence")
+        if condition is None or consequence is None:
+            continue
+        ranges = []
+        if _stops(consequence):
+            ranges.append(_Range(consequence.end_byte, _block_end(node), False, condition))
+        if not _negates(condition):
+            ranges.append(_Range(consequence.start_byte, consequence.end_byte, False, condition))
+        found.extend((r, key, value) for key, value in _claimed(condition, taint) for r in ranges)
+    return found
+
+
+def _claimed(condition: Node, taint: _Taint) -> list[tuple[str, Node]]:
+    """`policy.approverId !== approverId`: a stored user field against the caller's input,
+    with no session value on either side."""
+    found: list[tuple[str, Node]] = []
+    for node in walk(condition):
+        operator = (
+            node.child_by_field_name("operator") if node.type == "binary_expression" else None
+        )
+        if operator is None or text(operator) not in EQUALITY:
+            continue
+        left = unwrap(node.child_by_field_name("left"))
+        right = unwrap(node.child_by_field_name("right"))
+        for stored, sent in ((left, right), (right, left)):
+            if stored is None or sent is None or stored.type != "member_expression":
+                continue
+            key = text(stored.child_by_field_name("property"))
+            root = text(stored).split(".", 1)[0]
+            if (
+                (_identity_field(key, None) or PERSON_KEY.match(key))
+                and (root in taint.rows or root in taint.owned)
+                and taint.has_client(sent)
+                and not taint.has_session(sent)
+                and not taint.has_session(stored)
+                and not _stored(sent, taint)
+            ):
+                found.append((key, sent))
+    return found
+
+
+def _claimed_before(
+    write: Node, claims: list[tuple[_Range, str, Node]], taint: _Taint
+) -> tuple[tuple[str, Node], ...]:
+    return tuple(
+        (key, value)
+        for where, key, value in claims
+        if where.covers(write) and text(value) not in taint.pinned
+    )
 
 
 def _permission_call(call: Node, taint: _Taint) -> bool:

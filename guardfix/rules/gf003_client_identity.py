@@ -11,6 +11,12 @@ row the server stored (`request.userId`), an input id the action refuses unless 
 equals the session's (`if (userId !== session.user.id) return`), and `accountId`
 (a CRM, bank or billing account is a parent row: GF002).
 
+It also finds a check that takes the caller's word for who they are: a row's user
+field compared with a value from the input, and never with the session
+(`if (policy.approverId !== input.approverId) throw` before the approval is
+written). That has no fix: which of the caller's ids the row stores is the
+project's to say.
+
 ## Why is this bad?
 The caller controls everything in the request. `authorId:
 formData.get("authorId")` lets anyone create or take over rows in another
@@ -69,6 +75,7 @@ from guardfix.rules.findings import finding_at, who
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     if facts.public is not None:
         return
+    claims: set[int] = set()  # one check gates every write after it: say it once
     for scope in facts.scopes:
         if scope.role_checked:
             continue  # a role check ran: an admin acting for someone else
@@ -76,6 +83,17 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
             message = (
                 f"{who(facts)} takes `{field}` of {scope.mutation.label} from the caller's "
                 "input; take the user from the session"
+            )
+            yield finding_at(RULE, facts, value, module, message)
+        for field, value in scope.claimed:
+            if value.start_byte in claims:
+                continue
+            claims.add(value.start_byte)
+            message = (
+                f"{who(facts)} lets the caller say who they are: before "
+                f"{scope.mutation.label} it compares the row's `{field}` with a value from the "
+                "caller's input, never with the session's user; compare it with the caller's "
+                "own id"
             )
             yield finding_at(RULE, facts, value, module, message)
 
