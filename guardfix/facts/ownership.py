@@ -107,14 +107,16 @@ ROW_READS = frozenset(
     }
 )
 # (`entityId` is a row of whichever table its `entityType` names.)
-PARENT_KEY = re.compile(
-    r"^(project|team|workspace|group|org|organi[sz]ation|company|tenant|account|board|list"
+CONTAINER = (
+    r"(project|team|workspace|group|org|organi[sz]ation|company|tenant|account|board|list"
     r"|section|column|folder|space|channel|chat|conversation|thread|notebook|collection"
     r"|album|playlist|store|shop|budget|wallet|portfolio|household|family|class(room)?"
     r"|course|repo(sitory)?|environment|app|application|database|bucket|form|survey|site|entity)"
-    r"(_?id|ID)$",
-    re.IGNORECASE,
 )
+PARENT_KEY = re.compile(rf"^{CONTAINER}(_?id|ID)$", re.IGNORECASE)
+# The last word of a model's name says what its rows are: `crm_Accounts`, `BoardSection`.
+CONTAINER_MODEL = re.compile(rf"{CONTAINER}s?", re.IGNORECASE)
+WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # Keys ending in an id that name no row of the project: outside services, tracing, devices.
 NOT_PARENT = re.compile(
     r"^(external|stripe\w*|paddle\w*|lemon\w*|payment\w*|price|checkout|session|request|trace"
@@ -161,9 +163,9 @@ class _Taint:
     pinned: set[str] = field(default_factory=set)
     # Whether the helper a call runs stops the request on some path (None: cannot be read).
     stops: Callable[[Node], bool | None] = field(default=lambda call: None)
-    # Whether a written key points at a row that belongs to someone: (orm, model, key),
-    # None where no schema knows the model.
-    references: Callable[[str, str | None, str], bool | None] = field(
+    # The model a written key points at when its rows belong to someone, from the schema:
+    # (orm, model, key) -> its name, False for none, None where no schema knows the model.
+    references: Callable[[str, str | None, str], str | bool | None] = field(
         default=lambda api, model, key: None
     )
 
@@ -229,7 +231,7 @@ class Context:
     outer_lookups: frozenset[int] = frozenset()  # session lookups of the enclosing component
     # Whether the helper a call runs stops the request on some path (None: cannot be read).
     stops: Callable[[Node], bool | None] = field(default=lambda call: None)
-    references: Callable[[str, str | None, str], bool | None] = field(
+    references: Callable[[str, str | None, str], str | bool | None] = field(
         default=lambda api, model, key: None
     )
 
@@ -319,9 +321,6 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
     for node in walk(body):
         if before is not None and node.start_byte >= before:
             break
-        if node.type in ("call_expression", "for_in_statement"):
-            _each(node, taint)
-            continue
         if node.type == "variable_declarator":
             value = node.child_by_field_name("value")
             pattern = node.child_by_field_name("name")
@@ -358,21 +357,27 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
             taint.verdicts.update(names)
 
 
-def _each(node: Node, taint: _Taint) -> None:
-    """The items of the caller's list are the caller's: `for (const link of input.links)`,
-    `input.links.map((link) => ...)`."""
-    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-    if node.type != "for_in_statement":
-        bindings = _item_binding(node)
-    elif left is not None and right is not None:
-        bindings = [(_bound(left), right)]
-    else:
-        bindings = []
-    for names, items in bindings:
-        origin = _origin(items, taint)
-        if origin is not None:
-            for name in names:
-                taint.add(name, origin)
+def _items_from(node: Node, taint: _Taint) -> str | None:
+    """Where the list whose items `node` reads comes from: `link` inside `input.links.map(
+    (link) => ...)` or `for (const link of input.links)` is the caller's. Only the loops
+    and callbacks around `node`: the same name elsewhere is another value."""
+    names = _names_in(node)
+    current: Node | None = node
+    while current is not None:
+        outer = current.parent
+        bindings: list[tuple[set[str], Node]] = []
+        if current.type == "for_in_statement":
+            left, right = current.child_by_field_name("left"), current.child_by_field_name("right")
+            bindings = [(_bound(left), right)] if left is not None and right is not None else []
+        elif current.type in FUNCTION_TYPES and outer is not None and outer.type == "arguments":
+            call = outer.parent
+            first = outer.named_children[0] if outer.named_children else None
+            bindings = _item_binding(call) if call is not None and first == current else []
+        for bound, items in bindings:
+            if bound & names:
+                return _origin(items, taint)
+        current = outer
+    return None
 
 
 def _item_binding(call: Node) -> list[tuple[set[str], Node]]:
@@ -650,7 +655,7 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             consequence = node.child_by_field_name("consequence")
             if condition is None or consequence is None or not _compares(condition, taint):
                 continue
-            role = not taint.has_client(condition)
+            role = not _from_client(condition, taint)
             if _stops(consequence):
                 ranges.append(_Range(consequence.end_byte, _block_end(node), role, condition))
                 taint.pinned.update(_pinned(condition, taint))
@@ -663,9 +668,14 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             and _permission_call(node, taint)
             and taint.stops(node) is not False  # a yes/no answer decides only in an `if`
         ):
-            role = not any(taint.has_client(a) for a in call_arguments(node))
+            role = not any(_from_client(a, taint) for a in call_arguments(node))
             ranges.append(_Range(node.end_byte, _block_end(node), role, node))
     return ranges
+
+
+def _from_client(node: Node, taint: _Taint) -> bool:
+    """The caller's input, or an item of a list of it (`for (const id of input.ids)`)."""
+    return taint.has_client(node) or _items_from(node, taint) in (CLIENT, OWNED)
 
 
 def _claims(fn: Node, taint: _Taint) -> list[tuple[_Range, str, Node]]:
@@ -1070,10 +1080,11 @@ def _parent(
         for key, value in _pairs_at_top(row, written, taint):
             if not _parent_key(key, written[1]):
                 continue
+            items = _items_from(value, taint)
             if (
-                taint.has_client(value)
-                and not taint.has_owned(value)
-                and not taint.has_session(value)
+                (taint.has_client(value) or items in (CLIENT, OWNED))
+                and not (taint.has_owned(value) or items == OWNED)
+                and not (taint.has_session(value) or items == SESSION)
                 and not any(_about(c.check, value, fn, taint) for c in covering)
             ):
                 return key, value
@@ -1215,8 +1226,14 @@ def _pairs_at_top(
 
 
 def _points_at_row(key: str, written: tuple[str, str | None], taint: _Taint) -> bool:
-    """`projectId` by its name, or `account` where `@relation(fields: [account])` says so."""
-    return bool(PARENT_KEY.match(key)) or taint.references(*written, key) is True
+    """`projectId` by its name, or `account` where `@relation(fields: [account])` relates
+    it to a model of containers (`crm_Accounts`) whose rows belong to someone: a booked
+    listing or a liked post is no container, whoever owns it."""
+    if PARENT_KEY.match(key):
+        return True
+    model = taint.references(*written, key)
+    words = WORD.findall(model) if isinstance(model, str) else []
+    return bool(words) and CONTAINER_MODEL.fullmatch(words[-1]) is not None
 
 
 def _parent_key(key: str, model: str | None) -> bool:

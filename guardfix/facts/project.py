@@ -469,14 +469,14 @@ class Project:
             self._references(module.path),
         )
 
-    def _references(self, path: str) -> Callable[[str, str | None, str], bool | None]:
-        """Whether a written key points at a row that belongs to someone, as the Prisma
-        schema says; None where no schema knows the model."""
+    def _references(self, path: str) -> Callable[[str, str | None, str], str | bool | None]:
+        """The model a written key points at, as the Prisma schema says (see
+        `references`); None where no schema knows the model."""
         where = prisma_schema(self.reader.read, path)
         schema = (self.reader.read(where) or b"").decode("utf-8", "replace") if where else None
-        answers: dict[tuple[str, str], bool | None] = {}
+        answers: dict[tuple[str, str], str | bool | None] = {}
 
-        def answer(api: str, model: str | None, key: str) -> bool | None:
+        def answer(api: str, model: str | None, key: str) -> str | bool | None:
             if api != "prisma" or schema is None or model is None:
                 return None
             if (model, key) not in answers:

@@ -81,17 +81,19 @@ def prisma_relations(body: str) -> Iterator[tuple[str, str, str]]:
             yield relation.group(1), relation.group(2), fields.group(1)
 
 
-def references(schema: str, delegate: str, key: str) -> bool | None:
-    """Whether `key` of the model behind a Prisma delegate points at a row that belongs to
-    someone (see `_belongs`); not to a user (a person picked), nor to a lookup table (a
-    status, a currency) that belongs to nobody. None when no model is known."""
+def references(schema: str, delegate: str, key: str) -> str | bool | None:
+    """The model that `key` of the model behind a Prisma delegate relates to (a relation or
+    its foreign key), when that model's rows belong to someone (see `_belongs`); False for
+    a user (a person picked), a lookup table (a status, a currency) or no relation; None
+    when no model is known."""
     bodies = {name: body for name, body in prisma_models(schema)}
     model = next((n for n in bodies if n[:1].lower() + n[1:] == delegate), None)
     if model is None:
         return None
     for field, target, foreign in prisma_relations(bodies[model]):
         if key in (field, foreign):
-            return not USER_MODEL.match(target) and _belongs(bodies, target, OWNER_DEPTH)
+            owned = not USER_MODEL.match(target) and _belongs(bodies, target, OWNER_DEPTH)
+            return target if owned else False
     return False
 
 
