@@ -1110,8 +1110,14 @@ def _terms(node: Node, taint: _Taint) -> set[str]:
     terms: set[str] = set()
     for n in walk(node):
         outer = n.parent
+        if n.type == "call_expression" and all(
+            a.type in ("string", "number") for a in call_arguments(n)
+        ):
+            terms.add(text(n))  # `formData.get("folderId")` names one input
         if n.type not in _NAMES or text(n) == "undefined":
             continue
+        if outer is not None and outer.type == "call_expression" and n == callee_of(outer):
+            continue  # the function called, not a value
         if (
             outer is not None
             and outer.type == "member_expression"
@@ -1170,7 +1176,9 @@ def _derived(terms: set[str], flows: list[tuple[set[str], Node]]) -> set[str]:
 
 
 def _mentions(node: Node, terms: set[str]) -> bool:
-    return any(n.type in _NAMES and text(n) in terms for n in walk(node))
+    return any(
+        (n.type in _NAMES or n.type == "call_expression") and text(n) in terms for n in walk(node)
+    )
 
 
 def _rows(node: Node, fn: Node, depth: int) -> list[Node]:
@@ -1214,8 +1222,12 @@ def _pairs_at_top(
             value = unwrap(child.child_by_field_name("value"))
             name = string_value(key) or text(key)
             if value is not None and value.type == "object":
-                if taint.references(*written, name) is not False:
-                    pairs.extend((name, linked) for linked in _connected_ids(value))
+                # With no schema, lists of links count under a container's name only:
+                # `tags: { set: [...] }` picks labels, not a parent.
+                model = taint.references(*written, name)
+                every = isinstance(model, str) or _container(name)
+                if model is not False:
+                    pairs.extend((name, linked) for linked in _connected_ids(value, every))
             elif value is not None and _points_at_row(name, written, taint):
                 pairs.append((name, value))
         elif child.type == "shorthand_property_identifier" and _points_at_row(
@@ -1232,7 +1244,12 @@ def _points_at_row(key: str, written: tuple[str, str | None], taint: _Taint) -> 
     if PARENT_KEY.match(key):
         return True
     model = taint.references(*written, key)
-    words = WORD.findall(model) if isinstance(model, str) else []
+    return isinstance(model, str) and _container(model)
+
+
+def _container(name: str) -> bool:
+    """A name whose last word is a container: `crm_Accounts`, `BoardSection`, `folder`."""
+    words = WORD.findall(name)
     return bool(words) and CONTAINER_MODEL.fullmatch(words[-1]) is not None
 
 
@@ -1441,13 +1458,15 @@ def _pairs(nodes: list[Node]) -> list[tuple[str, Node]]:
     return pairs
 
 
-def _connected_ids(relation: Node) -> list[Node]:
-    """The keys of the rows a Prisma relation write links: `{ connect: { id: x } }`,
-    `connect: [{ id: x }]`, `set: ids.map((id) => ({ id }))` (then `ids`), and the
-    `where` of `connectOrCreate`."""
+def _connected_ids(relation: Node, every: bool = True) -> list[Node]:
+    """The keys of the rows a Prisma relation write links: `{ connect: { id: x } }`, and
+    unless `every` is false, `connect: [{ id: x }]`, `set: ids.map((id) => ({ id }))`
+    (then `ids`) and the `where` of `connectOrCreate`."""
     found: list[Node] = []
-    for verb in ("connect", "set", "connectOrCreate"):
+    for verb in ("connect", "set", "connectOrCreate") if every else ("connect",):
         link = unwrap(object_property(relation, verb))
+        if not every and (link is None or link.type != "object"):
+            continue
         items = link.named_children if link is not None and link.type == "array" else [link]
         for item in (unwrap(i) for i in items):
             if item is not None and verb == "connectOrCreate" and item.type == "object":
