@@ -2493,6 +2493,52 @@ PARENTS += [
 ]
 
 
+# Drizzle tables: `todos.home` references a folder someone owns, `todos.tint` a colour.
+SHELF_TABLES = ts("""
+    import { pgTable, text, uuid } from "drizzle-orm/pg-core";
+    export const users = pgTable("users", { id: uuid("id").primaryKey() });
+    export const folders = pgTable("folders", {
+      id: uuid("id").primaryKey(),
+      ownerId: uuid("owner_id").references(() => users.id),
+    });
+    export const colors = pgTable("colors", { id: uuid("id").primaryKey(), name: text("name") });
+    export const todos = pgTable("todos", {
+      id: uuid("id").primaryKey(),
+      home: uuid("home").references(() => folders.id),
+      tint: uuid("tint").references(() => colors.id),
+    });
+    """)
+MOVE_TODO = """
+const id = String(formData.get("id"));
+await assertTodoEditor(userId, id);
+"""
+
+
+def with_tables(body: str, expected: list, id: str) -> object:
+    files = {
+        "app/actions.ts": action(body),
+        "db/schema.ts": SHELF_TABLES,
+        "tsconfig.json": TSCONFIG,
+    }
+    return pytest.param(files, expected, id=id)
+
+
+PARENTS += [
+    with_tables(
+        MOVE_TODO
+        + 'await db.update(todos).set({ home: String(formData.get("f")) }).where(eq(todos.id, id));\n',
+        [gf002(BODY + 2)],
+        id="drizzle-column-referencing-a-folder-from-input",
+    ),
+    with_tables(
+        MOVE_TODO
+        + 'await db.update(todos).set({ tint: String(formData.get("c")) }).where(eq(todos.id, id));\n',
+        [],
+        id="drizzle-column-referencing-a-lookup-table",
+    ),
+]
+
+
 @pytest.mark.parametrize(("source", "expected"), PARENTS)
 def test_parents(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(source, rules=OWNERSHIP) == expected

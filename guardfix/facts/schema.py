@@ -18,13 +18,16 @@ from tree_sitter import Node
 
 from guardfix.facts.ownership import written_model
 from guardfix.model import MutationEvent, PublicFlow
+from guardfix.module import Module
 from guardfix.syntax import (
     call_arguments,
+    callee_name,
     member_parts,
     object_property,
     string_value,
     text,
     unwrap,
+    walk,
 )
 
 if TYPE_CHECKING:
@@ -109,6 +112,78 @@ def _belongs(bodies: dict[str, str], model: str, depth: int) -> bool:
             if not (AUDIT_RELATION.search(field) or AUDIT_RELATION.search(foreign)):
                 return True
         elif _belongs(bodies, target, depth - 1):
+            return True
+    return False
+
+
+def drizzle_references(
+    project: Project, module: Module, table: str, key: str, at: Node
+) -> str | bool | None:
+    """As `references`, for a Drizzle table: the table a column's `.references(() =>
+    boards.id)` names, when its rows belong to someone; None when the table's definition
+    cannot be read."""
+    columns = _drizzle_columns(project, module, table, at)
+    if columns is None:
+        return None
+    where, found = columns
+    target = _referenced_table(found[key]) if key in found else None
+    if target is None or USER_MODEL.match(target):
+        return False
+    return target if _table_belongs(project, where, target, OWNER_DEPTH) else False
+
+
+def _drizzle_columns(
+    project: Project, module: Module, table: str, at: Node | None
+) -> tuple[Module, dict[str, Node]] | None:
+    """The columns of `pgTable("name", { ... })` by property name, and where it is."""
+    found = project.definition(module, table.split(".")[-1], at)
+    if found is None:
+        return None
+    where, node = found
+    value = unwrap(node.child_by_field_name("value"))
+    args = call_arguments(value) if value is not None and value.type == "call_expression" else []
+    columns = unwrap(args[1]) if len(args) > 1 else None
+    if columns is None or columns.type != "object":
+        return None
+    return where, {
+        string_value(key) or text(key): column
+        for pair in columns.named_children
+        if pair.type == "pair"
+        and (key := pair.child_by_field_name("key")) is not None
+        and (column := pair.child_by_field_name("value")) is not None
+    }
+
+
+def _referenced_table(column: Node) -> str | None:
+    """`boards` in `uuid("board_id").references(() => boards.id)`."""
+    for call in walk(column):
+        if call.type != "call_expression" or callee_name(call) != "references":
+            continue
+        args = call_arguments(call)
+        target = unwrap(args[0]) if args else None
+        body = target.child_by_field_name("body") if target is not None else None
+        parts = member_parts(unwrap(body))
+        if parts is not None:
+            return parts[0]
+    return None
+
+
+def _table_belongs(project: Project, module: Module, table: str, depth: int) -> bool:
+    """`_belongs` for a Drizzle table, by the tables its columns reference."""
+    if TENANT_MODEL.match(table):
+        return True
+    columns = _drizzle_columns(project, module, table, None) if depth > 0 else None
+    if columns is None:
+        return False
+    where, found = columns
+    for key, column in found.items():
+        target = _referenced_table(column)
+        if target is None:
+            continue
+        if USER_MODEL.match(target):
+            if not AUDIT_RELATION.search(key):
+                return True
+        elif _table_belongs(project, where, target, depth - 1):
             return True
     return False
 
