@@ -14,10 +14,10 @@ redirects whose answer is dropped.
 It also finds rows written under a container the caller chose: a create (or an
 update) whose parent key (`projectId`, `teamId`, `chatId`, `project: { connect:
 { id } }`, `set`/`connectOrCreate` on a relation, or a column that
-`prisma/schema.prisma` relates to a model whose rows belong to someone) comes from
-the input with no check that the caller may use that parent; content anyone may
-answer (a comment's `postId`) is no container, nor is a lookup table (a status, a
-currency). A check of the written row (`assertCanEdit(user, id)`) says nothing
+`prisma/schema.prisma` or a Drizzle `.references()` relates to a container whose
+rows belong to someone) comes from the input with no check that the caller may use
+that parent; content anyone may answer (a comment's `postId`) is no container, nor
+is a lookup table (a status, a currency). A check of the written row (`assertCanEdit(user, id)`) says nothing
 about the parent it is moved under: only a check that names the parent, or a row
 read by it, or a check of the caller's role, covers it.
 A parent key from the session, from a row read scoped to the caller, or from a row
