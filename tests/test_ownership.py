@@ -1204,6 +1204,17 @@ IDENTITY = [
         [],
         id="row-reviewer-compared-with-an-input-pinned-to-the-session",
     ),
+    case(
+        """
+        const other = String(formData.get("other"));
+        const seat = await prisma.seat.findFirst({ where: { id: String(formData.get("id")), teamId: session.user.teamId } });
+        if (!seat) throw new Error("Not found");
+        if (seat.ownerId === other) return { error: "Already theirs" };
+        await prisma.seat.update({ where: { id: seat.id }, data: { offered: true } });
+        """,
+        [],
+        id="a-duplicate-turned-away-is-no-claim",
+    ),
     # An input id the action refuses unless it is the caller's own.
     case(
         """

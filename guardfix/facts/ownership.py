@@ -688,19 +688,22 @@ def _claims(fn: Node, taint: _Taint) -> list[tuple[_Range, str, Node]]:
         consequence = node.child_by_field_name("consequence")
         if condition is None or consequence is None:
             continue
-        ranges = []
-        if _stops(consequence):
-            ranges.append(_Range(consequence.end_byte, _block_end(node), False, condition))
-        if not _negates(condition):
-            ranges.append(_Range(consequence.start_byte, consequence.end_byte, False, condition))
-        found.extend((r, key, value) for key, value in _claimed(condition, taint) for r in ranges)
+        after = _Range(consequence.end_byte, _block_end(node), False, condition)
+        inside = _Range(consequence.start_byte, consequence.end_byte, False, condition)
+        for key, value, differ in _claimed(condition, taint):
+            # The write goes ahead when the two match: after `!==` refuses, or inside `===`;
+            # `if (row.userId === input.userId) return` only turns a duplicate away.
+            if differ and _stops(consequence):
+                found.append((after, key, value))
+            elif not differ and not _negates(condition):
+                found.append((inside, key, value))
     return found
 
 
-def _claimed(condition: Node, taint: _Taint) -> list[tuple[str, Node]]:
+def _claimed(condition: Node, taint: _Taint) -> list[tuple[str, Node, bool]]:
     """`policy.approverId !== approverId`: a stored user field against the caller's input,
-    with no session value on either side."""
-    found: list[tuple[str, Node]] = []
+    with no session value on either side; and whether it asks that they differ."""
+    found: list[tuple[str, Node, bool]] = []
     for node in walk(condition):
         operator = (
             node.child_by_field_name("operator") if node.type == "binary_expression" else None
@@ -722,7 +725,7 @@ def _claimed(condition: Node, taint: _Taint) -> list[tuple[str, Node]]:
                 and not taint.has_session(stored)
                 and not _stored(sent, taint)
             ):
-                found.append((key, sent))
+                found.append((key, sent, text(operator) in ("!==", "!=")))
     return found
 
 

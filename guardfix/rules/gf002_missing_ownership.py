@@ -17,9 +17,10 @@ update) whose parent key (`projectId`, `teamId`, `chatId`, `project: { connect:
 `prisma/schema.prisma` or a Drizzle `.references()` relates to a container whose
 rows belong to someone) comes from the input with no check that the caller may use
 that parent; content anyone may answer (a comment's `postId`) is no container, nor
-is a lookup table (a status, a currency). A check of the written row (`assertCanEdit(user, id)`) says nothing
-about the parent it is moved under: only a check that names the parent, or a row
-read by it, or a check of the caller's role, covers it.
+is a lookup table (a status, a currency). A check of the written row
+(`assertCanEdit(user, id)`) says nothing about the parent it is moved under: only
+a check that names the parent, or a row read by it, or a check of the caller's
+role, covers it.
 A parent key from the session, from a row read scoped to the caller, or from a row
 the action just created is fine, and so is a nested create inside a write scoped
 to the caller.
