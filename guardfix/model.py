@@ -106,6 +106,10 @@ class Scope:
     # A Stripe customer, subscription or account the caller named (kind, value): the call
     # acts on someone else's account unless the id is the caller's.
     subject: tuple[str, Node] | None = None
+    # (field, value) where a check before the write compares a row's user field with a
+    # value from the caller's input, never with the session: the caller says who they are
+    # (`if (policy.approverId !== input.approverId) throw`).
+    claimed: tuple[tuple[str, Node], ...] = ()
 
 
 @dataclass(frozen=True)

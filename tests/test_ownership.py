@@ -1364,6 +1364,55 @@ def test_built_actions(project, files: str | dict[str, str], expected: list) -> 
 # -- 6. GF003: identity from the caller ------------------------------------------------
 
 IDENTITY = [
+    # A check that compares a row's user field with the caller's word for who they are.
+    case(
+        """
+        const id = String(formData.get("id"));
+        const reviewer = String(formData.get("reviewer"));
+        const memo = await prisma.memo.findFirst({ where: { id, teamId: session.user.teamId } });
+        if (!memo) throw new Error("Not found");
+        if (memo.reviewerId !== reviewer) throw new Error("Not the reviewer");
+        await prisma.memo.update({ where: { id }, data: { approved: true } });
+        await prisma.memoLog.create({ data: { memoId: id, note: "approved" } });
+        """,
+        [gf003(BODY + 4)],
+        id="row-reviewer-compared-with-a-reviewer-from-input",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        const memo = await prisma.memo.findFirst({ where: { id, teamId: session.user.teamId } });
+        if (!memo) throw new Error("Not found");
+        if (memo.reviewerId !== userId) throw new Error("Not the reviewer");
+        await prisma.memo.update({ where: { id }, data: { approved: true } });
+        """,
+        [],
+        id="row-reviewer-compared-with-the-session",
+    ),
+    case(
+        """
+        const id = String(formData.get("id"));
+        const reviewer = String(formData.get("reviewer"));
+        if (reviewer !== userId) throw new Error("Not you");
+        const memo = await prisma.memo.findFirst({ where: { id, teamId: session.user.teamId } });
+        if (!memo) throw new Error("Not found");
+        if (memo.reviewerId !== reviewer) throw new Error("Not the reviewer");
+        await prisma.memo.update({ where: { id }, data: { approved: true } });
+        """,
+        [],
+        id="row-reviewer-compared-with-an-input-pinned-to-the-session",
+    ),
+    case(
+        """
+        const other = String(formData.get("other"));
+        const seat = await prisma.seat.findFirst({ where: { id: String(formData.get("id")), teamId: session.user.teamId } });
+        if (!seat) throw new Error("Not found");
+        if (seat.ownerId === other) return { error: "Already theirs" };
+        await prisma.seat.update({ where: { id: seat.id }, data: { offered: true } });
+        """,
+        [],
+        id="a-duplicate-turned-away-is-no-claim",
+    ),
     # An input id the action refuses unless it is the caller's own.
     case(
         """
@@ -2815,6 +2864,229 @@ PARENTS = [
 ]
 
 
+# A schema where `Gadget.folder` points at a folder someone owns, `Gadget.status` at a
+# lookup table, `Gadget.maker` at a catalogue row that only records who added it, and
+# `Gadget.keeper` at a user.
+SHELF_SCHEMA = """
+model User {
+  id String @id
+}
+model Folder {
+  id      String @id
+  ownerId String
+  owner   User   @relation(fields: [ownerId], references: [id])
+}
+model Status {
+  id    String @id
+  label String
+}
+model Maker {
+  id        String @id
+  createdBy String
+  creator   User   @relation(fields: [createdBy], references: [id])
+}
+model Gadget {
+  id      String  @id
+  folder  String?
+  holder  Folder? @relation(fields: [folder], references: [id])
+  status  String?
+  state   Status? @relation(fields: [status], references: [id])
+  maker   String?
+  brand   Maker?  @relation(fields: [maker], references: [id])
+  keeper  String?
+  person  User?   @relation(fields: [keeper], references: [id])
+}
+"""
+MOVE_GADGET = """
+const id = String(formData.get("id"));
+await assertGadgetEditor(userId, id);
+"""
+
+
+def with_schema(body: str, expected: list, id: str) -> object:
+    files = {"app/actions.ts": action(body), "prisma/schema.prisma": SHELF_SCHEMA}
+    return pytest.param(files, expected, id=id)
+
+
+PARENTS += [
+    # A check of the row says nothing of the row it is moved under.
+    with_schema(
+        MOVE_GADGET
+        + 'await prisma.gadget.update({ where: { id }, data: { folder: String(formData.get("f")) } });\n',
+        [gf002(BODY + 2)],
+        id="schema-column-to-a-folder-from-input-after-a-check-of-the-row",
+    ),
+    with_schema(
+        MOVE_GADGET
+        + 'const folder = String(formData.get("f"));\n'
+        + "await assertFolderEditor(userId, folder);\n"
+        + "await prisma.gadget.update({ where: { id }, data: { folder } });\n",
+        [],
+        id="schema-column-to-a-folder-the-caller-may-use",
+    ),
+    with_schema(
+        MOVE_GADGET
+        + 'const folder = String(formData.get("f"));\n'
+        + "const mine = await prisma.folder.findFirst({ where: { id: folder, ownerId: userId } });\n"
+        + 'if (!mine) throw new Error("Not found");\n'
+        + "await prisma.gadget.update({ where: { id }, data: { folder } });\n",
+        [],
+        id="schema-column-to-a-folder-read-scoped-to-the-caller",
+    ),
+    with_schema(
+        MOVE_GADGET
+        + 'await prisma.gadget.update({ where: { id }, data: { status: String(formData.get("s")) } });\n',
+        [],
+        id="schema-column-to-a-lookup-table",
+    ),
+    with_schema(
+        MOVE_GADGET
+        + 'await prisma.gadget.update({ where: { id }, data: { maker: String(formData.get("m")) } });\n',
+        [],
+        id="schema-column-to-a-catalogue-that-only-says-who-added-it",
+    ),
+    with_schema(
+        MOVE_GADGET
+        + 'await prisma.gadget.update({ where: { id }, data: { keeper: String(formData.get("k")) } });\n',
+        [],
+        id="schema-column-to-a-user-is-no-parent",
+    ),
+    with_schema(
+        MOVE_GADGET
+        + 'await prisma.gadget.update({ where: { id }, data: { state: { connect: { id: String(formData.get("s")) } } } });\n',
+        [],
+        id="schema-relation-connect-to-a-lookup-table",
+    ),
+    with_schema(
+        MOVE_GADGET
+        + 'await prisma.gadget.update({ where: { id }, data: { holder: { connectOrCreate: { where: { id: String(formData.get("f")) }, create: { ownerId: userId } } } } });\n',
+        [gf002(BODY + 2)],
+        id="schema-relation-connect-or-create-a-folder-from-input",
+    ),
+    # With no schema: a check of another row than the parent.
+    case(
+        'const boardId = String(formData.get("boardId"));\n'
+        "await assertBoardEditor(userId, boardId);\n"
+        'await prisma.card.create({ data: { boardId, columnId: String(formData.get("c")) } });\n',
+        [gf002(BODY + 2)],
+        id="a-check-of-the-board-says-nothing-of-the-column",
+    ),
+    case(
+        'const boardId = String(formData.get("boardId"));\n'
+        "await assertBoardEditor(userId, boardId);\n"
+        'if (session.user.role !== "admin") throw new Error("Admins only");\n'
+        'await prisma.card.create({ data: { boardId, columnId: String(formData.get("c")) } });\n',
+        [],
+        id="a-role-check-covers-every-parent",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        "await prisma.card.update({\n"
+        "  where: { id, ownerId: userId },\n"
+        '  data: { folder: { connect: [{ id: String(formData.get("f")) }] } },\n'
+        "});\n",
+        [gf002(BODY + 3)],
+        id="prisma-connect-a-list-under-a-folder-from-input",
+    ),
+    case(
+        'const id = String(formData.get("id"));\n'
+        'const labels = String(formData.get("labels")).split(",");\n'
+        "await prisma.card.update({\n"
+        "  where: { id, ownerId: userId },\n"
+        "  data: { tags: { set: labels.map((label) => ({ id: label })) } },\n"
+        "});\n",
+        [],
+        id="prisma-set-of-labels-is-no-parent",
+    ),
+    # The items of the caller's list, and the checks of each of them.
+    case(
+        "const note = await prisma.note.create({ data: { body: input.body, authorId: userId } });\n"
+        "await prisma.noteLink.createMany({\n"
+        "  data: input.links.map((link) => ({ noteId: note.id, entityType: link.kind, entityId: link.target })),\n"
+        "});\n",
+        [gf002(BODY + 2)],
+        id="rows-linked-to-entities-from-an-input-list",
+        params="input: { body: string; links: { kind: string; target: string }[] }",
+    ),
+    case(
+        "const allowed = await filterReadableTargets(userId, input.links.map((l) => l.target));\n"
+        'if (allowed.length !== input.links.length) throw new Error("Forbidden");\n'
+        "const note = await prisma.note.create({ data: { body: input.body, authorId: userId } });\n"
+        "await prisma.noteLink.createMany({\n"
+        "  data: input.links.map((link) => ({ noteId: note.id, entityType: link.kind, entityId: link.target })),\n"
+        "});\n",
+        [],
+        id="rows-linked-to-entities-the-caller-may-read",
+        params="input: { body: string; links: { kind: string; target: string }[] }",
+    ),
+    case(
+        "for (const id of input.ids) await assertCardEditor(userId, id);\n"
+        "for (const id of input.ids) {\n"
+        "  await prisma.card.update({ where: { id }, data: { columnId: input.columnId } });\n"
+        "}\n",
+        [gf002(BODY + 2)],
+        id="a-check-of-each-card-says-nothing-of-the-column",
+        params="input: { ids: string[]; columnId: string }",
+    ),
+    case(
+        "for (const id of input.ids) await assertCardEditor(userId, id);\n"
+        "await assertColumnEditor(userId, input.columnId);\n"
+        "for (const id of input.ids) {\n"
+        "  await prisma.card.update({ where: { id }, data: { columnId: input.columnId } });\n"
+        "}\n",
+        [],
+        id="each-card-and-the-column-checked",
+        params="input: { ids: string[]; columnId: string }",
+    ),
+]
+
+
+# Drizzle tables: `todos.home` references a folder someone owns, `todos.tint` a colour.
+SHELF_TABLES = ts("""
+    import { pgTable, text, uuid } from "drizzle-orm/pg-core";
+    export const users = pgTable("users", { id: uuid("id").primaryKey() });
+    export const folders = pgTable("folders", {
+      id: uuid("id").primaryKey(),
+      ownerId: uuid("owner_id").references(() => users.id),
+    });
+    export const colors = pgTable("colors", { id: uuid("id").primaryKey(), name: text("name") });
+    export const todos = pgTable("todos", {
+      id: uuid("id").primaryKey(),
+      home: uuid("home").references(() => folders.id),
+      tint: uuid("tint").references(() => colors.id),
+    });
+    """)
+MOVE_TODO = """
+const id = String(formData.get("id"));
+await assertTodoEditor(userId, id);
+"""
+
+
+def with_tables(body: str, expected: list, id: str) -> object:
+    files = {
+        "app/actions.ts": action(body),
+        "db/schema.ts": SHELF_TABLES,
+        "tsconfig.json": TSCONFIG,
+    }
+    return pytest.param(files, expected, id=id)
+
+
+PARENTS += [
+    with_tables(
+        MOVE_TODO
+        + 'await db.update(todos).set({ home: String(formData.get("f")) }).where(eq(todos.id, id));\n',
+        [gf002(BODY + 2)],
+        id="drizzle-column-referencing-a-folder-from-input",
+    ),
+    with_tables(
+        MOVE_TODO
+        + 'await db.update(todos).set({ tint: String(formData.get("c")) }).where(eq(todos.id, id));\n',
+        [],
+        id="drizzle-column-referencing-a-lookup-table",
+    ),
+]
+
+
 @pytest.mark.parametrize(("source", "expected"), PARENTS)
 def test_parents(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
     assert project(source, rules=OWNERSHIP) == expected
@@ -2827,6 +3099,18 @@ def test_parent_message_names_the_key(tmp_path) -> None:  # type: ignore[no-unty
     report = run_on_files(tmp_path, {"app/actions.ts": source})
     (found,) = [f for f in report.findings if f.rule == "GF002"]
     assert "`boardId`" in found.message
+
+
+def test_parent_message_says_an_update_links_the_rows(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_on_files
+
+    source = action(
+        'const id = String(formData.get("id"));\n'
+        'await prisma.task.update({ where: { id, ownerId: userId }, data: { boardId: String(formData.get("b")) } });\n'
+    )
+    report = run_on_files(tmp_path, {"app/actions.ts": source})
+    (found,) = [f for f in report.findings if f.rule == "GF002"]
+    assert "links the rows" in found.message and "`boardId`" in found.message
 
 
 # -- 12. Rows picked by a client-supplied identity other than an id --------------------

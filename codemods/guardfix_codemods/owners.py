@@ -5,24 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tree_sitter import Node
-
-from guardfix.facts.schema import prisma_models, prisma_schema
+from guardfix.facts.schema import (
+    USER_TABLE,
+    drizzle_columns,
+    prisma_models,
+    prisma_relations,
+    prisma_schema,
+    references_users,
+)
 from guardfix.model import Applicability, Scope
 from guardfix.module import Module
-from guardfix.syntax import call_arguments, callee_name, member_parts, text, unwrap, walk
 from guardfix_codemods import recipes
 from guardfix_codemods.workspace import Workspace
 
-USER_MODEL = re.compile(r"^(user|users|profile|profiles|account|accounts|member|members)$", re.I)
 OWNER_NAME = re.compile(r"author|owner|user|creator|created_?by", re.IGNORECASE)
-PRISMA_RELATION = re.compile(r"^\s*(\w+)\s+(\w+)\??\s+@relation\(([^)]*)\)", re.MULTILINE)
 # A relation to a user the caller names on purpose: an assignee, an invitee, a recipient.
 ANOTHER_USER = re.compile(
     r"^(assign|recipient|receiver|reviewer|follow|friend|mention|target|blocked|sent_?to)",
     re.IGNORECASE,
 )
-PRISMA_FIELDS = re.compile(r"fields:\s*\[\s*(\w+)\s*\]")
 
 
 @dataclass(frozen=True)
@@ -121,17 +122,16 @@ def _prisma_relations(
     for name, body in prisma_models(schema):
         if name[:1].lower() + name[1:] != delegate:
             continue
-        if USER_MODEL.match(name):
+        if USER_TABLE.match(name):
             return f"`{name}` is the user model itself; its rows are the users"
         owners: list[str] = []
         others: list[str] = []
-        for relation in PRISMA_RELATION.finditer(body):
-            fields = PRISMA_FIELDS.search(relation.group(3))
-            if not USER_MODEL.match(relation.group(2)) or fields is None:
+        for field, target, foreign in prisma_relations(body):
+            if not USER_TABLE.match(target):
                 continue
             # `assignedUser User @relation(fields: [userId])`: a user the caller picks.
-            other = ANOTHER_USER.match(relation.group(1)) or ANOTHER_USER.match(fields.group(1))
-            (others if other else owners).append(fields.group(1))
+            other = ANOTHER_USER.match(field) or ANOTHER_USER.match(foreign)
+            (others if other else owners).append(foreign)
         return owners, others, schema_path
     return f"no model for `{delegate}` in {schema_path}"
 
@@ -160,35 +160,13 @@ def _drizzle_relations(
     workspace: Workspace, scope: Scope, module: Module
 ) -> tuple[list[str], list[str], str] | str:
     table = scope.model or ""
-    found = workspace.project.definition(module, table.split(".")[-1], scope.mutation.node)
+    found = drizzle_columns(workspace.project, module, table, scope.mutation.node)
     if found is None:
-        return f"cannot find the definition of the table `{table}`"
-    where, node = found
-    value = unwrap(node.child_by_field_name("value"))
-    args = call_arguments(value) if value is not None and value.type == "call_expression" else []
-    columns = unwrap(args[1]) if len(args) > 1 else None
-    if columns is None or columns.type != "object":
-        return f"the table `{table}` is not defined with an object of columns"
+        return f"cannot find the definition of the table `{table}` with an object of columns"
+    where, columns = found
     owners: list[str] = []
     others: list[str] = []
-    for pair in columns.named_children:
-        if pair.type != "pair":
-            continue
-        column = pair.child_by_field_name("value")
-        if column is not None and _references_users(column):
-            key = text(pair.child_by_field_name("key"))
+    for key, column in columns.items():
+        if references_users(column):
             (others if ANOTHER_USER.match(key) else owners).append(key)
     return owners, others, where.path
-
-
-def _references_users(column: Node) -> bool:
-    """`.references(() => users.id)`: a foreign key to the users table."""
-    for call in walk(column):
-        if call.type != "call_expression" or callee_name(call) != "references":
-            continue
-        target = unwrap(call_arguments(call)[0]) if call_arguments(call) else None
-        body = target.child_by_field_name("body") if target is not None else None
-        table = member_parts(unwrap(body))
-        if table is not None and USER_MODEL.match(table[0]):
-            return True
-    return False

@@ -15,6 +15,11 @@ ROLE = re.compile(r"role", re.IGNORECASE)
 
 def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     for scope in plan.facts.scopes:
+        if any(value.start_byte == finding.span[0] for _, value in scope.claimed):
+            return (
+                "the check compares the row with an id the caller sent; which of the caller's "
+                "ids the row holds (a user, a member) is the project's to say"
+            )
         for field, value in scope.identity:
             if value.start_byte != finding.span[0]:
                 continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from tree_sitter import Node
@@ -106,14 +106,17 @@ ROW_READS = frozenset(
         "maybeSingle",
     }
 )
-PARENT_KEY = re.compile(
-    r"^(project|team|workspace|group|org|organi[sz]ation|company|tenant|account|board|list"
+# (`entityId` is a row of whichever table its `entityType` names.)
+CONTAINER = (
+    r"(project|team|workspace|group|org|organi[sz]ation|company|tenant|account|board|list"
     r"|section|column|folder|space|channel|chat|conversation|thread|notebook|collection"
     r"|album|playlist|store|shop|budget|wallet|portfolio|household|family|class(room)?"
-    r"|course|repo(sitory)?|environment|app|application|database|bucket|form|survey|site)"
-    r"(_?id|ID)$",
-    re.IGNORECASE,
+    r"|course|repo(sitory)?|environment|app|application|database|bucket|form|survey|site|entity)"
 )
+PARENT_KEY = re.compile(rf"^{CONTAINER}(_?id|ID)$", re.IGNORECASE)
+# The last word of a model's name says what its rows are: `crm_Accounts`, `BoardSection`.
+CONTAINER_MODEL = re.compile(rf"{CONTAINER}s?", re.IGNORECASE)
+WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # Keys ending in an id that name no row of the project: outside services, tracing, devices.
 NOT_PARENT = re.compile(
     r"^(external|stripe\w*|paddle\w*|lemon\w*|payment\w*|price|checkout|session|request|trace"
@@ -130,6 +133,8 @@ PERSON_KEY = re.compile(
 USERS_TABLE = re.compile(r"^(auth_?)?(user|profile)s?(_?table)?$", re.IGNORECASE)
 # A row's own id.
 ROW_ID = frozenset({"id", "_id"})
+# Array methods whose callback gets the items: `ids.map((id) => ...)`.
+ITEM_CALLS = frozenset({"map", "flatMap", "forEach", "filter", "find", "some", "every"})
 # Tables whose `role` is a chat message's speaker ("user", "assistant"), not a permission.
 MESSAGE_MODEL = re.compile(r"message|chat|prompt|completion|conversation", re.IGNORECASE)
 
@@ -175,6 +180,11 @@ class _Taint:
     # Each column of a write's table and the table the schema makes it refer to (None: no
     # schema read).
     columns: Callable[[Mutation], Columns | None] = field(default=lambda write: None)
+    # The model a written key points at when its rows belong to someone, from the schema:
+    # (orm, model, key) -> its name, False for none, None where no schema knows the model.
+    references: Callable[[str, str | None, str], str | bool | None] = field(
+        default=lambda api, model, key: None
+    )
 
     def has_client(self, node: Node) -> bool:
         return CLIENT in self._origins(node)
@@ -242,6 +252,9 @@ class Context:
     reads: Callable[[Node], RowKeys | None] = field(default=lambda call: None)
     # Each column of a write's table and the table it refers to.
     columns: Callable[[Mutation], Columns | None] = field(default=lambda write: None)
+    references: Callable[[str, str | None, str], str | bool | None] = field(
+        default=lambda api, model, key: None
+    )
 
 
 def scopes(
@@ -258,6 +271,7 @@ def scopes(
         stops=context.stops,
         reads=context.reads,
         columns=context.columns,
+        references=context.references,
         created=frozenset(
             e.mutation.node.start_byte for e in events if e.mutation.operation in CREATES
         ),
@@ -266,6 +280,7 @@ def scopes(
     writes = frozenset(e.mutation.node.start_byte for e in events)
     checks = _checks(fn, taint, writes)
     targets = _targeted_users(events)
+    claims = _claims(fn, taint)
     out: list[Scope] = []
     for event in events:
         mutation = event.mutation
@@ -277,7 +292,11 @@ def scopes(
             out.extend(_subjects(mutation, taint, checks))
             continue
         scope = _scope(event, fn, taint, checks, targets)
-        if scope is not None and (scope.filter is not None or scope.identity or scope.parent):
+        if scope is not None:
+            scope = replace(scope, claimed=_claimed_before(mutation.node, claims, taint))
+        if scope is not None and (
+            scope.filter is not None or scope.identity or scope.parent or scope.claimed
+        ):
             out.append(scope)
     return tuple(out)
 
@@ -364,6 +383,48 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
             taint.session.update(names)
         if _verdict(value, taint):
             taint.verdicts.update(names)
+
+
+def _items_from(node: Node, taint: _Taint) -> str | None:
+    """Where the list whose items `node` reads comes from: `link` inside `input.links.map(
+    (link) => ...)` or `for (const link of input.links)` is the caller's. Only the loops
+    and callbacks around `node`: the same name elsewhere is another value."""
+    names = _names_in(node)
+    current: Node | None = node
+    while current is not None:
+        outer = current.parent
+        bindings: list[tuple[set[str], Node]] = []
+        if current.type == "for_in_statement":
+            left, right = current.child_by_field_name("left"), current.child_by_field_name("right")
+            bindings = [(_bound(left), right)] if left is not None and right is not None else []
+        elif current.type in FUNCTION_TYPES and outer is not None and outer.type == "arguments":
+            call = outer.parent
+            first = outer.named_children[0] if outer.named_children else None
+            bindings = _item_binding(call) if call is not None and first == current else []
+        for bound, items in bindings:
+            if bound & names:
+                return _origin(items, taint)
+        current = outer
+    return None
+
+
+def _item_binding(call: Node) -> list[tuple[set[str], Node]]:
+    """`ids.map((id) => ...)`: the callback's first parameter, bound to the list."""
+    callee = callee_of(call)
+    args = call_arguments(call)
+    if callee is None or callee.type != "member_expression" or not args:
+        return []
+    items = callee.child_by_field_name("object")
+    fn = unwrap(args[0])
+    if callee_name(call) not in ITEM_CALLS or items is None or fn is None:
+        return []
+    if fn.type not in FUNCTION_TYPES:
+        return []
+    params = fn.child_by_field_name("parameters")
+    first = fn.child_by_field_name("parameter") or (
+        params.named_children[0] if params is not None and params.named_children else None
+    )
+    return [(_bound(first), items)] if first is not None else []
 
 
 def _verdict(value: Node, taint: _Taint) -> bool:
@@ -604,6 +665,7 @@ class _Range:
     start: int
     end: int
     role: bool
+    check: Node  # the condition or call that decides
 
     def covers(self, node: Node) -> bool:
         return self.start <= node.start_byte < self.end
@@ -621,12 +683,12 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             consequence = node.child_by_field_name("consequence")
             if condition is None or consequence is None or not _compares(condition, taint):
                 continue
-            role = not taint.has_client(condition)
+            role = not _from_client(condition, taint)
             if _stops(consequence):
-                ranges.append(_Range(consequence.end_byte, _block_end(node), role))
+                ranges.append(_Range(consequence.end_byte, _block_end(node), role, condition))
                 taint.pinned.update(_pinned(condition, taint))
             if not _negates(condition):
-                ranges.append(_Range(consequence.start_byte, consequence.end_byte, role))
+                ranges.append(_Range(consequence.start_byte, consequence.end_byte, role, condition))
         elif (
             node.type == "call_expression"
             and node.start_byte not in writes
@@ -634,9 +696,75 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             and _permission_call(node, taint)
             and taint.stops(node) is not False  # a yes/no answer decides only in an `if`
         ):
-            role = not any(taint.has_client(a) for a in call_arguments(node))
-            ranges.append(_Range(node.end_byte, _block_end(node), role))
+            role = not any(_from_client(a, taint) for a in call_arguments(node))
+            ranges.append(_Range(node.end_byte, _block_end(node), role, node))
     return ranges
+
+
+def _from_client(node: Node, taint: _Taint) -> bool:
+    """The caller's input, or an item of a list of it (`for (const id of input.ids)`)."""
+    return taint.has_client(node) or _items_from(node, taint) in (CLIENT, OWNED)
+
+
+def _claims(fn: Node, taint: _Taint) -> list[tuple[_Range, str, Node]]:
+    """Conditions that decide on a row's user field compared with the caller's input
+    alone: (where they hold, the field, the input value)."""
+    found: list[tuple[_Range, str, Node]] = []
+    body = fn.child_by_field_name("body")
+    for node in walk(body) if body is not None else []:
+        condition = node.child_by_field_name("condition") if node.type == "if_statement" else None
+        consequence = node.child_by_field_name("consequence")
+        if condition is None or consequence is None:
+            continue
+        after = _Range(consequence.end_byte, _block_end(node), False, condition)
+        inside = _Range(consequence.start_byte, consequence.end_byte, False, condition)
+        for key, value, differ in _claimed(condition, taint):
+            # The write goes ahead when the two match: after `!==` refuses, or inside `===`;
+            # `if (row.userId === input.userId) return` only turns a duplicate away.
+            if differ and _stops(consequence):
+                found.append((after, key, value))
+            elif not differ and not _negates(condition):
+                found.append((inside, key, value))
+    return found
+
+
+def _claimed(condition: Node, taint: _Taint) -> list[tuple[str, Node, bool]]:
+    """`policy.approverId !== approverId`: a stored user field against the caller's input,
+    with no session value on either side; and whether it asks that they differ."""
+    found: list[tuple[str, Node, bool]] = []
+    for node in walk(condition):
+        operator = (
+            node.child_by_field_name("operator") if node.type == "binary_expression" else None
+        )
+        if operator is None or text(operator) not in EQUALITY:
+            continue
+        left = unwrap(node.child_by_field_name("left"))
+        right = unwrap(node.child_by_field_name("right"))
+        for stored, sent in ((left, right), (right, left)):
+            if stored is None or sent is None or stored.type != "member_expression":
+                continue
+            key = text(stored.child_by_field_name("property"))
+            root = text(stored).split(".", 1)[0]
+            if (
+                (_identity_field(key, None) or PERSON_KEY.match(key))
+                and (root in taint.rows or root in taint.owned)
+                and taint.has_client(sent)
+                and not taint.has_session(sent)
+                and not taint.has_session(stored)
+                and not _stored(sent, taint)
+            ):
+                found.append((key, sent, text(operator) in ("!==", "!=")))
+    return found
+
+
+def _claimed_before(
+    write: Node, claims: list[tuple[_Range, str, Node]], taint: _Taint
+) -> tuple[tuple[str, Node], ...]:
+    return tuple(
+        (key, value)
+        for where, key, value in claims
+        if where.covers(write) and text(value) not in taint.pinned
+    )
 
 
 def _permission_call(call: Node, taint: _Taint) -> bool:
@@ -966,7 +1094,9 @@ def _scope(
         role_checked=any(c.role for c in covering),
         identity=identity,
         owner_from_client=any(_inside(value, f) for _, value in identity for f in filters),
-        parent=None if covering else _parent([_resolved(d, fn) for d in data], model, taint, fn),
+        parent=_parent(
+            [_resolved(d, fn) for d in data], (mutation.api, model), taint, fn, covering
+        ),
         team_keys=tuple(
             key
             for key, value in _pairs(filters) + columns
@@ -1002,21 +1132,121 @@ def _inside(node: Node, outer: Node) -> bool:
 
 
 def _parent(
-    data: list[Node], model: str | None, taint: _Taint, fn: Node
+    data: list[Node],
+    written: tuple[str, str | None],
+    taint: _Taint,
+    fn: Node,
+    covering: list[_Range],
 ) -> tuple[str, Node] | None:
     """The first parent key of the written row (`projectId`, `project: { connect: { id } }`)
-    whose value the caller chose: not the session's, nor a row read scoped to the caller."""
+    whose value the caller chose: not the session's, nor a row read scoped to the caller,
+    and no check before the write asks about it. A check of this row (`assertCanEdit(user,
+    id)`) says nothing about the parent it is moved under; one of the caller's role does."""
+    if any(c.role for c in covering):
+        return None
     for row in (r for d in data for r in _rows(d, fn, 0)):
-        for key, value in _pairs_at_top(row):
-            if not _parent_key(key, model):
+        for key, value in _pairs_at_top(row, written, taint):
+            if not _parent_key(key, written[1]):
                 continue
+            items = _items_from(value, taint)
             if (
-                taint.has_client(value)
-                and not taint.has_owned(value)
-                and not taint.has_session(value)
+                (taint.has_client(value) or items in (CLIENT, OWNED))
+                and not (taint.has_owned(value) or items == OWNED)
+                and not (taint.has_session(value) or items == SESSION)
+                and not any(_about(c.check, value, fn, taint) for c in covering)
             ):
                 return key, value
     return None
+
+
+def _about(check: Node, value: Node, fn: Node, taint: _Taint) -> bool:
+    """The check asks about the value: it names the value or what was worked out from it
+    (`if (!board) throw` after reading the board by it), or the value was worked out from
+    what the check names (`for (const id of ids)` after `assertCanEdit(user, ids)`)."""
+    flows = _flows(fn, value.start_byte)
+    return _mentions(check, _derived(_terms(value, taint), flows)) or _mentions(
+        value, _derived(_terms(check, taint), flows)
+    )
+
+
+_NAMES = ("identifier", "shorthand_property_identifier", "member_expression")
+
+
+def _terms(node: Node, taint: _Taint) -> set[str]:
+    """The names and whole paths (`input.projectId`, not `input`) a node reads; a path
+    into a row read from the database counts as the row."""
+    terms: set[str] = set()
+    for n in walk(node):
+        outer = n.parent
+        if n.type == "call_expression" and all(
+            a.type in ("string", "number") for a in call_arguments(n)
+        ):
+            terms.add(text(n))  # `formData.get("folderId")` names one input
+        if n.type not in _NAMES or text(n) == "undefined":
+            continue
+        if outer is not None and outer.type == "call_expression" and n == callee_of(outer):
+            continue  # the function called, not a value
+        if (
+            outer is not None
+            and outer.type == "member_expression"
+            and n != outer.child_by_field_name("property")
+        ):
+            continue  # part of a longer path
+        term = text(n).removesuffix(".length")  # a list's size is a question about the list
+        terms.add(term)
+        root = term.split(".", 1)[0]
+        if root in taint.rows:
+            terms.add(root)
+    return terms
+
+
+def _flows(fn: Node, before: int) -> list[tuple[set[str], Node]]:
+    """(names bound, value) for each declaration, assignment, `for ... of` and callback
+    given a list's items (`ids.map((id) => ...)`) in `fn` before the write: a name bound
+    again later, in another scope, is another value."""
+    found: list[tuple[set[str], Node]] = []
+    for node in walk(fn):
+        if node.start_byte >= before:
+            break
+        if node.type == "call_expression":
+            found.extend(_item_binding(node))
+            continue
+        if node.type == "variable_declarator":
+            pattern, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        elif node.type in ("assignment_expression", "for_in_statement"):
+            pattern, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+        else:
+            continue
+        if pattern is not None and value is not None and pattern.type != "member_expression":
+            found.append((_bound(pattern), value))
+    return found
+
+
+def _bound(pattern: Node) -> set[str]:
+    return {
+        text(n)
+        for n in walk(pattern)
+        if n.type in ("identifier", "shorthand_property_identifier_pattern")
+    }
+
+
+def _derived(terms: set[str], flows: list[tuple[set[str], Node]]) -> set[str]:
+    """The terms and every name given a value worked out from them."""
+    found = set(terms)
+    grew = True
+    while grew:
+        grew = False
+        for names, value in flows:
+            if not names <= found and _mentions(value, found):
+                found |= names
+                grew = True
+    return found
+
+
+def _mentions(node: Node, terms: set[str]) -> bool:
+    return any(
+        (n.type in _NAMES or n.type == "call_expression") and text(n) in terms for n in walk(node)
+    )
 
 
 def _rows(node: Node, fn: Node, depth: int) -> list[Node]:
@@ -1046,9 +1276,13 @@ def _rows(node: Node, fn: Node, depth: int) -> list[Node]:
     ]
 
 
-def _pairs_at_top(row: Node) -> list[tuple[str, Node]]:
-    """The row's parent keys and their values: `projectId: x`, `{ projectId }` and
-    `project: { connect: { id: x } }`; not the fields of rows created inside it."""
+def _pairs_at_top(
+    row: Node, written: tuple[str, str | None], taint: _Taint
+) -> list[tuple[str, Node]]:
+    """The row's parent keys and their values: `projectId: x`, `{ projectId }`, a column the
+    schema says points at a row someone owns, and `project: { connect: { id: x } }` unless
+    the schema says it links a user or a lookup table; not the fields of rows created
+    inside it."""
     pairs: list[tuple[str, Node]] = []
     for child in row.named_children:
         if child.type == "pair":
@@ -1056,14 +1290,35 @@ def _pairs_at_top(row: Node) -> list[tuple[str, Node]]:
             value = unwrap(child.child_by_field_name("value"))
             name = string_value(key) or text(key)
             if value is not None and value.type == "object":
-                connected = _connected_id(value)
-                if connected is not None:
-                    pairs.append((name, connected))
-            elif value is not None and PARENT_KEY.match(name):
+                # With no schema, lists of links count under a container's name only:
+                # `tags: { set: [...] }` picks labels, not a parent.
+                model = taint.references(*written, name)
+                every = isinstance(model, str) or _container(name)
+                if model is not False:
+                    pairs.extend((name, linked) for linked in _connected_ids(value, every))
+            elif value is not None and _points_at_row(name, written, taint):
                 pairs.append((name, value))
-        elif child.type == "shorthand_property_identifier" and PARENT_KEY.match(text(child)):
+        elif child.type == "shorthand_property_identifier" and _points_at_row(
+            text(child), written, taint
+        ):
             pairs.append((text(child), child))
     return pairs
+
+
+def _points_at_row(key: str, written: tuple[str, str | None], taint: _Taint) -> bool:
+    """`projectId` by its name, or `account` where `@relation(fields: [account])` relates
+    it to a model of containers (`crm_Accounts`) whose rows belong to someone: a booked
+    listing or a liked post is no container, whoever owns it."""
+    if PARENT_KEY.match(key):
+        return True
+    model = taint.references(*written, key)
+    return isinstance(model, str) and _container(model)
+
+
+def _container(name: str) -> bool:
+    """A name whose last word is a container: `crm_Accounts`, `BoardSection`, `folder`."""
+    words = WORD.findall(name)
+    return bool(words) and CONTAINER_MODEL.fullmatch(words[-1]) is not None
 
 
 def _parent_key(key: str, model: str | None) -> bool:
@@ -1389,8 +1644,8 @@ def _pairs(nodes: list[Node]) -> list[tuple[str, Node]]:
                 name = string_value(key) or text(key)
                 if value.type != "object":
                     pairs.append((name, value))
-                elif (connected := _connected_id(value)) is not None:
-                    pairs.append((name, connected))
+                else:
+                    pairs.extend((name, linked) for linked in _connected_ids(value))
             elif child.type == "shorthand_property_identifier":
                 pairs.append((text(child), child))
             elif child.type == "call_expression" and callee_name(child) == "eq":
@@ -1400,12 +1655,41 @@ def _pairs(nodes: list[Node]) -> list[tuple[str, Node]]:
     return pairs
 
 
-def _connected_id(relation: Node) -> Node | None:
-    """The id in a Prisma relation write `{ connect: { id: x } }`."""
-    connect = unwrap(object_property(relation, "connect"))
-    if connect is None or connect.type != "object":
-        return None
-    return unwrap(object_property(connect, "id"))
+def _connected_ids(relation: Node, every: bool = True) -> list[Node]:
+    """The keys of the rows a Prisma relation write links: `{ connect: { id: x } }`, and
+    unless `every` is false, `connect: [{ id: x }]`, `set: ids.map((id) => ({ id }))`
+    (then `ids`) and the `where` of `connectOrCreate`."""
+    found: list[Node] = []
+    for verb in ("connect", "set", "connectOrCreate") if every else ("connect",):
+        link = unwrap(object_property(relation, verb))
+        if not every and (link is None or link.type != "object"):
+            continue
+        items = link.named_children if link is not None and link.type == "array" else [link]
+        for item in (unwrap(i) for i in items):
+            if item is not None and verb == "connectOrCreate" and item.type == "object":
+                item = unwrap(object_property(item, "where"))
+            if item is None:
+                continue
+            if item.type == "object":
+                found.extend(v for _, v in _pairs_at(item))
+            elif item.type == "call_expression" and callee_name(item) == "map":
+                callee = callee_of(item)
+                receiver = callee.child_by_field_name("object") if callee is not None else None
+                found.extend([receiver] if receiver is not None else [])
+    return found
+
+
+def _pairs_at(obj: Node) -> list[tuple[str, Node]]:
+    """The keys and values of an object literal, shorthand included."""
+    pairs: list[tuple[str, Node]] = []
+    for child in obj.named_children:
+        key = child.child_by_field_name("key") if child.type == "pair" else None
+        value = unwrap(child.child_by_field_name("value")) if key is not None else None
+        if key is not None and value is not None:
+            pairs.append((string_value(key) or text(key), value))
+        elif child.type == "shorthand_property_identifier":
+            pairs.append((text(child), child))
+    return pairs
 
 
 def _column_pair(call: Node) -> tuple[str, Node] | None:

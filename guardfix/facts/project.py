@@ -27,7 +27,13 @@ from guardfix.facts.ownership import (
 from guardfix.facts.policies import rls_scoped
 from guardfix.facts.public import Publicity, session_names
 from guardfix.facts.resolve import ModuleResolver, Reader, _match
-from guardfix.facts.schema import database_refuses, referenced_tables
+from guardfix.facts.schema import (
+    database_refuses,
+    drizzle_references,
+    prisma_schema,
+    referenced_tables,
+    references,
+)
 from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module
@@ -489,7 +495,30 @@ class Project:
             lambda call: self.stops(call, module),
             lambda call: self.row_read(call, module, 0),
             lambda write: referenced_tables(self, module, write),
+            self._references(module, action.function),
         )
+
+    def _references(
+        self, module: Module, at: Node
+    ) -> Callable[[str, str | None, str], str | bool | None]:
+        """The model or table a written key points at, as the Prisma schema or the Drizzle
+        table says (see `references`); None where neither knows the model."""
+        where = prisma_schema(self.reader.read, module.path)
+        schema = (self.reader.read(where) or b"").decode("utf-8", "replace") if where else None
+        answers: dict[tuple[str, str, str], str | bool | None] = {}
+
+        def answer(api: str, model: str | None, key: str) -> str | bool | None:
+            if model is None or (api, model, key) in answers:
+                return answers.get((api, model or "", key))
+            found: str | bool | None = None
+            if api == "prisma" and schema is not None:
+                found = references(schema, model, key)
+            elif api == "drizzle":
+                found = drizzle_references(self, module, model, key, at)
+            answers[api, model, key] = found
+            return found
+
+        return answer
 
     def wrapper_handoff(self, call: Node, inner: Node, module: Module) -> Handoff | None:
         """What `withX(fn)`'s wrapper passes to `fn`; None when it cannot be read."""

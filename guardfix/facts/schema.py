@@ -41,6 +41,14 @@ if TYPE_CHECKING:
     from guardfix.facts.project import Project
 
 PRISMA_MODEL = re.compile(r"^\s*model\s+(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
+# `author User @relation(fields: [authorId], references: [id])`: field, model, arguments.
+PRISMA_RELATION = re.compile(r"^\s*(\w+)\s+(\w+)\??\s+@relation\(([^)]*)\)", re.MULTILINE)
+TENANT_MODEL = re.compile(r"^(team|org|organi[sz]ation|workspace|tenant|company)s?$", re.I)
+# A relation that records who made or changed a row, not whose it is: a catalogue every
+# member uses still says who added each item.
+AUDIT_RELATION = re.compile(r"(creat|updat|delet|modifi|chang)ed_?by", re.IGNORECASE)
+# How far `references` follows a model's relations to find whom its rows belong to.
+OWNER_DEPTH = 3
 # Writes whose `where` must name a unique row: Prisma throws when its value is undefined.
 UNIQUE_WHERE = frozenset({"update", "delete", "upsert"})
 # A field of a Prisma model: name, type, `?` or `[]`, the rest of the line.
@@ -84,6 +92,121 @@ def required_field(schema: str, delegate: str, field: str) -> bool:
         if name[:1].lower() + name[1:] == delegate:
             line = re.search(rf"^\s*{re.escape(field)}\s+(\w+)([?\[]?)", body, re.MULTILINE)
             return line is not None and not line.group(2)
+    return False
+
+
+def prisma_relations(body: str) -> Iterator[tuple[str, str, str]]:
+    """(relation field, related model, foreign key) for each relation a model holds."""
+    for relation in PRISMA_RELATION.finditer(body):
+        fields = PRISMA_FIELDS.search(relation.group(3))
+        if fields is not None:
+            yield relation.group(1), relation.group(2), fields.group(1)
+
+
+def references(schema: str, delegate: str, key: str) -> str | bool | None:
+    """The model that `key` of the model behind a Prisma delegate relates to (a relation or
+    its foreign key), when that model's rows belong to someone (see `_belongs`); False for
+    a user (a person picked), a lookup table (a status, a currency) or no relation; None
+    when no model is known."""
+    bodies = {name: body for name, body in prisma_models(schema)}
+    model = next((n for n in bodies if n[:1].lower() + n[1:] == delegate), None)
+    if model is None:
+        return None
+    for field, target, foreign in prisma_relations(bodies[model]):
+        if key in (field, foreign):
+            owned = not USER_TABLE.match(target) and _belongs(bodies, target, OWNER_DEPTH)
+            return target if owned else False
+    return False
+
+
+def _belongs(bodies: dict[str, str], model: str, depth: int) -> bool:
+    """The model's rows are someone's: it relates to a team, to a user other than as the
+    one who made or changed the row, or to a model whose rows are someone's."""
+    if TENANT_MODEL.match(model):
+        return True
+    if depth == 0 or model not in bodies:
+        return False
+    for field, target, foreign in prisma_relations(bodies[model]):
+        if USER_TABLE.match(target):
+            if not (AUDIT_RELATION.search(field) or AUDIT_RELATION.search(foreign)):
+                return True
+        elif _belongs(bodies, target, depth - 1):
+            return True
+    return False
+
+
+def drizzle_references(
+    project: Project, module: Module, table: str, key: str, at: Node
+) -> str | bool | None:
+    """As `references`, for a Drizzle table: the table a column's `.references(() =>
+    boards.id)` names, when its rows belong to someone; None when the table's definition
+    cannot be read."""
+    columns = drizzle_columns(project, module, table, at)
+    if columns is None:
+        return None
+    where, found = columns
+    target = referenced_table(found[key]) if key in found else None
+    if target is None or USER_TABLE.match(target):
+        return False
+    return target if _table_belongs(project, where, target, OWNER_DEPTH) else False
+
+
+def drizzle_columns(
+    project: Project, module: Module, table: str, at: Node | None
+) -> tuple[Module, dict[str, Node]] | None:
+    """The columns of `pgTable("name", { ... })` (or `(t) => ({ ... })`, or with
+    `.enableRLS()` after it) by property name, and the file that defines it."""
+    found = project.definition(module, table.split(".")[-1], at)
+    if found is None:
+        return None
+    where, node = found
+    value = declared_value(node)
+    args = _column_arguments(value) if value is not None else []
+    columns = unwrap(args[1]) if len(args) > 1 else None
+    if columns is not None and columns.type in FUNCTION_TYPES:
+        columns = unwrap(columns.child_by_field_name("body"))
+    if columns is None or columns.type != "object":
+        return None
+    return where, {
+        string_value(key) or text(key): column
+        for pair in columns.named_children
+        if pair.type == "pair"
+        and (key := pair.child_by_field_name("key")) is not None
+        and (column := pair.child_by_field_name("value")) is not None
+    }
+
+
+def referenced_table(column: Node) -> str | None:
+    """`boards` in `uuid("board_id").references(() => boards.id)`."""
+    for call in walk(column):
+        if call.type != "call_expression" or callee_name(call) != "references":
+            continue
+        args = call_arguments(call)
+        target = unwrap(args[0]) if args else None
+        body = target.child_by_field_name("body") if target is not None else None
+        parts = member_parts(unwrap(body))
+        if parts is not None:
+            return parts[0]
+    return None
+
+
+def _table_belongs(project: Project, module: Module, table: str, depth: int) -> bool:
+    """`_belongs` for a Drizzle table, by the tables its columns reference."""
+    if TENANT_MODEL.match(table):
+        return True
+    columns = drizzle_columns(project, module, table, None) if depth > 0 else None
+    if columns is None:
+        return False
+    where, found = columns
+    for key, column in found.items():
+        target = referenced_table(column)
+        if target is None:
+            continue
+        if USER_TABLE.match(target):
+            if not AUDIT_RELATION.search(key):
+                return True
+        elif _table_belongs(project, where, target, depth - 1):
+            return True
     return False
 
 
@@ -162,7 +285,8 @@ def referenced_tables(
     if model is None:
         return None
     if mutation.api == "drizzle":
-        return _drizzle_columns(project, module, model)
+        found = drizzle_columns(project, module, model, mutation.node)
+        return {k: referenced_table(c) for k, c in found[1].items()} if found else None
     if mutation.api != "prisma":
         return None
     schema_path = prisma_schema(project.reader.read, module.path)
@@ -192,40 +316,6 @@ def _prisma_columns(schema: str, delegate: str) -> dict[str, str | None] | None:
     return None
 
 
-def _drizzle_columns(project: Project, module: Module, table: str) -> dict[str, str | None] | None:
-    """`userId: text("user_id").references(() => users.id)` refers to `users`."""
-    found = project.definition(module, table)
-    value = declared_value(found[1]) if found is not None else None
-    if value is None or value.type != "call_expression":
-        return None
-    if not DRIZZLE_TABLE.match(callee_name(value) or ""):
-        return None
-    args = [unwrap(a) for a in call_arguments(value)]
-    shape = next((a for a in args if a is not None and a.type == "object"), None)
-    if shape is None:
-        return None
-    columns: dict[str, str | None] = {}
-    for pair in shape.named_children:
-        key = pair.child_by_field_name("key") if pair.type == "pair" else None
-        column = pair.child_by_field_name("value") if pair.type == "pair" else None
-        if key is not None and column is not None:
-            columns[string_value(key) or text(key)] = _referenced(column)
-    return columns
-
-
-def _referenced(column: Node) -> str | None:
-    """`users` of `.references(() => users.id)` somewhere in the column's chain."""
-    for call in walk(column):
-        if call.type != "call_expression" or callee_name(call) != "references":
-            continue
-        target = unwrap(call_arguments(call)[0]) if call_arguments(call) else None
-        body = target.child_by_field_name("body") if target is not None else None
-        parts = member_parts(unwrap(body)) if body is not None else None
-        if parts:
-            return parts[0]
-    return None
-
-
 def user_columns(project: Project, module: Module, mutation: Mutation) -> list[Column] | None:
     """The columns of the written model that name a user, as its schema says; None when
     no schema describes the model (then nothing is known about its owner)."""
@@ -239,7 +329,7 @@ def user_columns(project: Project, module: Module, mutation: Mutation) -> list[C
         schema = (project.reader.read(schema_path) or b"").decode("utf-8", "replace")
         return prisma_user_columns(schema, model)
     if mutation.api == "drizzle":
-        found = project.definition(module, model.split(".")[-1], mutation.node)
+        found = drizzle_columns(project, module, model, mutation.node)
         return drizzle_user_columns(found[1]) if found is not None else None
     return None
 
@@ -266,24 +356,13 @@ def prisma_user_columns(schema: str, delegate: str) -> list[Column] | None:
     return [Column(name, is_optional) for name, is_optional in columns.items()]
 
 
-def drizzle_user_columns(definition: Node) -> list[Column] | None:
-    """`userId: text("user_id").references(() => users.id)` of a `pgTable(name, columns)`."""
-    value = declared_value(definition)
-    args = _column_arguments(value) if value is not None else []  # past `.enableRLS()`
-    columns = unwrap(args[1]) if len(args) > 1 else None
-    if columns is not None and columns.type in FUNCTION_TYPES:  # `(t) => ({ ... })`
-        columns = unwrap(columns.child_by_field_name("body"))
-    if columns is None or columns.type != "object":
-        return None
+def drizzle_user_columns(columns: dict[str, Node]) -> list[Column]:
+    """`userId: text("user_id").references(() => users.id)` among a table's columns."""
     found: list[Column] = []
-    for pair in columns.named_children:
-        key, column = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-        if pair.type != "pair" or key is None or column is None:
-            continue
-        name = string_value(key) or text(key)
+    for name, column in columns.items():
         calls = {callee_name(c) for c in walk(column) if c.type == "call_expression"}
         sql_name = next((string_value(a) for a in _column_arguments(column)), None) or ""
-        if _references_users(column) or USER_COLUMN.match(name) or USER_COLUMN.match(sql_name):
+        if references_users(column) or USER_COLUMN.match(name) or USER_COLUMN.match(sql_name):
             found.append(Column(name, not calls & {"notNull", "primaryKey"}))
     return found
 
@@ -300,7 +379,7 @@ def _column_arguments(column: Node) -> list[Node]:
     return []
 
 
-def _references_users(column: Node) -> bool:
+def references_users(column: Node) -> bool:
     """`.references(() => users.id)`: a foreign key to the users table."""
-    table = _referenced(column)
+    table = referenced_table(column)
     return table is not None and USER_TABLE.match(table) is not None

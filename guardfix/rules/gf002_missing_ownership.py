@@ -12,9 +12,15 @@ after the write or in another branch, nor a project helper that never throws or
 redirects whose answer is dropped.
 
 It also finds rows written under a container the caller chose: a create (or an
-update) whose parent key (`projectId`, `teamId`, `chatId`, `project: { connect: {
-id } }`) comes from the input with no check that the caller may write under that
-parent; content anyone may answer (a comment's `postId`) is no container.
+update) whose parent key (`projectId`, `teamId`, `chatId`, `project: { connect:
+{ id } }`, `set`/`connectOrCreate` on a relation, or a column that
+`prisma/schema.prisma` or a Drizzle `.references()` relates to a container whose
+rows belong to someone) comes from the input with no check that the caller may use
+that parent; content anyone may answer (a comment's `postId`) is no container, nor
+is a lookup table (a status, a currency). A check of the written row
+(`assertCanEdit(user, id)`) says nothing about the parent it is moved under: only
+a check that names the parent, or a row read by it, or a check of the caller's
+role, covers it.
 A parent key from the session, from a row read scoped to the caller, or from a row
 the action just created is fine, and so is a nested create inside a write scoped
 to the caller.
@@ -134,11 +140,18 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
             yield finding_at(RULE, facts, value, module, message)
         elif scope.parent is not None:
             key, value = scope.parent
-            message = (
-                f"{who(facts)} writes {scope.mutation.label} under the `{key}` the caller sent, "
-                f"with no check that the caller may write under that `{key}`; any signed-in "
-                "user can add rows to anyone's"
-            )
+            if scope.filter is None:
+                message = (
+                    f"{who(facts)} writes {scope.mutation.label} under the `{key}` the caller "
+                    f"sent, with no check that the caller may write under that `{key}`; any "
+                    "signed-in user can add rows to anyone's"
+                )
+            else:  # an update moves its rows under, or links them to, another row
+                message = (
+                    f"{who(facts)} links the rows of {scope.mutation.label} to the `{key}` the "
+                    f"caller sent, with no check that the caller may use that `{key}`; any "
+                    "signed-in user can attach rows to anyone's"
+                )
             yield finding_at(RULE, facts, value, module, message)
 
 

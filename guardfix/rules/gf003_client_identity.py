@@ -16,6 +16,12 @@ host's repository `ownerId`), and, in an action with no session at all, a user i
 the filter when the action changes that user's own row (an unban acts on that user:
 the missing check, GF001, is the finding).
 
+It also finds a check that takes the caller's word for who they are: a row's user
+field compared with a value from the input, and never with the session
+(`if (policy.approverId !== input.approverId) throw` before the approval is
+written). That has no fix: which of the caller's ids the row stores is the
+project's to say.
+
 ## Why is this bad?
 The caller controls everything in the request. `authorId:
 formData.get("authorId")` lets anyone create or take over rows in another
@@ -74,6 +80,7 @@ from guardfix.rules.findings import finding_at, who
 def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
     if facts.public is not None:
         return
+    claims: set[int] = set()  # one check gates every write after it: say it once
     for scope in facts.scopes:
         if scope.role_checked:
             continue  # a role check ran: an admin acting for someone else
@@ -81,6 +88,17 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
             message = (
                 f"{who(facts)} takes `{field}` of {scope.mutation.label} from the caller's "
                 "input; take the user from the session"
+            )
+            yield finding_at(RULE, facts, value, module, message)
+        for field, value in scope.claimed:
+            if value.start_byte in claims:
+                continue
+            claims.add(value.start_byte)
+            message = (
+                f"{who(facts)} lets the caller say who they are: before "
+                f"{scope.mutation.label} it compares the row's `{field}` with a value from the "
+                "caller's input, never with the session's user; compare it with the caller's "
+                "own id"
             )
             yield finding_at(RULE, facts, value, module, message)
 
