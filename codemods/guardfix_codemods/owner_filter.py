@@ -60,9 +60,16 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         return edits
     # Within a team, members may be meant to change each other's rows: a role check may be
     # what is missing, not an owner filter.
-    unsafe = owner.guessed or bool(scope.team_keys)
+    # Without a lookup of its own, nothing shows the action is meant for the row's owner
+    # (an admin's action changes other users' rows): the filter is a guess.
+    unsafe = owner.guessed or bool(scope.team_keys) or plan.user_id_from is not None
     applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
     within = " (the write is already kept within the team)" if scope.team_keys else ""
+    if plan.user_id_from is not None:
+        within += (
+            " (unsafe: the action looks no session up, so nothing shows it is meant for the "
+            "row's owner rather than for an administrator)"
+        )
     return Fix(
         f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from "
         f"{owner.source}){within}",
