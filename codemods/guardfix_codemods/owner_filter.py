@@ -20,6 +20,7 @@ from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.imports import import_edits
 from guardfix_codemods.owners import Owner, owner_field
 from guardfix_codemods.plan import ActionPlan, declared_in
+from guardfix_codemods.roles import sibling_role_guard
 
 RULE = "GF002"
 # `{operation}d`: `deleted` or `updated`.
@@ -62,13 +63,20 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     # what is missing, not an owner filter.
     # Without a lookup of its own, nothing shows the action is meant for the row's owner
     # (an admin's action changes other users' rows): the filter is a guess.
+    # Checking a role, or beside actions that do, it may be staff acting on others' rows.
+    role = sibling_role_guard(plan, itself=True)
     unsafe = owner.guessed or bool(scope.team_keys) or plan.user_id_from is not None
-    applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
+    applicability = Applicability.UNSAFE if unsafe or role is not None else Applicability.SAFE
     within = " (the write is already kept within the team)" if scope.team_keys else ""
     if plan.user_id_from is not None:
         within += (
             " (unsafe: the action looks no session up, so nothing shows it is meant for the "
             "row's owner rather than for an administrator)"
+        )
+    elif role is not None:
+        within += (
+            f" (unsafe: the file's actions check {role.check}: this one may be meant for "
+            "staff acting on other users' rows)"
         )
     return Fix(
         f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from "

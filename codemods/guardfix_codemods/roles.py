@@ -22,10 +22,11 @@ class RoleGuard:
     rest: str  # the statements after the lookup (LF, two spaces per level)
 
 
-def sibling_role_guard(plan: ActionPlan) -> RoleGuard | None:
-    """The guard of another action in the file that checks a role and stops the request."""
+def sibling_role_guard(plan: ActionPlan, *, itself: bool = False) -> RoleGuard | None:
+    """The guard of another action in the file (or, with `itself`, of this one) that checks
+    a role and stops the request."""
     for action in find_actions(plan.module):
-        if action.function == plan.facts.action.function:
+        if action.function == plan.facts.action.function and not itself:
             continue
         recipe = session.guard_of(action, plan.module, plan.workspace)
         check = session.permission_check(recipe) if recipe is not None else None
