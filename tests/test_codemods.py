@@ -351,6 +351,65 @@ GUARD_SHAPES = [
         id="inline-not-async",
     ),
     pytest.param(
+        authjs(
+            """
+            "use server";
+            import { z } from "zod";
+            import { actionClient } from "@/lib/safe-action";
+            import { prisma } from "@/lib/prisma";
+
+            export const createPost = actionClient
+              .inputSchema(z.object({ title: z.string() }))
+              .action(async ({ parsedInput }) => {
+                await prisma.post.create({ data: { title: parsedInput.title } });
+              });
+
+            export const deletePost = actionClient
+              .inputSchema(z.object({ id: z.string() }))
+              .action(async ({ parsedInput: { id } }) => {
+                await prisma.post.delete({ where: { id } });
+              });
+            """,
+            **{
+                "lib/safe-action.ts": ts("""
+                    import { createSafeActionClient } from "next-safe-action";
+                    import { auth } from "@/auth";
+
+                    export const actionClient = createSafeActionClient();
+
+                    export const authActionClient = actionClient.use(async ({ next }) => {
+                      const session = await auth();
+                      if (!session?.user) {
+                        throw new Error("Unauthorized");
+                      }
+                      return next({ ctx: { userId: session.user.id } });
+                    });
+                    """)
+            },
+        ),
+        # No guard in the body: the action moves to the authenticated client, whose
+        # middleware checks the session and passes the user id in `ctx`.
+        ts("""
+            "use server";
+            import { z } from "zod";
+            import { actionClient, authActionClient } from "@/lib/safe-action";
+            import { prisma } from "@/lib/prisma";
+
+            export const createPost = authActionClient
+              .inputSchema(z.object({ title: z.string() }))
+              .action(async ({ parsedInput, ctx }) => {
+                await prisma.post.create({ data: { title: parsedInput.title } });
+              });
+
+            export const deletePost = authActionClient
+              .inputSchema(z.object({ id: z.string() }))
+              .action(async ({ parsedInput: { id }, ctx }) => {
+                await prisma.post.delete({ where: { id, authorId: ctx.userId } });
+              });
+            """),
+        id="next-safe-action-client",
+    ),
+    pytest.param(
         authjs("""
             "use server";
             import { z } from "zod";
@@ -1444,188 +1503,6 @@ UNSAFE_FIXES = [
         guarded("await prisma.invite.delete({ where: { id, userId: session.user.id } });"),
         id="prisma-owner-guessed-among-two-user-relations",
     ),
-    # An action with no lookup of its own may be an administrator's: the owner filter
-    # that comes with the inserted guard is a guess.
-    pytest.param(
-        authjs(
-            """
-            "use server";
-            import { z } from "zod";
-            import { actionClient } from "@/lib/safe-action";
-            import { prisma } from "@/lib/prisma";
-
-            export const createPost = actionClient
-              .inputSchema(z.object({ title: z.string() }))
-              .action(async ({ parsedInput }) => {
-                await prisma.post.create({ data: { title: parsedInput.title } });
-              });
-
-            export const deletePost = actionClient
-              .inputSchema(z.object({ id: z.string() }))
-              .action(async ({ parsedInput: { id } }) => {
-                await prisma.post.delete({ where: { id } });
-              });
-            """,
-            **{
-                "lib/safe-action.ts": ts("""
-                    import { createSafeActionClient } from "next-safe-action";
-                    import { auth } from "@/auth";
-
-                    export const actionClient = createSafeActionClient();
-
-                    export const authActionClient = actionClient.use(async ({ next }) => {
-                      const session = await auth();
-                      if (!session?.user) {
-                        throw new Error("Unauthorized");
-                      }
-                      return next({ ctx: { userId: session.user.id } });
-                    });
-                    """)
-            },
-        ),
-        # No guard in the body: the action moves to the authenticated client, whose
-        # middleware checks the session and passes the user id in `ctx`.
-        ts("""
-            "use server";
-            import { z } from "zod";
-            import { actionClient, authActionClient } from "@/lib/safe-action";
-            import { prisma } from "@/lib/prisma";
-
-            export const createPost = authActionClient
-              .inputSchema(z.object({ title: z.string() }))
-              .action(async ({ parsedInput, ctx }) => {
-                await prisma.post.create({ data: { title: parsedInput.title } });
-              });
-
-            export const deletePost = authActionClient
-              .inputSchema(z.object({ id: z.string() }))
-              .action(async ({ parsedInput: { id }, ctx }) => {
-                await prisma.post.delete({ where: { id, authorId: ctx.userId } });
-              });
-            """),
-        id="next-safe-action-client",
-    ),
-    pytest.param(
-        authjs("""
-            "use server";
-            import { prisma } from "@/lib/prisma";
-
-            export async function deletePost(id: string) {
-              await prisma.post.delete({ where: { id } });
-            }
-            """),
-        ts("""
-            "use server";
-            import { prisma } from "@/lib/prisma";
-            import { auth } from "@/auth";
-
-            export async function deletePost(id: string) {
-              const session = await auth();
-              if (!session?.user?.id) {
-                throw new Error("Unauthorized");
-              }
-              await prisma.post.delete({ where: { id, authorId: session.user.id } });
-            }
-            """),
-        id="guard-and-owner-filter",
-    ),
-    pytest.param(
-        authjs(
-            """
-            "use server";
-            import { prisma } from "@/lib/prisma";
-
-            export async function deletePost(id: string) {
-              await prisma.post.delete({ where: { id } });
-            }
-            """,
-            **{"package.json": PRISMA_4},
-        ),
-        ts("""
-            "use server";
-            import { prisma } from "@/lib/prisma";
-            import { auth } from "@/auth";
-
-            export async function deletePost(id: string) {
-              const session = await auth();
-              if (!session?.user?.id) {
-                throw new Error("Unauthorized");
-              }
-              const result = await prisma.post.deleteMany({ where: { id, authorId: session.user.id } });
-              if (result.count === 0) {
-                throw new Error("Not found or forbidden");
-              }
-            }
-            """),
-        id="guard-and-prisma4-filter",
-    ),
-    pytest.param(
-        authjs(
-            """
-            "use server";
-            import { eq } from "drizzle-orm";
-            import { db } from "@/db";
-            import { posts } from "@/db/schema";
-
-            export async function deletePost(id: string) {
-              await db.delete(posts).where(eq(posts.id, id));
-            }
-            """,
-            **{"db/schema.ts": DRIZZLE_SCHEMA},
-        ),
-        ts("""
-            "use server";
-            import { eq, and } from "drizzle-orm";
-            import { db } from "@/db";
-            import { posts } from "@/db/schema";
-            import { auth } from "@/auth";
-
-            export async function deletePost(id: string) {
-              const session = await auth();
-              if (!session?.user?.id) {
-                throw new Error("Unauthorized");
-              }
-              await db.delete(posts).where(and(eq(posts.id, id), eq(posts.authorId, session.user.id)));
-            }
-            """),
-        id="guard-and-drizzle-filter",
-    ),
-    pytest.param(
-        authjs(
-            """
-            "use server";
-            import { requireUser } from "@/lib/session";
-            import { prisma } from "@/lib/prisma";
-
-            export async function likePost(postId: string) {
-              const user = await requireUser();
-              await prisma.like.create({ data: { slug: postId, userId: user.id } });
-            }
-
-            export async function deletePost(id: string) {
-              await prisma.post.delete({ where: { id } });
-            }
-            """,
-            **{"lib/session.ts": REQUIRE_USER},
-        ),
-        # The project's guard, and its user id (`user.id`) in the filter.
-        ts("""
-            "use server";
-            import { requireUser } from "@/lib/session";
-            import { prisma } from "@/lib/prisma";
-
-            export async function likePost(postId: string) {
-              const user = await requireUser();
-              await prisma.like.create({ data: { slug: postId, userId: user.id } });
-            }
-
-            export async function deletePost(id: string) {
-              const user = await requireUser();
-              await prisma.post.delete({ where: { id, authorId: user.id } });
-            }
-            """),
-        id="idiom-guard-and-its-user-id",
-    ),
 ]
 
 
@@ -1720,6 +1597,56 @@ def moderation(lookup: str = "const session = await auth();", name: str = "sessi
         """)
 
 
+CLOSE_POST = ts("""
+    "use server";
+    import { prisma } from "@/lib/prisma";
+
+    export async function closePost(id: string) {
+      await prisma.post.update({ where: { id }, data: { title: "closed" } });
+    }
+    """)
+CLOSED_WITH_GUARD = ts("""
+    "use server";
+    import { prisma } from "@/lib/prisma";
+    import { auth } from "@/auth";
+
+    export async function closePost(id: string) {
+      const session = await auth();
+      if (!session?.user?.id) {
+        throw new Error("Unauthorized");
+      }
+      await prisma.post.update({ where: { id }, data: { title: "closed" } });
+    }
+    """)
+
+
+def staff_page(condition: str) -> str:
+    """A page that renders the button calling `closePost`, letting in whom `condition` does not stop."""
+    return ts(f"""
+        import {{ notFound }} from "next/navigation";
+        import {{ auth }} from "@/auth";
+        import CloseButton from "./close-button";
+
+        export default async function Page() {{
+          const session = await auth();
+          if ({condition}) {{
+            return notFound();
+          }}
+          return <CloseButton />;
+        }}
+        """)
+
+
+CLOSE_BUTTON = ts("""
+    "use client";
+    import { closePost } from "@/app/actions";
+
+    export default function CloseButton() {
+      return <button onClick={() => closePost("1")}>Close</button>;
+    }
+    """)
+
+
 FIX_SAFETY = [
     pytest.param(
         authjs(
@@ -1789,55 +1716,30 @@ FIX_SAFETY = [
         id="role-check-beside-that-cannot-be-called-the-same-way",
     ),
     pytest.param(
-        authjs("""
-            "use server";
-            import { prisma } from "@/lib/prisma";
-
-            export async function closePost(id: string) {
-              await prisma.post.update({ where: { id }, data: { title: "closed" } });
-            }
-            """),
-        ts("""
-            "use server";
-            import { prisma } from "@/lib/prisma";
-            import { auth } from "@/auth";
-
-            export async function closePost(id: string) {
-              const session = await auth();
-              if (!session?.user?.id) {
-                throw new Error("Unauthorized");
-              }
-              await prisma.post.update({ where: { id }, data: { title: "closed" } });
-            }
-            """),
-        "nothing shows it is meant for the row's owner",
-        id="owner-filter-without-a-lookup-of-its-own",
+        authjs(
+            CLOSE_POST,
+            **{
+                "app/posts/close-button.tsx": CLOSE_BUTTON,
+                "app/posts/page.tsx": staff_page(
+                    "session?.user?.email !== process.env.STAFF_EMAIL"
+                ),
+            },
+        ),
+        CLOSED_WITH_GUARD,
+        "app/posts/page.tsx lets only an administrator in",
+        id="owner-filter-for-an-action-a-staff-page-uses",
     ),
     pytest.param(
-        authjs("""
-            "use server";
-            import { auth } from "@/auth";
-            import { prisma } from "@/lib/prisma";
-
-            export async function closePost(id: string) {
-              const session = await auth();
-              if (!session?.user?.id) throw new Error("Unauthorized");
-              await prisma.post.update({ where: { id }, data: { title: "closed" } });
-            }
-            """),
-        ts("""
-            "use server";
-            import { auth } from "@/auth";
-            import { prisma } from "@/lib/prisma";
-
-            export async function closePost(id: string) {
-              const session = await auth();
-              if (!session?.user?.id) throw new Error("Unauthorized");
-              await prisma.post.update({ where: { id, authorId: session.user.id }, data: { title: "closed" } });
-            }
-            """),
+        authjs(
+            CLOSE_POST,
+            **{
+                "app/posts/close-button.tsx": CLOSE_BUTTON,
+                "app/posts/page.tsx": staff_page("!session?.user"),
+            },
+        ),
+        CLOSED_WITH_GUARD.replace("{ where: { id }", "{ where: { id, authorId: session.user.id }"),
         "0 remaining",
-        id="owner-filter-after-the-actions-own-lookup",
+        id="owner-filter-for-an-action-a-signed-in-page-uses",
     ),
 ]
 
@@ -2236,6 +2138,91 @@ WHOLE_ACTIONS = [
             "use server";
             import { prisma } from "@/lib/prisma";
 
+            export async function deletePost(id: string) {
+              await prisma.post.delete({ where: { id } });
+            }
+            """),
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await prisma.post.delete({ where: { id, authorId: session.user.id } });
+            }
+            """),
+        id="guard-and-owner-filter",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
+            export async function deletePost(id: string) {
+              await prisma.post.delete({ where: { id } });
+            }
+            """,
+            **{"package.json": PRISMA_4},
+        ),
+        ts("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              const result = await prisma.post.deleteMany({ where: { id, authorId: session.user.id } });
+              if (result.count === 0) {
+                throw new Error("Not found or forbidden");
+              }
+            }
+            """),
+        id="guard-and-prisma4-filter",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { eq } from "drizzle-orm";
+            import { db } from "@/db";
+            import { posts } from "@/db/schema";
+
+            export async function deletePost(id: string) {
+              await db.delete(posts).where(eq(posts.id, id));
+            }
+            """,
+            **{"db/schema.ts": DRIZZLE_SCHEMA},
+        ),
+        ts("""
+            "use server";
+            import { eq, and } from "drizzle-orm";
+            import { db } from "@/db";
+            import { posts } from "@/db/schema";
+            import { auth } from "@/auth";
+
+            export async function deletePost(id: string) {
+              const session = await auth();
+              if (!session?.user?.id) {
+                throw new Error("Unauthorized");
+              }
+              await db.delete(posts).where(and(eq(posts.id, id), eq(posts.authorId, session.user.id)));
+            }
+            """),
+        id="guard-and-drizzle-filter",
+    ),
+    pytest.param(
+        authjs("""
+            "use server";
+            import { prisma } from "@/lib/prisma";
+
             export async function createPost(formData: FormData) {
               await prisma.post.create({
                 data: { title: String(formData.get("title")), authorId: String(formData.get("authorId")) },
@@ -2258,6 +2245,42 @@ WHOLE_ACTIONS = [
             }
             """),
         id="guard-and-identity",
+    ),
+    pytest.param(
+        authjs(
+            """
+            "use server";
+            import { requireUser } from "@/lib/session";
+            import { prisma } from "@/lib/prisma";
+
+            export async function likePost(postId: string) {
+              const user = await requireUser();
+              await prisma.like.create({ data: { slug: postId, userId: user.id } });
+            }
+
+            export async function deletePost(id: string) {
+              await prisma.post.delete({ where: { id } });
+            }
+            """,
+            **{"lib/session.ts": REQUIRE_USER},
+        ),
+        # The project's guard, and its user id (`user.id`) in the filter.
+        ts("""
+            "use server";
+            import { requireUser } from "@/lib/session";
+            import { prisma } from "@/lib/prisma";
+
+            export async function likePost(postId: string) {
+              const user = await requireUser();
+              await prisma.like.create({ data: { slug: postId, userId: user.id } });
+            }
+
+            export async function deletePost(id: string) {
+              const user = await requireUser();
+              await prisma.post.delete({ where: { id, authorId: user.id } });
+            }
+            """),
+        id="idiom-guard-and-its-user-id",
     ),
 ]
 
@@ -2390,10 +2413,8 @@ FILE_STYLE = [
             "use server";
             // Beiträge löschen — nur für Eigentümer 🗑️
             import { prisma } from "@/lib/prisma";
-            import { auth } from "@/auth";
 
             export async function deletePost(id: string, reason = "Entfernt: «Spam» ✂") {
-              const session = await auth();
               await prisma.post.delete({ where: { title: "Grüße 👋", id } });
             }
             """),
@@ -3070,7 +3091,6 @@ def test_a_switched_client_leaves_no_unused_import(
             await prisma.post.delete({{ where: {{ id: parsedInput.id }} }});
           }});
         """)
-    files = authjs(source, **{"lib/safe-action.ts": SAFE_ACTION_CLIENTS})
-    fixed = fix(files, "--unsafe-fixes")  # the owner filter comes with no lookup of its own
+    fixed = fix(authjs(source, **{"lib/safe-action.ts": SAFE_ACTION_CLIENTS}))
     assert f'import {{ z }} from "zod";\n{expected}\nimport {{ prisma }}' in fixed
     assert "export const deletePost = authActionClient" in fixed

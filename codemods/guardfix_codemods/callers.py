@@ -72,11 +72,11 @@ class _Answers(Walker):
     def statement(self, node: Node, st: State) -> None:
         if node.type == "return_statement" and not st.stopped and not st.lookup:
             value = next(iter(node.named_children), None)
-            self.fixed = self.fixed or (value is not None and _fixed(value))
+            self.fixed = self.fixed or (value is not None and fixed_value(value))
         super().statement(node, st)
 
 
-def _fixed(expr: Node) -> bool:
+def fixed_value(expr: Node) -> bool:
     """A constant or the environment's value: `process.env.SOLO_ID || "solo"`, `{ id: "me" }`;
     not `null`, `true`, nor anything computed by a call or read from a variable."""
     nodes = list(walk(expr))

@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from guardfix.actions import find_actions
+from guardfix.facts.flow import Walker
+from guardfix.facts.lookups import EXIT_CALLS
+from guardfix.module import Module
 from guardfix.parse import parse
-from guardfix.syntax import text, walk
+from guardfix.syntax import FUNCTION_TYPES, callee_name, text, walk
 from guardfix_codemods import session
-from guardfix_codemods.plan import ActionPlan
+from guardfix_codemods.callers import fixed_value
+from guardfix_codemods.plan import ActionPlan, bound_names
 from guardfix_codemods.session import ROLE_PROPERTY
+from guardfix_codemods.workspace import Workspace, exported_names
+
+EQUALITY = frozenset({"===", "!==", "==", "!="})
+USERS_DEPTH = 3  # from the action through the components that use it to the page
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,96 @@ def sibling_role_guard(plan: ActionPlan, *, itself: bool = False) -> RoleGuard |
         rest = code[statements[1].start_byte :].decode()
         return RoleGuard(check, _collapsed(text(statements[0])), rest)
     return None
+
+
+def admin_users(workspace: Workspace, module: Module, name: str | None) -> str | None:
+    """A page or component using the action (through the components between them) that
+    stops everyone but an administrator: the session's user compared with a fixed value
+    (`user.email !== ADMIN_EMAIL`) or its role read."""
+    todo = [(module.path, name, 0)] if name else []
+    seen = {module.path}
+    while todo:
+        path, wanted, depth = todo.pop()
+        for other, user in workspace.using_modules(wanted, path):
+            if other in seen:
+                continue
+            seen.add(other)
+            gate = _admin_gate(workspace, user)
+            if gate is not None:
+                return f"{other} lets only an administrator in (`{gate}`)"
+            if depth + 1 < USERS_DEPTH:
+                todo += [(other, export, depth + 1) for export in exported_names(user)]
+    return None
+
+
+def _admin_gate(workspace: Workspace, module: Module) -> str | None:
+    """The condition of an `if` that stops the request unless the user is an admin."""
+    for fn in (n for n in walk(module.root) if n.type in FUNCTION_TYPES):
+        body = fn.child_by_field_name("body")
+        if body is None or body.type != "statement_block" or b"if" not in module.content:
+            continue
+        walker = Walker(module, workspace.project)
+        walker.run(fn)
+        names = {n for call in walker.lookups for n in _bound_by(call)}
+        for stmt in body.named_children:
+            condition = stmt.child_by_field_name("condition")
+            consequence = stmt.child_by_field_name("consequence")
+            if stmt.type != "if_statement" or condition is None or consequence is None:
+                continue
+            if _stops(consequence) and _admin_test(condition, names, fn):
+                return " ".join(text(condition).strip("()").split())
+    return None
+
+
+def _bound_by(call: Node) -> frozenset[str]:
+    node: Node | None = call
+    while node is not None and node.type not in ("lexical_declaration", "variable_declaration"):
+        if node.type in FUNCTION_TYPES or node.type.endswith("statement"):
+            return frozenset()
+        node = node.parent
+    return bound_names(node) if node is not None else frozenset()
+
+
+def _admin_test(condition: Node, names: set[str], fn: Node) -> bool:
+    """The user's role read, or the user compared with a constant or the environment."""
+    for node in walk(condition):
+        if node.type == "member_expression" and _root(node) in names:
+            if ROLE_PROPERTY.search(text(node.child_by_field_name("property"))):
+                return True
+        elif node.type == "binary_expression" and text(node.child_by_field_name("operator")) in (
+            EQUALITY
+        ):
+            sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
+            mine = [s for s in sides if s is not None and _root(s) in names]
+            others = [s for s in sides if s is not None and _root(s) not in names]
+            if mine and others and fixed_value(_declared(others[0], fn)):
+                return True
+    return False
+
+
+def _root(node: Node) -> str:
+    return text(node).split(".")[0].split("?")[0]
+
+
+def _declared(node: Node, fn: Node) -> Node:
+    """A name's value when the function declares it a constant: `ADMIN = process.env.X`."""
+    if node.type != "identifier":
+        return node
+    for decl in walk(fn):
+        if decl.type == "variable_declarator" and text(decl.child_by_field_name("name")) == text(
+            node
+        ):
+            value = decl.child_by_field_name("value")
+            return value if value is not None else node
+    return node
+
+
+def _stops(consequence: Node) -> bool:
+    return any(
+        n.type in ("throw_statement", "return_statement")
+        or (n.type == "call_expression" and callee_name(n) in EXIT_CALLS)
+        for n in walk(consequence)
+    )
 
 
 def weaker_note(guard: RoleGuard) -> str:

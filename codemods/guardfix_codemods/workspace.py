@@ -87,6 +87,10 @@ class Workspace:
                     found.append((module, fn))
         return found
 
+    def using_modules(self, name: str, path: str) -> list[tuple[str, Module]]:
+        """The app's files that use `name` of `path`: call it, pass it on, render it."""
+        return [(other, module) for other, module, _ in self._calling_modules(name, path)]
+
     def _calling_modules(self, name: str, path: str) -> Iterator[tuple[str, Module, set[str]]]:
         """The app's files that call `name` of `path`, with how each spells it."""
         # A default export is imported under any name: look for the file's own name then.
@@ -288,3 +292,16 @@ def enclosing_function(node: Node) -> Node | None:
                 return parent
         parent = parent.parent
     return found
+
+
+def exported_names(module: Module) -> list[str]:
+    """The names a file exports, its default export by the name it is declared under."""
+    names = []
+    for name, target in module.exports.items():
+        if name != "default":
+            names.append(name)
+        elif isinstance(target, str):
+            names.append(target)
+        elif declared := function_name(target) or text(target.child_by_field_name("name")):
+            names.append(declared)
+    return names
