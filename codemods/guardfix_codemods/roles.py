@@ -1,5 +1,6 @@
-"""The role check a file's other actions run after their lookup: an admin's actions
-need it, and a sign-in check in its place lets every signed-in user in."""
+"""What shows an action is meant for staff: the role check the file's actions run after
+their lookup (a sign-in check in its place lets every signed-in user in), or a page using
+the action that lets only an administrator in (an owner filter would break it)."""
 
 from __future__ import annotations
 
@@ -71,9 +72,11 @@ def admin_users(workspace: Workspace, module: Module, name: str | None) -> str |
 
 def _admin_gate(workspace: Workspace, module: Module) -> str | None:
     """The condition of an `if` that stops the request unless the user is an admin."""
+    if b"if" not in module.content:
+        return None
     for fn in (n for n in walk(module.root) if n.type in FUNCTION_TYPES):
         body = fn.child_by_field_name("body")
-        if body is None or body.type != "statement_block" or b"if" not in module.content:
+        if body is None or body.type != "statement_block":
             continue
         walker = Walker(module, workspace.project)
         walker.run(fn)
@@ -89,6 +92,7 @@ def _admin_gate(workspace: Workspace, module: Module) -> str | None:
 
 
 def _bound_by(call: Node) -> frozenset[str]:
+    """The names the declaration holding the lookup binds: `user` of `const user = ...`."""
     node: Node | None = call
     while node is not None and node.type not in ("lexical_declaration", "variable_declaration"):
         if node.type in FUNCTION_TYPES or node.type.endswith("statement"):
