@@ -33,7 +33,10 @@ def anonymous_lookup(
                 continue
             seen.add((caller.path, fn.start_byte))
             walker = Walker(caller, workspace.project)
-            walker.run(fn)
+            try:
+                walker.run(fn)
+            except RecursionError:
+                continue  # too deep to read: it shows no lookup
             for call in walker.lookups:
                 found = _fixed_identity(workspace, caller, call)
                 if found is not None:
@@ -55,7 +58,10 @@ def _fixed_identity(workspace: Workspace, module: Module, call: Node) -> tuple[s
         return None
     where, fn = found
     walker = _Answers(where, workspace.project, helper=True)
-    walker.run(fn)
+    try:
+        walker.run(fn)
+    except RecursionError:
+        return None
     # One path answers from the session, another, before any lookup, with a fixed id.
     if walker.fixed and any(v.session for stopped, v in walker.returns if not stopped):
         return text(callee), where.path

@@ -37,7 +37,10 @@ def sibling_role_guard(plan: ActionPlan, *, itself: bool = False) -> RoleGuard |
     for action in find_actions(plan.module):
         if action.function == plan.facts.action.function and not itself:
             continue
-        recipe = session.guard_of(action, plan.module, plan.workspace)
+        try:
+            recipe = session.guard_of(action, plan.module, plan.workspace)
+        except RecursionError:
+            continue  # an action too deep to read shows no guard
         check = session.permission_check(recipe) if recipe is not None else None
         if recipe is None or check is None or not _checks_role(plan, action.function, check):
             continue
@@ -79,7 +82,10 @@ def _admin_gate(workspace: Workspace, module: Module) -> str | None:
         if body is None or body.type != "statement_block":
             continue
         walker = Walker(module, workspace.project)
-        walker.run(fn)
+        try:
+            walker.run(fn)
+        except RecursionError:
+            continue  # too deep to read: no gate to see
         names = {n for call in walker.lookups for n in _bound_by(call)}
         for stmt in body.named_children:
             condition = stmt.child_by_field_name("condition")
