@@ -1597,6 +1597,24 @@ def moderation(lookup: str = "const session = await auth();", name: str = "sessi
         """)
 
 
+# The project's idiom (two actions in app/user.ts) checks only a sign-in; the file's
+# other action checks a role.
+PURGE = ts("""
+    "use server";
+    import { auth } from "@/auth";
+    import { requireStaff } from "@/lib/guards";
+    import { prisma } from "@/lib/prisma";
+
+    export async function purgePost(id: string) {
+      await prisma.post.delete({ where: { id } });
+    }
+
+    export async function hidePost(id: string) {
+      const session = await auth();
+      requireStaff(session);
+      await prisma.post.update({ where: { id }, data: { title: "hidden" } });
+    }
+    """)
 CLOSE_POST = ts("""
     "use server";
     import { prisma } from "@/lib/prisma";
@@ -1714,6 +1732,18 @@ FIX_SAFETY = [
         moderation("const current = await auth();", "current"),
         "unsafe: the file's other actions also check `requireStaff(session)`",
         id="role-check-beside-that-cannot-be-called-the-same-way",
+    ),
+    pytest.param(
+        authjs(
+            PURGE,
+            **{
+                "lib/guards.ts": staff_guard('!session?.user?.role?.includes("staff")'),
+                "app/user.ts": RENAMES,
+            },
+        ),
+        PURGE,
+        "unsafe: the file's other actions also check `requireStaff(session)`",
+        id="sign-in-guard-for-an-action-beside-actions-checking-a-role",
     ),
     pytest.param(
         authjs(
