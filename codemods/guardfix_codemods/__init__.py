@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from guardfix.model import ActionFacts, Finding, Fix
+from guardfix.model import ActionFacts, Applicability, Finding, Fix
 from guardfix.module import Module
 from guardfix_codemods import owner_filter, session_check, session_guard, session_identity
+from guardfix_codemods.callers import anonymous_lookup
 from guardfix_codemods.plan import ActionPlan, plan_action
+from guardfix_codemods.session import call_names
 from guardfix_codemods.workspace import Workspace
 
 CODEMODS: dict[str, Callable[[Finding, ActionPlan], Fix | str]] = {
@@ -34,7 +36,30 @@ def fix_action(
             out.append(replace(finding, fix=result))
         else:
             out.append(replace(finding, why_no_fix=result))
-    return out
+    return _signed_out_mode(plan, out)
+
+
+def _signed_out_mode(plan: ActionPlan, findings: list[Finding]) -> list[Finding]:
+    """Every fix that leans on an inserted lookup is a guess where the action's callers take
+    the id from a lookup of their own that also answers when nobody is signed in."""
+    fixes = [f.fix for f in findings if f.fix is not None]
+    if plan.guard is None or all(f.applicability is not Applicability.SAFE for f in fixes):
+        return findings
+    found = anonymous_lookup(plan.workspace, plan.module, plan.facts.action.name)
+    if found is None or found[0] in call_names(plan.guard.guard):
+        return findings
+    name, path = found
+    note = (
+        f" (unsafe: its callers take the user id from `{name}()` ({path}), which also "
+        f"answers with a fixed id when nobody is signed in; a session check would refuse "
+        f"that mode: check with `{name}()` instead)"
+    )
+    return [
+        replace(f, fix=replace(f.fix, title=f.fix.title + note, applicability=Applicability.UNSAFE))
+        if f.fix is not None and f.fix.applicability is Applicability.SAFE
+        else f
+        for f in findings
+    ]
 
 
 __all__ = ["CODEMODS", "Workspace", "fix_action"]

@@ -20,6 +20,7 @@ from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.imports import import_edits
 from guardfix_codemods.owners import Owner, owner_field
 from guardfix_codemods.plan import ActionPlan, declared_in
+from guardfix_codemods.roles import admin_users, sibling_role_guard
 
 RULE = "GF002"
 # `{operation}d`: `deleted` or `updated`.
@@ -62,11 +63,15 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     edits = [*edits, *lookup]
     # Within a team, members may be meant to change each other's rows: a role check may be
     # what is missing, not an owner filter.
-    unsafe = owner.guessed or bool(scope.team_keys)
+    # Where the action's users check a role, it may be staff acting on others' rows.
+    role = _staff_action(plan)
+    unsafe = owner.guessed or bool(scope.team_keys) or role is not None
     applicability = Applicability.UNSAFE if unsafe else Applicability.SAFE
     within = " (the write is already kept within the team)" if scope.team_keys else ""
     if lookup:
         within += " (the project's user, found as its guarded actions find it)"
+    if role is not None:
+        within += f" (unsafe: {role}: it may be meant for staff acting on other users' rows)"
     return Fix(
         f"Limit {scope.mutation.label} to the caller's rows (`{owner.field}` from "
         f"{owner.source}){within}",
@@ -74,6 +79,17 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         tuple(edits),
         requires=plan.user_id_from,
     )
+
+
+def _staff_action(plan: ActionPlan) -> str | None:
+    """What shows the action may be a staff one: a role check in it or beside it, or, with
+    no lookup of its own, a page using it that lets only an administrator in."""
+    role = sibling_role_guard(plan, itself=True)
+    if role is not None:
+        return f"the file's actions check {role.check}"
+    if plan.user_id_from is None:
+        return None
+    return admin_users(plan.workspace, plan.module, plan.facts.action.name)
 
 
 def _names(filter_node: Node, field: str) -> bool:

@@ -128,7 +128,7 @@ def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
             if module is None or b"use server" not in module.content:
                 continue
             try:
-                yield from [_idiom(action, module, workspace) for action in find_actions(module)]
+                yield from [guard_of(action, module, workspace) for action in find_actions(module)]
             except RecursionError:
                 continue  # a file too deep to read teaches nothing
 
@@ -214,7 +214,8 @@ def _most_used(guards: Iterable[SessionRecipe | None], noun: str) -> SessionReci
     )
 
 
-def _idiom(action: ServerAction, module: Module, workspace: Workspace) -> SessionRecipe | None:
+def guard_of(action: ServerAction, module: Module, workspace: Workspace) -> SessionRecipe | None:
+    """The lookup and check the action opens with, as a recipe."""
     if action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE):
         return None
     return _guard_in(action.function, module, workspace)

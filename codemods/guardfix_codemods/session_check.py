@@ -13,6 +13,7 @@ from guardfix_codemods import guests
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.exits import THROW
 from guardfix_codemods.plan import ActionPlan, bound_names, make_async
+from guardfix_codemods.roles import same_lookup, sibling_role_guard, weaker_note
 from guardfix_codemods.session import check_text
 from guardfix_codemods.session_guard import server_callers
 
@@ -56,14 +57,22 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         if _checked_next(statement, names):
             # `if (!session) throw ...` right after it works once the lookup is awaited.
             return Fix("Await the session lookup", Applicability.SAFE, tuple(edits))
+    title = "Refuse the request when there is no session"
+    unsafe = ""
+    role = sibling_role_guard(plan)
+    if role is not None and same_lookup(role, statement):
+        check = role.rest  # the file's admin actions check a role: so must this one
+        title = f"Refuse the request unless {role.check} passes, as the file's other actions do"
+    elif role is not None:
+        unsafe = weaker_note(role)
     content = plan.module.content
     indent = line_indent(content, statement.start_byte)
     lines = plan.style.newline + plan.style.lines(restyle(check, plan.module), indent)
     edits.append(Edit(statement.end_byte, statement.end_byte, lines))
     callers = server_callers(plan)
     return Fix(
-        "Refuse the request when there is no session" + callers,
-        Applicability.UNSAFE if callers else Applicability.SAFE,
+        title + callers + unsafe,
+        Applicability.UNSAFE if callers or unsafe else Applicability.SAFE,
         tuple(edits),
     )
 

@@ -13,7 +13,9 @@ from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.exits import fitted
 from guardfix_codemods.imports import bound_by, import_edits, remove_specifier
 from guardfix_codemods.plan import ActionPlan, declared_in, make_async
+from guardfix_codemods.roles import sibling_role_guard, weaker_note
 from guardfix_codemods.safe_action import ClientSwitch
+from guardfix_codemods.session import SessionRecipe, permission_check
 
 RULE = "GF001"
 
@@ -42,12 +44,20 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         return imports
     name = f"`{plan.facts.action.name}`" if plan.facts.action.name else "the action"
     title = f"Check the session at the top of {name}, {recipe.origin}"
-    callers = server_callers(plan)
+    callers = server_callers(plan) + _weaker_than_siblings(plan, recipe)
     return Fix(
         title + callers,
         Applicability.UNSAFE if callers else Applicability.SAFE,
         tuple(edits + imports),
     )
+
+
+def _weaker_than_siblings(plan: ActionPlan, recipe: SessionRecipe) -> str:
+    """A note when the file's other actions check a role the inserted guard does not."""
+    if permission_check(recipe) is not None:
+        return ""
+    role = sibling_role_guard(plan)
+    return weaker_note(role) if role is not None else ""
 
 
 def server_callers(plan: ActionPlan) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
+
+from tree_sitter import Node
 
 from guardfix.actions import find_actions
 from guardfix.config import Config
@@ -14,7 +16,7 @@ from guardfix.edits import line_indent, style_of
 from guardfix.facts.project import Project
 from guardfix.module import Module
 from guardfix.parse import is_source_path
-from guardfix.syntax import callee_of, text, walk
+from guardfix.syntax import FUNCTION_TYPES, callee_of, text, walk
 from guardfix_codemods.imports import Need
 
 if TYPE_CHECKING:
@@ -67,6 +69,33 @@ class Workspace:
         library's own callbacks (`NextAuth({ callbacks })`), and actions meant for
         anonymous callers (a sign-up that calls it before the session exists)."""
         callers: list[str] = []
+        for other, module, spellings in self._calling_modules(name, path):
+            if ROUTE_HANDLER.search(other) or AUTH_CONFIG.search(module.content):
+                callers.append(other)
+                continue
+            callers += [
+                f"the public {flow} action `{caller}` ({other})"
+                for caller, flow in self._public_callers(module, spellings)
+            ]
+        return callers
+
+    def calling_functions(self, name: str, path: str) -> list[tuple[Module, Node]]:
+        """The functions of the app that call `name` (defined in `path`) by name."""
+        found: list[tuple[Module, Node]] = []
+        for _, module, spellings in self._calling_modules(name, path):
+            for node in walk(module.root):
+                callee = callee_of(node) if node.type == "call_expression" else None
+                fn = enclosing_function(node) if text(callee) in spellings else None
+                if fn is not None and all(fn != f for _, f in found):
+                    found.append((module, fn))
+        return found
+
+    def using_modules(self, name: str, path: str) -> list[tuple[str, Module]]:
+        """The app's files that use `name` of `path`: call it, pass it on, render it."""
+        return [(other, module) for other, module, _ in self._calling_modules(name, path)]
+
+    def _calling_modules(self, name: str, path: str) -> Iterator[tuple[str, Module, set[str]]]:
+        """The app's files that call `name` of `path`, with how each spells it."""
         # A default export is imported under any name: look for the file's own name then.
         stem = posixpath.splitext(posixpath.basename(path))[0]
         if stem == "index":
@@ -80,16 +109,8 @@ class Workspace:
             if module is None:
                 continue
             spellings = self._spellings(module, other, name, path)
-            if not any(spelling.encode() in content for spelling in spellings):
-                continue
-            if ROUTE_HANDLER.search(other) or AUTH_CONFIG.search(content):
-                callers.append(other)
-                continue
-            callers += [
-                f"the public {flow} action `{caller}` ({other})"
-                for caller, flow in self._public_callers(module, spellings)
-            ]
-        return callers
+            if any(spelling.encode() in content for spelling in spellings):
+                yield other, module, spellings
 
     def _spellings(self, module: Module, other: str, name: str, path: str) -> set[str]:
         """How `other` calls `name` of `path`: `name`, or `db.name` after `import * as db`."""
@@ -253,3 +274,37 @@ def _exports_type(module: Module, name: str) -> bool:
 def _stem(path: str) -> str:
     stem = posixpath.splitext(path)[0]
     return stem[: -len("/index")] if stem.endswith("/index") else stem
+
+
+def function_name(fn: Node) -> str | None:
+    """`f` of `function f()` or of `const f = async () => ...`."""
+    name = fn.child_by_field_name("name")
+    if name is None and fn.parent is not None and fn.parent.type == "variable_declarator":
+        name = fn.parent.child_by_field_name("name")
+    return text(name) if name is not None and name.type == "identifier" else None
+
+
+def enclosing_function(node: Node) -> Node | None:
+    """The nearest named function around `node`: a callback belongs to its caller."""
+    found = None
+    parent = node.parent
+    while parent is not None:
+        if parent.type in FUNCTION_TYPES:
+            found = parent
+            if function_name(parent) is not None:
+                return parent
+        parent = parent.parent
+    return found
+
+
+def exported_names(module: Module) -> list[str]:
+    """The names a file exports, its default export by the name it is declared under."""
+    names = []
+    for name, target in module.exports.items():
+        if name != "default":
+            names.append(name)
+        elif isinstance(target, str):
+            names.append(target)
+        elif declared := function_name(target) or text(target.child_by_field_name("name")):
+            names.append(declared)
+    return names
