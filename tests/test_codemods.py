@@ -2055,6 +2055,35 @@ IDENTITY = [
         ),
         id="drizzle-values-authorId",
     ),
+    pytest.param(
+        {
+            **drizzle_project(
+                "await db.insert(notes).values({ body: input.title, ownerId: input.authorId });",
+                'import { db } from "@/db";\nimport { notes } from "@/db/schema";',
+                params=INPUT,
+            ),
+            # The users live in an outside auth service: no column references a table.
+            "db/schema.ts": ts("""
+                import { index, pgTable, text } from "drizzle-orm/pg-core";
+
+                export const notes = pgTable(
+                  "notes",
+                  {
+                    id: text("id").primaryKey(),
+                    body: text("body"),
+                    ownerId: text("owner_id").notNull(),
+                  },
+                  (t) => [index("notes_owner_idx").on(t.ownerId)],
+                ).enableRLS();
+                """),
+        },
+        guarded(
+            "await db.insert(notes).values({ body: input.title, ownerId: session.user.id });",
+            'import { db } from "@/db";\nimport { notes } from "@/db/schema";',
+            params=INPUT,
+        ),
+        id="drizzle-owner-column-with-no-reference",
+    ),
 ]
 
 

@@ -54,7 +54,8 @@ def identity_owner(
 ) -> Applicability | str:
     """May the caller's id go into `field`: safe when the schema or the configuration says
     it holds the row's owner, unsafe when it is one of several user relations, else why not.
-    With no schema to read, the field's name is all there is to go by."""
+    With no schema to read, or one that ties no column to users, the field's name is all
+    there is to go by."""
     model = scope.model or ""
     for name in (model, model[:1].upper() + model[1:]):
         configured = workspace.config.owner_fields.get(name)
@@ -68,8 +69,12 @@ def identity_owner(
     owners, others, where = relations
     if field in others:
         return f"`{field}` of `{model}` names another user the caller picks ({where})"
-    if field not in owners:
+    if field not in owners and (owners or others):
         return f"`{field}` of `{model}` is no relation to the user model ({where})"
+    if field not in owners:
+        # The schema ties no column to users (ids from an outside auth service): as with no
+        # schema, the field's name decides.
+        return Applicability.SAFE
     return Applicability.SAFE if len(owners) == 1 else Applicability.UNSAFE
 
 
