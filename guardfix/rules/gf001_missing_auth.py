@@ -109,7 +109,11 @@ such a flow shows (a token stored, a password written, signed-in callers sent aw
 and no sign-in, sign-up, reset, verify or invitation route confirms it, the fix is
 unsafe. Where a page open to anonymous visitors uses the action (nothing on the way
 from the page to it looks the session up) and other pages of the project do look
-it up, the fix is display-only: the page may be public by design.
+it up, the fix is display-only: the page may be public by design. The fix is
+unsafe where a login check is not the project's check: the file's other actions
+check a role (a helper that reads the user's role and stops the request), or the
+action's callers take the user id from a helper that answers with a fixed id when
+nobody is signed in (an auth-disabled mode the check would break).
 
 ## References
 - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)

@@ -81,7 +81,9 @@ configuration, `prisma/schema.prisma` (the relation to the user model) or a
 Drizzle `.references(() => users.id)`; then the fix is safe. A guessed field
 (Supabase's `user_id` convention) makes it unsafe: it is applied only with
 `--unsafe-fixes`, and so is an owner filter on a team-scoped write (members may be
-meant to change each other's rows). With no owner field known, there is no fix. A
+meant to change each other's rows), on an action that checks a role or sits beside
+one that does, and on an action with no lookup of its own whose page admits only
+staff: they act on other users' rows. With no owner field known, there is no fix. A
 write under a parent the caller chose, inside a helper, or on a Stripe id has no
 fix: the check belongs to the parent, the filter to change is in the helper, and
 the caller's Stripe id is read from the project's own rows.

@@ -73,7 +73,10 @@ id the action (or the project's own guard) reads, and adds `await` to a lookup
 called without it. It is safe, and changes behaviour on purpose: anonymous
 callers are refused from then on. An action meant for anonymous callers never
 gets this fix, one that only hints at such a flow gets it as unsafe, and one a
-page open to anonymous visitors uses gets it display-only (see GF001).
+page open to anonymous visitors uses gets it display-only (see GF001). Where the
+file's other actions check a role with a project helper after the same lookup
+(`assertAdmin(session)`), the fix calls that helper; where it cannot, the login check
+is unsafe.
 
 For a guest that gets through, the fix adds the project's own guest test after the
 action's check: `if (session?.user?.type === "guest") throw ...`.
