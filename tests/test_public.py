@@ -1125,6 +1125,42 @@ SUBMISSIONS = [
     ),
     pytest.param(
         site(
+            INQUIRY,
+            **{
+                # Runs on every page and decides in its code which it turns away.
+                "middleware.ts": ts("""
+                    import { NextResponse } from "next/server";
+                    import { auth } from "@/auth";
+
+                    const open = ["/", "/login"];
+
+                    export default auth((req) => {
+                      if (!req.auth && !open.includes(req.nextUrl.pathname)) {
+                        return NextResponse.redirect(new URL("/login", req.url));
+                      }
+                    });
+
+                    export const config = { matcher: ["/((?!api|_next/static|favicon.ico).*)"] };
+                    """),
+            },
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="an-auth-middleware-on-every-page-may-protect-it",
+    ),
+    pytest.param(
+        site(
+            INQUIRY,
+            **{
+                "middleware.ts": ts("""
+                    export { auth as middleware } from "@/auth";
+                    """),
+            },
+        ),
+        [("GF001", 7, "error", "safe")],
+        id="an-auth-middleware-with-no-matcher-may-protect-it",
+    ),
+    pytest.param(
+        site(
             """
             "use server";
             import { auth } from "@/auth";

@@ -7,7 +7,9 @@ when it, or a layout above it, turns an anonymous visitor away before it renders
 session test passes (`{user && <Form />}`) or inside a project component that turns
 anonymous visitors away (`<AuthBoundary>`); or when an auth middleware's `matcher`
 names its route. A component on the way that looks the session up may show the
-action to signed-in visitors only. A page that nothing protects is open to anyone.
+action to signed-in visitors only. A page that nothing protects is open to anyone,
+unless an auth middleware runs on it whose matcher does not say what it does there
+(every page, or no plain matcher): then whether it is open cannot be told.
 """
 
 from __future__ import annotations
@@ -181,6 +183,24 @@ class Pages:
                 return any(_covers(p, route_of(page)) for p in patterns if not _everything(p))
         return False
 
+    def unread_middleware(self, page: str) -> bool:
+        """An auth middleware runs on the route but its matcher does not say whether it
+        turns visitors away there (every page, or no plain matcher): what it does is
+        decided in its code, so whether the page is open cannot be told."""
+        app = app_directory(page)
+        if app is None:
+            return False
+        root = posixpath.dirname(app)
+        for name in MIDDLEWARE:
+            module = self.project.module(posixpath.join(root, name) if root else name)
+            if module is not None and self._checks_auth(module):
+                patterns = _matchers(module)
+                if patterns is None:
+                    return True
+                route = route_of(page)
+                return any(_everything(p) and _covers(p, route) for p in patterns)
+        return False
+
     def _checks_auth(self, module: Module) -> bool:
         """The middleware reads cookies, looks the session up, or takes something from an
         auth library, itself or through a project file (`export { auth as middleware }
@@ -261,7 +281,9 @@ class Pages:
         """A page that shows the action (in file `action`) to anonymous visitors: nothing
         protects it and no component between it and the action looks the session up."""
         for page, chain in reached.items():
-            if not self.protects(page, chain) and not self.on_the_way(page, chain, action):
+            if self.protects(page, chain) or self.unread_middleware(page):
+                continue
+            if not self.on_the_way(page, chain, action):
                 return page
         return None
 

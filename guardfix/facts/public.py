@@ -288,8 +288,8 @@ class Publicity:
         if evidence is None or not reached:
             return None
         for page, chain in reached.items():
-            if self.pages.protects(page, chain):
-                return None  # the page protects the form; the action does not
+            if self.pages.protects(page, chain) or self.pages.unread_middleware(page):
+                return None  # the page protects the form (or may); the action does not
             if self.pages.on_the_way(page, chain, module.path):
                 return None  # a component on the way may show it to signed-in users only
         pages = sorted(reached)
