@@ -64,7 +64,8 @@ have no user column, or only nullable ones filled with the caller's id when ther
 is one (`user?.id ?? null`), with the upload or email that goes with them; and
 every app router page using it (followed through the components that import it)
 renders for anonymous visitors: no page or layout above it turns them away or
-tests the session around the form, and no auth middleware names its route.
+tests the session around the form, and no auth middleware names its route or
+runs on every page (its code, not read, may turn visitors away there).
 Updates, deletes, rows with a required owner, models no schema describes and
 actions no page is found to use stay reported.
 
