@@ -12,6 +12,7 @@ from guardfix.syntax import (
     callee_name,
     callee_of,
     declared_value,
+    defined_function,
     first_statement,
     function_body,
     is_async,
@@ -131,12 +132,7 @@ def _local_function(node: Node, module: Module) -> Node | None:
     if node.type != "identifier":
         return None
     definition = module.definitions.get(text(node))
-    if definition is None:
-        return None
-    if definition.type in FUNCTION_TYPES:
-        return definition
-    value = declared_value(definition)
-    return value if value is not None and value.type in FUNCTION_TYPES else None
+    return defined_function(definition) if definition is not None else None
 
 
 def chain_root(call: Node) -> Node | None:

@@ -90,6 +90,23 @@ def declared_value(node: Node) -> Node | None:
     return unwrap(node.child_by_field_name("value"))
 
 
+def defined_function(definition: Node) -> Node | None:
+    """The function a definition holds: `function f() {}` or `const f = () => {}`."""
+    if definition.type in FUNCTION_TYPES:
+        return definition
+    value = declared_value(definition)
+    return value if value is not None and value.type in FUNCTION_TYPES else None
+
+
+def binding(node: Node) -> tuple[Node | None, Node | None] | None:
+    """(target, value) of `const x = v` or `x = v`; None for any other node."""
+    if node.type == "variable_declarator":
+        return node.child_by_field_name("name"), node.child_by_field_name("value")
+    if node.type == "assignment_expression":
+        return node.child_by_field_name("left"), node.child_by_field_name("right")
+    return None
+
+
 def function_body(fn: Node) -> Node | None:
     return fn.child_by_field_name("body")
 

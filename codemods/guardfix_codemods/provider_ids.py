@@ -16,10 +16,9 @@ from itertools import pairwise
 
 from tree_sitter import Node
 
-from guardfix.actions import find_actions
 from guardfix.edits import line_indent
 from guardfix.facts.guests import exits
-from guardfix.model import ActionKind, Edit
+from guardfix.model import Edit
 from guardfix.module import Module
 from guardfix.syntax import (
     call_arguments,
@@ -193,25 +192,17 @@ def learn_mapping(workspace: Workspace, under: str) -> Mapping | None:
     """The mapping the guarded actions below `under` use; None when none does, or when
     they do it in more than one way (which one a fix should copy is not ours to pick)."""
     found: dict[tuple[str, frozenset[tuple[str, str]]], Mapping] = {}
-    for path in workspace.app_files(under):
-        content = workspace.read(path)
-        if content is None or b"use server" not in content or not MARKER.search(content):
-            continue
-        module = workspace.project.module(path)
-        if module is None:
-            continue
+    for module, action in workspace.project.directive_actions(
+        workspace.app_files(under), lambda content: MARKER.search(content) is not None
+    ):
         try:
-            actions = find_actions(module)
-            for action in actions:
-                if action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE):
-                    continue
-                mapping = _mapping_in(action.function, module, workspace)
-                if mapping is not None:
-                    # The same names from the same files, however each file spells them.
-                    where = frozenset((n.name, n.file or n.module) for n in mapping.imports)
-                    found.setdefault((" ".join(mapping.code.split()), where), mapping)
+            mapping = _mapping_in(action.function, module, workspace)
         except RecursionError:
-            continue  # a file too deep to read teaches nothing
+            continue  # an action too deep to read teaches nothing
+        if mapping is not None:
+            # The same names from the same files, however each file spells them.
+            where = frozenset((n.name, n.file or n.module) for n in mapping.imports)
+            found.setdefault((" ".join(mapping.code.split()), where), mapping)
     return next(iter(found.values())) if len(found) == 1 else None
 
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from guardfix.actions import find_actions
 from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.facts.public import session_names
 from guardfix.model import ActionKind, Exclusion, MutationEvent, ServerAction
@@ -118,28 +117,20 @@ class Guests:
     def _learn(self, root: str) -> Exclusion | None:
         counts: dict[str, int] = {}
         written: dict[str, str] = {}
-        for path in self.project.files():
-            if not is_source_path(path) or (root and not path.startswith(root + "/")):
-                continue
-            content = self.project.reader.read(path)
-            if content is None or b"use server" not in content:
-                continue
-            if not any(m in content for m in MARKERS) or self._app_root(path) != root:
-                continue
-            module = self.project.module(path)
-            if module is None:
-                continue
-            try:
-                actions = find_actions(module)
-            except RecursionError:
-                continue
-            for action in actions:
-                if action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE):
-                    continue
-                found = _turned_away(action.function)
-                if found is not None:
-                    counts[found[0]] = counts.get(found[0], 0) + 1
-                    written.setdefault(found[0], found[1])
+        paths = [
+            p
+            for p in self.project.files()
+            if is_source_path(p)
+            and (not root or p.startswith(root + "/"))
+            and self._app_root(p) == root
+        ]
+        for _, action in self.project.directive_actions(
+            paths, lambda content: any(m in content for m in MARKERS)
+        ):
+            found = _turned_away(action.function)
+            if found is not None:
+                counts[found[0]] = counts.get(found[0], 0) + 1
+                written.setdefault(found[0], found[1])
         if not counts:
             return None
         test = max(counts, key=lambda t: counts[t])

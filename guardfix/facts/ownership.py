@@ -20,6 +20,7 @@ from guardfix.model import ActionKind, Mutation, MutationEvent, Scope, ServerAct
 from guardfix.syntax import (
     FUNCTION_TYPES,
     TRANSPARENT_TYPES,
+    binding,
     call_arguments,
     callee_name,
     callee_of,
@@ -307,10 +308,10 @@ def _taint(action: ServerAction, fn: Node, taint: _Taint, context: Context) -> N
         _captured(fn, taint)
     built = action.kind not in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE)
     handoff = context.handoff if action.kind is ActionKind.WRAPPER else None
-    for binding in _param_bindings(fn):
-        index, name, keys, destructured, _ = binding
+    for param in _param_bindings(fn):
+        index, name, keys, destructured, _ = param
         if handoff is not None:
-            _handed(taint, binding, handoff.origin(index))
+            _handed(taint, param, handoff.origin(index))
             continue
         if keys & CONTEXT_KEYS:
             by_library = True  # `({ parsedInput, ctx: { userId } })`
@@ -348,15 +349,11 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
     for node in walk(body):
         if before is not None and node.start_byte >= before:
             break
-        if node.type == "variable_declarator":
-            value = node.child_by_field_name("value")
-            pattern = node.child_by_field_name("name")
-        elif node.type == "assignment_expression":
-            # `let user; try { user = await requireUser() } catch { ... }`
-            value = node.child_by_field_name("right")
-            pattern = node.child_by_field_name("left")
-        else:
+        # `let user; try { user = await requireUser() } catch { ... }` assigns too.
+        bound = binding(node)
+        if bound is None:
             continue
+        pattern, value = bound
         if value is None or pattern is None or pattern.type == "member_expression":
             continue
         names = [

@@ -28,9 +28,9 @@ from guardfix.libraries import is_auth_library
 from guardfix.model import ActionKind, ServerAction
 from guardfix.module import Module
 from guardfix.syntax import (
-    FUNCTION_TYPES,
     callee_of,
     declared_value,
+    defined_function,
     member_parts,
     string_value,
     text,
@@ -172,34 +172,33 @@ class Pages:
 
     def _middleware_covers(self, page: str) -> bool:
         """An auth middleware next to the app directory whose matcher covers the route."""
-        app = app_directory(page)
-        if app is None:
-            return False
-        root = posixpath.dirname(app)
-        for name in MIDDLEWARE:
-            module = self.project.module(posixpath.join(root, name) if root else name)
-            if module is not None and self._checks_auth(module):
-                patterns = _matchers(module) or []
-                return any(_covers(p, route_of(page)) for p in patterns if not _everything(p))
-        return False
+        module = self._auth_middleware(page)
+        patterns = (_matchers(module) or []) if module is not None else []
+        return any(_covers(p, route_of(page)) for p in patterns if not _everything(p))
 
     def unread_middleware(self, page: str) -> bool:
         """An auth middleware runs on the route but its matcher does not say whether it
         turns visitors away there (every page, or no plain matcher): what it does is
         decided in its code, so whether the page is open cannot be told."""
+        module = self._auth_middleware(page)
+        if module is None:
+            return False
+        patterns = _matchers(module)
+        return patterns is None or any(
+            _everything(p) and _covers(p, route_of(page)) for p in patterns
+        )
+
+    def _auth_middleware(self, page: str) -> Module | None:
+        """The middleware (or proxy) next to the page's app directory, if it checks auth."""
         app = app_directory(page)
         if app is None:
-            return False
+            return None
         root = posixpath.dirname(app)
         for name in MIDDLEWARE:
             module = self.project.module(posixpath.join(root, name) if root else name)
             if module is not None and self._checks_auth(module):
-                patterns = _matchers(module)
-                if patterns is None:
-                    return True
-                route = route_of(page)
-                return any(_everything(p) and _covers(p, route) for p in patterns)
-        return False
+                return module
+        return None
 
     def _checks_auth(self, module: Module) -> bool:
         """The middleware reads cookies, looks the session up, or takes something from an
@@ -354,12 +353,7 @@ def default_function(module: Module, project: Project) -> Node | None:
     if isinstance(target, str):
         found = project.function_for(module, target, None)
         return found[1] if found is not None else None
-    if target is None:
-        return None
-    if target.type in FUNCTION_TYPES:
-        return target
-    value = declared_value(target)
-    return value if value is not None and value.type in FUNCTION_TYPES else None
+    return defined_function(target) if target is not None else None
 
 
 def _matchers(module: Module) -> list[str] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from tree_sitter import Node
@@ -432,6 +432,26 @@ class Project:
         return summary
 
     # -- actions -----------------------------------------------------------------------
+
+    def directive_actions(
+        self, paths: Iterable[str], names: Callable[[bytes], bool]
+    ) -> Iterator[tuple[Module, ServerAction]]:
+        """The `"use server"` functions of the files whose text `names` accepts, to learn
+        the project's ways from; a file too deep to read teaches nothing."""
+        for path in paths:
+            content = self.reader.read(path)
+            if content is None or b"use server" not in content or not names(content):
+                continue
+            module = self.module(path)
+            if module is None:
+                continue
+            try:
+                actions = find_actions(module)
+            except RecursionError:
+                continue
+            for action in actions:
+                if action.kind in (ActionKind.FILE_DIRECTIVE, ActionKind.INLINE_DIRECTIVE):
+                    yield module, action
 
     def is_action(self, module: Module, fn: Node) -> bool:
         """`fn` is a server action of its own (checked where it is defined)."""

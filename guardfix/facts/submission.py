@@ -23,6 +23,7 @@ from guardfix.model import Mutation
 from guardfix.module import Module
 from guardfix.syntax import (
     FUNCTION_TYPES,
+    binding,
     call_arguments,
     callee_name,
     callee_of,
@@ -216,13 +217,10 @@ def session_names(fn: Node, lookups: list[Node]) -> set[str]:
     names: set[str] = set()
     for _ in range(3):  # `const { data } = await getUser(); const user = data.user`
         for node in walk(fn):
-            if node.type == "variable_declarator":
-                value, pattern = node.child_by_field_name("value"), node.child_by_field_name("name")
-            elif node.type == "assignment_expression":
-                value, pattern = node.child_by_field_name("right"), node.child_by_field_name("left")
-            else:
+            bound = binding(node)
+            if bound is None:
                 continue
-            value = unwrap_await(value)
+            pattern, value = bound[0], unwrap_await(bound[1])
             if value is None or pattern is None or not _from(value, spans, names):
                 continue
             if pattern.type == "identifier":
@@ -280,12 +278,10 @@ def _only_given_session(name: str, fn: Node, names: set[str], depth: int) -> boo
     given: list[Node] = []
     declared = False
     for node in walk(fn):
-        if node.type == "variable_declarator":
-            target, value = node.child_by_field_name("name"), node.child_by_field_name("value")
-        elif node.type == "assignment_expression":
-            target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
-        else:
+        bound = binding(node)
+        if bound is None:
             continue
+        target, value = bound
         if target is None or target.type != "identifier" or text(target) != name:
             continue
         declared = declared or node.type == "variable_declarator"

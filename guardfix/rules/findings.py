@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tree_sitter import Node
 
-from guardfix.model import ActionFacts, Finding, MutationEvent, Position
+from guardfix.model import ActionFacts, Finding, MutationEvent, Position, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
 
@@ -80,3 +82,15 @@ def unfollowed(facts: ActionFacts) -> str:
         f"{helper} could not be followed: {why}" for helper, why in facts.unresolved
     )
     return f" ({helpers}; its answer is not checked before the change)"
+
+
+def database_refuses(
+    rule: Rule, facts: ActionFacts, event: MutationEvent, module: Module, lead: str
+) -> Finding:
+    """The warning for a write only the database keeps from an anonymous caller."""
+    message = (
+        f"{lead}; it relies on the database to turn the anonymous caller away "
+        f"({facts.database_refuses}): check the session instead"
+    )
+    finding = finding_at(rule, facts, event.mutation.node, module, message)
+    return replace(finding, severity=Severity.WARNING)

@@ -124,12 +124,12 @@ nobody is signed in (an auth-disabled mode the check would break).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from guardfix.model import ActionFacts, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
 from guardfix.rules.findings import (
+    database_refuses,
     finding_at,
     first_open,
     public_advice,
@@ -148,12 +148,7 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
         f"{unfollowed(facts)}"
     )
     if facts.database_refuses:
-        message = (
-            f"{changes}; it relies on the database to turn the anonymous caller away "
-            f"({facts.database_refuses}): check the session instead"
-        )
-        finding = finding_at(RULE, facts, event.mutation.node, module, message)
-        yield replace(finding, severity=Severity.WARNING)
+        yield database_refuses(RULE, facts, event, module, changes)
         return
     message = f"{changes}; anyone can call a server action" + public_advice(facts, RULE.code)
     yield finding_at(RULE, facts, event.mutation.node, module, message)

@@ -89,12 +89,12 @@ action's check: `if (session?.user?.type === "guest") throw ...`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from guardfix.model import ActionFacts, Exclusion, Finding, Severity
 from guardfix.module import Module
 from guardfix.rules.base import Rule
 from guardfix.rules.findings import (
+    database_refuses,
     finding_at,
     first_open,
     public_advice,
@@ -116,12 +116,7 @@ def check(facts: ActionFacts, module: Module) -> Iterator[Finding]:
         f"changes data ({what(event)}){unfollowed(facts)}"
     )
     if facts.database_refuses and not facts.unawaited:
-        message = (
-            f"{looks}; it relies on the database to turn the anonymous caller away "
-            f"({facts.database_refuses}): check the session instead"
-        )
-        finding = finding_at(RULE, facts, event.mutation.node, module, message)
-        yield replace(finding, severity=Severity.WARNING)
+        yield database_refuses(RULE, facts, event, module, looks)
         return
     message = f"{looks}; an anonymous caller gets through"
     if facts.unawaited:
