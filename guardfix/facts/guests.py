@@ -91,9 +91,6 @@ class Guests:
         names = session_names(fn, own)
         if not own or not names:
             return None
-        exclusion = self.exclusion(module.path)
-        if exclusion is None:
-            return None
         before = min(e.mutation.node.start_byte for e in events)
         if not fn.start_byte <= before < fn.end_byte:
             return None
@@ -105,7 +102,8 @@ class Guests:
         calls = [c for c in walk(fn) if c.type == "call_expression" and c.start_byte < before]
         if any(self._helper_asks(call, module, 0, seen) for call in calls):
             return None
-        return exclusion
+        # Last: learning it reads the app's action files.
+        return self.exclusion(module.path)
 
     def exclusion(self, path: str) -> Exclusion | None:
         """How the guarded actions of `path`'s app turn guests away (learned once)."""
