@@ -22,12 +22,18 @@ from guardfix.syntax import (
     walk,
 )
 
+DIRECTIVE = b"use server"  # every form of action needs it somewhere in its file
 SAFE_ACTION_METHODS = frozenset({"action", "stateAction"})
 MAX_WRAPPERS = 5  # `a(b(c(fn)))`: how many wrapper calls deep an action is looked for
 
 
+def may_hold_actions(content: bytes) -> bool:
+    """The byte prefilter: only a file that spells the directive can hold an action."""
+    return DIRECTIVE in content
+
+
 def find_actions(module: Module) -> list[ServerAction]:
-    if b"use server" not in module.content:
+    if not may_hold_actions(module.content):
         return []
     actions: list[ServerAction] = []
     seen: set[int] = set()

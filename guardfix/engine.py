@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from guardfix.actions import find_actions
+from guardfix.actions import find_actions, may_hold_actions
 from guardfix.config import Config
 from guardfix.facts.project import Project
 from guardfix.facts.resolve import Reader
@@ -43,7 +43,7 @@ def check(
     selection: Selection, config: Config, progress: Callable[[], object] | None = None
 ) -> Report:
     """Check the selected files; `progress` is called once per file done."""
-    report = Report(notices=list(selection.notices))
+    report = Report()
     project = Project(selection.reader, guards=config.guards, files=selection.files)
     project.lookups = config.project_lookups(project.resolver.resolve)
     fixer = Fixer(project, selection.files, config)
@@ -64,10 +64,14 @@ def check(
             report.unreadable.append(source.path)
             continue
         report.files += 1
+        if not may_hold_actions(source.content) and MARKER not in source.content:
+            continue  # nothing to find, nor a suppression to judge: not parsed
         try:
             _check_file(project, fixer, source, config, report)
         except Exception as exc:
             raise InternalError(source.path, exc) from exc
+    # The selection's own notices come first; it may add them while its files are read.
+    report.notices[:0] = selection.notices
     report.notices.extend(project.notices)
     report.findings.sort(key=lambda f: (f.path, f.start.line, f.start.column, f.rule))
     return report
@@ -77,7 +81,7 @@ def _check_file(
     project: Project, fixer: Fixer, source: Source, config: Config, report: Report
 ) -> None:
     module = project.add(source.path, source.content)
-    if module.root.has_error and b"use server" in source.content:
+    if module.root.has_error and may_hold_actions(source.content):
         line = _first_error_line(module)
         report.notices.append(
             f"{source.path}: the parser could not read part of it (from line {line}); "

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from guardfix.actions import find_actions
 from guardfix.config import SessionSetting
 from guardfix.facts.flow import State, Walker
 from guardfix.facts.lookups import EXIT_CALLS
@@ -123,14 +122,12 @@ def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
     """The guard most used by the already-guarded actions below `under`, or None."""
 
     def guards() -> Iterator[SessionRecipe | None]:
-        for path in workspace.app_files(under):
-            module = workspace.project.module(path)
-            if module is None or b"use server" not in module.content:
-                continue
+        files = workspace.app_files(under)
+        for module, action in workspace.project.directive_actions(files, lambda _: True):
             try:
-                yield from [guard_of(action, module, workspace) for action in find_actions(module)]
+                yield guard_of(action, module, workspace)
             except RecursionError:
-                continue  # a file too deep to read teaches nothing
+                continue  # an action too deep to read teaches nothing
 
     return _most_used(guards(), "guarded action")
 

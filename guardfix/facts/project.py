@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from tree_sitter import Node
 
-from guardfix.actions import chain_calls, chain_root, find_actions
+from guardfix.actions import chain_calls, chain_root, find_actions, may_hold_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.guests import Guests
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
@@ -440,7 +440,7 @@ class Project:
         the project's ways from; a file too deep to read teaches nothing."""
         for path in paths:
             content = self.reader.read(path)
-            if content is None or b"use server" not in content or not names(content):
+            if content is None or not may_hold_actions(content) or not names(content):
                 continue
             module = self.module(path)
             if module is None:
