@@ -43,7 +43,8 @@ def _signed_out_mode(plan: ActionPlan, findings: list[Finding]) -> list[Finding]
     """Every fix that leans on an inserted lookup is a guess where the action's callers take
     the id from a lookup of their own that also answers when nobody is signed in."""
     fixes = [f.fix for f in findings if f.fix is not None]
-    if plan.guard is None or all(f.applicability is not Applicability.SAFE for f in fixes):
+    # Fixes first: the guard is learned from the project, and no safe fix needs no guard.
+    if all(f.applicability is not Applicability.SAFE for f in fixes) or plan.guard is None:
         return findings
     found = anonymous_lookup(plan.workspace, plan.module, plan.facts.action.name)
     if found is None or found[0] in call_names(plan.guard.guard):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from tree_sitter import Node
 
@@ -18,69 +19,87 @@ from guardfix_codemods.workspace import Workspace
 
 @dataclass(frozen=True)
 class ActionPlan:
+    """What the fixes of one action share. The guard and the user id cost the project's
+    idiom to learn: they are worked out when a codemod first asks, not before."""
+
     workspace: Workspace
     module: Module
     facts: ActionFacts
+    codes: frozenset[str]  # the rules the action's findings break
     style: Style
-    guard: SessionRecipe | None  # inserted by the GF001 fix
-    client: ClientSwitch | None  # or, for next-safe-action, the authenticated client
+    client: ClientSwitch | None  # for next-safe-action, the authenticated client
     lookup: Node | None  # the action's own lookup statement, when it has one
-    user_id: str | None  # the caller's id once the session is checked
-    why_no_user_id: str
-    guest_test: str | None = None  # how the project refuses a guest session, if it does
+
+    @property
+    def guard(self) -> SessionRecipe | None:
+        """The lookup and check the GF001 fix inserts."""
+        return self._identity[0]
+
+    @property
+    def user_id(self) -> str | None:
+        """The caller's id once the session is checked."""
+        return self._identity[1]
+
+    @property
+    def why_no_user_id(self) -> str:
+        return self._identity[2]
 
     @property
     def user_id_from(self) -> str | None:
         """The rule whose fix declares what `user_id` reads (None: the action already does)."""
         return "GF001" if self.guard is not None or self.client is not None else None
 
+    @cached_property
+    def guest_test(self) -> str | None:
+        """How the project refuses a guest session, if it does (learned once per app)."""
+        root = self.workspace.app_root(self.module.path)
+        if root not in self.workspace.guest_tests:
+            self.workspace.guest_tests[root] = guests.learn(self.workspace, root)
+        return self.workspace.guest_tests[root]
+
+    @cached_property
+    def _identity(self) -> tuple[SessionRecipe | None, str | None, str]:
+        workspace, facts, client, lookup = self.workspace, self.facts, self.client, self.lookup
+        if client is not None:
+            return (
+                None,
+                client.user_id,
+                f"cannot tell how `{client.client}` passes the user id in `ctx`",
+            )
+        recipe = recipe_for(workspace, self.module.path)
+        if "GF001" in self.codes and isinstance(recipe, SessionRecipe):
+            why = "the guard it would insert does not show the user id"
+            return recipe, recipe.user_id, f"{why}; set session.user-id in the config"
+        if lookup is not None:
+            user_id = _existing_user_id(lookup, facts, recipe)
+            other = elsewhere(workspace, self.module.path) if user_id is None else None
+            if other is not None:
+                # The lookup as the project's pages and helpers read the id from it.
+                user_id = _existing_user_id(lookup, facts, other)
+            return (
+                None,
+                user_id,
+                "cannot tell the session's user id; set session.user-id in the configuration",
+            )
+        if isinstance(recipe, str):
+            return None, None, recipe
+        return None, None, "the action has no session lookup to take the user id from"
+
 
 def plan_action(
     workspace: Workspace, module: Module, facts: ActionFacts, codes: set[str]
 ) -> ActionPlan:
-    recipe = recipe_for(workspace, module.path)
-    lookup = lookup_statement(facts)
     client = None
     if "GF001" in codes and facts.action.kind is ActionKind.SAFE_ACTION:
         client = authenticated_client(workspace.project, module, facts.action)
-    guard = recipe if "GF001" in codes and isinstance(recipe, SessionRecipe) else None
-    user_id: str | None = None
-    why = ""
-    if client is not None:
-        guard = None
-        user_id = client.user_id
-        why = f"cannot tell how `{client.client}` passes the user id in `ctx`"
-    elif guard is not None:
-        user_id = guard.user_id
-        why = (
-            "the guard it would insert does not show the user id; set session.user-id in the config"
-        )
-    elif lookup is not None:
-        user_id = _existing_user_id(lookup, facts, recipe)
-        other = elsewhere(workspace, module.path) if user_id is None else None
-        if other is not None:
-            # The lookup as the project's pages and helpers read the id from it.
-            user_id = _existing_user_id(lookup, facts, other)
-        why = "cannot tell the session's user id; set session.user-id in the configuration"
-    elif isinstance(recipe, str):
-        why = recipe
-    else:
-        why = "the action has no session lookup to take the user id from"
-    style = style_of(module.content)
-    root = workspace.app_root(module.path)
-    if root not in workspace.guest_tests:
-        workspace.guest_tests[root] = guests.learn(workspace, root)
     return ActionPlan(
         workspace,
         module,
         facts,
-        style,
-        guard,
+        frozenset(codes),
+        style_of(module.content),
         client,
-        lookup,
-        user_id,
-        why,
-        guest_test=workspace.guest_tests[root],
+        lookup_statement(facts),
     )
 
 
