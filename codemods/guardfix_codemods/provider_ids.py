@@ -11,6 +11,7 @@ them would break every row; the fix has to go through the project's lookup inste
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -43,6 +44,9 @@ PROVIDER_KEY = re.compile(
     r"^(clerk|external|auth|auth0|provider|kinde|stack|workos|supabase)_?(user_?)?id$",
     re.IGNORECASE,
 )
+# How far above a marker its pair or `eq()` call is: `eq(users.clerkId, ...)` puts the
+# property four levels below the call.
+MARKER_DEPTH = 5
 MARKER = re.compile(
     rb"(clerk|external|auth|auth0|provider|kinde|stack|workos|supabase)_?(user_?)?id",
     re.IGNORECASE,
@@ -60,12 +64,27 @@ def mappings(workspace: Workspace, under: str) -> dict[str, str]:
         module = workspace.project.module(path)
         if module is None:
             continue
-        for node in walk(module.root):
+        for node in _around(module.root, MARKER.finditer(content)):
             pair = _lookup_pair(node)
             if pair is not None:
                 key, value = pair
                 found.setdefault(_plain(value), key)
     return found
+
+
+def _around(root: Node, matches: Iterable[re.Match[bytes]]) -> list[Node]:
+    """The nodes a marker sits in, a few levels up, in document order: the key of a pair
+    or the column of an `eq()` is never deeper than that, and walking whole files is not
+    cheap."""
+    found: dict[int, Node] = {}
+    for match in matches:
+        node: Node | None = root.descendant_for_byte_range(match.start(), match.end())
+        for _ in range(MARKER_DEPTH):
+            if node is None:
+                break
+            found.setdefault(node.id, node)
+            node = node.parent
+    return sorted(found.values(), key=lambda n: (n.start_byte, -n.end_byte))
 
 
 def _lookup_pair(node: Node) -> tuple[str, str] | None:
