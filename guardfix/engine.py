@@ -44,7 +44,12 @@ def check(
 ) -> Report:
     """Check the selected files; `progress` is called once per file done."""
     report = Report()
-    project = Project(selection.reader, guards=config.guards, files=selection.files)
+    project = Project(
+        selection.reader,
+        guards=config.guards,
+        files=selection.files,
+        max_size=config.max_file_size,
+    )
     project.lookups = config.project_lookups(project.resolver.resolve)
     fixer = Fixer(project, selection.files, config)
     for source in selection.sources:
@@ -170,7 +175,9 @@ class Recheck:
         """The tally of the named actions ("" for unnamed ones) in `content`."""
         if self._project is None or path in self._seen:
             # A second version of one file starts afresh: summaries name the old tree's nodes.
-            self._project = Project(self.reader, guards=self.config.guards)
+            self._project = Project(
+                self.reader, guards=self.config.guards, max_size=self.config.max_file_size
+            )
             self._project.lookups = self.config.project_lookups(self._project.resolver.resolve)
             self._seen = set()
         self._seen.add(path)

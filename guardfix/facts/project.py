@@ -72,8 +72,10 @@ class Project:
         lookups: frozenset[str] = frozenset(),
         guards: frozenset[str] = frozenset(),
         files: Callable[[], Iterable[str]] = tuple,
+        max_size: int | None = None,
     ) -> None:
         self.reader = reader
+        self.max_size = max_size  # larger files are not parsed (minified bundles, vendored code)
         self.files = files  # every file of the project, to find who imports an action
         self.lookups = lookups
         self.guards = guards
@@ -100,6 +102,8 @@ class Project:
     def module(self, path: str) -> Module | None:
         if path not in self._modules:
             content = self.reader.read(path) if is_source_path(path) else None
+            if content is not None and self.max_size is not None and len(content) > self.max_size:
+                content = None
             self._modules[path] = (
                 build_module(path, content, parse(path, content)) if content is not None else None
             )
