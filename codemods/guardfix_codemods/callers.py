@@ -32,12 +32,10 @@ def anonymous_lookup(
             if (caller.path, fn.start_byte) in seen:
                 continue
             seen.add((caller.path, fn.start_byte))
-            walker = Walker(caller, workspace.project)
-            try:
-                walker.run(fn)
-            except RecursionError:
+            lookups = _lookups(workspace, caller, fn)
+            if lookups is None:
                 continue  # too deep to read: it shows no lookup
-            for call in walker.lookups:
+            for call in lookups:
                 found = _fixed_identity(workspace, caller, call)
                 if found is not None:
                     return found
@@ -47,6 +45,20 @@ def anonymous_lookup(
                 # as well (`getUserId(override)`): its callers reach the action too.
                 todo.append((caller.path, outer, depth + 1))
     return None
+
+
+def _lookups(workspace: Workspace, module: Module, fn: Node) -> tuple[Node, ...] | None:
+    """The lookups a walk of `fn` meets (None: too deep to read); the callers of a file's
+    actions overlap, so each function is walked once."""
+    key = (module.path, fn.start_byte)
+    if key not in workspace.walked_lookups:
+        walker = Walker(module, workspace.project)
+        try:
+            walker.run(fn)
+            workspace.walked_lookups[key] = tuple(walker.lookups)
+        except RecursionError:
+            workspace.walked_lookups[key] = None
+    return workspace.walked_lookups[key]
 
 
 def _fixed_identity(workspace: Workspace, module: Module, call: Node) -> tuple[str, str] | None:

@@ -49,6 +49,10 @@ class Workspace:
         self.provider_keys: dict[str, dict[str, str]] = {}
         # app root -> how its guarded actions turn the provider's id into their own user
         self.provider_maps: dict[str, Mapping | None] = {}
+        # (file, start) of a function -> the lookups a walk of it meets (callers share them)
+        self.walked_lookups: dict[tuple[str, int], tuple[Node, ...] | None] = {}
+        self._calling: dict[tuple[str, str], list[tuple[Module, Node]]] = {}
+        self._calls: dict[str, list[tuple[str, Node]]] = {}
 
     def source_files(self, under: str = "") -> list[str]:
         """The source files of the run, or of the folder `under` ("" is the root)."""
@@ -81,14 +85,28 @@ class Workspace:
 
     def calling_functions(self, name: str, path: str) -> list[tuple[Module, Node]]:
         """The functions of the app that call `name` (defined in `path`) by name."""
+        if (name, path) in self._calling:
+            return self._calling[name, path]
         found: list[tuple[Module, Node]] = []
         for _, module, spellings in self._calling_modules(name, path):
-            for node in walk(module.root):
-                callee = callee_of(node) if node.type == "call_expression" else None
-                fn = enclosing_function(node) if text(callee) in spellings else None
-                if fn is not None and all(fn != f for _, f in found):
+            for callee, fn in self._calls_in(module):
+                if callee in spellings and all(fn != f for _, f in found):
                     found.append((module, fn))
+        self._calling[name, path] = found
         return found
+
+    def _calls_in(self, module: Module) -> list[tuple[str, Node]]:
+        """(callee, enclosing function) of each call the file makes inside a function, in
+        order: one walk of the file serves every action it calls."""
+        if module.path not in self._calls:
+            self._calls[module.path] = [
+                (text(callee), fn)
+                for node in walk(module.root)
+                if node.type == "call_expression"
+                and (callee := callee_of(node)) is not None
+                and (fn := enclosing_function(node)) is not None
+            ]
+        return self._calls[module.path]
 
     def using_modules(self, name: str, path: str) -> list[tuple[str, Module]]:
         """The app's files that use `name` of `path`: call it, pass it on, render it."""
