@@ -14,7 +14,7 @@ class GitError(Exception):
     """git failed or is missing; the message is one line for the user."""
 
 
-def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def git(root: Path, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> bytes:
     try:
         proc = subprocess.run(
             # No fsmonitor hook: guardfix's reads need no program of the repository's run.
@@ -26,7 +26,7 @@ def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git {args[0]} failed: {message[-1] if message else proc.returncode}")
     return proc.stdout
@@ -45,6 +45,19 @@ def ls_files(root: Path) -> list[str]:
     out = git(root, "ls-files", "-z", "--cached")
     # An unmerged path is listed once per stage; once is enough.
     return list(dict.fromkeys(p for p in out.decode("utf-8", "surrogateescape").split("\0") if p))
+
+
+def grep(root: Path, needles: tuple[bytes, ...], rev: str | None, ignore_case: bool) -> list[str]:
+    """The tracked files whose text holds one of `needles`: in the working tree, or with
+    `rev` in the index ("") or a commit. git reads them, so that guardfix need not."""
+    where = [] if rev is None else ["--cached"] if not rev else [rev]
+    patterns = [a for n in needles for a in ("-e", n.decode("utf-8", "surrogateescape"))]
+    case = ["-i"] if ignore_case else []
+    # No textconv driver: a search runs nothing of the repository's.
+    flags = ["-l", "-z", "-F", "--no-color", "--no-textconv", *case]
+    out = git(root, "grep", *flags, *patterns, *where, ok=(0, 1))
+    prefix = f"{rev}:" if rev else ""
+    return [p.removeprefix(prefix) for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
 def index_state(root: Path, path: str) -> str | None:
@@ -103,26 +116,35 @@ def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
 class DiskReader:
     """Project files as they are on disk under `root`; never leaves the root."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, tracked: bool = False) -> None:
         self.root = root
+        self.tracked = tracked  # the root is a repository's, and its tracked files the project
         self._real_root = os.path.realpath(root)
         self._real_dirs: dict[str, str] = {}
 
-    def _path(self, path: str) -> Path | None:
+    def search(self, *needles: bytes, ignore_case: bool = False) -> list[str] | None:
+        """The project's files that hold one of `needles`; None when they must be read."""
+        return grep(self.root, needles, None, ignore_case) if self.tracked else None
+
+    def _path(self, path: str) -> str | None:
+        """The file's real location when it is inside the root; links are followed."""
         norm = inside_root(path)
         if norm is None:
             return None
-        full = self.root / norm
+        parent, name = os.path.split(norm)
         # Resolve each folder once; the file itself only when it is a symlink.
-        parent = os.path.dirname(norm)
-        if parent not in self._real_dirs:
-            self._real_dirs[parent] = os.path.realpath(self.root / parent)
-        real = os.path.join(self._real_dirs[parent], os.path.basename(norm))
+        real_dir = self._real_dirs.get(parent)
+        if real_dir is None:
+            real = os.path.realpath(self.root / parent)
+            real_dir = self._real_dirs[parent] = real if within(real, self._real_root) else ""
+        if not real_dir:
+            return None  # a folder linked to outside the project
+        real = os.path.join(real_dir, name)
         if os.path.islink(real):
             real = os.path.realpath(real)
-        if not within(real, self._real_root):
-            return None  # a symlink that points outside the project
-        return full
+            if not within(real, self._real_root):
+                return None  # a symlink that points outside the project
+        return real
 
     def prefetch(self, paths: list[str]) -> None:
         """Files on disk are read when asked for."""
@@ -133,15 +155,18 @@ class DiskReader:
             return None
         try:
             # Only regular files: a FIFO or device named like a source file would block.
-            if not stat.S_ISREG(full.stat().st_mode):
-                return None
-            return full.read_bytes()
+            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
         except OSError:
             return None
+        with os.fdopen(fd, "rb") as handle:
+            try:
+                return handle.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
+            except OSError:
+                return None
 
     def exists(self, path: str) -> bool:
         full = self._path(path)
-        return full is not None and full.is_file()
+        return full is not None and os.path.isfile(full)
 
     def folders(self, path: str) -> list[str]:
         norm = inside_root(path)
@@ -175,6 +200,9 @@ class BlobReader:
             else:
                 self._files = set(ls_files(self.root))
         return self._files
+
+    def search(self, *needles: bytes, ignore_case: bool = False) -> list[str]:
+        return grep(self.root, needles, self.rev, ignore_case)
 
     def prefetch(self, paths: list[str]) -> None:
         wanted = [p for p in paths if p not in self._cache]

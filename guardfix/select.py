@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +22,32 @@ class SelectError(Exception):
     """The selection cannot be made (not a repository, a path outside it...)."""
 
 
+class Lazy:
+    """The files of a whole tree, each read when the run reaches it: their contents are
+    never all in memory at once. A file that cannot be read adds a notice instead."""
+
+    def __init__(self, root: Path, reader: Reader, paths: list[str], notices: list[str]):
+        self.root = root
+        self.reader = reader
+        self.paths = paths
+        self.notices = notices
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __iter__(self) -> Iterator[Source]:
+        for path in self.paths:
+            content = self.reader.read(path)
+            if content is None:
+                self.notices.append(_not_read(self.root, path))
+                continue
+            yield Source(path, content, None)
+
+
 @dataclass
 class Selection:
     root: Path
-    sources: list[Source]
+    sources: list[Source] | Lazy
     reader: Reader  # for files the checked ones import
     # Every project file, listed only when a fix needs to look around (the guard idiom).
     files: Callable[[], Iterable[str]]
@@ -94,7 +116,7 @@ def every_file(cwd: Path, folder: str | None) -> Selection:
         for p in tracked
         if is_source_path(p) and (not prefix or p == prefix or p.startswith(prefix + "/"))
     ]
-    return _whole_files(root, DiskReader(root), files, lambda: tracked)
+    return _whole_files(root, DiskReader(root, tracked=True), files, lambda: tracked)
 
 
 def explicit(cwd: Path, paths: list[str]) -> Selection:
@@ -104,7 +126,7 @@ def explicit(cwd: Path, paths: list[str]) -> Selection:
             raise SelectError(f"{p}: no such file or folder")
     repo = _repository_of(cwd, [cwd / p for p in paths])
     root = repo or (cwd if _all_below(cwd, paths) else _common_parent(cwd, paths))
-    reader = DiskReader(root)
+    reader = DiskReader(root, tracked=repo is not None)
     files: list[str] = []
     for rel in _relative(root, cwd, paths):
         full = root / rel if rel else root
@@ -128,15 +150,8 @@ def _repository_of(cwd: Path, paths: list[Path]) -> Path | None:
 def _whole_files(
     root: Path, reader: DiskReader, files: list[str], listing: Callable[[], Iterable[str]]
 ) -> Selection:
-    sources: list[Source] = []
     notices: list[str] = []
-    for path in files:
-        content = reader.read(path)
-        if content is None:
-            notices.append(_not_read(root, path))
-            continue
-        sources.append(Source(path, content, None))
-    return Selection(root, sources, reader, listing, notices)
+    return Selection(root, Lazy(root, reader, files, notices), reader, listing, notices)
 
 
 def _not_read(root: Path, path: str) -> str:

@@ -95,7 +95,7 @@ sys.exit(code)
 """
 
 GIT = ["git", "-c", "core.quotePath=false", "-c", "core.fsmonitor=false"]
-ALLOWED_GIT = {"rev-parse", "ls-files", "diff", "cat-file", "ls-tree"}
+ALLOWED_GIT = {"rev-parse", "ls-files", "diff", "cat-file", "ls-tree", "grep"}
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 # A helper that stops an anonymous caller: an action that awaits it is guarded, so if
@@ -447,6 +447,8 @@ def assert_ran_nothing(run: Run, layout: Layout) -> None:
         assert not {"--ext-diff", "--textconv", "--filters"} & set(argv), argv
         if argv[5] == "diff":
             assert {"--no-ext-diff", "--no-textconv"} <= set(argv), argv
+        if argv[5] == "grep":
+            assert "--no-textconv" in argv, argv
     # git's own trace: a hook, pager, textconv or filter it started would show here.
     assert [line for line in run.git_trace if "run_command" in line] == []
     loaded = [e["path"] for e in run.events if e["kind"] == "code"] + run.modules

@@ -24,10 +24,7 @@ def learn(workspace: Workspace, under: str) -> str | None:
     """The test the project's checks most often use to refuse a guest, with `{user}` for the
     user object; None when no check does."""
     counts: Counter[str] = Counter()
-    for path in workspace.app_files(under):
-        content = workspace.read(path)
-        if content is None or not any(marker in content for marker in MARKERS):
-            continue
+    for path in workspace.holding(workspace.app_files(under), *MARKERS):
         module = workspace.project.module(path)
         if module is None:
             continue

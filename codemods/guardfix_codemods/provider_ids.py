@@ -57,7 +57,9 @@ def mappings(workspace: Workspace, under: str) -> dict[str, str]:
     """The provider's id as the project's lookups spell it (`userId`) -> the key they find
     their own user by (`clerkId`)."""
     found: dict[str, str] = {}
-    for path in workspace.app_files(under):
+    files = workspace.app_files(under)
+    workspace.project.reader.prefetch(files)  # a pattern git's fixed-string search lacks
+    for path in files:
         content = workspace.read(path)
         if content is None or not MARKER.search(content):
             continue

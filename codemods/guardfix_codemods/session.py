@@ -137,10 +137,7 @@ def learn_elsewhere(workspace: Workspace, under: str = "") -> SessionRecipe | No
     layouts and helpers that call the project's own `getSession()` and stop without one."""
 
     def guards() -> Iterator[SessionRecipe | None]:
-        for path in workspace.app_files(under):
-            content = (workspace.read(path) or b"").lower()
-            if not any(word in content for word in SESSION_WORDS):
-                continue
+        for path in workspace.holding(workspace.app_files(under), *SESSION_WORDS, ignore_case=True):
             module = workspace.project.module(path)
             first = first_statement(module.root) if module is not None else None
             if module is None or (first is not None and is_directive(first, "use client")):

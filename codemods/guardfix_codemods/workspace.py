@@ -58,7 +58,6 @@ class Workspace:
         """The source files of the run, or of the folder `under` ("" is the root)."""
         if self._files is None:
             self._files = sorted(p for p in self._list() if is_source_path(p))
-            self.project.reader.prefetch(self._files)  # the callers read them all
         if not under:
             return self._files
         return [p for p in self._files if p.startswith(under + "/")]
@@ -66,6 +65,12 @@ class Workspace:
     def app_files(self, root: str) -> list[str]:
         """The source files of the app at `root`, without those of apps nested in it."""
         return [p for p in self.source_files(root) if self.app_root(p) == root]
+
+    def holding(self, paths: list[str], *needles: bytes, ignore_case: bool = False) -> list[str]:
+        """The `paths` whose text holds one of `needles`: git searches where it can, so that
+        the others are never read."""
+        found = set(self.project.files_containing(*needles, ignore_case=ignore_case))
+        return [p for p in paths if p in found]
 
     def route_callers(self, name: str, path: str) -> list[str]:
         """Server code that calls `name` (defined in `path`) with nobody signed in: route
@@ -96,14 +101,16 @@ class Workspace:
         return found
 
     def _calls_in(self, module: Module) -> list[tuple[str, Node]]:
-        """(callee, enclosing function) of each call the file makes inside a function, in
-        order: one walk of the file serves every action it calls."""
+        """(callee, enclosing function) of each call by a name (`f()`, `db.f()`) the file
+        makes inside a function, in order: one walk of the file serves every action it
+        calls. Callees of other shapes (`a.b().c()`) never spell an import."""
         if module.path not in self._calls:
             self._calls[module.path] = [
                 (text(callee), fn)
                 for node in walk(module.root)
                 if node.type == "call_expression"
                 and (callee := callee_of(node)) is not None
+                and _by_name(callee)
                 and (fn := enclosing_function(node)) is not None
             ]
         return self._calls[module.path]
@@ -119,9 +126,9 @@ class Workspace:
         if stem == "index":
             stem = posixpath.basename(posixpath.dirname(path))
         wanted = (stem if self._default_export(path) == name else name).encode()
-        for other in self.app_files(self.app_root(path)):
+        for other in self.holding(self.app_files(self.app_root(path)), wanted):
             content = self.read(other)
-            if content is None or wanted not in content:
+            if content is None:
                 continue
             module = self.project.module(other)
             if module is None:
@@ -227,9 +234,9 @@ class Workspace:
         first)."""
         needle = marker.encode()
         hits: list[str] = []
-        for path in self.source_files(under):
+        for path in self.holding(self.source_files(under), needle):
             content = self.read(path)
-            if content is None or needle not in content or name.encode() not in content:
+            if content is None or name.encode() not in content:
                 continue
             module = self.project.module(path)
             if module is not None and (name in module.exports or _exports_type(module, name)):
@@ -276,6 +283,13 @@ class Workspace:
             levels = max(0, (len(indent) - base) // max(1, len(unit))) if stripped else 0
             out.append("  " * levels + stripped)
         return "\n".join(out)
+
+
+def _by_name(callee: Node) -> bool:
+    if callee.type == "identifier":
+        return True
+    target = callee.child_by_field_name("object")
+    return callee.type == "member_expression" and target is not None and target.type == "identifier"
 
 
 def _exports_type(module: Module, name: str) -> bool:

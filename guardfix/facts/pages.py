@@ -271,9 +271,9 @@ class Pages:
     def session_pages(self) -> frozenset[str]:
         """The pages and layouts of the project that look the session up."""
         if self._session_pages is None:
-            self._session_pages = frozenset(
-                path for path in self.project.files() if is_route_file(path) and self.looks_up(path)
-            )
+            routes = [path for path in self.project.files() if is_route_file(path)]
+            self.project.reader.prefetch(routes)  # one read of the index for them all
+            self._session_pages = frozenset(path for path in routes if self.looks_up(path))
         return self._session_pages
 
     def open_page(self, reached: dict[str, frozenset[str]], action: str) -> str | None:

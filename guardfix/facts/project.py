@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from tree_sitter import Node
 
-from guardfix.actions import chain_calls, chain_root, find_actions, may_hold_actions
+from guardfix.actions import DIRECTIVE, chain_calls, chain_root, find_actions, may_hold_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.guests import Guests
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
@@ -108,6 +108,20 @@ class Project:
                 build_module(path, content, parse(path, content)) if content is not None else None
             )
         return self._modules[path]
+
+    def files_containing(self, *needles: bytes, ignore_case: bool = False) -> list[str]:
+        """The project's source files whose text holds one of `needles`, sorted: git
+        searches them where it can; else each file is read here."""
+        found = self.reader.search(*needles, ignore_case=ignore_case)
+        if found is None:
+            found = [
+                p
+                for p in self.files()
+                if is_source_path(p) and _holds(self.reader.read(p), needles, ignore_case)
+            ]
+        found = sorted(p for p in found if is_source_path(p))
+        self.reader.prefetch(found)  # the callers read them
+        return found
 
     # -- names -------------------------------------------------------------------------
 
@@ -442,8 +456,9 @@ class Project:
     ) -> Iterator[tuple[Module, ServerAction]]:
         """The `"use server"` functions of the files whose text `names` accepts, to learn
         the project's ways from; a file too deep to read teaches nothing."""
+        holding = set(self.files_containing(DIRECTIVE))
         for path in paths:
-            content = self.reader.read(path)
+            content = self.reader.read(path) if path in holding else None
             if content is None or not may_hold_actions(content) or not names(content):
                 continue
             module = self.module(path)
@@ -798,6 +813,15 @@ def _handed_at(wrapper: Node, call: Node, inner: Node) -> int | None:
     if position < 0 or position >= len(params) or params[position] is None:
         return None
     return position
+
+
+def _holds(content: bytes | None, needles: tuple[bytes, ...], ignore_case: bool) -> bool:
+    if content is None:
+        return False
+    if ignore_case:
+        content = content.lower()
+        needles = tuple(n.lower() for n in needles)
+    return any(n in content for n in needles)
 
 
 def _scope_definition(at: Node, name: str) -> Node | None:

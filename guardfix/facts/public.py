@@ -39,7 +39,6 @@ from guardfix.facts.submission import Submissions
 from guardfix.libraries import is_auth_library, public_flow
 from guardfix.model import MutationEvent, PublicFlow, ServerAction
 from guardfix.module import Module
-from guardfix.parse import is_source_path
 from guardfix.syntax import (
     FUNCTION_TYPES,
     call_arguments,
@@ -111,7 +110,7 @@ class Publicity:
         self.project = project
         self._helpers: dict[tuple[str, int], list[Signal]] = {}
         self._importers: dict[str, list[tuple[str, str]]] = {}
-        self._naming: dict[str, list[str]] | None = None
+        self._naming: dict[str, list[str]] = {}  # stem -> the files importing it
         self.pages = Pages(project, self.imported_by)
         self.submissions = Submissions(project)
 
@@ -335,22 +334,27 @@ class Publicity:
                     yield path, imported.name
 
     def naming(self, stem: str) -> list[str]:
-        """The source files with an import whose last part is `stem`: each file is read
-        once, and only those that may import a module are parsed."""
-        if self._naming is None:
-            self._naming = {}
-            for path in self.project.files():
-                content = self.project.reader.read(path) if is_source_path(path) else None
-                for specifier in SPECIFIER.findall(content or b""):
-                    parts = specifier.decode("utf-8", "replace").split("/")
-                    last = parts[-1]  # `./form`, `./form.tsx`, `./create-url/index`
-                    for name in {last, posixpath.splitext(last)[0]}:
-                        if name == "index" and len(parts) > 1:
-                            name = parts[-2]
-                        names = self._naming.setdefault(name, [])
-                        if not names or names[-1] != path:
-                            names.append(path)
-        return self._naming.get(stem, [])
+        """The source files with an import whose last part is `stem`: only the files that
+        spell it are read, and only those that may import a module are parsed."""
+        if stem not in self._naming:
+            self._naming[stem] = [
+                path
+                for path in self.project.files_containing(stem.encode())
+                if stem in _imported_names(self.project.reader.read(path) or b"")
+            ]
+        return self._naming[stem]
+
+
+def _imported_names(content: bytes) -> set[str]:
+    """The last part of each module the file imports: `form` for `./form`, `./form.tsx`,
+    `./form/index`."""
+    found = set()
+    for specifier in SPECIFIER.findall(content):
+        parts = specifier.decode("utf-8", "replace").split("/")
+        last = parts[-1]
+        for name in {last, posixpath.splitext(last)[0]}:
+            found.add(parts[-2] if name == "index" and len(parts) > 1 else name)
+    return found
 
 
 def _verdict(kind: str, signals: list[Signal], events: tuple[MutationEvent, ...]) -> PublicFlow:
