@@ -40,9 +40,10 @@ def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
     changes, unmerged = _diff_lines(root, ["diff", "--cached"])
     if paths is None:
         wanted = sorted(p for p in {*changes, *unmerged} if is_source_path(p))
+        in_index = set(wanted)  # the index's own diff names them: no need to list the index
     else:
         wanted = [p for p in _relative(root, cwd, paths) if is_source_path(p)]
-    in_index = reader.files()
+        in_index = reader.files()
     tracked = [p for p in wanted if p in in_index]
     reader.prefetch(tracked)
     disk = DiskReader(root)  # files pre-commit passes that git does not track
