@@ -1,7 +1,7 @@
 """The command line: parse options, run the pipeline, print, return an exit code."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typer would evaluate the options' annotations
+# from strings at every run. The pipeline's types are imported for checking only: quoted.
 import os
 import sys
 from collections.abc import Sequence
@@ -274,7 +274,7 @@ def command(
     return EXIT_FINDINGS if left else EXIT_CLEAN
 
 
-def _write_baseline(cwd: Path, selection: Selection, report: Report, where: str) -> int:
+def _write_baseline(cwd: Path, selection: "Selection", report: "Report", where: str) -> int:
     from guardfix import baseline
 
     path = cwd / where if where else selection.root / BASELINE_FILE
@@ -285,7 +285,7 @@ def _write_baseline(cwd: Path, selection: Selection, report: Report, where: str)
     return EXIT_CLEAN
 
 
-def _hide_baselined(report: Report, selection: Selection, given: Path | None) -> None:
+def _hide_baselined(report: "Report", selection: "Selection", given: Path | None) -> None:
     """Move the findings the baseline holds out of the report, and say how many."""
     path = given if given is not None else selection.root / BASELINE_FILE
     if given is None and not path.is_file():
@@ -302,8 +302,8 @@ def _hide_baselined(report: Report, selection: Selection, given: Path | None) ->
 
 
 def _fixer(
-    report: Report, allowed: frozenset[Applicability], selection: Selection, config: Config
-) -> Rebuild:
+    report: "Report", allowed: "frozenset[Applicability]", selection: "Selection", config: "Config"
+) -> "Rebuild":
     """A file's content once every allowed fix of the findings given that parses, and that
     the checks accept once applied, is in."""
     from guardfix.engine import Recheck, tally
@@ -311,7 +311,7 @@ def _fixer(
 
     recheck = Recheck(selection.reader, config)
 
-    def fix_file(path: str, findings: list[Finding]) -> Rewrite:
+    def fix_file(path: str, findings: "list[Finding]") -> "Rewrite":
         first = rewrite(path, report.contents[path], findings, allowed)
         # The baseline's findings are still in the file: the re-check counts them.
         every = [*report.findings, *report.baselined]
@@ -321,7 +321,7 @@ def _fixer(
     return fix_file
 
 
-def _rewrites(report: Report, fix_file: Rebuild) -> list[Rewrite]:
+def _rewrites(report: "Report", fix_file: "Rebuild") -> "list[Rewrite]":
     """Per file with fixes: its rewrite."""
     by_path: dict[str, list[Finding]] = {}
     for finding in report.findings:
@@ -341,8 +341,8 @@ def _rewrites(report: Report, fix_file: Rebuild) -> list[Rewrite]:
 
 
 def _verified(
-    selection: Selection, report: Report, rewrites: list[Rewrite], fix_file: Rebuild
-) -> tuple[list[Rewrite], dict[str, str]]:
+    selection: "Selection", report: "Report", rewrites: "list[Rewrite]", fix_file: "Rebuild"
+) -> "tuple[list[Rewrite], dict[str, str]]":
     """The rewrites without the fixes tsc rejects; says which were dropped, on stderr too."""
     from guardfix.verify import VerifyError, verify
 
@@ -357,7 +357,7 @@ def _verified(
     return result.rewrites, result.failures
 
 
-def _write(selection: Selection, rewrites: list[Rewrite]) -> dict[str, str]:
+def _write(selection: "Selection", rewrites: "list[Rewrite]") -> dict[str, str]:
     """Write each changed file; returns path -> why, for those left as they were."""
     from guardfix.write import WriteRefused, write_atomic
 
@@ -373,9 +373,9 @@ def _write(selection: Selection, rewrites: list[Rewrite]) -> dict[str, str]:
 
 
 def _render(
-    report: Report,
+    report: "Report",
     output: Format,
-    rewrites: list[Rewrite],
+    rewrites: "list[Rewrite]",
     applied: bool,
     failures: dict[str, str],
     quiet: bool,
@@ -407,7 +407,7 @@ def _render(
 
 def _select(
     cwd: Path, paths: list[str], all_files: bool, staged_paths: bool, base: str | None
-) -> Selection:
+) -> "Selection":
     from guardfix.select import diff_base, every_file, explicit, staged
 
     if base is not None:
