@@ -9,9 +9,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unidiff.errors import UnidiffParseError
-from unidiff.patch import PatchSet
-
 from guardfix.facts.resolve import Reader, within
 from guardfix.git import BlobReader, DiskReader, GitError, git, index_state, ls_files, toplevel
 from guardfix.model import Source
@@ -173,6 +170,10 @@ def _is_bare(cwd: Path) -> bool:
 def _diff_lines(root: Path, args: list[str]) -> tuple[dict[str, frozenset[int]], list[str]]:
     """Changed line numbers per file (new side) from `git diff -U0`, parsed by unidiff,
     and the unmerged paths git names instead of diffing them."""
+    # Imported here: --all and explicit paths read no diff.
+    from unidiff.errors import UnidiffParseError
+    from unidiff.patch import PatchSet
+
     raw = git(
         root,
         *args,

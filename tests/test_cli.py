@@ -276,7 +276,7 @@ OPTIONAL = (
     [
         (["--version"], (), (*PIPELINE, *OPTIONAL, "tomllib", "guardfix.select")),
         (["--help"], (), (*PIPELINE, *OPTIONAL, "tomllib", "guardfix.select")),
-        (["app"], PIPELINE, OPTIONAL),
+        (["app"], PIPELINE, (*OPTIONAL, "unidiff")),  # paths given: no diff to read
     ],
 )
 def test_a_run_imports_only_what_it_uses(
