@@ -18,7 +18,6 @@ from pathlib import Path
 from guardfix.config import ConfigError
 from guardfix.model import Finding
 
-DEFAULT = ".guardfix-baseline.json"
 VERSION = 1
 
 

@@ -1,7 +1,7 @@
 """The command line: parse options, run the pipeline, print, return an exit code."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typer would evaluate the options' annotations
+# from strings at every run. The pipeline's types are imported for checking only: quoted.
 import os
 import sys
 from collections.abc import Sequence
@@ -14,19 +14,16 @@ import click
 import typer
 
 from guardfix import __version__
-from guardfix.baseline import DEFAULT as DEFAULT_BASELINE
-from guardfix.config import KEYS, Config, ConfigError, find_config_file, load_config
-from guardfix.engine import InternalError, Report, check
-from guardfix.git import GitError
-from guardfix.libraries import LibraryError, libraries
-from guardfix.model import Applicability, Finding
-from guardfix.report.progress import progress_bar
+from guardfix.config import BASELINE_FILE, KEYS
 from guardfix.rules import RULES, RULES_BY_CODE
-from guardfix.select import SelectError, Selection, diff_base, every_file, explicit, staged
-from guardfix.severity import configured, failing
 
+# The pipeline is imported when a check runs: `--version` and `--help` need none of it.
 if TYPE_CHECKING:
+    from guardfix.config import Config
+    from guardfix.engine import Report
+    from guardfix.model import Applicability, Finding
     from guardfix.rewrite import Rewrite
+    from guardfix.select import Selection
     from guardfix.verify import Rebuild
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -172,7 +169,7 @@ def command(
         typer.Option(
             "--baseline",
             metavar="FILE",
-            help=f"Hide the findings recorded in FILE (default: {DEFAULT_BASELINE} at the "
+            help=f"Hide the findings recorded in FILE (default: {BASELINE_FILE} at the "
             "repository root, when there is one).",
             dir_okay=False,
         ),
@@ -182,7 +179,7 @@ def command(
         typer.Option(
             "--write-baseline",
             metavar="[PATH]",
-            help=f"With --all: record every finding in PATH (default {DEFAULT_BASELINE}) "
+            help=f"With --all: record every finding in PATH (default {BASELINE_FILE}) "
             "so later runs report only new ones.",
         ),
     ] = None,
@@ -209,6 +206,13 @@ def command(
 
         sys.stdout.write(rule_list())
         return EXIT_CLEAN
+    from guardfix.config import ConfigError, find_config_file, load_config
+    from guardfix.engine import check
+    from guardfix.libraries import libraries
+    from guardfix.model import Applicability
+    from guardfix.report.progress import progress_bar
+    from guardfix.severity import configured, failing
+
     cwd = Path.cwd()
     modes = sum([all_files, staged_paths, base is not None])
     if modes > 1:
@@ -270,10 +274,10 @@ def command(
     return EXIT_FINDINGS if left else EXIT_CLEAN
 
 
-def _write_baseline(cwd: Path, selection: Selection, report: Report, where: str) -> int:
+def _write_baseline(cwd: Path, selection: "Selection", report: "Report", where: str) -> int:
     from guardfix import baseline
 
-    path = cwd / where if where else selection.root / DEFAULT_BASELINE
+    path = cwd / where if where else selection.root / BASELINE_FILE
     entries = [baseline.entry(f, report.contents.get(f.path, b"")) for f in report.findings]
     baseline.write(path, entries)
     noun = "finding" if len(entries) == 1 else "findings"
@@ -281,9 +285,9 @@ def _write_baseline(cwd: Path, selection: Selection, report: Report, where: str)
     return EXIT_CLEAN
 
 
-def _hide_baselined(report: Report, selection: Selection, given: Path | None) -> None:
+def _hide_baselined(report: "Report", selection: "Selection", given: Path | None) -> None:
     """Move the findings the baseline holds out of the report, and say how many."""
-    path = given if given is not None else selection.root / DEFAULT_BASELINE
+    path = given if given is not None else selection.root / BASELINE_FILE
     if given is None and not path.is_file():
         return
     from guardfix import baseline
@@ -298,8 +302,8 @@ def _hide_baselined(report: Report, selection: Selection, given: Path | None) ->
 
 
 def _fixer(
-    report: Report, allowed: frozenset[Applicability], selection: Selection, config: Config
-) -> Rebuild:
+    report: "Report", allowed: "frozenset[Applicability]", selection: "Selection", config: "Config"
+) -> "Rebuild":
     """A file's content once every allowed fix of the findings given that parses, and that
     the checks accept once applied, is in."""
     from guardfix.engine import Recheck, tally
@@ -307,7 +311,7 @@ def _fixer(
 
     recheck = Recheck(selection.reader, config)
 
-    def fix_file(path: str, findings: list[Finding]) -> Rewrite:
+    def fix_file(path: str, findings: "list[Finding]") -> "Rewrite":
         first = rewrite(path, report.contents[path], findings, allowed)
         # The baseline's findings are still in the file: the re-check counts them.
         every = [*report.findings, *report.baselined]
@@ -317,7 +321,7 @@ def _fixer(
     return fix_file
 
 
-def _rewrites(report: Report, fix_file: Rebuild) -> list[Rewrite]:
+def _rewrites(report: "Report", fix_file: "Rebuild") -> "list[Rewrite]":
     """Per file with fixes: its rewrite."""
     by_path: dict[str, list[Finding]] = {}
     for finding in report.findings:
@@ -330,13 +334,15 @@ def _rewrites(report: Report, fix_file: Rebuild) -> list[Rewrite]:
         except RecursionError:
             report.notices.append(f"{path}: not rewritten, nested too deeply to re-check")
         except Exception as exc:
+            from guardfix.engine import InternalError
+
             raise InternalError(path, exc) from exc
     return out
 
 
 def _verified(
-    selection: Selection, report: Report, rewrites: list[Rewrite], fix_file: Rebuild
-) -> tuple[list[Rewrite], dict[str, str]]:
+    selection: "Selection", report: "Report", rewrites: "list[Rewrite]", fix_file: "Rebuild"
+) -> "tuple[list[Rewrite], dict[str, str]]":
     """The rewrites without the fixes tsc rejects; says which were dropped, on stderr too."""
     from guardfix.verify import VerifyError, verify
 
@@ -351,7 +357,7 @@ def _verified(
     return result.rewrites, result.failures
 
 
-def _write(selection: Selection, rewrites: list[Rewrite]) -> dict[str, str]:
+def _write(selection: "Selection", rewrites: "list[Rewrite]") -> dict[str, str]:
     """Write each changed file; returns path -> why, for those left as they were."""
     from guardfix.write import WriteRefused, write_atomic
 
@@ -367,9 +373,9 @@ def _write(selection: Selection, rewrites: list[Rewrite]) -> dict[str, str]:
 
 
 def _render(
-    report: Report,
+    report: "Report",
     output: Format,
-    rewrites: list[Rewrite],
+    rewrites: "list[Rewrite]",
     applied: bool,
     failures: dict[str, str],
     quiet: bool,
@@ -401,7 +407,9 @@ def _render(
 
 def _select(
     cwd: Path, paths: list[str], all_files: bool, staged_paths: bool, base: str | None
-) -> Selection:
+) -> "Selection":
+    from guardfix.select import diff_base, every_file, explicit, staged
+
     if base is not None:
         return diff_base(cwd, base)
     if all_files:
@@ -445,12 +453,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"guardfix: error: {exc.format_message()}", file=sys.stderr)
         print("Try 'guardfix --help' for help.", file=sys.stderr)
         return EXIT_ERROR
-    except (ConfigError, LibraryError, SelectError, GitError) as exc:
-        print(f"guardfix: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
     except click.exceptions.Abort:
         return EXIT_ERROR
-    except InternalError as exc:
+    except Exception as exc:
+        return _stopped(exc)
+    if result == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C; the command never returns it
+        print("guardfix: interrupted; no file was left half-written", file=sys.stderr)
+    return int(result) if isinstance(result, int) else EXIT_CLEAN
+
+
+def _stopped(exc: Exception) -> int:
+    """Say what stopped the run, in one line on stderr; the exit status."""
+    from guardfix.config import ConfigError
+    from guardfix.git import GitError
+    from guardfix.libraries import LibraryError
+    from guardfix.select import SelectError
+
+    if isinstance(exc, (ConfigError, LibraryError, SelectError, GitError)):
+        print(f"guardfix: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if isinstance(exc, BrokenPipeError):
+        # The reader went away (`guardfix | head`); say nothing more on a closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    from guardfix.engine import InternalError
+
+    if isinstance(exc, InternalError):
         from guardfix.report.text import shown
 
         print(
@@ -459,20 +487,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
-    except BrokenPipeError:
-        # The reader went away (`guardfix | head`); say nothing more on a closed pipe.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_ERROR
-    except Exception as exc:  # a bug outside any one file's check
-        print(
-            f"guardfix: internal error: {exc!r}; "
-            f"please report it at {ISSUES_URL} with the command you ran",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
-    if result == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C; the command never returns it
-        print("guardfix: interrupted; no file was left half-written", file=sys.stderr)
-    return int(result) if isinstance(result, int) else EXIT_CLEAN
+    # A bug outside any one file's check.
+    print(
+        f"guardfix: internal error: {exc!r}; "
+        f"please report it at {ISSUES_URL} with the command you ran",
+        file=sys.stderr,
+    )
+    return EXIT_ERROR
 
 
 def _optional_value(args: list[str], option: str) -> list[str]:

@@ -9,18 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from guardfix.facts.resolve import within
 from guardfix.model import Severity
 
 if TYPE_CHECKING:
     import pathspec
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 CONFIG_FILES = ("guardfix.toml", ".guardfix.toml", "pyproject.toml")
+# At the repository root: the findings later runs do not report (`--write-baseline`).
+BASELINE_FILE = ".guardfix-baseline.json"
 DEFAULT_MAX_FILE_SIZE = 1_000_000
 
 # key -> what it means (shown by `guardfix --help` and in errors)
@@ -97,6 +93,8 @@ class Config:
 
 
 def find_config_file(root: Path) -> Path | None:
+    from guardfix.facts.resolve import within
+
     real_root = os.path.realpath(root)
     for name in CONFIG_FILES:
         candidate = root / name
@@ -129,6 +127,11 @@ def load_config(path: Path | None, rule_codes: frozenset[str]) -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    # Imported only when a file is read: start-up time is the hook's budget.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
         with path.open("rb") as handle:
             data: dict[str, Any] = tomllib.load(handle)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import subprocess
+import weakref
 from pathlib import Path
+from typing import IO
 
 from guardfix.facts.resolve import inside_root, within
 
@@ -14,11 +17,16 @@ class GitError(Exception):
     """git failed or is missing; the message is one line for the user."""
 
 
+# No fsmonitor hook: guardfix's reads need no program of the repository's run.
+GIT = ("git", "-c", "core.quotePath=false", "-c", "core.fsmonitor=false")
+# Requests written before their answers are read: little enough for any pipe's buffer.
+CHUNK = 4096
+
+
 def git(root: Path, *args: str, stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> bytes:
     try:
         proc = subprocess.run(
-            # No fsmonitor hook: guardfix's reads need no program of the repository's run.
-            ["git", "-c", "core.quotePath=false", "-c", "core.fsmonitor=false", *args],
+            [*GIT, *args],
             cwd=root,
             input=stdin,
             capture_output=True,
@@ -75,42 +83,91 @@ def index_state(root: Path, path: str) -> str | None:
     return None
 
 
-def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
-    """Read many objects (`:path` for the index, `REV:path`) in one `git cat-file`."""
-    result: dict[str, bytes | None] = {}
-    for spec in [s for s in specs if "\n" in s]:  # --batch reads one name per line
-        try:
-            result[spec] = git(root, "cat-file", "blob", spec)
-        except GitError:
-            result[spec] = None
-    specs = [s for s in specs if "\n" not in s]
-    if not specs:
+class Blobs:
+    """One `git cat-file --batch` for the whole run, started at the first read: objects
+    (`:path` for the index, `REV:path`) are asked for when needed, not a process each."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def read(self, specs: list[str]) -> dict[str, bytes | None]:
+        result: dict[str, bytes | None] = {}
+        for spec in [s for s in specs if "\n" in s]:  # --batch reads one name per line
+            try:
+                result[spec] = git(self.root, "cat-file", "blob", spec)
+            except GitError:
+                result[spec] = None
+        chunk: list[str] = []
+        size = 0
+        for spec in [s for s in specs if "\n" not in s]:
+            line = len(spec.encode("utf-8", "surrogateescape")) + 1
+            if chunk and size + line > CHUNK:
+                result.update(self._ask(chunk))
+                chunk, size = [], 0
+            chunk.append(spec)
+            size += line
+        if chunk:
+            result.update(self._ask(chunk))
         return result
-    out = git(
-        root,
-        "cat-file",
-        "--batch",
-        stdin="".join(s + "\n" for s in specs).encode("utf-8", "surrogateescape"),
-    )
-    pos = 0
-    for spec in specs:
-        end = out.index(b"\n", pos)
-        line = out[pos:end]
-        pos = end + 1
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            try:
+                self._proc = subprocess.Popen(
+                    [*GIT, "cat-file", "--batch"],
+                    cwd=self.root,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,  # unread, it could fill and stall git
+                )
+            except FileNotFoundError:
+                raise GitError("git is not installed or not on PATH") from None
+            weakref.finalize(self, _stop, self._proc)
+        return self._proc
+
+    def _ask(self, specs: list[str]) -> dict[str, bytes | None]:
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        result: dict[str, bytes | None] = {}
+        try:
+            proc.stdin.write("".join(s + "\n" for s in specs).encode("utf-8", "surrogateescape"))
+            proc.stdin.flush()
+            for spec in specs:
+                result[spec] = self._answer(proc.stdout)
+            return result
+        except (BrokenPipeError, EOFError):
+            _stop(proc)
+            self._proc = None
+        # git stopped at this object (a corrupt one...): asked alone, git says why.
+        failed = specs[len(result)]
+        result[failed] = git(self.root, "cat-file", "blob", failed)
+        rest = specs[len(result) :]
+        return result | self._ask(rest) if rest else result
+
+    @staticmethod
+    def _answer(out: IO[bytes]) -> bytes | None:
+        line = out.readline()
+        if not line.endswith(b"\n"):
+            raise EOFError
         # `<name> missing` (or `ambiguous`) repeats the name, which may hold spaces;
         # a found object is `<sha> <type> <size>`.
         header = line.split()
         if len(header) != 3 or not header[2].isdigit():
-            result[spec] = None
-            continue
+            return None
         size = int(header[2])
-        if header[1] != b"blob":
-            result[spec] = None
-            pos += size + 1
-            continue
-        result[spec] = out[pos : pos + size]
-        pos += size + 1
-    return result
+        body = out.read(size + 1)
+        if len(body) != size + 1:
+            raise EOFError
+        return body[:size] if header[1] == b"blob" else None
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            with contextlib.suppress(BrokenPipeError):
+                stream.close()
+    proc.wait()
 
 
 class DiskReader:
@@ -191,6 +248,7 @@ class BlobReader:
         self._files: set[str] | None = None
         self._folders: dict[str, set[str]] | None = None
         self._cache: dict[str, bytes | None] = {}
+        self._blobs = Blobs(root)
 
     def files(self) -> set[str]:
         if self._files is None:
@@ -206,7 +264,7 @@ class BlobReader:
 
     def prefetch(self, paths: list[str]) -> None:
         wanted = [p for p in paths if p not in self._cache]
-        blobs = read_blobs(self.root, [f"{self.rev}:{p}" for p in wanted])
+        blobs = self._blobs.read([f"{self.rev}:{p}" for p in wanted])
         for path in wanted:
             self._cache[path] = blobs.get(f"{self.rev}:{path}")
 

@@ -9,9 +9,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unidiff.errors import UnidiffParseError
-from unidiff.patch import PatchSet
-
 from guardfix.facts.resolve import Reader, within
 from guardfix.git import BlobReader, DiskReader, GitError, git, index_state, ls_files, toplevel
 from guardfix.model import Source
@@ -62,9 +59,10 @@ def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
     changes, unmerged = _diff_lines(root, ["diff", "--cached"])
     if paths is None:
         wanted = sorted(p for p in {*changes, *unmerged} if is_source_path(p))
+        in_index = set(wanted)  # the index's own diff names them: no need to list the index
     else:
         wanted = [p for p in _relative(root, cwd, paths) if is_source_path(p)]
-    in_index = reader.files()
+        in_index = reader.files()
     tracked = [p for p in wanted if p in in_index]
     reader.prefetch(tracked)
     disk = DiskReader(root)  # files pre-commit passes that git does not track
@@ -187,6 +185,10 @@ def _is_bare(cwd: Path) -> bool:
 def _diff_lines(root: Path, args: list[str]) -> tuple[dict[str, frozenset[int]], list[str]]:
     """Changed line numbers per file (new side) from `git diff -U0`, parsed by unidiff,
     and the unmerged paths git names instead of diffing them."""
+    # Imported here: --all and explicit paths read no diff.
+    from unidiff.errors import UnidiffParseError
+    from unidiff.patch import PatchSet
+
     raw = git(
         root,
         *args,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,8 @@ import pytest
 from guardfix.cli import main
 from guardfix.rules import RULES
 from tests.conftest import write_tree
+
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 # The row comes from the server, not the request: GF001 is its only problem.
 VULNERABLE = """"use server";
@@ -253,3 +258,46 @@ def test_unreadable_part_of_a_file_is_noted(tmp_path: Path, monkeypatch, capsys)
     out = capsys.readouterr().out
     assert "a.ts:4:9: GF001" in out
     assert "note: a.ts: the parser could not read part of it (from line 8)" in out
+
+
+# Start-up time is a commit hook's budget: what a run does not use, it does not import.
+PIPELINE = ("guardfix.engine", "guardfix.facts", "guardfix.parse", "tree_sitter_typescript")
+OPTIONAL = (
+    "guardfix_codemods",  # only when fixes are made
+    "guardfix.baseline",  # only with a baseline
+    "guardfix.report.sarif",
+    "guardfix.report.json_report",
+    "pyjson5",  # only when a tsconfig.json is read
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "loaded", "not_loaded"),
+    [
+        (["--version"], (), (*PIPELINE, *OPTIONAL, "tomllib", "guardfix.select")),
+        (["--help"], (), (*PIPELINE, *OPTIONAL, "tomllib", "guardfix.select")),
+        (["app"], PIPELINE, (*OPTIONAL, "unidiff")),  # paths given: no diff to read
+    ],
+)
+def test_a_run_imports_only_what_it_uses(
+    tmp_path: Path, args: list[str], loaded: tuple[str, ...], not_loaded: tuple[str, ...]
+) -> None:
+    guarded = VULNERABLE.replace("{\n", "{\n  if (!(await auth())) throw new Error();\n", 1)
+    write_tree(tmp_path, {"app/actions/posts.ts": guarded})
+    probe = (
+        "import json, sys\nfrom guardfix.cli import main\ncode = main(sys.argv[1:])\n"
+        "print(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": f"{CHECKOUT}{os.pathsep}{CHECKOUT / 'codemods'}"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    code, modules = json.loads(done.stdout.splitlines()[-1])
+    assert code == 0, done.stdout
+    imported = {m for m in modules for name in (*loaded, *not_loaded) if m.startswith(name)}
+    assert [m for m in loaded if m not in imported] == []
+    assert sorted(m for m in imported if m.startswith(not_loaded)) == []

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -236,3 +240,56 @@ def test_tsconfig_alias_read_from_the_index(repo: Path, monkeypatch, capsys) -> 
         repo, {"src/lib/guard.ts": guard.replace('  if (!session) redirect("/login");\n', "")}
     )
     assert run_json(repo, monkeypatch, capsys) == (0, [])
+
+
+def spy_on_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """From now on, the git commands started, by their subcommand: a `git` first on PATH
+    logs each and runs the real one."""
+    if sys.platform == "win32":
+        pytest.skip("a shell script stands in for git")
+    real, log, shim = shutil.which("git"), tmp_path / "git-calls", tmp_path / "bin" / "git"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nprintf "%s\\n" "$5" >> "{log}"\nexec "{real}" "$@"\n')
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    return lambda: log.read_text().splitlines() if log.exists() else []
+
+
+def test_staged_run_reads_every_file_through_one_git_process(  # type: ignore[no-untyped-def]
+    repo: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    helper = "export async function removePost(id: string) {\n  await prisma.post.delete({ where: { id } });\n}\n"
+    action = '"use server";\nimport { removePost } from "../lib/posts";\n\nexport async function deletePost(id: string) {\n  await removePost(id);\n}\n'
+    write_tree(repo, {"app/a.ts": action, "app/b.ts": LEGACY, "lib/posts.ts": helper})
+    commit_all(repo)
+    write_tree(
+        repo,
+        {
+            "app/a.ts": action.replace("(id);", "(id); // touched"),
+            "app/b.ts": LEGACY.replace("} });", "} }); // touched"),
+        },
+    )
+    git(repo, "add", "-A")
+    git_calls = spy_on_git(tmp_path, monkeypatch)
+    code, found = run_json(repo, monkeypatch, capsys)
+    assert (code, [f[:3] for f in found]) == (
+        1,
+        [("GF001", "app/a.ts", "deletePost"), ("GF001", "app/b.ts", "legacyDelete")],
+    )
+    # Both staged files and the helper the action calls: one cat-file. The fixes learn the
+    # project's idiom through git's own search, never a read of every file.
+    calls = git_calls()
+    assert calls.count("cat-file") == 1
+    assert sorted(set(calls)) == ["cat-file", "diff", "grep", "ls-files", "rev-parse"]
+
+
+def test_staged_run_lists_no_index_it_does_not_need(  # type: ignore[no-untyped-def]
+    repo: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    write_tree(
+        repo, {"app/a.ts": '"use server";\n\nexport async function ping() {\n  return 1;\n}\n'}
+    )
+    git(repo, "add", "-A")
+    git_calls = spy_on_git(tmp_path, monkeypatch)
+    assert run_json(repo, monkeypatch, capsys) == (0, [])
+    assert git_calls() == ["rev-parse", "diff", "cat-file"]

@@ -16,6 +16,7 @@ from tree_sitter import Node
 
 from guardfix.model import Mutation
 from guardfix.module import Module
+from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     call_arguments,
     callee_name,
@@ -44,7 +45,7 @@ PRISMA_OPS = frozenset(
 )
 PRISMA_RAW = frozenset({"$executeRaw", "$executeRawUnsafe"})
 # The client in `<client>.<model>.<op>()`: OpenAI, Stripe and Twilio SDKs share the shape.
-PRISMA_CLIENT = re.compile(r"prisma|db$|^(tx|trx)$|database", re.IGNORECASE)
+PRISMA_CLIENT = LazyPattern(r"prisma|db$|^(tx|trx)$|database", re.IGNORECASE)
 # Every Prisma write given an object literal names its rows or its data.
 PRISMA_ARG_KEYS = frozenset({"where", "data"})
 DRIZZLE_OPS = frozenset({"insert", "update", "delete"})
@@ -59,7 +60,7 @@ DRIZZLE_CHAIN = frozenset(
         "onDuplicateKeyUpdate",
     }
 )
-DB_NAME = re.compile(r"(^|_)(db|tx|trx)$|database|drizzle|^orm$", re.IGNORECASE)
+DB_NAME = LazyPattern(r"(^|_)(db|tx|trx)$|database|drizzle|^orm$", re.IGNORECASE)
 SUPABASE_OPS = frozenset({"insert", "update", "upsert", "delete"})
 STORAGE_OPS = frozenset(
     {"upload", "remove", "update", "move", "copy", "uploadToSignedUrl", "createSignedUploadUrl"}
@@ -83,7 +84,7 @@ MONGOOSE_ANY_RECEIVER = frozenset(
     }
 )
 MONGOOSE_MODEL_ONLY = frozenset({"create", "updateMany", "deleteMany"})
-REDIS_NAME = re.compile(r"redis|^kv$|upstash|valkey", re.IGNORECASE)
+REDIS_NAME = LazyPattern(r"redis|^kv$|upstash|valkey", re.IGNORECASE)
 REDIS_WRITES = frozenset(
     {
         "set",
@@ -343,7 +344,7 @@ FIREBASE_AUTH_WRITES = frozenset(
         "generateSignInWithEmailLink",
     }
 )
-FIREBASE = re.compile(r"firebase", re.IGNORECASE)
+FIREBASE = LazyPattern(r"firebase", re.IGNORECASE)
 # Google Cloud Storage (and firebase-admin `storage().bucket()`): file and bucket writes.
 GCS_FILE_WRITES = frozenset({"save", "delete", "copy", "move", "rename", "createWriteStream"})
 GCS_BUCKET_WRITES = frozenset({"upload", "deleteFiles"})
@@ -375,11 +376,11 @@ WRITE_ENDPOINT_WORDS = frozenset(
         "apply", "register", "subscribe", "store", "write", "insert", "upsert", "import",
     }
 )  # fmt: skip
-WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+WORD = LazyPattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 FETCH_MODULES = frozenset({"node-fetch", "cross-fetch", "undici", "isomorphic-fetch"})
 # HTTP client packages whose `.post()`/`.put()`/`.patch()`/`.delete()` send that request.
 HTTP_CLIENTS = frozenset({"axios", "ky", "got", "redaxios", "dwolla-v2"})
-SQL_WRITE = re.compile(
+SQL_WRITE = LazyPattern(
     r"^\s*(insert|update|delete|upsert|merge|replace|truncate|drop|alter)\b"
     r"|\b(insert\s+into|delete\s+from|update\s+[\w.\"`\[\]]+\s+set)\b",
     re.IGNORECASE,
@@ -875,7 +876,7 @@ def _stripe_subjects(
 
 
 # `process.env.X`, `env.X`, `config.email.to`: a value the deployment fixes.
-SETTING = re.compile(r"^(process\.env|env|config|settings|siteConfig)(\.\w+)+$")
+SETTING = LazyPattern(r"^(process\.env|env|config|settings|siteConfig)(\.\w+)+$")
 
 
 def _email(

@@ -17,6 +17,7 @@ from tree_sitter import Node
 from guardfix.actions import chain_calls
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
 from guardfix.model import ActionKind, Mutation, MutationEvent, Scope, ServerAction
+from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     FUNCTION_TYPES,
     TRANSPARENT_TYPES,
@@ -42,13 +43,13 @@ SUPABASE_FILTERS = frozenset(
 )
 # A field that says whose row it is, or what the caller may do. Not `accountId`: in most
 # apps that is a bank, CRM or billing account, a parent row, not the signed-in user.
-IDENTITY_FIELD = re.compile(
+IDENTITY_FIELD = LazyPattern(
     r"^(user|owner|author|creator|created_?by|profile)(_?id)?$|(user|owner|author)_?id$|^role$",
     re.IGNORECASE,
 )
-TEAM_FIELD = re.compile(r"^(team|org|organi[sz]ation|workspace|tenant|company)_?id$", re.I)
+TEAM_FIELD = LazyPattern(r"^(team|org|organi[sz]ation|workspace|tenant|company)_?id$", re.I)
 # A call that decides whether the caller may act: `can(user, "delete", post)`.
-PERMISSION_CALL = re.compile(
+PERMISSION_CALL = LazyPattern(
     r"^(can|cannot|authori[sz]e\w*|assert\w*|require\w*(role|permission|member|owner|access|admin)\w*"
     r"|check\w*(permission|access|owner|member|role)\w*|ensure\w*|verify\w*(owner|access|permission"
     r"|member)\w*|has(role|permission|access)\w*|is(owner|member|admin)\w*|throw_?unless\w*)$",
@@ -56,31 +57,31 @@ PERMISSION_CALL = re.compile(
 )
 # A question about permission asked in a condition: `ability.can(...)`, `canEdit(post)`,
 # or a permission call that names what it checks (`requireOwner`, not `ensureString`).
-ASKS_PERMISSION = re.compile(r"^(can|cannot)([A-Z_]\w*)?$")
-PERMISSION_WORD = re.compile(r"can|role|permission|member|owner|access|admin|author", re.I)
-SESSION_PARAM = re.compile(
+ASKS_PERMISSION = LazyPattern(r"^(can|cannot)([A-Z_]\w*)?$")
+PERMISSION_WORD = LazyPattern(r"can|role|permission|member|owner|access|admin|author", re.I)
+SESSION_PARAM = LazyPattern(
     r"^(ctx|context|session|user|auth|me|viewer|current_?user)$", re.IGNORECASE
 )
 # A check that only asks "is anyone signed in": it says nothing about these rows.
-SIGNED_IN_CALL = re.compile(
+SIGNED_IN_CALL = LazyPattern(
     r"^(assert|ensure|require|verify)_?(is_?)?(authenticated|authed|auth|session|signed_?in"
     r"|logged_?in|login|user|viewer|current_?user)$",
     re.IGNORECASE,
 )
 # Calls given the user and an id that decide nothing: query builders, conversions, logging.
-NOT_A_CHECK = re.compile(
+NOT_A_CHECK = LazyPattern(
     r"^(and|or|not|eq|ne|gt|gte|lt|lte|like|ilike|in_?array|not_?in_?array|sql|String|Number"
     r"|Boolean|BigInt|parse(Int|Float)|(log|track|audit|notify|send|emit|capture|revalidate"
     r"|rate_?limit|limit)\w*)$",
     re.IGNORECASE,
 )
-ROLE_PROPERTY = re.compile(r"role|admin|permission|owner|author|member", re.IGNORECASE)
+ROLE_PROPERTY = LazyPattern(r"role|admin|permission|owner|author|member", re.IGNORECASE)
 EQUALITY = frozenset({"===", "==", "!==", "!="})
 # Destructured keys of a next-safe-action or zsa handler's argument.
 CONTEXT_KEYS = frozenset({"ctx", "context"})
 INPUT_KEYS = frozenset({"parsedInput", "input", "clientInput", "bindArgsParsedInputs"})
 # `recipientUserId`, `assigneeUserId`: another user, chosen by the caller on purpose.
-OTHER_USER_FIELD = re.compile(
+OTHER_USER_FIELD = LazyPattern(
     r"^(assignee|assigned(_?to)?|target|invited|invitee|recipient|receiver|to|friend|followed"
     r"|following|blocked|mentioned|reviewer|member|new|other)_?(user|owner|author)_?id$",
     re.IGNORECASE,
@@ -92,7 +93,7 @@ CREATES = frozenset({"create", "createManyAndReturn", "insert"})
 # chat); not content anyone may react to (a post liked, a challenge solved, a listing
 # booked), whose id is the caller's free choice.
 # Fields that say who made or changed the row.
-ACTOR_FIELD = re.compile(r"^(author|creator|created_?by|updated_?by|owner)(_?id)?$", re.IGNORECASE)
+ACTOR_FIELD = LazyPattern(r"^(author|creator|created_?by|updated_?by|owner)(_?id)?$", re.IGNORECASE)
 ROW_READS = frozenset(
     {
         "findUnique",
@@ -114,30 +115,30 @@ CONTAINER = (
     r"|album|playlist|store|shop|budget|wallet|portfolio|household|family|class(room)?"
     r"|course|repo(sitory)?|environment|app|application|database|bucket|form|survey|site|entity)"
 )
-PARENT_KEY = re.compile(rf"^{CONTAINER}(_?id|ID)$", re.IGNORECASE)
+PARENT_KEY = LazyPattern(rf"^{CONTAINER}(_?id|ID)$", re.IGNORECASE)
 # The last word of a model's name says what its rows are: `crm_Accounts`, `BoardSection`.
-CONTAINER_MODEL = re.compile(rf"{CONTAINER}s?", re.IGNORECASE)
-WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+CONTAINER_MODEL = LazyPattern(rf"{CONTAINER}s?", re.IGNORECASE)
+WORD = LazyPattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # Keys ending in an id that name no row of the project: outside services, tracing, devices.
-NOT_PARENT = re.compile(
+NOT_PARENT = LazyPattern(
     r"^(external|stripe\w*|paddle\w*|lemon\w*|payment\w*|price|checkout|session|request|trace"
     r"|span|correlation|idempotency|provider\w*|client|device|tracking|message_?provider)_?id$",
     re.IGNORECASE,
 )
 # A person picked on purpose (`assigneeId`, `reviewer_id`): another user, not a parent.
-PERSON_KEY = re.compile(
+PERSON_KEY = LazyPattern(
     r"^(assignee|assigned_?to|invitee|invited|recipient|receiver|reviewer|approver|mentioned"
     r"|followed|following|friend|blocked)_?id$",
     re.IGNORECASE,
 )
 # The table the project keeps its users in: `users`, `userTable`, `User`, `profiles`.
-USERS_TABLE = re.compile(r"^(auth_?)?(user|profile)s?(_?table)?$", re.IGNORECASE)
+USERS_TABLE = LazyPattern(r"^(auth_?)?(user|profile)s?(_?table)?$", re.IGNORECASE)
 # A row's own id.
 ROW_ID = frozenset({"id", "_id"})
 # Array methods whose callback gets the items: `ids.map((id) => ...)`.
 ITEM_CALLS = frozenset({"map", "flatMap", "forEach", "filter", "find", "some", "every"})
 # Tables whose `role` is a chat message's speaker ("user", "assistant"), not a permission.
-MESSAGE_MODEL = re.compile(r"message|chat|prompt|completion|conversation", re.IGNORECASE)
+MESSAGE_MODEL = LazyPattern(r"message|chat|prompt|completion|conversation", re.IGNORECASE)
 
 
 # The filter keys of a row read, each with the position of the parameter that fills it.

@@ -23,6 +23,7 @@ from weakref import WeakKeyDictionary
 from tree_sitter import Node
 
 from guardfix.actions import chain_calls
+from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     FUNCTION_TYPES,
     call_arguments,
@@ -40,25 +41,25 @@ if TYPE_CHECKING:
     from guardfix.model import Mutation, Scope
     from guardfix.module import Module
 
-SQL_FILE = re.compile(r"(^|/)supabase/(migrations|schemas)/[^/]+\.sql$")
-TOKEN = re.compile(
+SQL_FILE = LazyPattern(r"(^|/)supabase/(migrations|schemas)/[^/]+\.sql$")
+TOKEN = LazyPattern(
     r"\s+|--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|[<>!=]=|<>|->>?|\w+|.",
     re.DOTALL,
 )
-DOLLAR_QUOTED = re.compile(r"\$(\w*)\$.*?\$\1\$", re.DOTALL)
+DOLLAR_QUOTED = LazyPattern(r"\$(\w*)\$.*?\$\1\$", re.DOTALL)
 COMMANDS = frozenset({"all", "select", "insert", "update", "delete"})
 # The roles whose policies apply to a signed-in caller and to an anonymous one; a policy
 # for other roles (`service_role`) never applies to a user-scoped client.
 SIGNED_IN_ROLES = frozenset({"public", "authenticated"})
 ANONYMOUS_ROLES = frozenset({"public", "anon"})
 # A disjunct only the service role satisfies: `auth.role() = 'service_role'`.
-SERVICE_ROLE_TEST = re.compile(r"^auth\.(role\(\)|jwt\(\)->>'role')='service_role'$")
+SERVICE_ROLE_TEST = LazyPattern(r"^auth\.(role\(\)|jwt\(\)->>'role')='service_role'$")
 # A disjunct that holds only for a signed-in caller.
-SIGNED_IN_TEST = re.compile(
+SIGNED_IN_TEST = LazyPattern(
     r"^(\(selectauth\.uid\(\)\)|auth\.uid\(\))isnotnull$|^auth\.role\(\)='authenticated'$"
 )
-UID = re.compile(r"^\(?(select)?auth\.uid\(\)\)?$")
-COLUMN = re.compile(r"^(\w+\.)?\w+$")
+UID = LazyPattern(r"^\(?(select)?auth\.uid\(\)\)?$")
+COLUMN = LazyPattern(r"^(\w+\.)?\w+$")
 NOT_COLUMNS = frozenset({"null", "true", "false", "current_user", "session_user"})
 # Supabase client factories and the argument that carries the key.
 FACTORIES = {
@@ -67,8 +68,8 @@ FACTORIES = {
 }
 # auth-helpers factories read the anon key from the environment unless given `supabaseKey`.
 AUTH_HELPERS = "@supabase/auth-helpers-nextjs"
-BYPASS_KEY = re.compile(r"service_?role|secret", re.IGNORECASE)
-USER_KEY = re.compile(r"anon|publishable", re.IGNORECASE)
+BYPASS_KEY = LazyPattern(r"service_?role|secret", re.IGNORECASE)
+USER_KEY = LazyPattern(r"anon|publishable", re.IGNORECASE)
 MAX_DEPTH = 4
 
 

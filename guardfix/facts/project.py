@@ -88,6 +88,7 @@ class Project:
         self._rows: dict[tuple[str, int], RowKeys | None] = {}
         self._depth = 0
         self._actions: dict[str, frozenset[int]] = {}  # function ids of each file's actions
+        self._containing: dict[tuple[tuple[bytes, ...], bool], list[str]] = {}
         self.publicity = Publicity(self)
         self.guests = Guests(self)
 
@@ -112,6 +113,9 @@ class Project:
     def files_containing(self, *needles: bytes, ignore_case: bool = False) -> list[str]:
         """The project's source files whose text holds one of `needles`, sorted: git
         searches them where it can; else each file is read here."""
+        key = (needles, ignore_case)
+        if key in self._containing:
+            return self._containing[key]
         found = self.reader.search(*needles, ignore_case=ignore_case)
         if found is None:
             found = [
@@ -121,6 +125,7 @@ class Project:
             ]
         found = sorted(p for p in found if is_source_path(p))
         self.reader.prefetch(found)  # the callers read them
+        self._containing[key] = found
         return found
 
     # -- names -------------------------------------------------------------------------

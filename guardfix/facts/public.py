@@ -39,6 +39,7 @@ from guardfix.facts.submission import Submissions
 from guardfix.libraries import is_auth_library, public_flow
 from guardfix.model import MutationEvent, PublicFlow, ServerAction
 from guardfix.module import Module
+from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     FUNCTION_TYPES,
     call_arguments,
@@ -57,21 +58,21 @@ from guardfix.syntax import (
 if TYPE_CHECKING:
     from guardfix.facts.project import Project
 
-USER_MODEL = re.compile(r"^(auth_?)?(user|account)s?(_?table)?$", re.IGNORECASE)
-SESSION_MODEL = re.compile(r"^(auth_?|user_?)?sessions?(_?table)?$", re.IGNORECASE)
+USER_MODEL = LazyPattern(r"^(auth_?)?(user|account)s?(_?table)?$", re.IGNORECASE)
+SESSION_MODEL = LazyPattern(r"^(auth_?|user_?)?sessions?(_?table)?$", re.IGNORECASE)
 # The table of a raw SQL write: `INSERT INTO session ...`, `UPDATE "user" SET ...`.
-SQL_WRITE = re.compile(
+SQL_WRITE = LazyPattern(
     r"\b(insert|update|delete)\s+(?:into\s+|from\s+)?[`\"']?(\w+)", re.IGNORECASE
 )
 # Token rows of the public flows, or a table of nothing but tokens; an API token or a
 # discount code is something else.
-TOKEN_MODEL = re.compile(
+TOKEN_MODEL = LazyPattern(
     r"reset|verif|invit|otp|magic|one_?time|^tokens?(_?table)?$", re.IGNORECASE
 )
-TOKEN_NAME = re.compile(r"token|code|otp", re.IGNORECASE)
-SESSION_COOKIE = re.compile(r"sess|auth|token|sid|jwt", re.IGNORECASE)
-PASSWORD = re.compile(r"password", re.IGNORECASE)
-ROUTE = re.compile(
+TOKEN_NAME = LazyPattern(r"token|code|otp", re.IGNORECASE)
+SESSION_COOKIE = LazyPattern(r"sess|auth|token|sid|jwt", re.IGNORECASE)
+PASSWORD = LazyPattern(r"password", re.IGNORECASE)
+ROUTE = LazyPattern(
     r"(^|[-_.(])(sign-?in|sign-?up|log-?in|register|reset|forgot|verify|verification"
     r"|invite|invitation|accept)([-_.)]|$)",
     re.IGNORECASE,
@@ -84,7 +85,7 @@ CREATES = frozenset({"create", "createMany", "insert", "upsert"})
 OTP_LIBRARIES = ("otplib", "@otplib/", "speakeasy", "otpauth", "@oslojs/otp", "oslo/otp")
 OTP_CALLS = frozenset({"verify", "check", "verifyTOTP", "verifyHOTP", "verifySync"})
 # The module an import names: `from "./actions"`, `import("./form")`, `export * from "x"`.
-SPECIFIER = re.compile(rb"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']""")
+SPECIFIER = LazyPattern(rb"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']""")
 # How deep project helpers are followed, and how far a library object is traced back.
 MAX_DEPTH = 3
 

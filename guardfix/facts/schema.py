@@ -24,6 +24,7 @@ from guardfix.facts.ownership import written_model
 from guardfix.facts.policies import rls_refuses
 from guardfix.model import Mutation, MutationEvent, PublicFlow
 from guardfix.module import Module
+from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     FUNCTION_TYPES,
     call_arguments,
@@ -40,23 +41,23 @@ from guardfix.syntax import (
 if TYPE_CHECKING:
     from guardfix.facts.project import Project
 
-PRISMA_MODEL = re.compile(r"^\s*model\s+(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
+PRISMA_MODEL = LazyPattern(r"^\s*model\s+(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
 # `author User @relation(fields: [authorId], references: [id])`: field, model, arguments.
-PRISMA_RELATION = re.compile(r"^\s*(\w+)\s+(\w+)\??\s+@relation\(([^)]*)\)", re.MULTILINE)
-TENANT_MODEL = re.compile(r"^(team|org|organi[sz]ation|workspace|tenant|company)s?$", re.I)
+PRISMA_RELATION = LazyPattern(r"^\s*(\w+)\s+(\w+)\??\s+@relation\(([^)]*)\)", re.MULTILINE)
+TENANT_MODEL = LazyPattern(r"^(team|org|organi[sz]ation|workspace|tenant|company)s?$", re.I)
 # A relation that records who made or changed a row, not whose it is: a catalogue every
 # member uses still says who added each item.
-AUDIT_RELATION = re.compile(r"(creat|updat|delet|modifi|chang)ed_?by", re.IGNORECASE)
+AUDIT_RELATION = LazyPattern(r"(creat|updat|delet|modifi|chang)ed_?by", re.IGNORECASE)
 # How far `references` follows a model's relations to find whom its rows belong to.
 OWNER_DEPTH = 3
 # Writes whose `where` must name a unique row: Prisma throws when its value is undefined.
 UNIQUE_WHERE = frozenset({"update", "delete", "upsert"})
 # A field of a Prisma model: name, type, `?` or `[]`, the rest of the line.
-PRISMA_FIELD = re.compile(r"^\s*(\w+)\s+(\w+)(\?|\[\])?(.*)$", re.MULTILINE)
-PRISMA_FIELDS = re.compile(r"fields:\s*\[\s*(\w+)")
+PRISMA_FIELD = LazyPattern(r"^\s*(\w+)\s+(\w+)(\?|\[\])?(.*)$", re.MULTILINE)
+PRISMA_FIELDS = LazyPattern(r"fields:\s*\[\s*(\w+)")
 # The model or table of the users, and a column named for the user a row belongs to.
-USER_TABLE = re.compile(r"^(auth_?)?(users?|profiles?|accounts?|members?)(_?table)?$", re.I)
-USER_COLUMN = re.compile(r"^(user|owner|author|creator|created_?by|member|profile)_?id$", re.I)
+USER_TABLE = LazyPattern(r"^(auth_?)?(users?|profiles?|accounts?|members?)(_?table)?$", re.I)
+USER_COLUMN = LazyPattern(r"^(user|owner|author|creator|created_?by|member|profile)_?id$", re.I)
 
 
 @dataclass(frozen=True)
@@ -271,9 +272,9 @@ def _from_session(value: Node, names: set[str]) -> bool:
     return parts is not None and parts[0] in names
 
 
-PRISMA_RELATION_FIELDS = re.compile(r"@relation\([^)]*fields:\s*\[([^\]]*)\]")
+PRISMA_RELATION_FIELDS = LazyPattern(r"@relation\([^)]*fields:\s*\[([^\]]*)\]")
 # Drizzle's table makers: `pgTable("posts", {...})`, `sqliteTable(...)`, `mysqlTable(...)`.
-DRIZZLE_TABLE = re.compile(r"^\w*[tT]able$")
+DRIZZLE_TABLE = LazyPattern(r"^\w*[tT]able$")
 
 
 def referenced_tables(
