@@ -19,8 +19,11 @@ SOURCE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 TSX_SUFFIXES = (".tsx", ".jsx", ".js")
 
 
-def sources() -> list[str]:
-    listing = subprocess.run(["git", "ls-files", "-z"], capture_output=True, check=True).stdout
+def sources(cwd: str | None = None) -> list[str]:
+    """The tracked TypeScript/JavaScript sources, as paths relative to cwd."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=cwd, capture_output=True, check=True
+    ).stdout
     names = listing.decode("utf-8", "surrogateescape").split("\0")
     return [
         name
