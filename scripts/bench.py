@@ -540,19 +540,29 @@ def plot(results: list[Result], path: Path) -> bool:
     except ImportError:
         print("matplotlib is not installed (pip install matplotlib): no plot", file=sys.stderr)
         return False
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    sparse = FuncFormatter(lambda value, _: f"{value:g}" if f"{value:e}"[0] in "25" else "")
     figure, (walls, peaks) = plt.subplots(1, 2, figsize=(12, 5))
     labels = list(dict.fromkeys(r.case.label for r in results))
     for color, label in enumerate(labels):
         ours = sorted((r for r in results if r.case.label == label), key=lambda r: r.tree.files)
         for axis, value in ((walls, Result.median), (peaks, Result.peak_mib)):
             plot_case(axis, ours, value, f"C{color}", label)
+    walls.set_yscale("log")
+    peaks.set_ylim(bottom=0)
     for axis, title in ((walls, "median wall time (s)"), (peaks, "peak memory (MiB)")):
+        axis.set_xscale("log")
         axis.set_xlabel("TS/JS files in the tree")
         axis.set_ylabel(title)
-        axis.set_yscale("log")
+        for scale in (axis.xaxis, axis.yaxis):
+            scale.set_major_formatter(plain)
+            scale.set_minor_formatter(sparse)
         axis.grid(True, which="both", alpha=0.3)
         axis.legend(fontsize="small")
-    figure.suptitle("guardfix benchmark (lines: synthetic trees; crosses: real checkouts)")
+    crosses = "; crosses: real checkouts" if any(not r.tree.synthetic for r in results) else ""
+    figure.suptitle(f"guardfix benchmark (lines: synthetic trees{crosses})")
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     return True
