@@ -171,6 +171,8 @@ class StagedEdit:
 
 
 WRITE = re.compile(r"\.(delete|update|create|insert|upsert)\w*\(")
+FUNCTION_START = re.compile(r"(\bfunction\b|=>).*\{\s*$")
+CALLER_CHECK = re.compile(r"auth|session|user", re.IGNORECASE)
 
 
 def statement_starts(lines: list[str]) -> list[int]:
@@ -188,11 +190,29 @@ def statement_starts(lines: list[str]) -> list[int]:
     return starts
 
 
-def insert_statement(text: str, writes_only: bool) -> str | None:
-    """text with a statement added inside a function body: before a write, or the first."""
+def unchecked_write(lines: list[str], i: int) -> bool:
+    """Line i writes, and nothing between it and its function's start names a caller check."""
+    if not WRITE.search(lines[i]):
+        return False
+    for line in reversed(lines[:i]):
+        if CALLER_CHECK.search(line):
+            return False
+        if FUNCTION_START.search(line):
+            return True
+    return False
+
+
+def insert_statement(text: str, tier: int) -> str | None:
+    """text with a statement added inside a function body, or None.
+
+    Tier 0 puts it before a write with no caller check in sight, tier 1 before any write,
+    tier 2 before the first statement.
+    """
     lines = text.split("\n")
     starts = statement_starts(lines)
-    if writes_only:
+    if tier == 0:
+        starts = [i for i in starts if unchecked_write(lines, i)]
+    elif tier == 1:
         starts = [i for i in starts if WRITE.search(lines[i])]
     if not starts:
         return None
@@ -204,15 +224,15 @@ def insert_statement(text: str, writes_only: bool) -> str | None:
 def staged_edit(tree: Tree) -> StagedEdit | None:
     """The edit for the staged case, in a file whose first statement is "use server" if any.
 
-    Before a database write if one is recognisable, so the edited action is one that
-    guardfix has work to do for, else before the first statement in a function.
+    In an action that looks unguarded if there is one, so that guardfix reports it and
+    builds its fix (the most work a staged run does), else before any write, else anywhere.
     """
     directive = re.compile(rb"""\A\s*(//[^\n]*\n\s*)*["']use server["']""")
     names = sorted(tree.action_files, key=lambda n: (not directive.match(read(tree.root / n)), n))
-    for writes_only in (True, False):
+    texts = {name: read(tree.root / name).decode("utf-8", "replace") for name in names}
+    for tier in range(3):
         for name in names:
-            text = read(tree.root / name).decode("utf-8", "replace")
-            edited = insert_statement(text, writes_only)
+            edited = insert_statement(texts[name], tier)
             if edited is not None:
                 return StagedEdit(tree.root, name, edited.encode())
     return None
