@@ -259,6 +259,14 @@ rule:
         - kind: arrow_function
         - kind: function_expression
         - kind: method_definition
+    - any:
+        - inside:
+            stopBy: end
+            kind: program
+            has: {{ matches: use-server }}
+        - has:
+            field: body
+            has: {{ matches: use-server }}
     - has:
         stopBy: end
         any:
@@ -275,14 +283,6 @@ rule:
         has:
           stopBy: end
           pattern: auth()
-    - any:
-        - inside:
-            stopBy: end
-            kind: program
-            has: {{ matches: use-server }}
-        - has:
-            field: body
-            has: {{ matches: use-server }}
 """
 
 
@@ -565,11 +565,12 @@ def plot(results: list[Result], path: Path) -> bool:
     plain = FuncFormatter(lambda value, _: f"{value:g}")
     sparse = FuncFormatter(lambda value, _: f"{value:g}" if f"{value:e}"[0] in "25" else "")
     figure, (walls, peaks) = plt.subplots(1, 2, figsize=(12, 5))
-    labels = list(dict.fromkeys(r.case.label for r in results))
-    for color, label in enumerate(labels):
-        ours = sorted((r for r in results if r.case.label == label), key=lambda r: r.tree.files)
+    cases = {r.case.key: r.case.label for r in results}
+    for key, label in cases.items():
+        ours = sorted((r for r in results if r.case.key == key), key=lambda r: r.tree.files)
+        color = f"C{CASE_KEYS.index(key)}"  # the same colour for a case in every plot
         for axis, value in ((walls, Result.median), (peaks, Result.peak_mib)):
-            plot_case(axis, ours, value, f"C{color}", label)
+            plot_case(axis, ours, value, color, label)
     walls.set_yscale("log")
     peaks.set_ylim(bottom=0)
     for axis, title in ((walls, "median wall time (s)"), (peaks, "peak memory (MiB)")):
@@ -591,14 +592,17 @@ def plot(results: list[Result], path: Path) -> bool:
 def plot_case(
     axis: Axes, results: list[Result], value: Callable[[Result], float], color: str, label: str
 ) -> None:
+    """Synthetic trees as a line, real checkouts as named crosses; the first one is labelled."""
     synthetic = [r for r in results if r.tree.synthetic]
-    real = [r for r in results if not r.tree.synthetic]
     if synthetic:
         xs = [r.tree.files for r in synthetic]
         axis.plot(xs, [value(r) for r in synthetic], "o-", color=color, label=label)
-    for r in real:
-        axis.plot(r.tree.files, value(r), "x", color=color, markersize=9)
-        axis.annotate(r.tree.name, (r.tree.files, value(r)), fontsize=7)
+        label = ""
+    for r in results:
+        if not r.tree.synthetic:
+            axis.plot(r.tree.files, value(r), "x", color=color, markersize=9, label=label or None)
+            axis.annotate(r.tree.name, (r.tree.files, value(r)), fontsize=7)
+            label = ""
 
 
 # --- main -----------------------------------------------------------------------------------
