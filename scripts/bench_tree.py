@@ -53,8 +53,8 @@ SHARES: list[tuple[str, float]] = [
     ("test", 0.05),
     ("dts", 0.02),
     ("script", 0.01),
-    ("data", 0.09),
-    ("generated", 0.01),
+    ("data", 0.095),
+    ("generated", 0.005),
 ]
 
 
@@ -357,11 +357,16 @@ def write_helper(tree: Tree, app: str) -> None:
         f"{plural(entity)})`;",
         "}",
     ]
-    for i in range(rng.randint(1, 6)):
+    for i in range(blocks(rng, 1.2)):
         lines += [
             "",
             f"export function {tree.word()}{pascal(tree.word())}{n}_{i}(values: number[]) {{",
-            "  return values.filter((v) => v > 0).reduce((a, b) => a + b, 0);",
+            "  const positive = values.filter((v) => v > 0);",
+            "  if (positive.length === 0) {",
+            "    return { total: 0, mean: 0, max: 0 };",
+            "  }",
+            "  const total = positive.reduce((a, b) => a + b, 0);",
+            "  return { total, mean: total / positive.length, max: Math.max(...positive) };",
             "}",
         ]
     if rng.random() < 0.7:
@@ -373,43 +378,68 @@ def write_helper(tree: Tree, app: str) -> None:
     tree.write(rel, "\n".join(lines) + "\n")
 
 
+def blocks(rng: random.Random, mu: float) -> int:
+    """How many repeated parts a file gets: a long tail, as real file sizes have."""
+    return min(max(int(rng.lognormvariate(mu, 0.8)), 1), 40)
+
+
+def component_function(tree: Tree, name: str, entity: str, client: bool) -> list[str]:
+    rng = tree.rng
+    lines = [
+        f"type {name}Props = {{",
+        "  title: string;",
+        "  items: { id: string; label: string; createdAt: Date; done?: boolean }[];",
+        "  onSelect?: (id: string) => void;",
+        "};",
+        "",
+        f"export function {name}({{ title, items, onSelect }}: {name}Props) {{",
+    ]
+    if client:
+        lines += [
+            "  const [open, setOpen] = useState(false);",
+            '  const [query, setQuery] = useState("");',
+            "  const visible = useMemo(",
+            "    () => items.filter((item) => item.label.toLowerCase().includes(query)),",
+            "    [items, query],",
+            "  );",
+        ]
+    else:
+        lines.append("  const visible = items;")
+    lines += ["  return (", f'    <section className="{entity}-list">', "      <h2>{title}</h2>"]
+    for i in range(blocks(rng, 1.4)):
+        lines += [
+            f"      {{visible.length > {i} ? (",
+            f'        <ul className="{tree.word()}">',
+            "          {visible.map((item) => (",
+            '            <li key={item.id} className={item.done ? "done" : "open"}>',
+            "              <button onClick={() => onSelect?.(item.id)}>{item.label}</button>",
+            "              <time>{item.createdAt.toLocaleDateString()}</time>",
+            "            </li>",
+            "          ))}",
+            "        </ul>",
+            "      ) : (",
+            f"        <p>No {plural(entity)} yet.</p>",
+            "      )}",
+        ]
+    if client:
+        lines += [
+            "      <input value={query} onChange={(e) => setQuery(e.target.value)} />",
+            "      <Button onClick={() => setOpen(!open)}>{open ? 'Hide' : 'Show'}</Button>",
+        ]
+    return [*lines, "    </section>", "  );", "}", ""]
+
+
 def write_component(tree: Tree, app: str) -> None:
     rng = tree.rng
     entity = tree.entity()
     name = f"{pascal(tree.word())}{pascal(entity)}{tree.unique()}"
     client = rng.random() < 0.33
-    lines = ['"use client";', ""] if client else []
-    if client:
-        lines.append('import { useState } from "react";')
+    lines = ['"use client";', "", 'import { useMemo, useState } from "react";'] if client else []
     lines += ['import { Button } from "@acme/ui";', ""]
-    lines += [
-        f"type {name}Props = {{",
-        "  title: string;",
-        "  items: { id: string; label: string; createdAt: Date }[];",
-        "};",
-        "",
-        f"export function {name}({{ title, items }}: {name}Props) {{",
-    ]
-    if client:
-        lines.append("  const [open, setOpen] = useState(false);")
-    lines += ["  return (", f'    <section className="{entity}-list">', "      <h2>{title}</h2>"]
-    for _ in range(rng.randint(1, 8)):
-        lines += [
-            "      <ul>",
-            "        {items.map((item) => (",
-            '          <li key={item.id} className="row">',
-            "            {item.label} {item.createdAt.toLocaleDateString()}",
-            "          </li>",
-            "        ))}",
-            "      </ul>",
-        ]
-    if client:
-        lines.append(
-            "      <Button onClick={() => setOpen(!open)}>{open ? 'Hide' : 'Show'}</Button>"
-        )
-    lines += ["    </section>", "  );", "}"]
+    for part in range(blocks(rng, 0.5)):
+        lines += component_function(tree, f"{name}{part or ''}", entity, client)
     folder = rng.choice(["components", f"components/{plural(entity)}", "app/_components"])
-    tree.write(f"apps/{app}/{folder}/{name}.tsx", "\n".join(lines) + "\n")
+    tree.write(f"apps/{app}/{folder}/{name}.tsx", "\n".join(lines))
 
 
 def write_page(tree: Tree, app: str) -> None:
@@ -456,10 +486,15 @@ def write_page(tree: Tree, app: str) -> None:
 def write_util(tree: Tree, app: str) -> None:
     n = tree.unique()
     lines = []
-    for i in range(tree.rng.randint(2, 10)):
+    for i in range(blocks(tree.rng, 1.2)):
         lines += [
-            f"export function {tree.word()}{i}_{n}(input: string): string {{",
-            '  return input.trim().toLowerCase().replace(/\\s+/g, "-");',
+            f"export function {tree.word()}{i}_{n}(input: string, limit = 64): string {{",
+            "  const slug = input",
+            "    .trim()",
+            "    .toLowerCase()",
+            '    .normalize("NFKD")',
+            '    .replace(/[^a-z0-9]+/g, "-");',
+            "  return slug.length > limit ? slug.slice(0, limit) : slug;",
             "}",
             "",
         ]
@@ -514,7 +549,7 @@ def write_generated(tree: Tree, app: str) -> None:
     """A long machine-written module (icons, API types) such as code generators leave."""
     n = tree.unique()
     lines = [f"// Generated file {n}. Do not edit.", ""]
-    for i in range(tree.rng.randint(1500, 4000)):
+    for i in range(tree.rng.randint(500, 3000)):
         lines.append(f'export const icon{i}: string = "M{i} 0h24v24H0z l{i % 7} {i % 11}";')
     tree.write(f"packages/ui/src/generated/icons-{n}.ts", "\n".join(lines) + "\n")
 
