@@ -146,7 +146,9 @@ def cloned_tree(workdir: Path, source: Path) -> Tree:
     source = source.resolve()
     root = workdir / source.name
     print(f"cloning {source} into {root}", file=sys.stderr)
-    subprocess.run(["git", "clone", "-q", "--local", str(source), str(root)], check=True)
+    clone = ["git", "clone", "-q", "--local", str(source), str(root)]
+    if subprocess.run(clone).returncode != 0:
+        raise SystemExit(f"{source}: not a git checkout with a commit to clone")
     return Tree(source.name, root, synthetic=False)
 
 
