@@ -16,7 +16,9 @@ Cases, each run in the tree as a child process, in alternating order (A B C D A 
 `--runs` rounds) so that their ratios hold on a noisy machine:
   guardfix --all   `python -m guardfix --all --format json`: every tracked file
   guardfix staged  `python -m guardfix` after a one-line edit inside one server action is
-                   staged (what a pre-commit hook runs); the edit is undone after each run
+                   staged (what a pre-commit hook runs): before a write in an action that
+                   looks unguarded if there is one, so guardfix reports it and builds its
+                   fix; the file holding it is in bench.json. Undone after each run
   floor            scripts/bench_floor.py: `git ls-files`, read every TS/JS source, parse
                    those holding "use server" with tree-sitter; no checker can do less
   ast-grep         `ast-grep scan --json` with a rule written to OUT/ast-grep/: an async
@@ -27,12 +29,14 @@ Cases, each run in the tree as a child process, in alternating order (A B C D A 
                    `--ast-grep-threads 1`; guardfix uses one. Skipped when no ast-grep is
                    found (`pip install ast-grep-cli`; /usr/bin/sg is often shadow-utils').
 
-Metrics per tree and case: median, min and max wall time; the child's peak resident memory
-(os.wait4's ru_maxrss); TS/JS files per second (tracked .ts .tsx .js .jsx .mjs .cjs .mts
-.cts, without .d.ts and node_modules, over the median); "found": guardfix's findings,
-ast-grep's matches, the floor's parsed files (a sanity check that each case did its work);
-the git commands the staged run starts (traced once under strace, when it is installed).
-Then the ratios guardfix --all / ast-grep and guardfix --all / floor.
+Metrics per tree and case: median, min and max wall time; peak resident memory (os.wait4's
+ru_maxrss: the largest of the child and the processes it waited for); TS/JS files per second
+(tracked .ts .tsx .js .jsx .mjs .cjs .mts .cts, without .d.ts and node_modules, over the
+median); "found", a sanity check that each case did its work: guardfix's findings (staged:
+the count in its summary line), ast-grep's matches, the floor's parsed files; the git
+commands the staged run starts (traced once under strace, when it is installed).
+Then the ratios of medians: guardfix --all / ast-grep, guardfix --all / floor and guardfix
+staged / floor.
 
 Output: OUT/bench.md (the tables, also printed), OUT/bench.json (every sample) and
 OUT/bench.png (wall time and peak memory against tree size; needs matplotlib). OUT defaults
@@ -616,22 +620,32 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--sizes",
+        metavar="N,N,...",
         help="comma-separated file counts of synthetic trees (default 2000,10000, "
         "or none when --path is given)",
     )
     parser.add_argument(
-        "--path", action="append", type=Path, default=[], help="a git checkout (repeatable)"
+        "--path",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="a git checkout to measure (repeatable)",
     )
     parser.add_argument("--runs", type=int, default=5, help="rounds of every case (default 5)")
-    parser.add_argument("--out", type=Path, default=Path("bench-out"), help="default bench-out/")
+    parser.add_argument(
+        "--out", type=Path, default=Path("bench-out"), metavar="DIR", help="default bench-out/"
+    )
     parser.add_argument(
         "--cases",
         default=",".join(CASE_KEYS),
         help=f"comma-separated subset of {','.join(CASE_KEYS)} (default all four)",
     )
     parser.add_argument("--seed", type=int, default=1, help="of the synthetic trees")
-    parser.add_argument("--ast-grep", dest="ast_grep", help="the ast-grep binary to use")
-    parser.add_argument("--ast-grep-threads", type=int, help="ast-grep's -j (default: all cores)")
+    parser.add_argument("--ast-grep", metavar="PATH", help="the ast-grep binary to use")
+    parser.add_argument(
+        "--ast-grep-threads", type=int, metavar="N", help="ast-grep's -j (default: all cores)"
+    )
     parser.add_argument("--no-trace", action="store_true", help="skip the strace of git commands")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run")
     parser.add_argument("--keep", action="store_true", help="keep the trees (their path is shown)")
