@@ -449,7 +449,9 @@ def trace_git(case: Case, tree: Tree, timeout: float) -> str | None:
     if strace is None:
         return None
     with tempfile.NamedTemporaryFile(suffix=".strace") as log:
-        command = [strace, "-f", "-qq", "-e", "trace=execve", "-o", log.name, *case.command]
+        # --seccomp-bpf: stop only at execve, not at every system call of every process.
+        options = ["-f", "--seccomp-bpf", "-qq", "-e", "trace=execve", "-o", log.name]
+        command = [strace, *options, *case.command]
         if case.edit:
             case.edit.apply()
         try:
@@ -459,9 +461,9 @@ def trace_git(case: Case, tree: Tree, timeout: float) -> str | None:
                 case.edit.undo()
         if run.exit not in case.ok_exits:
             return None  # ptrace not allowed here, most likely
-        trace = Path(log.name).read_text(errors="replace")
+        log_text = Path(log.name).read_text(errors="replace")
     calls = []
-    for line in trace.splitlines():
+    for line in log_text.splitlines():
         match = ARGV.search(line)
         if match and line.rstrip().endswith("= 0"):
             argv = QUOTED.findall(match.group(1))
