@@ -39,27 +39,38 @@ from guardfix_codemods.workspace import Workspace
 
 CLERK = "@clerk/"
 
-# `clerkId`, `clerk_user_id`, `externalId`, `authId`, `providerUserId`, `auth0Id`...
-PROVIDER_KEY = re.compile(
-    r"^(clerk|external|auth|auth0|provider|kinde|stack|workos|supabase)_?(user_?)?id$",
-    re.IGNORECASE,
+# Who may hold a user's id at an auth provider: `clerkId`, `externalId`, `authId`...
+PROVIDERS = (
+    "clerk",
+    "external",
+    "auth",
+    "auth0",
+    "provider",
+    "kinde",
+    "stack",
+    "workos",
+    "supabase",
+)
+_PROVIDER_ID = rf"({'|'.join(PROVIDERS)})_?(user_?)?id"
+PROVIDER_KEY = re.compile(rf"^{_PROVIDER_ID}$", re.IGNORECASE)
+MARKER = re.compile(_PROVIDER_ID.encode(), re.IGNORECASE)
+# The same names spelled out, for git's fixed-string search: `clerk_user_id`, `authId`...
+MARKER_WORDS = tuple(
+    f"{p}{sep}{user}id".encode()
+    for p in PROVIDERS
+    for sep in ("", "_")
+    for user in ("", "user", "user_")
 )
 # How far above a marker its pair or `eq()` call is: `eq(users.clerkId, ...)` puts the
 # property four levels below the call.
 MARKER_DEPTH = 5
-MARKER = re.compile(
-    rb"(clerk|external|auth|auth0|provider|kinde|stack|workos|supabase)_?(user_?)?id",
-    re.IGNORECASE,
-)
 
 
 def mappings(workspace: Workspace, under: str) -> dict[str, str]:
     """The provider's id as the project's lookups spell it (`userId`) -> the key they find
     their own user by (`clerkId`)."""
     found: dict[str, str] = {}
-    files = workspace.app_files(under)
-    workspace.project.reader.prefetch(files)  # a pattern git's fixed-string search lacks
-    for path in files:
+    for path in workspace.holding(workspace.app_files(under), *MARKER_WORDS, ignore_case=True):
         content = workspace.read(path)
         if content is None or not MARKER.search(content):
             continue

@@ -14,6 +14,7 @@ from guardfix.actions import find_actions
 from guardfix.config import Config
 from guardfix.edits import line_indent, style_of
 from guardfix.facts.project import Project
+from guardfix.facts.public import import_stem
 from guardfix.module import Module
 from guardfix.parse import is_source_path
 from guardfix.syntax import FUNCTION_TYPES, callee_of, text, walk
@@ -41,6 +42,7 @@ class Workspace:
         self._list = files
         self._files: list[str] | None = None
         self._packages: dict[str, dict[str, str]] = {}
+        self._app_files: dict[str, list[str]] = {}
         self.idioms: dict[str, SessionRecipe | None] = {}  # app root -> its learned guard
         # app root -> the lookup its pages and helpers use, when its actions show none
         self.helper_idioms: dict[str, SessionRecipe | None] = {}
@@ -64,7 +66,9 @@ class Workspace:
 
     def app_files(self, root: str) -> list[str]:
         """The source files of the app at `root`, without those of apps nested in it."""
-        return [p for p in self.source_files(root) if self.app_root(p) == root]
+        if root not in self._app_files:
+            self._app_files[root] = [p for p in self.source_files(root) if self.app_root(p) == root]
+        return self._app_files[root]
 
     def holding(self, paths: list[str], *needles: bytes, ignore_case: bool = False) -> list[str]:
         """The `paths` whose text holds one of `needles`: git searches where it can, so that
@@ -120,15 +124,15 @@ class Workspace:
         return [(other, module) for other, module, _ in self._calling_modules(name, path)]
 
     def _calling_modules(self, name: str, path: str) -> Iterator[tuple[str, Module, set[str]]]:
-        """The app's files that call `name` of `path`, with how each spells it."""
+        """The app's files that call `name` of `path`, with how each spells it: the file
+        itself and those importing it (the search for them is shared with the facts)."""
+        stem = import_stem(path)
         # A default export is imported under any name: look for the file's own name then.
-        stem = posixpath.splitext(posixpath.basename(path))[0]
-        if stem == "index":
-            stem = posixpath.basename(posixpath.dirname(path))
         wanted = (stem if self._default_export(path) == name else name).encode()
-        for other in self.holding(self.app_files(self.app_root(path)), wanted):
-            content = self.read(other)
-            if content is None:
+        importing = {path, *self.project.publicity.naming(stem)}
+        for other in self.app_files(self.app_root(path)):
+            content = self.read(other) if other in importing else None
+            if content is None or wanted not in content:
                 continue
             module = self.project.module(other)
             if module is None:

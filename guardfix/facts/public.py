@@ -323,10 +323,7 @@ class Publicity:
 
     def importers(self, module: Module) -> Iterator[tuple[str, str]]:
         """(file, imported name) for each import of `module` in the project."""
-        stem, _ = posixpath.splitext(posixpath.basename(module.path))
-        if stem == "index":
-            stem = posixpath.basename(posixpath.dirname(module.path))
-        for path in self.naming(stem):
+        for path in self.naming(import_stem(module.path)):
             if path == module.path:
                 continue
             other = self.project.module(path)
@@ -344,6 +341,13 @@ class Publicity:
                 if stem in _imported_names(self.project.reader.read(path) or b"")
             ]
         return self._naming[stem]
+
+
+def import_stem(path: str) -> str:
+    """The last part of the specifiers that import `path`: `form` for `app/form.tsx` and
+    for `app/form/index.ts`."""
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    return posixpath.basename(posixpath.dirname(path)) if stem == "index" else stem
 
 
 def _imported_names(content: bytes) -> set[str]:
