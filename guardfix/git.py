@@ -215,11 +215,14 @@ class DiskReader:
             fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
         except OSError:
             return None
-        with os.fdopen(fd, "rb") as handle:
-            try:
-                return handle.read() if stat.S_ISREG(os.fstat(fd).st_mode) else None
-            except OSError:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
                 return None
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
 
     def exists(self, path: str) -> bool:
         full = self._path(path)
