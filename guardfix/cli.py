@@ -183,6 +183,18 @@ def command(
             "so later runs report only new ones.",
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            help="Check the files in N processes (default: the CPU count; 1 in the staged "
+            "mode). The report is the same for any N.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the findings only.")] = False,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Print how many findings each rule has.")
@@ -236,7 +248,7 @@ def command(
     config = load_config(config_file, frozenset(RULES_BY_CODE))
     libraries()  # a bad library description is an error before any file is read
     with progress_bar(len(selection.sources), show=all_files and not quiet) as tick:
-        report = check(selection, config, progress=tick)
+        report = check(selection, config, progress=tick, jobs=jobs or _default_jobs(selection))
     report.findings = configured(report.findings, config)
     if write_baseline is not None:
         return _write_baseline(cwd, selection, report, write_baseline)
@@ -403,6 +415,13 @@ def _render(
         failures=failures,
         quiet=quiet,
     )
+
+
+def _default_jobs(selection: "Selection") -> int:
+    """One process for a commit's few files; a whole tree gets every CPU the run may use."""
+    if selection.staged:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _select(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing import get_all_start_methods, get_context
 
 from guardfix.actions import find_actions, may_hold_actions
 from guardfix.config import Config
@@ -27,6 +28,9 @@ class InternalError(Exception):
         self.path = path
         self.cause = cause
 
+    def __reduce__(self) -> tuple[type[InternalError], tuple[str, BaseException]]:
+        return InternalError, (self.path, self.cause)  # it crosses from a worker process
+
 
 @dataclass
 class Report:
@@ -39,11 +43,83 @@ class Report:
     baselined: list[Finding] = field(default_factory=list)  # found, but in the baseline
 
 
+@dataclass
+class Checked:
+    """One candidate file's share of the report: plain data, as it crosses processes."""
+
+    findings: list[Finding] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    actions: int = 0
+    # The project's notices (a bad tsconfig...) first raised while this file was checked.
+    project_notices: list[str] = field(default_factory=list)
+
+
+# Below this many candidate files per process, starting processes costs more than it saves.
+PER_JOB = 8
+
+
 def check(
-    selection: Selection, config: Config, progress: Callable[[], object] | None = None
+    selection: Selection,
+    config: Config,
+    progress: Callable[[], object] | None = None,
+    jobs: int = 1,
 ) -> Report:
-    """Check the selected files; `progress` is called once per file done."""
+    """Check the selected files; `progress` is called once per file done. With `jobs` > 1
+    the candidate files are checked in that many processes; the report is the same."""
     report = Report()
+    candidates: list[Source] = []
+    for source in selection.sources:
+        if not is_source_path(source.path) or not config.wants_path(source.path):
+            _tick(progress)
+            continue
+        if len(source.content) > config.max_file_size:
+            report.notices.append(
+                f"{source.path}: skipped, larger than max-file-size "
+                f"({len(source.content)} > {config.max_file_size} bytes)"
+            )
+            _tick(progress)
+            continue
+        problem = unreadable(source.content)
+        if problem is not None:
+            report.notices.append(f"{source.path}: not checked, {problem}")
+            report.unreadable.append(source.path)
+            _tick(progress)
+            continue
+        report.files += 1
+        if may_hold_actions(source.content) or MARKER in source.content:
+            candidates.append(source)
+        else:
+            _tick(progress)  # nothing to find, nor a suppression to judge: not parsed
+    results: Iterable[Checked]
+    if jobs > 1 and len(candidates) >= PER_JOB * 2 and "fork" in get_all_start_methods():
+        results = _in_processes(
+            candidates, selection, config, min(jobs, len(candidates) // PER_JOB)
+        )
+    else:
+        results = _checked(candidates, selection, config)
+    project_notices: dict[str, None] = {}
+    for source, checked in zip(candidates, results, strict=True):
+        _tick(progress)
+        report.actions += checked.actions
+        report.notices.extend(checked.notices)
+        report.findings.extend(checked.findings)
+        if checked.findings:
+            report.contents[source.path] = source.content
+        project_notices.update(dict.fromkeys(checked.project_notices))
+    # The selection's own notices come first; it may add them while its files are read.
+    report.notices[:0] = selection.notices
+    report.notices.extend(project_notices)
+    report.findings.sort(key=lambda f: (f.path, f.start.line, f.start.column, f.rule))
+    return report
+
+
+def _tick(progress: Callable[[], object] | None) -> None:
+    if progress is not None:
+        progress()
+
+
+def _checked(sources: list[Source], selection: Selection, config: Config) -> Iterator[Checked]:
+    """Each file checked in turn, in one project: files they share are parsed once."""
     project = Project(
         selection.reader,
         guards=config.guards,
@@ -52,43 +128,50 @@ def check(
     )
     project.lookups = config.project_lookups(project.resolver.resolve)
     fixer = Fixer(project, selection.files, config)
-    for source in selection.sources:
-        if progress is not None:
-            progress()
-        if not is_source_path(source.path) or not config.wants_path(source.path):
-            continue
-        if len(source.content) > config.max_file_size:
-            report.notices.append(
-                f"{source.path}: skipped, larger than max-file-size "
-                f"({len(source.content)} > {config.max_file_size} bytes)"
-            )
-            continue
-        problem = unreadable(source.content)
-        if problem is not None:
-            report.notices.append(f"{source.path}: not checked, {problem}")
-            report.unreadable.append(source.path)
-            continue
-        report.files += 1
-        if not may_hold_actions(source.content) and MARKER not in source.content:
-            continue  # nothing to find, nor a suppression to judge: not parsed
+    for source in sources:
+        raised = len(project.notices)
         try:
-            _check_file(project, fixer, source, config, report)
+            checked = _check_file(project, fixer, source, config)
         except Exception as exc:
             raise InternalError(source.path, exc) from exc
-    # The selection's own notices come first; it may add them while its files are read.
-    report.notices[:0] = selection.notices
-    report.notices.extend(project.notices)
-    report.findings.sort(key=lambda f: (f.path, f.start.line, f.start.column, f.rule))
-    return report
+        checked.project_notices = project.notices[raised:]
+        yield checked
 
 
-def _check_file(
-    project: Project, fixer: Fixer, source: Source, config: Config, report: Report
-) -> None:
+# What the worker processes check, set before they fork: nothing of it is pickled.
+_WORK: tuple[list[Source], Selection, Config] | None = None
+
+
+def _in_processes(
+    sources: list[Source], selection: Selection, config: Config, jobs: int
+) -> list[Checked]:
+    """The files dealt round-robin to `jobs` forked processes, the results put back in order."""
+    global _WORK
+    _WORK = (sources, selection, config)
+    try:
+        with get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_work, [(k, jobs) for k in range(jobs)])
+    finally:
+        _WORK = None
+    results: list[Checked] = [Checked()] * len(sources)
+    for k, part in enumerate(parts):
+        results[k::jobs] = part
+    return results
+
+
+def _work(share: tuple[int, int]) -> list[Checked]:
+    assert _WORK is not None
+    sources, selection, config = _WORK
+    first, step = share
+    return list(_checked(sources[first::step], selection, config))
+
+
+def _check_file(project: Project, fixer: Fixer, source: Source, config: Config) -> Checked:
+    out = Checked()
     module = project.add(source.path, source.content)
     if module.root.has_error and may_hold_actions(source.content):
         line = _first_error_line(module)
-        report.notices.append(
+        out.notices.append(
             f"{source.path}: the parser could not read part of it (from line {line}); "
             "server actions in that part may be missed"
         )
@@ -97,7 +180,7 @@ def _check_file(
     judged: list[tuple[int, int]] = []  # lines whose suppressions can be judged
     whole = source.changed_lines is None
     for action in find_actions(module):
-        report.actions += 1
+        out.actions += 1
         if not touched(action, module, source):
             continue
         first, last = action.node.start_point[0] + 1, action.node.end_point[0] + 1
@@ -105,7 +188,7 @@ def _check_file(
             facts = project.analyze(action, module)
             found_here = _findings(facts, module, config, found, used)
         except RecursionError:
-            report.notices.append(
+            out.notices.append(
                 f"{source.path}:{first}: {action.name or 'an action'} skipped, "
                 "nested too deeply to analyse"
             )
@@ -113,21 +196,18 @@ def _check_file(
             continue
         judged.append((first - 1, last))
         if found_here:
-            report.findings.extend(fixer.attach(module, facts, found_here))
-            report.contents[source.path] = source.content
+            out.findings.extend(fixer.attach(module, facts, found_here))
     if not found:
-        return
+        return out
     if whole:
         judged = [(0, source.content.count(b"\n") + 1)]
     enabled = frozenset(code for code in RULES_BY_CODE if config.wants_rule(code))
-    honest = [
+    out.findings.extend(
         f
         for f in audit(module, found, used, judged, frozenset(RULES_BY_CODE), enabled)
         if config.wants_rule(f.rule)
-    ]
-    if honest:
-        report.findings.extend(honest)
-        report.contents[source.path] = source.content
+    )
+    return out
 
 
 def _findings(

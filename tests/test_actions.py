@@ -290,3 +290,46 @@ def test_every_source_extension(project, ext: str) -> None:  # type: ignore[no-u
 def test_generated_folders_are_skipped(project, folder: str) -> None:  # type: ignore[no-untyped-def]
     source = f'"use server";\nexport async function deletePost(id) {{\n  {DELETE}\n}}\n'
     assert project(source, path=f"{folder}/actions.ts") == []
+
+
+# Every form above that holds an action, and the directive's other spellings: the byte
+# prefilter that decides which files are parsed at all must keep each of them.
+PREFILTERED = [
+    *(p for forms in (FILE_FORMS, INLINE_FORMS, BUILT_FORMS) for p in forms if p.values[1]),
+    pytest.param(
+        "/** Posts.\n * @module */\n// eslint-disable-next-line\n'use server'\n"
+        f"export async function deletePost(id: string) {{\n  {DELETE}\n}}\n",
+        [("GF001", "deletePost", 6)],
+        id="single-quotes-after-comments",
+    ),
+    pytest.param(
+        "export default function Page() {\n  async function remove(id: string) {\n"
+        f"    'use server'\n    {DELETE}\n  }}\n  return null;\n}}\n",
+        [("GF001", "remove", 4)],
+        id="inline-single-quotes",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), PREFILTERED)
+def test_the_prefilter_keeps_every_file_holding_an_action(  # type: ignore[no-untyped-def]
+    project, source: str, expected: list
+) -> None:
+    from guardfix.actions import may_hold_actions
+
+    assert may_hold_actions(source.encode())
+    # And the run that skips the files it drops still reports the action.
+    assert project(source, path="app/posts/page.tsx") == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'export const label = "use client";\n',
+        "export async function save(id: string) {\n  await prisma.post.delete({ where: { id } });\n}\n",
+    ],
+)
+def test_the_prefilter_drops_files_without_the_directive(source: str) -> None:
+    from guardfix.actions import may_hold_actions
+
+    assert not may_hold_actions(source.encode())
