@@ -212,14 +212,9 @@ class DiskReader:
             return None
         try:
             # Only regular files: a FIFO or device named like a source file would block.
-            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
-        except OSError:
-            return None
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                os.close(fd)
+            if not stat.S_ISREG(os.stat(full).st_mode):
                 return None
-            with os.fdopen(fd, "rb") as handle:
+            with open(full, "rb") as handle:
                 return handle.read()
         except OSError:
             return None
