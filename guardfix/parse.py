@@ -16,12 +16,14 @@ SKIPPED_DIRS = frozenset({"node_modules", ".next", "dist", "build", "out", "cove
 
 
 def is_source_path(path: str) -> bool:
-    p = PurePosixPath(path)
-    if p.name.endswith(".d.ts") or p.name.endswith(".d.mts") or p.name.endswith(".d.cts"):
+    # String work, not PurePosixPath: this runs for every file of a tree, several times.
+    folders, _, name = path.rpartition("/")
+    if name.endswith((".d.ts", ".d.mts", ".d.cts")):
         return False
-    if p.suffix not in SOURCE_EXTENSIONS:
+    dot = name.rfind(".")
+    if not 0 < dot < len(name) - 1 or name[dot:] not in SOURCE_EXTENSIONS:
         return False
-    return not any(part in SKIPPED_DIRS for part in p.parts[:-1])
+    return not any(part in SKIPPED_DIRS for part in folders.split("/"))
 
 
 @cache
