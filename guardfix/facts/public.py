@@ -39,6 +39,7 @@ from guardfix.facts.submission import Submissions
 from guardfix.libraries import is_auth_library, public_flow
 from guardfix.model import MutationEvent, PublicFlow, ServerAction
 from guardfix.module import Module
+from guardfix.parse import is_source_path
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     FUNCTION_TYPES,
@@ -86,6 +87,8 @@ OTP_LIBRARIES = ("otplib", "@otplib/", "speakeasy", "otpauth", "@oslojs/otp", "o
 OTP_CALLS = frozenset({"verify", "check", "verifyTOTP", "verifyHOTP", "verifySync"})
 # The module an import names: `from "./actions"`, `import("./form")`, `export * from "x"`.
 SPECIFIER = LazyPattern(rb"""(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']""")
+# How many import stems are searched for one by one before every file is indexed at once.
+SEARCHED_STEMS = 8
 # How deep project helpers are followed, and how far a library object is traced back.
 MAX_DEPTH = 3
 
@@ -112,6 +115,7 @@ class Publicity:
         self._helpers: dict[tuple[str, int], list[Signal]] = {}
         self._importers: dict[str, list[tuple[str, str]]] = {}
         self._naming: dict[str, list[str]] = {}  # stem -> the files importing it
+        self._indexed = False  # every file's imports are in `_naming`
         self.pages = Pages(project, self.imported_by)
         self.submissions = Submissions(project)
 
@@ -332,15 +336,25 @@ class Publicity:
                     yield path, imported.name
 
     def naming(self, stem: str) -> list[str]:
-        """The source files with an import whose last part is `stem`: only the files that
-        spell it are read, and only those that may import a module are parsed."""
-        if stem not in self._naming:
+        """The source files with an import whose last part is `stem`. The first few stems
+        are searched for (git reads the files); past that, one read of every file indexes
+        them all, so the cost stops growing with the number of actions."""
+        if stem not in self._naming and not self._indexed and len(self._naming) >= SEARCHED_STEMS:
+            self._naming, self._indexed = self._index(), True
+        if stem not in self._naming and not self._indexed:
             self._naming[stem] = [
                 path
                 for path in self.project.files_containing(stem.encode())
                 if stem in _imported_names(self.project.reader.read(path) or b"")
             ]
-        return self._naming[stem]
+        return self._naming.get(stem, [])
+
+    def _index(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for path in (p for p in self.project.files() if is_source_path(p)):
+            for name in _imported_names(self.project.reader.read(path) or b""):
+                index.setdefault(name, []).append(path)
+        return index
 
 
 def import_stem(path: str) -> str:
