@@ -55,15 +55,19 @@ def ls_files(root: Path) -> list[str]:
     return list(dict.fromkeys(p for p in out.decode("utf-8", "surrogateescape").split("\0") if p))
 
 
-def grep(root: Path, needles: tuple[bytes, ...], rev: str | None, ignore_case: bool) -> list[str]:
-    """The tracked files whose text holds one of `needles`: in the working tree, or with
-    `rev` in the index ("") or a commit. git reads them, so that guardfix need not."""
+def grep(
+    root: Path, needles: tuple[bytes, ...], rev: str | None, ignore_case: bool, under: str
+) -> list[str]:
+    """The tracked files below `under` ("" for all) whose text holds one of `needles`: in
+    the working tree, or with `rev` in the index ("") or a commit. git reads them, so that
+    guardfix need not."""
     where = [] if rev is None else ["--cached"] if not rev else [rev]
     patterns = [a for n in needles for a in ("-e", n.decode("utf-8", "surrogateescape"))]
     case = ["-i"] if ignore_case else []
     # No textconv driver: a search runs nothing of the repository's.
     flags = ["-l", "-z", "-F", "--no-color", "--no-textconv", *case]
-    out = git(root, "grep", *flags, *patterns, *where, ok=(0, 1))
+    folder = ["--", f":(literal){under}"] if under else []
+    out = git(root, "grep", *flags, *patterns, *where, *folder, ok=(0, 1))
     prefix = f"{rev}:" if rev else ""
     return [p.removeprefix(prefix) for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
 
@@ -179,9 +183,11 @@ class DiskReader:
         self._real_root = os.path.realpath(root)
         self._real_dirs: dict[str, str] = {}
 
-    def search(self, *needles: bytes, ignore_case: bool = False) -> list[str] | None:
+    def search(
+        self, *needles: bytes, ignore_case: bool = False, under: str = ""
+    ) -> list[str] | None:
         """The project's files that hold one of `needles`; None when they must be read."""
-        return grep(self.root, needles, None, ignore_case) if self.tracked else None
+        return grep(self.root, needles, None, ignore_case, under) if self.tracked else None
 
     def _path(self, path: str) -> str | None:
         """The file's real location when it is inside the root; links are followed."""
@@ -257,8 +263,8 @@ class BlobReader:
                 self._files = set(ls_files(self.root))
         return self._files
 
-    def search(self, *needles: bytes, ignore_case: bool = False) -> list[str]:
-        return grep(self.root, needles, self.rev, ignore_case)
+    def search(self, *needles: bytes, ignore_case: bool = False, under: str = "") -> list[str]:
+        return grep(self.root, needles, self.rev, ignore_case, under)
 
     def prefetch(self, paths: list[str]) -> None:
         wanted = [p for p in paths if p not in self._cache]

@@ -24,7 +24,7 @@ def learn(workspace: Workspace, under: str) -> str | None:
     """The test the project's checks most often use to refuse a guest, with `{user}` for the
     user object; None when no check does."""
     counts: Counter[str] = Counter()
-    for path in workspace.holding(workspace.app_files(under), *MARKERS):
+    for path in workspace.holding(workspace.app_files(under), *MARKERS, under=under):
         module = workspace.project.module(path)
         if module is None:
             continue

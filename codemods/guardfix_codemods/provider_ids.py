@@ -70,7 +70,8 @@ def mappings(workspace: Workspace, under: str) -> dict[str, str]:
     """The provider's id as the project's lookups spell it (`userId`) -> the key they find
     their own user by (`clerkId`)."""
     found: dict[str, str] = {}
-    for path in workspace.holding(workspace.app_files(under), *MARKER_WORDS, ignore_case=True):
+    files = workspace.app_files(under)
+    for path in workspace.holding(files, *MARKER_WORDS, ignore_case=True, under=under):
         content = workspace.read(path)
         if content is None or not MARKER.search(content):
             continue
@@ -225,7 +226,7 @@ def learn_mapping(workspace: Workspace, under: str) -> Mapping | None:
     they do it in more than one way (which one a fix should copy is not ours to pick)."""
     found: dict[tuple[str, frozenset[tuple[str, str]]], Mapping] = {}
     for module, action in workspace.project.directive_actions(
-        workspace.app_files(under), lambda content: MARKER.search(content) is not None
+        workspace.app_files(under), lambda content: MARKER.search(content) is not None, under
     ):
         try:
             mapping = _mapping_in(action.function, module, workspace)

@@ -123,7 +123,7 @@ def learn(workspace: Workspace, under: str = "") -> SessionRecipe | None:
 
     def guards() -> Iterator[SessionRecipe | None]:
         files = workspace.app_files(under)
-        for module, action in workspace.project.directive_actions(files, lambda _: True):
+        for module, action in workspace.project.directive_actions(files, lambda _: True, under):
             try:
                 yield guard_of(action, module, workspace)
             except RecursionError:
@@ -137,7 +137,8 @@ def learn_elsewhere(workspace: Workspace, under: str = "") -> SessionRecipe | No
     layouts and helpers that call the project's own `getSession()` and stop without one."""
 
     def guards() -> Iterator[SessionRecipe | None]:
-        for path in workspace.holding(workspace.app_files(under), *SESSION_WORDS, ignore_case=True):
+        files = workspace.app_files(under)
+        for path in workspace.holding(files, *SESSION_WORDS, ignore_case=True, under=under):
             module = workspace.project.module(path)
             first = first_statement(module.root) if module is not None else None
             if module is None or (first is not None and is_directive(first, "use client")):

@@ -70,10 +70,12 @@ class Workspace:
             self._app_files[root] = [p for p in self.source_files(root) if self.app_root(p) == root]
         return self._app_files[root]
 
-    def holding(self, paths: list[str], *needles: bytes, ignore_case: bool = False) -> list[str]:
-        """The `paths` whose text holds one of `needles`: git searches where it can, so that
-        the others are never read."""
-        found = set(self.project.files_containing(*needles, ignore_case=ignore_case))
+    def holding(
+        self, paths: list[str], *needles: bytes, ignore_case: bool = False, under: str = ""
+    ) -> list[str]:
+        """The `paths` (all below `under`) whose text holds one of `needles`: git searches
+        where it can, so that the others are never read."""
+        found = set(self.project.files_containing(*needles, ignore_case=ignore_case, under=under))
         return [p for p in paths if p in found]
 
     def route_callers(self, name: str, path: str) -> list[str]:
@@ -238,7 +240,7 @@ class Workspace:
         first)."""
         needle = marker.encode()
         hits: list[str] = []
-        for path in self.holding(self.source_files(under), needle):
+        for path in self.holding(self.source_files(under), needle, under=under):
             content = self.read(path)
             if content is None or name.encode() not in content:
                 continue

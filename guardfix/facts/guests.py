@@ -123,7 +123,7 @@ class Guests:
             and self._app_root(p) == root
         ]
         for _, action in self.project.directive_actions(
-            paths, lambda content: any(m in content for m in MARKERS)
+            paths, lambda content: any(m in content for m in MARKERS), root
         ):
             found = _turned_away(action.function)
             if found is not None:

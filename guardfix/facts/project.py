@@ -88,7 +88,7 @@ class Project:
         self._rows: dict[tuple[str, int], RowKeys | None] = {}
         self._depth = 0
         self._actions: dict[str, frozenset[int]] = {}  # function ids of each file's actions
-        self._containing: dict[tuple[tuple[bytes, ...], bool], list[str]] = {}
+        self._containing: dict[tuple[tuple[bytes, ...], bool, str], list[str]] = {}
         self.publicity = Publicity(self)
         self.guests = Guests(self)
 
@@ -110,18 +110,22 @@ class Project:
             )
         return self._modules[path]
 
-    def files_containing(self, *needles: bytes, ignore_case: bool = False) -> list[str]:
-        """The project's source files whose text holds one of `needles`, sorted: git
-        searches them where it can; else each file is read here."""
-        key = (needles, ignore_case)
+    def files_containing(
+        self, *needles: bytes, ignore_case: bool = False, under: str = ""
+    ) -> list[str]:
+        """The project's source files below `under` ("" for all) whose text holds one of
+        `needles`, sorted: git searches them where it can; else each file is read here."""
+        key = (needles, ignore_case, under)
         if key in self._containing:
             return self._containing[key]
-        found = self.reader.search(*needles, ignore_case=ignore_case)
+        found = self.reader.search(*needles, ignore_case=ignore_case, under=under)
         if found is None:
             found = [
                 p
                 for p in self.files()
-                if is_source_path(p) and _holds(self.reader.read(p), needles, ignore_case)
+                if is_source_path(p)
+                and (not under or p.startswith(under + "/"))
+                and _holds(self.reader.read(p), needles, ignore_case)
             ]
         found = sorted(p for p in found if is_source_path(p))
         self.reader.prefetch(found)  # the callers read them
@@ -457,11 +461,11 @@ class Project:
     # -- actions -----------------------------------------------------------------------
 
     def directive_actions(
-        self, paths: Iterable[str], names: Callable[[bytes], bool]
+        self, paths: Iterable[str], names: Callable[[bytes], bool], under: str = ""
     ) -> Iterator[tuple[Module, ServerAction]]:
         """The `"use server"` functions of the files whose text `names` accepts, to learn
         the project's ways from; a file too deep to read teaches nothing."""
-        holding = set(self.files_containing(DIRECTIVE))
+        holding = set(self.files_containing(DIRECTIVE, under=under))  # `paths` are below it
         for path in paths:
             content = self.reader.read(path) if path in holding else None
             if content is None or not may_hold_actions(content) or not names(content):

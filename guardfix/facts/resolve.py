@@ -32,9 +32,12 @@ class Reader(Protocol):
 
     def exists(self, path: str) -> bool: ...
 
-    def search(self, *needles: bytes, ignore_case: bool = False) -> list[str] | None:
-        """The project's files whose text holds one of `needles` (git searches them), or
-        None when the reader cannot search: the caller reads the files itself."""
+    def search(
+        self, *needles: bytes, ignore_case: bool = False, under: str = ""
+    ) -> list[str] | None:
+        """The project's files below the folder `under` whose text holds one of `needles`
+        (git searches them), or None when the reader cannot search: the caller reads the
+        files itself."""
 
     def folders(self, path: str) -> list[str]:
         """Names of the folders directly in `path` ("" for the root): workspace globs."""
