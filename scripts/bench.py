@@ -47,6 +47,8 @@ stderr. Linux and macOS only (os.wait4).
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import json
 import os
 import platform
@@ -675,6 +677,13 @@ def ast_grep_command(args: argparse.Namespace, keys: list[str], out: Path) -> li
 
 
 def check_guardfix() -> None:
+    """guardfix runs, and from compiled bytecode, as an installed copy does (an environment
+    with PYTHONDONTWRITEBYTECODE would compile every module on every run)."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # the children inherit the environment
+    for name in ("guardfix", "guardfix_codemods"):
+        spec = importlib.util.find_spec(name)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            compileall.compile_dir(folder, quiet=1)
     proc = subprocess.run([*GUARDFIX, "--version"], capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
