@@ -94,6 +94,7 @@ class Blobs:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._proc: subprocess.Popen[bytes] | None = None
+        self._owner = 0  # the process that started it: a forked worker starts its own
 
     def read(self, specs: list[str]) -> dict[str, bytes | None]:
         result: dict[str, bytes | None] = {}
@@ -116,7 +117,8 @@ class Blobs:
         return result
 
     def _start(self) -> subprocess.Popen[bytes]:
-        if self._proc is None:
+        if self._proc is None or self._owner != os.getpid():
+            self._owner = os.getpid()
             try:
                 self._proc = subprocess.Popen(
                     [*GIT, "cat-file", "--batch"],

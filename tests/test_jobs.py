@@ -78,3 +78,21 @@ def test_jobs_must_be_a_positive_number(monorepo: Path, monkeypatch, capsys) -> 
     monkeypatch.chdir(monorepo)
     assert main(["--all", "--jobs", "0"]) == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+def test_a_branch_checked_in_processes_reads_its_commit_in_each(  # type: ignore[no-untyped-def]
+    monorepo: Path, monkeypatch, capsys
+) -> None:
+    # --diff-base reads files from the commit through one `git cat-file` per process: a
+    # forked process must not answer through its parent's.
+    git(monorepo, "checkout", "-q", "-b", "feature")
+    for action in sorted(monorepo.glob("apps/*/app/actions/*.ts")):
+        action.write_text(action.read_text().replace('"use server";', "'use server';"))
+    git(monorepo, "commit", "-q", "-am", "quotes")
+    monkeypatch.chdir(monorepo)
+    started = spy_on_processes(monkeypatch)
+    one = main(["--diff-base", "main", "--format", "json", "--jobs", "1"]), capsys.readouterr()
+    two = main(["--diff-base", "main", "--format", "json", "--jobs", "2"]), capsys.readouterr()
+    assert started == [2]
+    assert one[0] == 1 and '"deletePost"' in one[1].out
+    assert two == one
