@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 THRESHOLD = 300  # files: below this a run is over before a bar would help
+REFRESH = 0.1  # seconds between redraws
 
 
 @contextmanager
@@ -22,6 +24,17 @@ def progress_bar(total: int, *, show: bool) -> Iterator[Callable[[], object] | N
         yield None
         return
     columns = (TextColumn("Checking"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    # Drawn from this thread, not rich's own: the run may fork worker processes, and a
+    # thread holding a lock at that moment would leave it held in every worker.
+    bar = Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False)
+    with bar:
         task = bar.add_task("check", total=total)
-        yield lambda: bar.advance(task)
+        drawn = [0.0]
+
+        def advance() -> None:
+            bar.advance(task)
+            if time.monotonic() - drawn[0] > REFRESH:
+                drawn[0] = time.monotonic()
+                bar.refresh()
+
+        yield advance
