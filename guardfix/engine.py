@@ -69,27 +69,10 @@ def check(
     report = Report()
     candidates: list[Source] = []
     for source in selection.sources:
-        if not is_source_path(source.path) or not config.wants_path(source.path):
-            _tick(progress)
-            continue
-        if len(source.content) > config.max_file_size:
-            report.notices.append(
-                f"{source.path}: skipped, larger than max-file-size "
-                f"({len(source.content)} > {config.max_file_size} bytes)"
-            )
-            _tick(progress)
-            continue
-        problem = unreadable(source.content)
-        if problem is not None:
-            report.notices.append(f"{source.path}: not checked, {problem}")
-            report.unreadable.append(source.path)
-            _tick(progress)
-            continue
-        report.files += 1
-        if may_hold_actions(source.content) or MARKER in source.content:
+        if _is_candidate(source, config, report):
             candidates.append(source)
         else:
-            _tick(progress)  # nothing to find, nor a suppression to judge: not parsed
+            _tick(progress)
     results: Iterable[Checked]
     if jobs > 1 and len(candidates) >= PER_JOB * 2 and "fork" in get_all_start_methods():
         results = _in_processes(
@@ -113,6 +96,26 @@ def check(
     return report
 
 
+def _is_candidate(source: Source, config: Config, report: Report) -> bool:
+    """The file is checked, and may hold an action or a suppression to judge: only such a
+    file is parsed. The others are counted, or noted when they cannot be checked."""
+    if not is_source_path(source.path) or not config.wants_path(source.path):
+        return False
+    if len(source.content) > config.max_file_size:
+        report.notices.append(
+            f"{source.path}: skipped, larger than max-file-size "
+            f"({len(source.content)} > {config.max_file_size} bytes)"
+        )
+        return False
+    problem = unreadable(source.content)
+    if problem is not None:
+        report.notices.append(f"{source.path}: not checked, {problem}")
+        report.unreadable.append(source.path)
+        return False
+    report.files += 1
+    return may_hold_actions(source.content) or MARKER in source.content
+
+
 def _tick(progress: Callable[[], object] | None) -> None:
     if progress is not None:
         progress()
@@ -120,13 +123,7 @@ def _tick(progress: Callable[[], object] | None) -> None:
 
 def _checked(sources: list[Source], selection: Selection, config: Config) -> Iterator[Checked]:
     """Each file checked in turn, in one project: files they share are parsed once."""
-    project = Project(
-        selection.reader,
-        guards=config.guards,
-        files=selection.files,
-        max_size=config.max_file_size,
-    )
-    project.lookups = config.project_lookups(project.resolver.resolve)
+    project = _project(selection.reader, config, selection.files)
     fixer = Fixer(project, selection.files, config)
     for source in sources:
         raised = len(project.notices)
@@ -255,10 +252,7 @@ class Recheck:
         """The tally of the named actions ("" for unnamed ones) in `content`."""
         if self._project is None or path in self._seen:
             # A second version of one file starts afresh: summaries name the old tree's nodes.
-            self._project = Project(
-                self.reader, guards=self.config.guards, max_size=self.config.max_file_size
-            )
-            self._project.lookups = self.config.project_lookups(self._project.resolver.resolve)
+            self._project = _project(self.reader, self.config)
             self._seen = set()
         self._seen.add(path)
         project = self._project
@@ -269,6 +263,13 @@ class Recheck:
             if (action.name or "") in actions
             for finding in _findings(project.analyze(action, module), module, self.config)
         )
+
+
+def _project(reader: Reader, config: Config, files: Callable[[], Iterable[str]] = tuple) -> Project:
+    """The project as the configuration describes it: its guards, lookups and size limit."""
+    project = Project(reader, guards=config.guards, files=files, max_size=config.max_file_size)
+    project.lookups = config.project_lookups(project.resolver.resolve)
+    return project
 
 
 def _first_error_line(module: Module) -> int:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from tree_sitter import Node
 
-from guardfix.actions import DIRECTIVE, chain_calls, chain_root, find_actions, may_hold_actions
+from guardfix.actions import DIRECTIVE, chain_calls, chain_root, find_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.guests import Guests
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
@@ -123,11 +123,11 @@ class Project:
             found = [
                 p
                 for p in self.files()
-                if is_source_path(p)
-                and (not under or p.startswith(under + "/"))
+                if (not under or p.startswith(under + "/"))
+                and is_source_path(p)
                 and _holds(self.reader.read(p), needles, ignore_case)
             ]
-        found = sorted(p for p in found if is_source_path(p))
+        found = sorted(p for p in found if is_source_path(p))  # git lists every kind of file
         self.reader.prefetch(found)  # the callers read them
         self._containing[key] = found
         return found
@@ -468,7 +468,7 @@ class Project:
         holding = set(self.files_containing(DIRECTIVE, under=under))  # `paths` are below it
         for path in paths:
             content = self.reader.read(path) if path in holding else None
-            if content is None or not may_hold_actions(content) or not names(content):
+            if content is None or not names(content):
                 continue
             module = self.module(path)
             if module is None:

@@ -339,15 +339,17 @@ class Publicity:
         """The source files with an import whose last part is `stem`. The first few stems
         are searched for (git reads the files); past that, one read of every file indexes
         them all, so the cost stops growing with the number of actions."""
-        if stem not in self._naming and not self._indexed and len(self._naming) >= SEARCHED_STEMS:
+        if stem in self._naming or self._indexed:
+            return self._naming.get(stem, [])
+        if len(self._naming) >= SEARCHED_STEMS:
             self._naming, self._indexed = self._index(), True
-        if stem not in self._naming and not self._indexed:
-            self._naming[stem] = [
-                path
-                for path in self.project.files_containing(stem.encode())
-                if stem in _imported_names(self.project.reader.read(path) or b"")
-            ]
-        return self._naming.get(stem, [])
+            return self._naming.get(stem, [])
+        self._naming[stem] = [
+            path
+            for path in self.project.files_containing(stem.encode())
+            if stem in _imported_names(self.project.reader.read(path) or b"")
+        ]
+        return self._naming[stem]
 
     def _index(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = {}

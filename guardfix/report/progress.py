@@ -29,12 +29,13 @@ def progress_bar(total: int, *, show: bool) -> Iterator[Callable[[], object] | N
     bar = Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False)
     with bar:
         task = bar.add_task("check", total=total)
-        drawn = [0.0]
+        drawn = 0.0
 
         def advance() -> None:
+            nonlocal drawn
             bar.advance(task)
-            if time.monotonic() - drawn[0] > REFRESH:
-                drawn[0] = time.monotonic()
+            if time.monotonic() - drawn > REFRESH:
+                drawn = time.monotonic()
                 bar.refresh()
 
         yield advance
