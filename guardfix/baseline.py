@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guardfix.config import ConfigError
-from guardfix.model import Finding
+from guardfix.model import Finding, Report
 
 VERSION = 1
 
@@ -100,3 +100,12 @@ def split(
         else:
             new.append(finding)
     return new, hidden
+
+
+def hide_baselined(report: Report, path: Path) -> None:
+    """Move the findings the baseline at `path` holds out of the report, and say how many."""
+    report.findings, report.baselined = split(report.findings, report.contents, load(path))
+    count = len(report.baselined)
+    if count:
+        are = "1 more finding is" if count == 1 else f"{count} more findings are"
+        report.notices.append(f"{are} in the baseline ({path.name}) and not shown")

@@ -6,7 +6,6 @@ import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,12 +18,9 @@ from guardfix.rules import RULES, RULES_BY_CODE
 
 # The pipeline is imported when a check runs: `--version` and `--help` need none of it.
 if TYPE_CHECKING:
-    from guardfix.config import Config
-    from guardfix.engine import Report
-    from guardfix.model import Applicability, Finding
-    from guardfix.rewrite import Rewrite
+    from guardfix.model import Report, Rewrite
+    from guardfix.rewrite import Rebuild
     from guardfix.select import Selection
-    from guardfix.verify import Rebuild
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports SIGINT
@@ -223,7 +219,11 @@ def command(
     from guardfix.libraries import libraries
     from guardfix.model import Applicability
     from guardfix.report.progress import progress_bar
+    from guardfix.rewrite import rebuilder
+    from guardfix.rewrite import rewrites as fixed_files
+    from guardfix.select import select
     from guardfix.severity import configured, failing
+    from guardfix.write import write_rewrites
 
     cwd = Path.cwd()
     modes = sum([all_files, staged_paths, base is not None])
@@ -241,7 +241,7 @@ def command(
         raise click.UsageError("--write-baseline records every finding: use it with --all alone")
     if exit_zero_on_fix and not apply:
         raise click.UsageError("--exit-zero-on-fix goes with --apply")
-    selection = _select(cwd, paths or [], all_files, staged_paths, base)
+    selection = select(cwd, paths or [], all_files, staged_paths, base)
     config_file = config_path if config_path is not None else find_config_file(selection.root)
     if config_path is not None and not config_path.is_file():
         raise ConfigError(f"{config_path}: no such configuration file")
@@ -252,19 +252,23 @@ def command(
     report.findings = configured(report.findings, config)
     if write_baseline is not None:
         return _write_baseline(cwd, selection, report, write_baseline)
-    _hide_baselined(report, selection, baseline_path)
+    baseline_file = baseline_path or selection.root / BASELINE_FILE
+    if baseline_path is not None or baseline_file.is_file():
+        from guardfix.baseline import hide_baselined
+
+        hide_baselined(report, baseline_file)
     allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if unsafe_fixes else set())
     # The text report shows the diff; the other formats carry each fix's edits instead.
     wants_rewrites = apply or output is Format.text
     rewrites: list[Rewrite] = []
     failures: dict[str, str] = {}
     if wants_rewrites:
-        fix_file = _fixer(report, frozenset(allowed), selection, config)
-        rewrites = _rewrites(report, fix_file)
+        fix_file = rebuilder(report, frozenset(allowed), selection.reader, config)
+        rewrites = fixed_files(report, fix_file)
         if verify:
             rewrites, failures = _verified(selection, report, rewrites, fix_file)
     if apply:
-        failures |= _write(selection, rewrites)
+        failures |= write_rewrites(selection.root, rewrites, staged=selection.staged)
     if statistics and output is Format.text:
         from guardfix.report.statistics import render as render_statistics
 
@@ -297,61 +301,6 @@ def _write_baseline(cwd: Path, selection: "Selection", report: "Report", where: 
     return EXIT_CLEAN
 
 
-def _hide_baselined(report: "Report", selection: "Selection", given: Path | None) -> None:
-    """Move the findings the baseline holds out of the report, and say how many."""
-    path = given if given is not None else selection.root / BASELINE_FILE
-    if given is None and not path.is_file():
-        return
-    from guardfix import baseline
-
-    report.findings, report.baselined = baseline.split(
-        report.findings, report.contents, baseline.load(path)
-    )
-    count = len(report.baselined)
-    if count:
-        are = "1 more finding is" if count == 1 else f"{count} more findings are"
-        report.notices.append(f"{are} in the baseline ({path.name}) and not shown")
-
-
-def _fixer(
-    report: "Report", allowed: "frozenset[Applicability]", selection: "Selection", config: "Config"
-) -> "Rebuild":
-    """A file's content once every allowed fix of the findings given that parses, and that
-    the checks accept once applied, is in."""
-    from guardfix.engine import Recheck, tally
-    from guardfix.rewrite import confirmed, rewrite
-
-    recheck = Recheck(selection.reader, config)
-
-    def fix_file(path: str, findings: "list[Finding]") -> "Rewrite":
-        first = rewrite(path, report.contents[path], findings, allowed)
-        # The baseline's findings are still in the file: the re-check counts them.
-        every = [*report.findings, *report.baselined]
-        before = tally(f for f in every if f.path == path)
-        return confirmed(first, findings, allowed, before, partial(recheck, path))
-
-    return fix_file
-
-
-def _rewrites(report: "Report", fix_file: "Rebuild") -> "list[Rewrite]":
-    """Per file with fixes: its rewrite."""
-    by_path: dict[str, list[Finding]] = {}
-    for finding in report.findings:
-        if finding.fix is not None:
-            by_path.setdefault(finding.path, []).append(finding)
-    out: list[Rewrite] = []
-    for path, findings in by_path.items():
-        try:
-            out.append(fix_file(path, findings))
-        except RecursionError:
-            report.notices.append(f"{path}: not rewritten, nested too deeply to re-check")
-        except Exception as exc:
-            from guardfix.engine import InternalError
-
-            raise InternalError(path, exc) from exc
-    return out
-
-
 def _verified(
     selection: "Selection", report: "Report", rewrites: "list[Rewrite]", fix_file: "Rebuild"
 ) -> "tuple[list[Rewrite], dict[str, str]]":
@@ -367,21 +316,6 @@ def _verified(
     for line in result.dropped:
         print(f"guardfix: {line}", file=sys.stderr)
     return result.rewrites, result.failures
-
-
-def _write(selection: "Selection", rewrites: "list[Rewrite]") -> dict[str, str]:
-    """Write each changed file; returns path -> why, for those left as they were."""
-    from guardfix.write import WriteRefused, write_atomic
-
-    failures: dict[str, str] = {}
-    for rw in rewrites:
-        if not rw.fixed:
-            continue
-        try:
-            write_atomic(selection.root, rw.path, rw.before, rw.after, staged=selection.staged)
-        except WriteRefused as exc:
-            failures[rw.path] = str(exc)
-    return failures
 
 
 def _render(
@@ -422,22 +356,6 @@ def _default_jobs(selection: "Selection") -> int:
     if selection.staged:
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _select(
-    cwd: Path, paths: list[str], all_files: bool, staged_paths: bool, base: str | None
-) -> "Selection":
-    from guardfix.select import diff_base, every_file, explicit, staged
-
-    if base is not None:
-        return diff_base(cwd, base)
-    if all_files:
-        return every_file(cwd, paths[0] if paths else None)
-    if staged_paths:
-        return staged(cwd, paths)
-    if paths:
-        return explicit(cwd, paths)
-    return staged(cwd)
 
 
 def _explain(code: str) -> int:
@@ -495,7 +413,7 @@ def _stopped(exc: Exception) -> int:
         # The reader went away (`guardfix | head`); say nothing more on a closed pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
-    from guardfix.engine import InternalError
+    from guardfix.model import InternalError
 
     if isinstance(exc, InternalError):
         from guardfix.report.text import shown

@@ -93,7 +93,7 @@ class Config:
 
 
 def find_config_file(root: Path) -> Path | None:
-    from guardfix.facts.resolve import within
+    from guardfix.files import within
 
     real_root = os.path.realpath(root)
     for name in CONFIG_FILES:

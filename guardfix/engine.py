@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 
 from guardfix.actions import find_actions, may_hold_actions
 from guardfix.config import Config
-from guardfix.facts.project import Project
-from guardfix.facts.resolve import Reader
+from guardfix.facts.project import Project, configured_project
+from guardfix.files import unreadable
 from guardfix.fixes import Fixer
-from guardfix.model import ActionFacts, ActionKind, Finding, ServerAction, Source
+from guardfix.model import Finding, InternalError, Report, Source
 from guardfix.module import Module
 from guardfix.parse import is_source_path
-from guardfix.rules import RULES, RULES_BY_CODE
-from guardfix.select import Selection
-from guardfix.suppressions import MARKER, Suppression, audit, silencing, suppressions
-
-
-class InternalError(Exception):
-    """A bug in guardfix met while checking `path`; the run stops and asks for a report."""
-
-    def __init__(self, path: str, cause: BaseException) -> None:
-        super().__init__(f"{path}: {cause!r}")
-        self.path = path
-        self.cause = cause
-
-    def __reduce__(self) -> tuple[type[InternalError], tuple[str, BaseException]]:
-        return InternalError, (self.path, self.cause)  # it crosses from a worker process
-
-
-@dataclass
-class Report:
-    findings: list[Finding] = field(default_factory=list)
-    files: int = 0  # source files checked
-    actions: int = 0  # server actions found in them
-    notices: list[str] = field(default_factory=list)
-    contents: dict[str, bytes] = field(default_factory=dict)  # files with findings
-    unreadable: list[str] = field(default_factory=list)  # not text: a run that cannot vouch
-    baselined: list[Finding] = field(default_factory=list)  # found, but in the baseline
+from guardfix.rules import RULES_BY_CODE
+from guardfix.rules.run import run_rules
+from guardfix.select import Selection, touched
+from guardfix.suppressions import MARKER, audit, suppressions
 
 
 @dataclass
@@ -123,7 +100,7 @@ def _tick(progress: Callable[[], object] | None) -> None:
 
 def _checked(sources: list[Source], selection: Selection, config: Config) -> Iterator[Checked]:
     """Each file checked in turn, in one project: files they share are parsed once."""
-    project = _project(selection.reader, config, selection.files)
+    project = configured_project(selection.reader, config, selection.files)
     fixer = Fixer(project, selection.files, config)
     for source in sources:
         raised = len(project.notices)
@@ -183,7 +160,7 @@ def _check_file(project: Project, fixer: Fixer, source: Source, config: Config) 
         first, last = action.node.start_point[0] + 1, action.node.end_point[0] + 1
         try:
             facts = project.analyze(action, module)
-            found_here = _findings(facts, module, config, found, used)
+            found_here = run_rules(facts, module, config, found, used)
         except RecursionError:
             out.notices.append(
                 f"{source.path}:{first}: {action.name or 'an action'} skipped, "
@@ -207,71 +184,6 @@ def _check_file(project: Project, fixer: Fixer, source: Source, config: Config) 
     return out
 
 
-def _findings(
-    facts: ActionFacts,
-    module: Module,
-    config: Config,
-    found: list[Suppression] | None = None,
-    used: set[tuple[int, str]] | None = None,
-) -> list[Finding]:
-    """The rules' findings on one action, less those a suppression silences (noted in
-    `used` as (line, rule))."""
-    if found is None:
-        found = suppressions(module) if MARKER in module.content else []
-    kept: list[Finding] = []
-    for rule in RULES:
-        if not config.wants_rule(rule.code):
-            continue
-        for finding in rule.check(facts, module):
-            silencer = silencing(finding, found)
-            if silencer is None:
-                kept.append(finding)
-            elif used is not None:
-                used.add((silencer.line, finding.rule))
-    return kept
-
-
-def tally(findings: Iterable[Finding]) -> Counter[tuple[str, str]]:
-    """How many findings each (rule, action) has: what a file's fixes are judged by."""
-    return Counter((finding.rule, finding.action or "") for finding in findings)
-
-
-class Recheck:
-    """Checks rewritten files again, as the next run would; one project for the whole run,
-    so the files they import are parsed and summarised once."""
-
-    def __init__(self, reader: Reader, config: Config) -> None:
-        self.reader = reader
-        self.config = config
-        self._project: Project | None = None
-        self._seen: set[str] = set()
-
-    def __call__(
-        self, path: str, content: bytes, actions: frozenset[str]
-    ) -> Counter[tuple[str, str]]:
-        """The tally of the named actions ("" for unnamed ones) in `content`."""
-        if self._project is None or path in self._seen:
-            # A second version of one file starts afresh: summaries name the old tree's nodes.
-            self._project = _project(self.reader, self.config)
-            self._seen = set()
-        self._seen.add(path)
-        project = self._project
-        module = project.add(path, content)
-        return tally(
-            finding
-            for action in find_actions(module)
-            if (action.name or "") in actions
-            for finding in _findings(project.analyze(action, module), module, self.config)
-        )
-
-
-def _project(reader: Reader, config: Config, files: Callable[[], Iterable[str]] = tuple) -> Project:
-    """The project as the configuration describes it: its guards, lookups and size limit."""
-    project = Project(reader, guards=config.guards, files=files, max_size=config.max_file_size)
-    project.lookups = config.project_lookups(project.resolver.resolve)
-    return project
-
-
 def _first_error_line(module: Module) -> int:
     cursor = module.root
     while True:
@@ -281,29 +193,3 @@ def _first_error_line(module: Module) -> int:
         if child is None or cursor.is_error or cursor.is_missing:
             return cursor.start_point[0] + 1
         cursor = child
-
-
-def unreadable(content: bytes) -> str | None:
-    """Why a file's content is not source text guardfix can read, or None."""
-    if b"\0" in content[:8192]:
-        return "binary content"
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return f"not UTF-8 (invalid byte at offset {exc.start})"
-    return None
-
-
-def touched(action: ServerAction, module: Module, source: Source) -> bool:
-    """In diff mode: the action overlaps a changed line, or its file's directive changed."""
-    if source.changed_lines is None:
-        return True
-    first, last = action.node.start_point[0] + 1, action.node.end_point[0] + 1
-    if any(first <= line <= last for line in source.changed_lines):
-        return True
-    directive = module.directive
-    return (
-        action.kind is not ActionKind.INLINE_DIRECTIVE
-        and directive is not None
-        and directive.start_point[0] + 1 in source.changed_lines
-    )

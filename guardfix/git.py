@@ -10,7 +10,7 @@ import weakref
 from pathlib import Path
 from typing import IO
 
-from guardfix.facts.resolve import inside_root, within
+from guardfix.files import inside_root, within
 
 
 class GitError(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from tree_sitter import Node
@@ -215,3 +215,39 @@ class Finding:
     @property
     def fixable(self) -> bool:
         return self.fix is not None
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """One file's fixed content, and which fixes are in it."""
+
+    path: str
+    before: bytes
+    after: bytes
+    fixed: tuple[Finding, ...]  # findings whose fix is in `after`
+    skipped: tuple[tuple[Finding, str], ...]  # fixes left out, and why
+
+
+@dataclass
+class Report:
+    """What a check found: the findings, and what the run has to say about its files."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0  # source files checked
+    actions: int = 0  # server actions found in them
+    notices: list[str] = field(default_factory=list)
+    contents: dict[str, bytes] = field(default_factory=dict)  # files with findings
+    unreadable: list[str] = field(default_factory=list)  # not text: a run that cannot vouch
+    baselined: list[Finding] = field(default_factory=list)  # found, but in the baseline
+
+
+class InternalError(Exception):
+    """A bug in guardfix met while checking `path`; the run stops and asks for a report."""
+
+    def __init__(self, path: str, cause: BaseException) -> None:
+        super().__init__(f"{path}: {cause!r}")
+        self.path = path
+        self.cause = cause
+
+    def __reduce__(self) -> tuple[type[InternalError], tuple[str, BaseException]]:
+        return InternalError, (self.path, self.cause)  # it crosses from a worker process

@@ -1,25 +1,60 @@
-"""The edits stage: apply one file's fixes, each re-parsed before it is kept."""
+"""The edits stage: apply each file's fixes, each re-parsed before it is kept, and keep
+only those the checks accept once applied."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from functools import partial
 
 from tree_sitter import Node
 
+from guardfix.actions import find_actions
+from guardfix.config import Config
 from guardfix.edits import OverlappingEdits, apply_edits
-from guardfix.model import Applicability, Edit, Finding
+from guardfix.facts.project import Project, configured_project
+from guardfix.files import Reader
+from guardfix.model import Applicability, Edit, Finding, InternalError, Report, Rewrite
 from guardfix.parse import parse
+from guardfix.rules.run import run_rules
+
+# A file's rewrite with only the fixes of the findings given: what --verify narrows down.
+Rebuild = Callable[[str, list[Finding]], Rewrite]
 
 
-@dataclass(frozen=True)
-class Rewrite:
-    path: str
-    before: bytes
-    after: bytes
-    fixed: tuple[Finding, ...]  # findings whose fix is in `after`
-    skipped: tuple[tuple[Finding, str], ...]  # fixes left out, and why
+def rewrites(report: Report, fix_file: Rebuild) -> list[Rewrite]:
+    """Per file with fixes: its rewrite."""
+    by_path: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        if finding.fix is not None:
+            by_path.setdefault(finding.path, []).append(finding)
+    out: list[Rewrite] = []
+    for path, findings in by_path.items():
+        try:
+            out.append(fix_file(path, findings))
+        except RecursionError:
+            report.notices.append(f"{path}: not rewritten, nested too deeply to re-check")
+        except Exception as exc:
+            raise InternalError(path, exc) from exc
+    return out
+
+
+def rebuilder(
+    report: Report, allowed: frozenset[Applicability], reader: Reader, config: Config
+) -> Rebuild:
+    """A file's content once every allowed fix of the findings given that parses, and that
+    the checks accept once applied, is in."""
+    recheck = Recheck(reader, config)
+
+    def fix_file(path: str, findings: list[Finding]) -> Rewrite:
+        first = rewrite(path, report.contents[path], findings, allowed)
+        # The baseline's findings are still in the file: the re-check counts them.
+        every = [*report.findings, *report.baselined]
+        before = tally(f for f in every if f.path == path)
+        return confirmed(first, findings, allowed, before, partial(recheck, path))
+
+    return fix_file
 
 
 def rewrite(
@@ -111,3 +146,37 @@ def _near(content: bytes, edit: Edit, spans: list[tuple[int, int]]) -> bool:
     after = content.find(b"\n", last + 1) if last != -1 else -1
     after = len(content) if after == -1 else after
     return any(low <= after and high >= before for low, high in spans)
+
+
+def tally(findings: Iterable[Finding]) -> Counter[tuple[str, str]]:
+    """How many findings each (rule, action) has: what a file's fixes are judged by."""
+    return Counter((finding.rule, finding.action or "") for finding in findings)
+
+
+class Recheck:
+    """Checks rewritten files again, as the next run would; one project for the whole run,
+    so the files they import are parsed and summarised once."""
+
+    def __init__(self, reader: Reader, config: Config) -> None:
+        self.reader = reader
+        self.config = config
+        self._project: Project | None = None
+        self._seen: set[str] = set()
+
+    def __call__(
+        self, path: str, content: bytes, actions: frozenset[str]
+    ) -> Counter[tuple[str, str]]:
+        """The tally of the named actions ("" for unnamed ones) in `content`."""
+        if self._project is None or path in self._seen:
+            # A second version of one file starts afresh: summaries name the old tree's nodes.
+            self._project = configured_project(self.reader, self.config)
+            self._seen = set()
+        self._seen.add(path)
+        project = self._project
+        module = project.add(path, content)
+        return tally(
+            finding
+            for action in find_actions(module)
+            if (action.name or "") in actions
+            for finding in run_rules(project.analyze(action, module), module, self.config)
+        )

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guardfix.facts.resolve import Reader, within
+from guardfix.files import Reader, within
 from guardfix.git import BlobReader, DiskReader, GitError, git, index_state, ls_files, toplevel
-from guardfix.model import Source
+from guardfix.model import ActionKind, ServerAction, Source
+from guardfix.module import Module
 from guardfix.parse import SKIPPED_DIRS, is_source_path
 
 
@@ -50,6 +51,37 @@ class Selection:
     files: Callable[[], Iterable[str]]
     notices: list[str] = field(default_factory=list)
     staged: bool = False  # contents come from the index, not the working tree
+
+
+def select(
+    cwd: Path, paths: list[str], all_files: bool, staged_paths: bool, base: str | None
+) -> Selection:
+    """What the command line asks for: a branch's change, every file, the staged files
+    pre-commit names, the given files whole, or else the staged change."""
+    if base is not None:
+        return diff_base(cwd, base)
+    if all_files:
+        return every_file(cwd, paths[0] if paths else None)
+    if staged_paths:
+        return staged(cwd, paths)
+    if paths:
+        return explicit(cwd, paths)
+    return staged(cwd)
+
+
+def touched(action: ServerAction, module: Module, source: Source) -> bool:
+    """In diff mode: the action overlaps a changed line, or its file's directive changed."""
+    if source.changed_lines is None:
+        return True
+    first, last = action.node.start_point[0] + 1, action.node.end_point[0] + 1
+    if any(first <= line <= last for line in source.changed_lines):
+        return True
+    directive = module.directive
+    return (
+        action.kind is not ActionKind.INLINE_DIRECTIVE
+        and directive is not None
+        and directive.start_point[0] + 1 in source.changed_lines
+    )
 
 
 def staged(cwd: Path, paths: list[str] | None = None) -> Selection:

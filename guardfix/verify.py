@@ -17,13 +17,13 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from guardfix.facts.resolve import within
-from guardfix.model import Finding
-from guardfix.rewrite import Rewrite
+from guardfix.files import within
+from guardfix.model import Finding, Rewrite
+from guardfix.rewrite import Rebuild
 
 TIMEOUT = 900  # seconds for one tsc run
 TSC = Path("node_modules", "typescript", "bin", "tsc")
@@ -37,8 +37,6 @@ LOCATED = re.compile(
 )
 GLOBAL = re.compile(r"^error (?P<code>TS\d+): (?P<message>.*)$")
 THROWN = re.compile(r"^[A-Za-z]*Error\b")  # how Node prints an uncaught exception
-
-Rebuild = Callable[[str, list[Finding]], Rewrite]
 
 
 class VerifyError(Exception):

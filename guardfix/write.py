@@ -6,10 +6,11 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from guardfix.facts.resolve import within
+from guardfix.files import within
+from guardfix.model import Rewrite
 
 try:
     import fcntl
@@ -111,3 +112,16 @@ def _locked(full: Path) -> Iterator[None]:
 def _remove(temp: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(temp)
+
+
+def write_rewrites(root: Path, rewrites: Iterable[Rewrite], *, staged: bool) -> dict[str, str]:
+    """Write each changed file; returns path -> why, for those left as they were."""
+    failures: dict[str, str] = {}
+    for rw in rewrites:
+        if not rw.fixed:
+            continue
+        try:
+            write_atomic(root, rw.path, rw.before, rw.after, staged=staged)
+        except WriteRefused as exc:
+            failures[rw.path] = str(exc)
+    return failures

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from guardfix.config import Config
-from guardfix.engine import Report, check
+from guardfix.engine import check
+from guardfix.model import Report
 from guardfix.select import explicit
 
 

@@ -11,9 +11,8 @@ import pytest
 
 from guardfix.cli import main
 from guardfix.edits import apply_edits
-from guardfix.model import Applicability, Edit, Fix
+from guardfix.model import Applicability, Edit, Fix, Rewrite
 from guardfix.report import diff
-from guardfix.rewrite import Rewrite
 from guardfix.write import WriteRefused, write_atomic
 from guardfix_codemods import CODEMODS
 from tests.conftest import git, write_tree
@@ -143,16 +142,16 @@ def test_overlapping_fixes_keep_the_first(app: Path, monkeypatch, capsys) -> Non
 
 
 def test_file_changed_after_reading_is_not_clobbered(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from guardfix import cli
+    from guardfix import rewrite
 
-    real = cli._rewrites
+    real = rewrite.rewrites
 
     def edit_meanwhile(*args):  # type: ignore[no-untyped-def]
         rewrites = real(*args)
         (app / ACTION).write_text(VULNERABLE + "// edited in the editor\n")
         return rewrites
 
-    monkeypatch.setattr(cli, "_rewrites", edit_meanwhile)
+    monkeypatch.setattr(rewrite, "rewrites", edit_meanwhile)
     assert main(["--apply", "--all", "."]) == 2
     out = capsys.readouterr().out
     assert f"Not rewritten: {ACTION}: it changed since guardfix read it" in out

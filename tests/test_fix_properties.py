@@ -39,10 +39,10 @@ from tree_sitter import Node
 from guardfix.cli import main
 from guardfix.config import Config
 from guardfix.edits import OverlappingEdits, apply_edits, style_of
-from guardfix.engine import Report, check
-from guardfix.model import Applicability, Edit, Finding, Fix, Position, Severity
+from guardfix.engine import check
+from guardfix.model import Applicability, Edit, Finding, Fix, Position, Report, Rewrite, Severity
 from guardfix.parse import parse
-from guardfix.rewrite import Rewrite, rewrite
+from guardfix.rewrite import rewrite
 from guardfix.select import every_file
 
 EXAMPLES = int(os.environ.get("GUARDFIX_FUZZ_EXAMPLES", "200"))

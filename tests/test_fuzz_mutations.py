@@ -55,10 +55,8 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 from guardfix import cli, git, select
-from guardfix.engine import Report
-from guardfix.model import Edit
+from guardfix.model import Edit, Report, Rewrite
 from guardfix.parse import parse
-from guardfix.rewrite import Rewrite
 from tests.test_fix_properties import PROJECT, TSCONFIG, error_count, splice
 
 ENV = "GUARDFIX_MUTATION_EXAMPLES"

@@ -9,6 +9,7 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from guardfix.actions import DIRECTIVE, chain_calls, chain_root, find_actions
+from guardfix.config import Config
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.guests import Guests
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
@@ -26,7 +27,7 @@ from guardfix.facts.ownership import (
 )
 from guardfix.facts.policies import rls_scoped
 from guardfix.facts.public import Publicity, session_names
-from guardfix.facts.resolve import ModuleResolver, Reader, _match
+from guardfix.facts.resolve import ModuleResolver, alias_match
 from guardfix.facts.schema import (
     database_refuses,
     drizzle_references,
@@ -35,6 +36,7 @@ from guardfix.facts.schema import (
     references,
 )
 from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
+from guardfix.files import Reader
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module
 from guardfix.parse import is_source_path, parse
@@ -420,7 +422,7 @@ class Project:
             return True
         aliases = self.resolver.aliases_for(posixpath.dirname(module.path))
         return aliases is not None and any(
-            _match(pattern, specifier) is not None for pattern, _ in aliases.patterns
+            alias_match(pattern, specifier) is not None for pattern, _ in aliases.patterns
         )
 
     def summary(self, module: Module, fn: Node, session_args: SessionArgs = ()) -> Summary | None:
@@ -862,3 +864,12 @@ def _next_sinks(fn: Node) -> frozenset[str]:
     if params and params[0] is not None:
         return frozenset({f"{params[0]}.next"})
     return frozenset({"next"})
+
+
+def configured_project(
+    reader: Reader, config: Config, files: Callable[[], Iterable[str]] = tuple
+) -> Project:
+    """The project as the configuration describes it: its guards, lookups and size limit."""
+    project = Project(reader, guards=config.guards, files=files, max_size=config.max_file_size)
+    project.lookups = config.project_lookups(project.resolver.resolve)
+    return project

@@ -3,10 +3,9 @@ workspace packages of a monorepo."""
 
 from __future__ import annotations
 
-import os
 import posixpath
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from guardfix.facts.workspaces import (
     Package,
@@ -16,52 +15,17 @@ from guardfix.facts.workspaces import (
     source_guesses,
     split_specifier,
 )
+from guardfix.files import Reader, inside_root
 from guardfix.parse import is_source_path
 
 EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
 
 
-class Reader(Protocol):
-    """Reads project files by root-relative `/` path (working tree, index or a commit)."""
-
-    def read(self, path: str) -> bytes | None: ...
-
-    def prefetch(self, paths: list[str]) -> None:
-        """Read many files at once (one `git cat-file --batch` for the index)."""
-
-    def exists(self, path: str) -> bool: ...
-
-    def search(
-        self, *needles: bytes, ignore_case: bool = False, under: str = ""
-    ) -> list[str] | None:
-        """The project's files below the folder `under` whose text holds one of `needles`
-        (git searches them), or None when the reader cannot search: the caller reads the
-        files itself."""
-
-    def folders(self, path: str) -> list[str]:
-        """Names of the folders directly in `path` ("" for the root): workspace globs."""
-
-
 @dataclass(frozen=True)
 class PathAliases:
     base: str  # root-relative folder the targets are relative to
     patterns: tuple[tuple[str, tuple[str, ...]], ...]
-
-
-def inside_root(path: str) -> str | None:
-    """Normalise a root-relative path; None when it leaves the root."""
-    if path.startswith("/"):
-        return None
-    norm = posixpath.normpath(path)
-    if norm == ".." or norm.startswith("../"):
-        return None
-    return "" if norm == "." else norm
-
-
-def within(path: str, root: str) -> bool:
-    """Whether the absolute `path` is `root` or below it (both resolved alike)."""
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 class ModuleResolver:
@@ -100,7 +64,7 @@ class ModuleResolver:
 
     def _aliased(self, aliases: PathAliases, specifier: str) -> str | None:
         for pattern, targets in aliases.patterns:
-            star = _match(pattern, specifier)
+            star = alias_match(pattern, specifier)
             if star is None:
                 continue
             for target in targets:
@@ -261,7 +225,8 @@ class ModuleResolver:
         self.notices.append(f"{path}: {why}; import aliases from it are ignored")
 
 
-def _match(pattern: str, specifier: str) -> str | None:
+def alias_match(pattern: str, specifier: str) -> str | None:
+    """What `*` stands for when `specifier` matches a tsconfig `paths` pattern, or None."""
     if "*" not in pattern:
         return "" if pattern == specifier else None
     prefix, _, suffix = pattern.partition("*")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from guardfix.parse import SKIPPED_DIRS
 
 if TYPE_CHECKING:
-    from guardfix.facts.resolve import Reader
+    from guardfix.files import Reader
 
 MANIFEST = "package.json"
 PNPM_WORKSPACE = "pnpm-workspace.yaml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guardfix.engine import Report
+from guardfix.model import Report
 
 
 def _data(value: str) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from guardfix.engine import Report
-from guardfix.model import Fix
+from guardfix.model import Fix, Report
 
 
 def render(report: Report) -> str:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from guardfix import __version__
 from guardfix.baseline import entry
-from guardfix.engine import Report
+from guardfix.model import Report
 from guardfix.rules import RULES
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

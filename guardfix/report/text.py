@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from guardfix.engine import Report
-from guardfix.model import Applicability, Finding, Severity
+from guardfix.model import Applicability, Finding, Report, Rewrite, Severity
 from guardfix.report import diff
-from guardfix.rewrite import Rewrite
 
 RED, BOLD, DIM, CYAN, GREEN, YELLOW, RESET = (
     "\033[31m",
