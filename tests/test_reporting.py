@@ -104,7 +104,7 @@ def test_a_warning_finding_from_a_rule_is_respected(
         return wrapped
 
     monkeypatch.setattr(
-        "guardfix.engine.RULES", tuple(replace(r, check=warn(r.check)) for r in RULES)
+        "guardfix.rules.run.RULES", tuple(replace(r, check=warn(r.check)) for r in RULES)
     )
     assert main(["."]) == 0
     out = capsys.readouterr().out
