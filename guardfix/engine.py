@@ -1,4 +1,5 @@
-"""The pipeline from selected files to findings: read, parse, find actions, facts, rules."""
+"""The check: selected files to findings with their fixes (read, parse, find actions, facts,
+rules, fixes), in one process or several; the report is the same."""
 
 from __future__ import annotations
 
