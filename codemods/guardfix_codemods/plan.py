@@ -28,7 +28,11 @@ class ActionPlan:
     codes: frozenset[str]  # the rules the action's findings break
     style: Style
     client: ClientSwitch | None  # for next-safe-action, the authenticated client
-    lookup: Node | None  # the action's own lookup statement, when it has one
+
+    @property
+    def lookup(self) -> Node | None:
+        """The action's own lookup statement, when it has one."""
+        return self.facts.lookup_statement
 
     @property
     def guard(self) -> SessionRecipe | None:
@@ -99,7 +103,6 @@ def plan_action(
         frozenset(codes),
         style_of(module.content),
         client,
-        lookup_statement(facts),
     )
 
 
@@ -126,20 +129,6 @@ def elsewhere(workspace: Workspace, path: str) -> SessionRecipe | None:
     if root not in workspace.helper_idioms:
         workspace.helper_idioms[root] = session.learn_elsewhere(workspace, root)
     return workspace.helper_idioms[root]
-
-
-def lookup_statement(facts: ActionFacts) -> Node | None:
-    """The statement of the action's body that holds its first session lookup."""
-    body = facts.action.function.child_by_field_name("body")
-    if body is None or body.type != "statement_block":
-        return None
-    for call in facts.lookups:
-        node: Node | None = call
-        while node is not None and node.parent is not None and node.parent != body:
-            node = node.parent
-        if node is not None and node.parent == body:
-            return node
-    return None
 
 
 def bound_names(stmt: Node) -> frozenset[str]:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from guardfix.config import SessionSetting
-from guardfix.facts.flow import State, Walker
 from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.libraries import FixPreset, libraries
 from guardfix.model import ActionKind, ServerAction
@@ -222,23 +221,11 @@ def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe |
     if body is None or body.type != "statement_block" or body.has_error:
         return None  # a damaged guard is not one to copy
     statements = [s for s in body.named_children if s.type != "comment"]
-    walker = Walker(module, workspace.project)
-    state = State()
-    first = last = None
     # A guard is a lookup among the first few statements, checked at once (or by itself).
-    for index, stmt in enumerate(statements[: LEAD + 2]):
-        if first is None and stmt.type == "return_statement":
-            break  # it returns (a page, its JSX) before any lookup
-        walker.statement(stmt, state)
-        if state.lookup and first is None:
-            first = index
-        if state.stopped:
-            last = index
-            break
-        if (first is None and index >= LEAD) or (first is not None and index > first):
-            break
-    if first is None or last is None:
+    opening = workspace.project.opening_guard(module, statements, LEAD)
+    if opening is None:
         return None
+    first, last = opening
     if last > first and statements[last].type not in ("if_statement", "expression_statement"):
         return None  # stopped by a dereference in a statement doing more than checking
     guard = statements[first : last + 1]

@@ -51,8 +51,6 @@ class Workspace:
         self.provider_keys: dict[str, dict[str, str]] = {}
         # app root -> how its guarded actions turn the provider's id into their own user
         self.provider_maps: dict[str, Mapping | None] = {}
-        # (file, start) of a function -> the lookups a walk of it meets (callers share them)
-        self.walked_lookups: dict[tuple[str, int], tuple[Node, ...] | None] = {}
         self._calling: dict[tuple[str, str], list[tuple[Module, Node]]] = {}
         self._calls: dict[str, list[tuple[str, Node]]] = {}
 
