@@ -56,10 +56,7 @@ class ActionPlan:
     @cached_property
     def guest_test(self) -> str | None:
         """How the project refuses a guest session, if it does (learned once per app)."""
-        root = self.workspace.app_root(self.module.path)
-        if root not in self.workspace.guest_tests:
-            self.workspace.guest_tests[root] = guests.learn(self.workspace, root)
-        return self.workspace.guest_tests[root]
+        return guests.guest_test(self.workspace, self.module.path)
 
     @cached_property
     def _identity(self) -> tuple[SessionRecipe | None, str | None, str]:
@@ -111,10 +108,7 @@ def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
     setting = workspace.config.session
     if setting is not None:
         return session.from_config(setting)
-    root = workspace.app_root(path)  # one app of a monorepo does not teach another
-    if root not in workspace.idioms:
-        workspace.idioms[root] = session.learn(workspace, root)
-    idiom = workspace.idioms[root]
+    idiom = session.idiom(workspace, path)
     if isinstance(idiom, SessionRecipe):
         return idiom
     preset = session.from_preset(workspace, path)
@@ -125,10 +119,7 @@ def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
 
 def elsewhere(workspace: Workspace, path: str) -> SessionRecipe | None:
     """The lookup and check the app's pages, layouts and helpers use (learned once)."""
-    root = workspace.app_root(path)
-    if root not in workspace.helper_idioms:
-        workspace.helper_idioms[root] = session.learn_elsewhere(workspace, root)
-    return workspace.helper_idioms[root]
+    return session.helper_idiom(workspace, path)
 
 
 def bound_names(stmt: Node) -> frozenset[str]:
