@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 from tree_sitter import Node
 
@@ -164,6 +165,34 @@ class ActionFacts:
     # A page that shows the action to anonymous visitors (nothing on the way looks the
     # session up) in a project whose pages do elsewhere: a login fix is display-only.
     open_page: str | None = None
+
+    # Where the action looks the session up, for the fixes: derived from `lookups` when
+    # first asked, as most actions need no fix.
+
+    @cached_property
+    def lookup_statement(self) -> Node | None:
+        """The statement of the action's body that holds its first session lookup."""
+        body = self.action.function.child_by_field_name("body")
+        if body is None or body.type != "statement_block":
+            return None
+        for call in self.lookups:
+            node: Node | None = call
+            while node is not None and node.parent is not None and node.parent != body:
+                node = node.parent
+            if node is not None and node.parent == body:
+                return node
+        return None
+
+    @cached_property
+    def lookup_call(self) -> Node | None:
+        """The first session lookup inside `lookup_statement`."""
+        statement = self.lookup_statement
+        if statement is None:
+            return None
+        return next(
+            (c for c in self.lookups if statement.start_byte <= c.start_byte < statement.end_byte),
+            None,
+        )
 
 
 class Applicability(str, Enum):

@@ -151,6 +151,26 @@ def test_no_import_cycle() -> None:
     assert cycles(FOUND) == []
 
 
+# What a codemod knows of an action comes from the facts stage: it never walks code itself.
+FACTS_INTERNALS = {
+    "guardfix.facts.flow": {"Walker", "State"},
+    "guardfix.facts.lookups": {"classify_lookup"},
+}
+
+
+def test_the_codemods_read_facts_not_the_walker() -> None:
+    used = [
+        f"{name}:{node.lineno} imports {node.module}.{alias.name}"
+        for name, path in KNOWN.items()
+        if name.startswith("guardfix_codemods")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module in FACTS_INTERNALS
+        for alias in node.names
+        if alias.name in FACTS_INTERNALS[node.module]
+    ]
+    assert used == []
+
+
 def test_the_architecture_page_names_every_module() -> None:
     page = (CHECKOUT / "ARCHITECTURE.md").read_text(encoding="utf-8")
     # A module by its file name, a package by its folder: `run.py`, `guardfix/libraries/`.

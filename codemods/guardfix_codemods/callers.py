@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from guardfix.facts.flow import Resolver, State, Walker
 from guardfix.module import Module
-from guardfix.syntax import callee_of, text, walk
+from guardfix.syntax import callee_of, text
 from guardfix_codemods.workspace import Workspace, function_name
 
 DEPTH = 5  # callers of callers, followed up to this many steps
@@ -32,7 +31,7 @@ def anonymous_lookup(
             if (caller.path, fn.start_byte) in seen:
                 continue
             seen.add((caller.path, fn.start_byte))
-            lookups = _lookups(workspace, caller, fn)
+            lookups = workspace.project.lookups_in(caller, fn)
             if lookups is None:
                 continue  # too deep to read: it shows no lookup
             for call in lookups:
@@ -47,20 +46,6 @@ def anonymous_lookup(
     return None
 
 
-def _lookups(workspace: Workspace, module: Module, fn: Node) -> tuple[Node, ...] | None:
-    """The lookups a walk of `fn` meets (None: too deep to read); the callers of a file's
-    actions overlap, so each function is walked once."""
-    key = (module.path, fn.start_byte)
-    if key not in workspace.walked_lookups:
-        walker = Walker(module, workspace.project)
-        try:
-            walker.run(fn)
-            workspace.walked_lookups[key] = tuple(walker.lookups)
-        except RecursionError:
-            workspace.walked_lookups[key] = None
-    return workspace.walked_lookups[key]
-
-
 def _fixed_identity(workspace: Workspace, module: Module, call: Node) -> tuple[str, str] | None:
     callee = callee_of(call)
     if callee is None or callee.type != "identifier":
@@ -69,49 +54,8 @@ def _fixed_identity(workspace: Workspace, module: Module, call: Node) -> tuple[s
     if found is None:
         return None
     where, fn = found
-    walker = _Answers(where, workspace.project, helper=True)
     try:
-        walker.run(fn)
+        fixed = workspace.project.answers_fixed_id(where, fn)
     except RecursionError:
         return None
-    # One path answers from the session, another, before any lookup, with a fixed id.
-    if walker.fixed and any(v.session for stopped, v in walker.returns if not stopped):
-        return text(callee), where.path
-    return None
-
-
-class _Answers(Walker):
-    """A walk that also notes an answer, before any lookup, with a fixed id."""
-
-    def __init__(self, module: Module, resolver: Resolver, *, helper: bool) -> None:
-        super().__init__(module, resolver, helper=helper)
-        self.fixed = False
-
-    def statement(self, node: Node, st: State) -> None:
-        if node.type == "return_statement" and not st.stopped and not st.lookup:
-            value = next(iter(node.named_children), None)
-            self.fixed = self.fixed or (value is not None and fixed_value(value))
-        super().statement(node, st)
-
-
-def fixed_value(expr: Node) -> bool:
-    """A constant or the environment's value: `process.env.SOLO_ID || "solo"`, `{ id: "me" }`;
-    not `null`, `true`, nor anything computed by a call or read from a variable."""
-    nodes = list(walk(expr))
-    for node in nodes:
-        if node.type in ("call_expression", "null", "undefined", "true", "false", "this"):
-            return False
-        if node.type in ("identifier", "shorthand_property_identifier") and not _environment(node):
-            return False
-    return any(n.type in ("string", "template_string", "number", "identifier") for n in nodes)
-
-
-def _environment(node: Node) -> bool:
-    """`process` of `process.env.X`."""
-    parent = node.parent
-    return (
-        text(node) == "process"
-        and parent is not None
-        and parent.type == "member_expression"
-        and text(parent.child_by_field_name("property")) == "env"
-    )
+    return (text(callee), where.path) if fixed else None

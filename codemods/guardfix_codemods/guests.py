@@ -14,6 +14,7 @@ from guardfix.facts.guests import MARKERS, USER, tests
 from guardfix.model import Edit
 from guardfix.parse import parse
 from guardfix.syntax import text, unwrap, walk
+from guardfix_codemods.learned import PerApp
 from guardfix_codemods.workspace import Workspace
 
 # Conditions an added `|| test` may follow without parentheses.
@@ -32,6 +33,9 @@ def learn(workspace: Workspace, under: str) -> str | None:
             if node.type == "if_statement":
                 counts.update(t for t, _ in tests(node.child_by_field_name("condition")))
     return counts.most_common(1)[0][0] if counts else None
+
+
+guest_test = PerApp(learn)  # learned once per app
 
 
 def exclude(guard: str, test: str | None, user_id: str | None) -> str:

@@ -15,7 +15,7 @@ from guardfix.syntax import (
     unwrap,
     walk,
 )
-from guardfix_codemods import provider_ids, recipes
+from guardfix_codemods import provider_ids, recipes, texts
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.imports import import_edits
 from guardfix_codemods.owners import Owner, owner_field
@@ -119,7 +119,7 @@ def _prisma(
     edits = _add_entry(where, entry, plan)
     if isinstance(edits, str):
         return edits
-    major = plan.workspace.major(
+    major = texts.major(
         plan.workspace.dependencies(plan.module.path).get("@prisma/client")
         or plan.workspace.dependencies(plan.module.path).get("prisma")
     )

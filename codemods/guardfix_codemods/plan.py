@@ -28,7 +28,11 @@ class ActionPlan:
     codes: frozenset[str]  # the rules the action's findings break
     style: Style
     client: ClientSwitch | None  # for next-safe-action, the authenticated client
-    lookup: Node | None  # the action's own lookup statement, when it has one
+
+    @property
+    def lookup(self) -> Node | None:
+        """The action's own lookup statement, when it has one."""
+        return self.facts.lookup_statement
 
     @property
     def guard(self) -> SessionRecipe | None:
@@ -52,10 +56,7 @@ class ActionPlan:
     @cached_property
     def guest_test(self) -> str | None:
         """How the project refuses a guest session, if it does (learned once per app)."""
-        root = self.workspace.app_root(self.module.path)
-        if root not in self.workspace.guest_tests:
-            self.workspace.guest_tests[root] = guests.learn(self.workspace, root)
-        return self.workspace.guest_tests[root]
+        return guests.guest_test(self.workspace, self.module.path)
 
     @cached_property
     def _identity(self) -> tuple[SessionRecipe | None, str | None, str]:
@@ -99,7 +100,6 @@ def plan_action(
         frozenset(codes),
         style_of(module.content),
         client,
-        lookup_statement(facts),
     )
 
 
@@ -108,10 +108,7 @@ def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
     setting = workspace.config.session
     if setting is not None:
         return session.from_config(setting)
-    root = workspace.app_root(path)  # one app of a monorepo does not teach another
-    if root not in workspace.idioms:
-        workspace.idioms[root] = session.learn(workspace, root)
-    idiom = workspace.idioms[root]
+    idiom = session.idiom(workspace, path)
     if isinstance(idiom, SessionRecipe):
         return idiom
     preset = session.from_preset(workspace, path)
@@ -122,24 +119,7 @@ def recipe_for(workspace: Workspace, path: str) -> SessionRecipe | str:
 
 def elsewhere(workspace: Workspace, path: str) -> SessionRecipe | None:
     """The lookup and check the app's pages, layouts and helpers use (learned once)."""
-    root = workspace.app_root(path)
-    if root not in workspace.helper_idioms:
-        workspace.helper_idioms[root] = session.learn_elsewhere(workspace, root)
-    return workspace.helper_idioms[root]
-
-
-def lookup_statement(facts: ActionFacts) -> Node | None:
-    """The statement of the action's body that holds its first session lookup."""
-    body = facts.action.function.child_by_field_name("body")
-    if body is None or body.type != "statement_block":
-        return None
-    for call in facts.lookups:
-        node: Node | None = call
-        while node is not None and node.parent is not None and node.parent != body:
-            node = node.parent
-        if node is not None and node.parent == body:
-            return node
-    return None
+    return session.helper_idiom(workspace, path)
 
 
 def bound_names(stmt: Node) -> frozenset[str]:

@@ -33,8 +33,10 @@ from guardfix.syntax import (
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.exits import fitted
 from guardfix_codemods.imports import Need, import_edits
+from guardfix_codemods.learned import PerApp
 from guardfix_codemods.plan import ActionPlan, bound_names, declared_in, make_async
 from guardfix_codemods.session import needs_of, permission_check, user_id_in
+from guardfix_codemods.texts import dedent
 from guardfix_codemods.workspace import Workspace
 
 CLERK = "@clerk/"
@@ -84,6 +86,9 @@ def mappings(workspace: Workspace, under: str) -> dict[str, str]:
                 key, value = pair
                 found.setdefault(_plain(value), key)
     return found
+
+
+_app_keys = PerApp(mappings)  # learned once per app
 
 
 def _around(root: Node, matches: Iterable[re.Match[bytes]]) -> list[Node]:
@@ -165,10 +170,7 @@ def user_id_for(plan: ActionPlan, field: str) -> tuple[str, list[Edit]] | str:
     refused = _provider(plan, field)
     if refused is None:
         return user_id, []
-    root = plan.workspace.app_root(plan.module.path)
-    if root not in plan.workspace.provider_maps:
-        plan.workspace.provider_maps[root] = learn_mapping(plan.workspace, root)
-    mapping = plan.workspace.provider_maps[root]
+    mapping = _app_mapping(plan.workspace, plan.module.path)
     if mapping is None or mapping.provider_id != _plain(user_id):
         return refused
     edits = _mapping_edits(plan, mapping)
@@ -191,11 +193,7 @@ def _provider(plan: ActionPlan, field: str) -> str | None:
     user_id = plan.user_id
     if user_id is None or PROVIDER_KEY.match(field):
         return None  # a column that holds the provider's id takes it as it is
-    workspace, path = plan.workspace, plan.module.path
-    root = workspace.app_root(path)
-    if root not in workspace.provider_keys:
-        workspace.provider_keys[root] = mappings(workspace, root)
-    found = workspace.provider_keys[root]
+    found = _app_keys(plan.workspace, plan.module.path)
     key = found.get(_plain(user_id))
     if key is None and found and _from_clerk(plan):
         key = next(iter(found.values()))
@@ -239,6 +237,9 @@ def learn_mapping(workspace: Workspace, under: str) -> Mapping | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+_app_mapping = PerApp(learn_mapping)  # learned once per app
+
+
 def _mapping_in(fn: Node, module: Module, workspace: Workspace) -> Mapping | None:
     """A statement of `fn`'s body that finds one user by a provider id bound before it,
     checked by the next statement, and whose user's id the action then reads."""
@@ -255,7 +256,7 @@ def _mapping_in(fn: Node, module: Module, workspace: Workspace) -> Mapping | Non
             needs = needs_of([stmt, check], names | {pair[1]}, module, workspace)
             if user_id is None or "." not in user_id or needs is None:
                 return None
-            code = workspace.dedent(module, stmt.start_byte, check.end_byte)
+            code = dedent(module, stmt.start_byte, check.end_byte)
             return Mapping(code, pair[1], user_id, names, needs)
         earlier |= bound_names(stmt)
     return None

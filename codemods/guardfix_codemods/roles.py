@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from guardfix.actions import find_actions
-from guardfix.facts.flow import Walker
+from guardfix.facts.fixed_ids import fixed_value
 from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.module import Module
 from guardfix.parse import parse
 from guardfix.syntax import FUNCTION_TYPES, callee_name, text, walk
 from guardfix_codemods import session
-from guardfix_codemods.callers import fixed_value
 from guardfix_codemods.plan import ActionPlan, bound_names
 from guardfix_codemods.session import ROLE_PROPERTY
 from guardfix_codemods.workspace import Workspace, exported_names
@@ -81,12 +80,10 @@ def _admin_gate(workspace: Workspace, module: Module) -> str | None:
         body = fn.child_by_field_name("body")
         if body is None or body.type != "statement_block":
             continue
-        walker = Walker(module, workspace.project)
-        try:
-            walker.run(fn)
-        except RecursionError:
+        lookups = workspace.project.lookups_in(module, fn)
+        if lookups is None:
             continue  # too deep to read: no gate to see
-        names = {n for call in walker.lookups for n in _bound_by(call)}
+        names = {n for call in lookups for n in _bound_by(call)}
         for stmt in body.named_children:
             condition = stmt.child_by_field_name("condition")
             consequence = stmt.child_by_field_name("consequence")

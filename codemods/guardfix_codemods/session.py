@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from guardfix.config import SessionSetting
-from guardfix.facts.flow import State, Walker
 from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.libraries import FixPreset, libraries
 from guardfix.model import ActionKind, ServerAction
@@ -29,6 +28,8 @@ from guardfix.syntax import (
     walk,
 )
 from guardfix_codemods.imports import Need
+from guardfix_codemods.learned import PerApp
+from guardfix_codemods.texts import dedent, major
 from guardfix_codemods.workspace import Workspace
 
 # Names a copied guard may use without importing them.
@@ -50,7 +51,6 @@ class SessionRecipe:
     user_id: str | None  # the caller's id once the check has passed
     imports: tuple[Need, ...]
     declares: frozenset[str]  # names the guard binds in the action
-    base: str  # the file the imports' relative specifiers are relative to
 
 
 def from_config(setting: SessionSetting) -> SessionRecipe:
@@ -63,7 +63,6 @@ def from_config(setting: SessionSetting) -> SessionRecipe:
         user_id=setting.user_id,
         imports=(Need(setting.name, setting.module, default=setting.default),),
         declares=declared_names(guard),
-        base="",
     )
 
 
@@ -205,8 +204,12 @@ def _most_used(guards: Iterable[SessionRecipe | None], noun: str) -> SessionReci
         user_id=ids.most_common(1)[0][0] if ids else None,
         imports=best.imports,
         declares=best.declares,
-        base=best.base,
     )
+
+
+# What each app teaches, learned once: the guard of its actions, else of its other code.
+idiom = PerApp(learn)
+helper_idiom = PerApp(learn_elsewhere)
 
 
 def guard_of(action: ServerAction, module: Module, workspace: Workspace) -> SessionRecipe | None:
@@ -222,23 +225,11 @@ def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe |
     if body is None or body.type != "statement_block" or body.has_error:
         return None  # a damaged guard is not one to copy
     statements = [s for s in body.named_children if s.type != "comment"]
-    walker = Walker(module, workspace.project)
-    state = State()
-    first = last = None
     # A guard is a lookup among the first few statements, checked at once (or by itself).
-    for index, stmt in enumerate(statements[: LEAD + 2]):
-        if first is None and stmt.type == "return_statement":
-            break  # it returns (a page, its JSX) before any lookup
-        walker.statement(stmt, state)
-        if state.lookup and first is None:
-            first = index
-        if state.stopped:
-            last = index
-            break
-        if (first is None and index >= LEAD) or (first is not None and index > first):
-            break
-    if first is None or last is None:
+    opening = workspace.project.opening_guard(module, statements, LEAD)
+    if opening is None:
         return None
+    first, last = opening
     if last > first and statements[last].type not in ("if_statement", "expression_statement"):
         return None  # stopped by a dereference in a statement doing more than checking
     guard = statements[first : last + 1]
@@ -254,12 +245,11 @@ def _guard_in(fn: Node, module: Module, workspace: Workspace) -> SessionRecipe |
         return None
     return SessionRecipe(
         origin="",
-        guard=workspace.dedent(module, guard[0].start_byte, guard[-1].end_byte),
+        guard=dedent(module, guard[0].start_byte, guard[-1].end_byte),
         callee=callee,
         user_id=user_id_in(fn, frozenset(declared)),
         imports=needs,
         declares=frozenset(declared),
-        base=module.path,
     )
 
 
@@ -354,7 +344,7 @@ def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
     presets = [(lib.name, lib.fix) for lib in libraries() if lib.fix is not None]
     for name, preset in sorted(presets, key=lambda item: item[1].prefer_others):
         version = deps.get(preset.package)
-        if version is None or not preset.applies_to(workspace.major(version)):
+        if version is None or not preset.applies_to(major(version)):
             continue
         needs: list[Need] = []
         for item in preset.imports:
@@ -379,7 +369,6 @@ def from_preset(workspace: Workspace, path: str) -> SessionRecipe | str:
                 user_id=user_id,
                 imports=tuple(needs),
                 declares=declared_names(guard),
-                base="",
             )
     if missing:
         return "; ".join(missing)

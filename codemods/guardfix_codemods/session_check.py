@@ -6,7 +6,7 @@ from tree_sitter import Node
 
 from guardfix.edits import line_indent
 from guardfix.facts.guests import USER
-from guardfix.facts.lookups import EXIT_CALLS, classify_lookup
+from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.model import Applicability, Edit, Exclusion, Finding, Fix
 from guardfix.syntax import callee_name, text, walk
 from guardfix_codemods import guests
@@ -34,20 +34,17 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     else:
         return plan.why_no_user_id
     edits: list[Edit] = []
-    call = next(
-        (
-            c
-            for c in plan.facts.lookups
-            if statement.start_byte <= c.start_byte < statement.end_byte
-        ),
-        None,
-    )
+    call = plan.facts.lookup_call
     awaited = (
         call is not None and call.parent is not None and call.parent.type == "await_expression"
     )
     if plan.facts.unawaited and (call is None or awaited):
         return "the unawaited lookup is not in the lookup statement"
-    if call is not None and not awaited and (plan.facts.unawaited or _is_async(plan, call)):
+    if (
+        call is not None
+        and not awaited
+        and (plan.facts.unawaited or plan.workspace.project.lookup_is_async(call, plan.module))
+    ):
         # Unawaited, the name holds a promise, which no check can find empty.
         edits.append(Edit(call.start_byte, call.start_byte, b"await "))
         made_async = make_async(plan.facts.action.function)
@@ -75,18 +72,6 @@ def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
         Applicability.UNSAFE if callers or unsafe else Applicability.SAFE,
         tuple(edits),
     )
-
-
-def _is_async(plan: ActionPlan, call: Node) -> bool:
-    """The lookup returns a promise: a library's async lookup or an async project helper."""
-    project = plan.workspace.project
-    lookup = classify_lookup(
-        call, lambda name: project.origin(plan.module, name), project.lookups, project.guards
-    )
-    if lookup is not None:
-        return lookup.is_async
-    resolved = project.call_summary(call, plan.module)
-    return resolved is not None and resolved[1].is_async
 
 
 def _checked_next(statement: Node, names: frozenset[str]) -> bool:

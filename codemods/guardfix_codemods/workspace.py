@@ -6,13 +6,11 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from guardfix.actions import find_actions
 from guardfix.config import Config
-from guardfix.edits import line_indent, style_of
 from guardfix.facts.project import Project
 from guardfix.facts.public import import_stem
 from guardfix.module import Module
@@ -20,11 +18,6 @@ from guardfix.parse import is_source_path
 from guardfix.syntax import FUNCTION_TYPES, callee_of, text, walk
 from guardfix_codemods.imports import Need
 
-if TYPE_CHECKING:
-    from guardfix_codemods.provider_ids import Mapping
-    from guardfix_codemods.session import SessionRecipe
-
-MAJOR = re.compile(r"(\d+)")
 ROUTE_HANDLER = re.compile(r"(^|/)(route\.[cm]?[jt]sx?$|pages/api/)")
 # The auth library's setup, whose callbacks run while someone signs in.
 AUTH_CONFIG = re.compile(rb"\b(NextAuth|betterAuth|Lucia)\s*\(|\bNextAuthOptions\b")
@@ -43,16 +36,6 @@ class Workspace:
         self._files: list[str] | None = None
         self._packages: dict[str, dict[str, str]] = {}
         self._app_files: dict[str, list[str]] = {}
-        self.idioms: dict[str, SessionRecipe | None] = {}  # app root -> its learned guard
-        # app root -> the lookup its pages and helpers use, when its actions show none
-        self.helper_idioms: dict[str, SessionRecipe | None] = {}
-        self.guest_tests: dict[str, str | None] = {}  # app root -> how it refuses guests
-        # app root -> provider id expression -> the key the project finds its users by
-        self.provider_keys: dict[str, dict[str, str]] = {}
-        # app root -> how its guarded actions turn the provider's id into their own user
-        self.provider_maps: dict[str, Mapping | None] = {}
-        # (file, start) of a function -> the lookups a walk of it meets (callers share them)
-        self.walked_lookups: dict[tuple[str, int], tuple[Node, ...] | None] = {}
         self._calling: dict[tuple[str, str], list[tuple[Module, Node]]] = {}
         self._calls: dict[str, list[tuple[str, Node]]] = {}
 
@@ -224,15 +207,6 @@ class Workspace:
     def _ignored(self, manifest: str, why: str) -> None:
         self.project.notices.append(f"{manifest}: {why}; no auth preset or Prisma version from it")
 
-    @staticmethod
-    def major(spec: str | None) -> int | None:
-        """The major version a range starts at: 5 for "^5.22.0" or "5.0.0-beta.25";
-        None for "latest", "*" or "workspace:*"."""
-        if spec is None:
-            return None
-        match = MAJOR.search(spec.split("||")[0]) if ":" not in spec else None
-        return int(match.group(1)) if match else None
-
     # -- project files -----------------------------------------------------------------
 
     def exporting(self, name: str, marker: str, under: str = "") -> str | None:
@@ -272,23 +246,6 @@ class Workspace:
                         return candidate
         relative = posixpath.relpath(stem, posixpath.dirname(target) or ".")
         return relative if relative.startswith(".") else "./" + relative
-
-    @staticmethod
-    def dedent(module: Module, start: int, end: int) -> str:
-        """Source lines [start, end) as LF text with two spaces per indentation level."""
-        content = module.content
-        unit = style_of(content).indent
-        # From the line's indentation, without what precedes `start` on it (`f() { guard`).
-        code = line_indent(content, start) + content[start:end]
-        lines = code.decode("utf-8").replace("\r\n", "\n").split("\n")
-        base = len(lines[0]) - len(lines[0].lstrip(" \t"))
-        out: list[str] = []
-        for line in lines:
-            stripped = line.lstrip(" \t")
-            indent = line[: len(line) - len(stripped)].encode()
-            levels = max(0, (len(indent) - base) // max(1, len(unit))) if stripped else 0
-            out.append("  " * levels + stripped)
-        return "\n".join(out)
 
 
 def _by_name(callee: Node) -> bool:

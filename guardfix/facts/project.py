@@ -10,9 +10,10 @@ from tree_sitter import Node
 
 from guardfix.actions import DIRECTIVE, chain_calls, chain_root, find_actions
 from guardfix.config import Config
-from guardfix.facts.flow import SessionArgs, Summary, Walker
+from guardfix.facts.fixed_ids import answers_fixed_id
+from guardfix.facts.flow import SessionArgs, State, Summary, Walker
 from guardfix.facts.guests import Guests
-from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
+from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS, classify_lookup
 from guardfix.facts.ownership import (
     CLIENT,
     Context,
@@ -91,6 +92,7 @@ class Project:
         self._depth = 0
         self._actions: dict[str, frozenset[int]] = {}  # function ids of each file's actions
         self._containing: dict[tuple[tuple[bytes, ...], bool, str], list[str]] = {}
+        self._walked: dict[tuple[str, int], tuple[Node, ...] | None] = {}  # lookups_in's
         self.publicity = Publicity(self)
         self.guests = Guests(self)
 
@@ -615,6 +617,58 @@ class Project:
         walker = Walker(module, self)
         walker.run(outer[-1])
         return frozenset(n.start_byte for n in walker.lookups)
+
+    # -- what a fix asks about other functions -----------------------------------------
+
+    def lookups_in(self, module: Module, fn: Node) -> tuple[Node, ...] | None:
+        """The session lookups a walk of `fn` meets, in the order they run (None: too deep
+        to read); a function is walked once, as the callers of a file's actions overlap."""
+        key = (module.path, fn.start_byte)
+        if key not in self._walked:
+            walker = Walker(module, self)
+            try:
+                walker.run(fn)
+                self._walked[key] = tuple(walker.lookups)
+            except RecursionError:
+                self._walked[key] = None
+        return self._walked[key]
+
+    def opening_guard(
+        self, module: Module, statements: list[Node], lead: int
+    ) -> tuple[int, int] | None:
+        """The guard a function's `statements` open with: the index of the one after which
+        a session lookup has run (among the first `lead` + 1) and of the one that stops an
+        anonymous caller (that one or the next); None when they do not open so."""
+        walker = Walker(module, self)
+        state = State()
+        first = None
+        for index, stmt in enumerate(statements[: lead + 2]):
+            if first is None and stmt.type == "return_statement":
+                break  # it returns (a page, its JSX) before any lookup
+            walker.statement(stmt, state)
+            if state.lookup and first is None:
+                first = index
+            if state.stopped:
+                return (first, index) if first is not None else None
+            if (first is None and index >= lead) or (first is not None and index > first):
+                break
+        return None
+
+    def answers_fixed_id(self, module: Module, fn: Node) -> bool:
+        """The helper `fn` answers from the session on one path and, before any lookup, with
+        a fixed id on another (a mode without sign-in)."""
+        return answers_fixed_id(module, fn, self)
+
+    def lookup_is_async(self, call: Node, module: Module) -> bool:
+        """The lookup `call` returns a promise: a library's async lookup or an async
+        project helper."""
+        lookup = classify_lookup(
+            call, lambda name: self.origin(module, name), self.lookups, self.guards
+        )
+        if lookup is not None:
+            return lookup.is_async
+        resolved = self.call_summary(call, module)
+        return resolved is not None and resolved[1].is_async
 
     def stops(self, call: Node, module: Module) -> bool | None:
         """Whether the project function a call runs throws or redirects on some path;
