@@ -13,19 +13,16 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.facts.public import session_names
+from guardfix.facts.view import ProjectView
 from guardfix.model import ActionKind, Exclusion, MutationEvent, ServerAction
 from guardfix.module import Module
 from guardfix.parse import is_source_path
 from guardfix.syntax import callee_name, callee_of, member_parts, string_value, text, unwrap, walk
-
-if TYPE_CHECKING:
-    from guardfix.facts.project import Project
 
 ANONYMOUS = frozenset({"isAnonymous", "is_anonymous", "isGuest", "is_guest"})
 OWNER = re.compile(r"user|session|viewer|account|^me$", re.IGNORECASE)  # whose flag it is
@@ -72,7 +69,7 @@ def exits(statement: Node) -> bool:
 
 
 class Guests:
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: ProjectView) -> None:
         self.project = project
         self._exclusions: dict[str, Exclusion | None] = {}  # app root -> what its actions do
         self._roots: dict[str, bool] = {}  # folder -> it holds an app's package.json

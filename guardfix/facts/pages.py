@@ -17,13 +17,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from guardfix.facts.flow import Walker
 from guardfix.facts.lookups import classify_lookup
 from guardfix.facts.submission import session_names
+from guardfix.facts.view import ProjectView
 from guardfix.libraries import is_auth_library
 from guardfix.model import ActionKind, ServerAction
 from guardfix.module import Module
@@ -36,9 +36,6 @@ from guardfix.syntax import (
     text,
     walk,
 )
-
-if TYPE_CHECKING:
-    from guardfix.facts.project import Project
 
 ROUTE_FILE = re.compile(r"^(page|layout)\.(tsx|jsx|ts|js)$")
 MIDDLEWARE = tuple(f"{n}.{e}" for n in ("middleware", "proxy") for e in ("ts", "js"))
@@ -55,7 +52,7 @@ Walked = tuple[bool, Node, set[str], int]
 
 
 class Pages:
-    def __init__(self, project: Project, importers: Importers) -> None:
+    def __init__(self, project: ProjectView, importers: Importers) -> None:
         self.project = project
         self.importers = importers
         self._walked: dict[tuple[str, int], Walked] = {}
@@ -320,7 +317,7 @@ def app_directory(path: str) -> str | None:
     return None
 
 
-def route_files(page: str, project: Project) -> Iterator[str]:
+def route_files(page: str, project: ProjectView) -> Iterator[str]:
     """The file itself and every layout above it, up to the app directory."""
     yield page
     app = app_directory(page) or ""
@@ -347,7 +344,7 @@ def route_of(page: str) -> str:
     return "/" + "/".join(kept)
 
 
-def default_function(module: Module, project: Project) -> Node | None:
+def default_function(module: Module, project: ProjectView) -> Node | None:
     """The function a page or layout exports as its default."""
     target = module.exports.get("default")
     if isinstance(target, str):

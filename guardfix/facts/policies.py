@@ -23,6 +23,7 @@ from weakref import WeakKeyDictionary
 from tree_sitter import Node
 
 from guardfix.actions import chain_calls
+from guardfix.facts.view import ProjectView
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     FUNCTION_TYPES,
@@ -37,7 +38,6 @@ from guardfix.syntax import (
 )
 
 if TYPE_CHECKING:
-    from guardfix.facts.project import Project
     from guardfix.model import Mutation, Scope
     from guardfix.module import Module
 
@@ -121,10 +121,10 @@ class Rls:
         return [p for p in policies if p.command in (command, "all")]
 
 
-_CACHE: WeakKeyDictionary[Project, Rls] = WeakKeyDictionary()
+_CACHE: WeakKeyDictionary[ProjectView, Rls] = WeakKeyDictionary()
 
 
-def rls(project: Project) -> Rls:
+def rls(project: ProjectView) -> Rls:
     """What the project's Supabase SQL files declare, read once per run."""
     if project not in _CACHE:
         found = Rls()
@@ -347,7 +347,7 @@ def _compact(tokens: list[str]) -> str:
 # -- which client a Supabase write goes through -----------------------------------------
 
 
-def scoped_table(project: Project, module: Module, mutation: Mutation) -> str | None:
+def scoped_table(project: ProjectView, module: Module, mutation: Mutation) -> str | None:
     """The table of a direct `supabase.from(t).<write>` made through a client that RLS
     applies to (anon or publishable key); None for a service-role client or one that
     cannot be read."""
@@ -368,7 +368,7 @@ def scoped_table(project: Project, module: Module, mutation: Mutation) -> str | 
     return text(table)[1:-1]
 
 
-def _client_kind(project: Project, module: Module, node: Node | None, depth: int) -> str | None:
+def _client_kind(project: ProjectView, module: Module, node: Node | None, depth: int) -> str | None:
     """ "user" when RLS applies to the client `node` is, "bypass" for a service-role
     client, None when it cannot be told."""
     node = unwrap_await(node)
@@ -399,7 +399,7 @@ def _client_kind(project: Project, module: Module, node: Node | None, depth: int
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def _key_kind(project: Project, module: Module, key: Node | None) -> str | None:
+def _key_kind(project: ProjectView, module: Module, key: Node | None) -> str | None:
     key = unwrap(key)
     if key is not None and key.type == "identifier":
         found = project.definition(module, text(key), key)
@@ -442,7 +442,7 @@ NEW_ROW_CLAUSES = {
 }
 
 
-def rls_scoped(project: Project, module: Module, scope: Scope) -> Scope:
+def rls_scoped(project: ProjectView, module: Module, scope: Scope) -> Scope:
     """A write's scope as RLS leaves it: rows picked by the caller's input are the caller's
     own when the table's policy compares `auth.uid()` to an owner column, and an identity
     column the policy checks cannot be set to anyone else."""
@@ -467,7 +467,7 @@ def rls_scoped(project: Project, module: Module, scope: Scope) -> Scope:
     )
 
 
-def rls_refuses(project: Project, module: Module, mutation: Mutation) -> str | None:
+def rls_refuses(project: ProjectView, module: Module, mutation: Mutation) -> str | None:
     """Why the database turns an anonymous caller's write away: RLS on the table lets
     only a signed-in caller run it."""
     table = scoped_table(project, module, mutation)

@@ -26,7 +26,6 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
@@ -36,6 +35,7 @@ from guardfix.facts.mutations import chain_top, classify_call
 from guardfix.facts.ownership import written_model
 from guardfix.facts.pages import Pages
 from guardfix.facts.submission import Submissions
+from guardfix.facts.view import ProjectView
 from guardfix.libraries import is_auth_library, public_flow
 from guardfix.model import MutationEvent, PublicFlow, ServerAction
 from guardfix.module import Module
@@ -55,9 +55,6 @@ from guardfix.syntax import (
     unwrap_await,
     walk,
 )
-
-if TYPE_CHECKING:
-    from guardfix.facts.project import Project
 
 USER_MODEL = LazyPattern(r"^(auth_?)?(user|account)s?(_?table)?$", re.IGNORECASE)
 SESSION_MODEL = LazyPattern(r"^(auth_?|user_?)?sessions?(_?table)?$", re.IGNORECASE)
@@ -110,7 +107,7 @@ class Signal:
 class Publicity:
     """Decides, per action, whether it is a public flow; helpers and routes are cached."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: ProjectView) -> None:
         self.project = project
         self._helpers: dict[tuple[str, int], list[Signal]] = {}
         self._importers: dict[str, list[tuple[str, str]]] = {}

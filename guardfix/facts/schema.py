@@ -16,12 +16,12 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
 from guardfix.facts.ownership import written_model
 from guardfix.facts.policies import rls_refuses
+from guardfix.facts.view import ProjectView
 from guardfix.model import Mutation, MutationEvent, PublicFlow
 from guardfix.module import Module
 from guardfix.patterns import LazyPattern
@@ -37,9 +37,6 @@ from guardfix.syntax import (
     unwrap,
     walk,
 )
-
-if TYPE_CHECKING:
-    from guardfix.facts.project import Project
 
 PRISMA_MODEL = LazyPattern(r"^\s*model\s+(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
 # `author User @relation(fields: [authorId], references: [id])`: field, model, arguments.
@@ -137,7 +134,7 @@ def _belongs(bodies: dict[str, str], model: str, depth: int) -> bool:
 
 
 def drizzle_references(
-    project: Project, module: Module, table: str, key: str, at: Node
+    project: ProjectView, module: Module, table: str, key: str, at: Node
 ) -> str | bool | None:
     """As `references`, for a Drizzle table: the table a column's `.references(() =>
     boards.id)` names, when its rows belong to someone; None when the table's definition
@@ -153,7 +150,7 @@ def drizzle_references(
 
 
 def drizzle_columns(
-    project: Project, module: Module, table: str, at: Node | None
+    project: ProjectView, module: Module, table: str, at: Node | None
 ) -> tuple[Module, dict[str, Node]] | None:
     """The columns of `pgTable("name", { ... })` (or `(t) => ({ ... })`, or with
     `.enableRLS()` after it) by property name, and the file that defines it."""
@@ -191,7 +188,7 @@ def referenced_table(column: Node) -> str | None:
     return None
 
 
-def _table_belongs(project: Project, module: Module, table: str, depth: int) -> bool:
+def _table_belongs(project: ProjectView, module: Module, table: str, depth: int) -> bool:
     """`_belongs` for a Drizzle table, by the tables its columns reference."""
     if TENANT_MODEL.match(table):
         return True
@@ -212,7 +209,7 @@ def _table_belongs(project: Project, module: Module, table: str, depth: int) -> 
 
 
 def database_refuses(
-    project: Project,
+    project: ProjectView,
     path: str,
     events: tuple[MutationEvent, ...],
     public: PublicFlow | None,
@@ -278,7 +275,7 @@ DRIZZLE_TABLE = LazyPattern(r"^\w*[tT]able$")
 
 
 def referenced_tables(
-    project: Project, module: Module, mutation: Mutation
+    project: ProjectView, module: Module, mutation: Mutation
 ) -> dict[str, str | None] | None:
     """Each column of the table a write changes and the table it refers to (None: none),
     as the Drizzle table or the Prisma model declares it; None when it cannot be read."""
@@ -317,7 +314,7 @@ def _prisma_columns(schema: str, delegate: str) -> dict[str, str | None] | None:
     return None
 
 
-def user_columns(project: Project, module: Module, mutation: Mutation) -> list[Column] | None:
+def user_columns(project: ProjectView, module: Module, mutation: Mutation) -> list[Column] | None:
     """The columns of the written model that name a user, as its schema says; None when
     no schema describes the model (then nothing is known about its owner)."""
     model = written_model(mutation)

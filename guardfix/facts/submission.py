@@ -11,7 +11,6 @@ does not describe is unknown. Where it is used decides the rest (see Publicity).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
@@ -19,6 +18,7 @@ from guardfix.actions import chain_calls
 from guardfix.facts.mutations import classify_call, classify_new
 from guardfix.facts.ownership import written_model
 from guardfix.facts.schema import user_columns
+from guardfix.facts.view import ProjectView
 from guardfix.model import Mutation
 from guardfix.module import Module
 from guardfix.syntax import (
@@ -35,9 +35,6 @@ from guardfix.syntax import (
     unwrap_await,
     walk,
 )
-
-if TYPE_CHECKING:
-    from guardfix.facts.project import Project
 
 ROW_CREATES = frozenset({"create", "createMany", "createManyAndReturn", "insert", "upsert"})
 # Models of the sign-in flows themselves: never an anonymous submission.
@@ -71,7 +68,7 @@ MAX_DEPTH = 4
 
 
 class Submissions:
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: ProjectView) -> None:
         self.project = project
 
     def evidence(self, module: Module, fn: Node, lookups: list[Node]) -> str | None:
