@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
 
 from guardfix.actions import find_actions, may_hold_actions
 from guardfix.config import Config
 from guardfix.facts.project import Project
-from guardfix.facts.resolve import Reader
+from guardfix.facts.resolve import Reader, inside_root
 from guardfix.fixes import Fixer
-from guardfix.model import ActionFacts, ActionKind, Finding, ServerAction, Source
+from guardfix.model import (
+    ActionFacts,
+    ActionKind,
+    Applicability,
+    Finding,
+    ServerAction,
+    Source,
+)
 from guardfix.module import Module
-from guardfix.parse import is_source_path
+from guardfix.parse import SKIPPED_DIRS, is_source_path
+from guardfix.rewrite import Rewrite, confirmed, rewrite
 from guardfix.rules import RULES, RULES_BY_CODE
 from guardfix.select import Selection
+from guardfix.severity import configured
 from guardfix.suppressions import MARKER, Suppression, audit, silencing, suppressions
 
 
@@ -307,3 +318,72 @@ def touched(action: ServerAction, module: Module, source: Source) -> bool:
         and directive is not None
         and directive.start_point[0] + 1 in source.changed_lines
     )
+
+
+class _InMemory:
+    """A project's files held in memory by root-relative path: a reader with no disk or git."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files = files
+
+    def read(self, path: str) -> bytes | None:
+        norm = inside_root(path)
+        return None if norm is None else self.files.get(norm)
+
+    def prefetch(self, paths: list[str]) -> None:
+        """Nothing to fetch."""
+
+    def exists(self, path: str) -> bool:
+        return self.read(path) is not None
+
+    def search(
+        self, *needles: bytes, ignore_case: bool = False, under: str = ""
+    ) -> list[str] | None:
+        return None  # the project reads the files itself, as outside git
+
+    def folders(self, path: str) -> list[str]:
+        norm = inside_root(path)
+        if norm is None:
+            return []
+        prefix = f"{norm}/" if norm else ""
+        below = [p.removeprefix(prefix) for p in self.files if p.startswith(prefix)]
+        return sorted({p.split("/")[0] for p in below if "/" in p})
+
+
+def _walk_order(path: str) -> tuple[tuple[int, str], ...]:
+    """Sorts paths as a sorted walk of the tree lists them: a folder's files, then its folders."""
+    *folders, name = path.split("/")
+    return (*((1, folder) for folder in folders), (0, name))
+
+
+def fix_project(
+    files: Mapping[str, bytes], config: Config | None = None, unsafe: bool = False
+) -> tuple[Report, list[Rewrite]]:
+    """What `guardfix --apply --all` (with `--unsafe-fixes` when `unsafe`) reports and
+    writes in a project held in memory, outside git: the report, and each file's rewrite."""
+    config = config or Config()
+    reader = _InMemory(files)
+    walked = sorted(
+        (p for p in files if not SKIPPED_DIRS.intersection(p.split("/")[:-1])), key=_walk_order
+    )
+    sources = [Source(p, files[p]) for p in walked if is_source_path(p)]
+    listing = [p for p in walked if is_source_path(p) or p.endswith(".sql")]
+    report = check(Selection(Path("."), sources, reader, lambda: listing), config)
+    report.findings = configured(report.findings, config)
+    allowed = frozenset({Applicability.SAFE, *([Applicability.UNSAFE] if unsafe else [])})
+    recheck = Recheck(reader, config)
+    rewrites: list[Rewrite] = []
+    for path in dict.fromkeys(f.path for f in report.findings if f.fix is not None):
+        found = [f for f in report.findings if f.path == path and f.fix is not None]
+        first = rewrite(path, report.contents[path], found, allowed)
+        before = tally(f for f in report.findings if f.path == path)
+        rewrites.append(confirmed(first, found, allowed, before, partial(recheck, path)))
+    return report, rewrites
+
+
+def fix_source(
+    files: Mapping[str, bytes], path: str, config: Config | None = None, unsafe: bool = False
+) -> bytes:
+    """The content of `path` once `guardfix --apply --all` ran in the project `files`."""
+    _, rewrites = fix_project(files, config, unsafe)
+    return next((rw.after for rw in rewrites if rw.path == path and rw.fixed), files[path])
