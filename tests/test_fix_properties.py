@@ -595,12 +595,12 @@ def free_names(path: str, content: bytes) -> set[str]:
             continue
         if node.parent is not None and node.parent.type in JSX_NAMES:
             continue  # `<form>`: a tag, not a variable
-        name = node.text.decode() if node.text else ""
+        word = node.text.decode() if node.text else ""
         scope: Node | None = node
-        while scope is not None and name not in bound.get(scope.id, ()):
+        while scope is not None and word not in bound.get(scope.id, ()):
             scope = scope.parent
         if scope is None:
-            free.add(name)
+            free.add(word)
     return free - GLOBALS
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from tests.codemods.test_session_guard import GUARD_SHAPES
 from tests.conftest import git, write_tree
 
 
-def case(table: list[pytest.ParameterSet], name: str) -> tuple[object, ...]:
+def case(table: list[pytest.ParameterSet], name: str) -> Sequence[object]:
     """The values of the table's case `name`."""
     return next(p.values for p in table if p.id == name)
 
