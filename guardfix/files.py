@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Mapping
 from typing import Protocol
 
 
@@ -53,3 +54,33 @@ def unreadable(content: bytes) -> str | None:
     except UnicodeDecodeError as exc:
         return f"not UTF-8 (invalid byte at offset {exc.start})"
     return None
+
+
+class MemoryReader:
+    """A project's files held in memory by root-relative path: a reader with no disk or git."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files = files
+
+    def read(self, path: str) -> bytes | None:
+        norm = inside_root(path)
+        return None if norm is None else self.files.get(norm)
+
+    def prefetch(self, paths: list[str]) -> None:
+        """Nothing to fetch."""
+
+    def exists(self, path: str) -> bool:
+        return self.read(path) is not None
+
+    def search(
+        self, *needles: bytes, ignore_case: bool = False, under: str = ""
+    ) -> list[str] | None:
+        return None  # the project reads the files itself, as outside git
+
+    def folders(self, path: str) -> list[str]:
+        norm = inside_root(path)
+        if norm is None:
+            return []
+        prefix = f"{norm}/" if norm else ""
+        below = [p.removeprefix(prefix) for p in self.files if p.startswith(prefix)]
+        return sorted({p.split("/")[0] for p in below if "/" in p})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from guardfix.model import Report
 from guardfix.select import explicit
 
 
-def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> None:
     for rel, content in files.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -31,13 +32,17 @@ def run_on_files(root: Path, files: dict[str, str | bytes], config: Config | Non
     return check(selection, config or Config())
 
 
-def findings_of(report: Report) -> list[tuple[str, str | None, int]]:
+# A finding as the tables write it: (rule, action, line); an unnamed action is None.
+Found = tuple[str, str | None, int]
+
+
+def findings_of(report: Report) -> list[Found]:
     """(rule, action, line) per finding: what the test tables compare."""
     return [(f.rule, f.action, f.start.line) for f in report.findings]
 
 
 @pytest.fixture
-def project(tmp_path: Path):  # type: ignore[no-untyped-def]
+def project(tmp_path: Path):
     """Check a source (or several files) and return (rule, action, line) per finding.
 
     Only the session rules by default: the ownership rules have tables of their own.
@@ -48,7 +53,7 @@ def project(tmp_path: Path):  # type: ignore[no-untyped-def]
         path: str = "app/actions.ts",
         config: Config | None = None,
         rules: tuple[str, ...] = ("GF001", "GF004"),
-    ) -> list[tuple[str, str | None, int]]:
+    ) -> list[Found]:
         files = {path: source} if isinstance(source, str) else source
         found = findings_of(run_on_files(tmp_path, dict(files), config))
         return [f for f in found if f[0] in rules]

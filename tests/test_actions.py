@@ -141,12 +141,12 @@ INLINE_FORMS = [
 
 
 @pytest.mark.parametrize(("source", "expected"), FILE_FORMS)
-def test_file_directive_forms(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_file_directive_forms(project, source: str, expected: list) -> None:
     assert project(source, path="app/actions/posts.ts") == expected
 
 
 @pytest.mark.parametrize(("source", "expected"), INLINE_FORMS)
-def test_inline_directive_forms(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_inline_directive_forms(project, source: str, expected: list) -> None:
     assert project(source, path="app/posts/page.tsx") == expected
 
 
@@ -238,7 +238,7 @@ BUILT_FORMS = [
 
 
 @pytest.mark.parametrize(("source", "expected"), BUILT_FORMS)
-def test_library_built_actions(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_library_built_actions(project, source: str, expected: list) -> None:
     assert project(source, path="app/actions/posts.ts") == expected
 
 
@@ -274,12 +274,12 @@ ERROR_NODE_FILES = [
 
 
 @pytest.mark.parametrize(("source", "expected"), ERROR_NODE_FILES)
-def test_error_nodes_elsewhere(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_error_nodes_elsewhere(project, source: str, expected: list) -> None:
     assert project(source, path="app/actions/posts.ts") == expected
 
 
 @pytest.mark.parametrize("ext", [".ts", ".mts", ".cts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"])
-def test_every_source_extension(project, ext: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_source_extension(project, ext: str) -> None:
     source = f'"use server";\nexport async function deletePost(id) {{\n  {DELETE}\n}}\n'
     assert project(source, path=f"app/actions/posts{ext}") == [("GF001", "deletePost", 3)]
 
@@ -287,7 +287,7 @@ def test_every_source_extension(project, ext: str) -> None:  # type: ignore[no-u
 @pytest.mark.parametrize(
     "folder", ["node_modules/pkg", ".next/server", "dist", "build", "out", "coverage"]
 )
-def test_generated_folders_are_skipped(project, folder: str) -> None:  # type: ignore[no-untyped-def]
+def test_generated_folders_are_skipped(project, folder: str) -> None:
     source = f'"use server";\nexport async function deletePost(id) {{\n  {DELETE}\n}}\n'
     assert project(source, path=f"{folder}/actions.ts") == []
 
@@ -312,7 +312,7 @@ PREFILTERED = [
 
 
 @pytest.mark.parametrize(("source", "expected"), PREFILTERED)
-def test_the_prefilter_keeps_every_file_holding_an_action(  # type: ignore[no-untyped-def]
+def test_the_prefilter_keeps_every_file_holding_an_action(
     project, source: str, expected: list
 ) -> None:
     from guardfix.actions import may_hold_actions

@@ -58,7 +58,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_dry_run_shows_the_diff_and_writes_nothing(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_shows_the_diff_and_writes_nothing(app: Path, capsys) -> None:
     assert main(["--all", "."]) == 1
     out = capsys.readouterr().out
     assert f"--- a/{ACTION}\n+++ b/{ACTION}\n" in out
@@ -77,7 +77,7 @@ def test_diff_is_colored_only_when_asked() -> None:
     assert "+c\n" in diff.render([rewrite], color=False)
 
 
-def test_apply_writes_once_and_then_has_nothing_to_do(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_apply_writes_once_and_then_has_nothing_to_do(app: Path, capsys) -> None:
     os.chmod(app / ACTION, 0o640)
     assert main(["--apply", "--all", "."]) == 1
     out = capsys.readouterr().out
@@ -93,7 +93,7 @@ def test_apply_writes_once_and_then_has_nothing_to_do(app: Path, capsys) -> None
     assert (app / ACTION).read_text() == FIXED
 
 
-def test_json_fix_object_reproduces_the_rewrite(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_json_fix_object_reproduces_the_rewrite(app: Path, capsys) -> None:
     assert main(["--format", "json", "--all", "."]) == 1
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert [f["rule"] for f in findings] == ["GF001", "GF002"]
@@ -112,8 +112,8 @@ def test_crlf_and_bom_survive(app: Path) -> None:
     assert written == ("\ufeff" + FIXED.replace("\n", "\r\n")).encode()
 
 
-def test_a_fix_that_would_not_parse_is_dropped(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    def broken(finding, plan):  # type: ignore[no-untyped-def]
+def test_a_fix_that_would_not_parse_is_dropped(app: Path, monkeypatch, capsys) -> None:
+    def broken(finding, plan):
         start = finding.span[0]
         return Fix("break it", Applicability.SAFE, (Edit(start, start, b"{{{ "),))
 
@@ -126,9 +126,9 @@ def test_a_fix_that_would_not_parse_is_dropped(app: Path, monkeypatch, capsys) -
     assert (app / ACTION).read_text() == VULNERABLE
 
 
-def test_overlapping_fixes_keep_the_first(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    def replace_with(value: bytes):  # type: ignore[no-untyped-def]
-        def codemod(finding, plan):  # type: ignore[no-untyped-def]
+def test_overlapping_fixes_keep_the_first(app: Path, monkeypatch, capsys) -> None:
+    def replace_with(value: bytes):
+        def codemod(finding, plan):
             start, end = finding.span
             return Fix("replace the call", Applicability.SAFE, (Edit(start, end, value),))
 
@@ -141,12 +141,12 @@ def test_overlapping_fixes_keep_the_first(app: Path, monkeypatch, capsys) -> Non
     assert "await null;" in (app / ACTION).read_text()
 
 
-def test_file_changed_after_reading_is_not_clobbered(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_file_changed_after_reading_is_not_clobbered(app: Path, monkeypatch, capsys) -> None:
     from guardfix import rewrite
 
     real = rewrite.rewrites
 
-    def edit_meanwhile(*args):  # type: ignore[no-untyped-def]
+    def edit_meanwhile(*args):
         rewrites = real(*args)
         (app / ACTION).write_text(VULNERABLE + "// edited in the editor\n")
         return rewrites
@@ -158,7 +158,7 @@ def test_file_changed_after_reading_is_not_clobbered(app: Path, monkeypatch, cap
     assert (app / ACTION).read_text() == VULNERABLE + "// edited in the editor\n"
 
 
-def test_failed_rename_leaves_the_original_and_no_temp_file(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_failed_rename_leaves_the_original_and_no_temp_file(app: Path, monkeypatch, capsys) -> None:
     def full(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
@@ -178,7 +178,7 @@ def test_symlinks_are_never_written_through(tmp_path: Path) -> None:
     assert target.read_text() == "x\n"
 
 
-def test_staged_apply_refuses_unstaged_edits(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_staged_apply_refuses_unstaged_edits(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {k: v for k, v in PROJECT.items() if k != ACTION})
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "init")
@@ -217,7 +217,7 @@ def test_the_configured_lookup_counts_as_one_when_it_cannot_be_followed(
     assert main(["--apply", "--all", "."]) == 0, capsys.readouterr().out
 
 
-def test_apply_with_json_reports_the_findings_and_says_what_it_wrote(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_apply_with_json_reports_the_findings_and_says_what_it_wrote(app: Path, capsys) -> None:
     assert main(["--apply", "--format", "json", "--all", "."]) == 1
     captured = capsys.readouterr()
     assert [f["rule"] for f in json.loads(captured.out)["findings"]] == ["GF001", "GF002"]
@@ -225,9 +225,9 @@ def test_apply_with_json_reports_the_findings_and_says_what_it_wrote(app: Path, 
     assert (app / ACTION).read_text() == FIXED
 
 
-def test_a_fix_the_checks_do_not_accept_is_not_written(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_fix_the_checks_do_not_accept_is_not_written(app: Path, monkeypatch, capsys) -> None:
     # Written, the finding would stay, and every run would add the same lines again.
-    def no_check(finding, plan):  # type: ignore[no-untyped-def]
+    def no_check(finding, plan):
         start = finding.span[0]
         return Fix("a check that checks nothing", Applicability.SAFE, (Edit(start, start, b"0, "),))
 
@@ -238,7 +238,7 @@ def test_a_fix_the_checks_do_not_accept_is_not_written(app: Path, monkeypatch, c
     assert (app / ACTION).read_text() == VULNERABLE
 
 
-def test_a_finding_left_unfixed_does_not_undo_its_neighbour(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_finding_left_unfixed_does_not_undo_its_neighbour(app: Path, capsys) -> None:
     # Two GF002 findings in one action: the Prisma one has a fix, the Drizzle one has none
     # (no table definition to read the owner column from). The fix must still be written.
     source = VULNERABLE.replace(

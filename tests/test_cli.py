@@ -71,7 +71,7 @@ def test_text_report_has_frame_and_summary(app: Path, capsys: pytest.CaptureFixt
     assert "\033[" not in out  # not a terminal: no color
 
 
-def test_column_counts_characters_not_bytes(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_column_counts_characters_not_bytes(tmp_path: Path, monkeypatch, capsys) -> None:
     source = VULNERABLE.replace("  await prisma", '  const é = "ü"; await prisma')
     write_tree(tmp_path, {"a.ts": source})
     monkeypatch.chdir(tmp_path)
@@ -80,7 +80,7 @@ def test_column_counts_characters_not_bytes(tmp_path: Path, monkeypatch, capsys)
     assert finding["column"] == len('  const é = "ü"; await ') + 1
 
 
-def test_clean_run_exits_zero(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_clean_run_exits_zero(tmp_path: Path, monkeypatch, capsys) -> None:
     write_tree(tmp_path, {"a.ts": "export const x = 1;\n"})
     monkeypatch.chdir(tmp_path)
     assert main(["a.ts"]) == 0
@@ -100,7 +100,7 @@ def test_clean_run_exits_zero(tmp_path: Path, monkeypatch, capsys) -> None:  # t
         ("guardfix.toml", 'guards = ["checkAdmin"]\n', 1),
     ],
 )
-def test_configuration(app: Path, capsys, config_name: str, content: str, expected: int) -> None:  # type: ignore[no-untyped-def]
+def test_configuration(app: Path, capsys, config_name: str, content: str, expected: int) -> None:
     write_tree(app, {config_name: content})
     assert main(["app"]) == expected
 
@@ -142,7 +142,7 @@ def test_configured_session_lookup(app: Path) -> None:
         ("guards = [\n", "guardfix.toml: not valid TOML"),
     ],
 )
-def test_configuration_errors(app: Path, capsys, content: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_configuration_errors(app: Path, capsys, content: str, message: str) -> None:
     write_tree(app, {"guardfix.toml": content})
     assert main(["app"]) == 2
     err = capsys.readouterr().err
@@ -163,14 +163,14 @@ def test_configuration_errors(app: Path, capsys, content: str, message: str) -> 
         (["--config", "nope.toml", "app"], "nope.toml: no such configuration file"),
     ],
 )
-def test_usage_errors(app: Path, capsys, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors(app: Path, capsys, args: list[str], message: str) -> None:
     assert main(args) == 2
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
 
 
-def test_explain_prints_the_rule_doc(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_explain_prints_the_rule_doc(capsys) -> None:
     assert main(["--explain", "GF001"]) == 0
     out = capsys.readouterr().out
     for heading in (
@@ -185,7 +185,7 @@ def test_explain_prints_the_rule_doc(capsys) -> None:  # type: ignore[no-untyped
     assert "# GF004 unchecked-session" in capsys.readouterr().out
 
 
-def test_help_teaches(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_help_teaches(capsys) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     for text in (
@@ -213,7 +213,7 @@ def test_suppression_needs_a_reason(app: Path) -> None:
     assert main(["app"]) == 1
 
 
-def test_github_annotations(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_github_annotations(app: Path, capsys) -> None:
     assert main(["--format", "github", "app"]) == 1
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith(
@@ -222,7 +222,7 @@ def test_github_annotations(app: Path, capsys) -> None:  # type: ignore[no-untyp
     )
 
 
-def test_sarif_report(app: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_sarif_report(app: Path, capsys) -> None:
     assert main(["--format", "sarif", "app"]) == 1
     document = json.loads(capsys.readouterr().out)
     assert document["version"] == "2.1.0"
@@ -235,7 +235,7 @@ def test_sarif_report(app: Path, capsys) -> None:  # type: ignore[no-untyped-def
     assert location["region"] == {"startLine": 4, "startColumn": 9, "endLine": 4, "endColumn": 46}
 
 
-def test_internal_error_is_one_line_with_the_file(app: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_internal_error_is_one_line_with_the_file(app: Path, monkeypatch, capsys) -> None:
     def broken(*args: object) -> None:
         raise ValueError("boom")
 
@@ -250,7 +250,7 @@ def test_internal_error_is_one_line_with_the_file(app: Path, monkeypatch, capsys
     assert "Traceback" not in err
 
 
-def test_unreadable_part_of_a_file_is_noted(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_part_of_a_file_is_noted(tmp_path: Path, monkeypatch, capsys) -> None:
     broken = VULNERABLE + "\nexport async function half(id: string) {\n  if (x {\n}\n"
     write_tree(tmp_path, {"a.ts": broken})
     monkeypatch.chdir(tmp_path)

@@ -31,8 +31,8 @@ def test_readme_hook_configurations_are_the_tested_ones() -> None:
 
     for config in (LINT_STAGED, LINT_STAGED_FIX):
         assert f"```json\n{lint_staged_rc(config)}```" in README
-    for config in (LEFTHOOK, LEFTHOOK_STAGE_FIXED):
-        assert f"```yaml\n{config}```" in README
+    for hook in (LEFTHOOK, LEFTHOOK_STAGE_FIXED):
+        assert f"```yaml\n{hook}```" in README
     assert 'echo "npx lint-staged" > .husky/pre-commit' in README
 
 

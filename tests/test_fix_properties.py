@@ -595,12 +595,12 @@ def free_names(path: str, content: bytes) -> set[str]:
             continue
         if node.parent is not None and node.parent.type in JSX_NAMES:
             continue  # `<form>`: a tag, not a variable
-        name = node.text.decode() if node.text else ""
+        word = node.text.decode() if node.text else ""
         scope: Node | None = node
-        while scope is not None and name not in bound.get(scope.id, ()):
+        while scope is not None and word not in bound.get(scope.id, ()):
             scope = scope.parent
         if scope is None:
-            free.add(name)
+            free.add(word)
     return free - GLOBALS
 
 
@@ -722,15 +722,30 @@ def test_apply_is_sound_and_idempotent(spec: FileSpec) -> None:
 # (and then kept out of the generator, so that the search still looks for other bugs).
 
 
-def check_source(path: str, source: str, prisma: str = "^5.22.0") -> None:
+Fixed = list[tuple[str, int, str]]  # (rule, line, fix title) of each finding with a safe fix
+
+
+def check_source(path: str, source: str, prisma: str = "^5.22.0") -> tuple[Fixed, str]:
+    """The properties of `--apply` on `source`; its safe fixes, and the file it wrote."""
     content = source.encode("utf-8")
     with project_with({path: content}, prisma) as root:
-        check_fix_runs(root, path, content)
+        report = check_fix_runs(root, path, content)
+        written = (root / path).read_text(encoding="utf-8")
+    fixes = [
+        (f.rule, f.start.line, f.fix.title)
+        for f in report.findings
+        if f.fix is not None and f.fix.applicability is Applicability.SAFE
+    ]
+    return fixes, written
+
+
+OWNER_FIX = "Limit prisma.post.delete to the caller's rows (`authorId` from prisma/schema.prisma)"
+PRESET_FIX = "Check the session at the top of `{}`, with the Auth.js v5 preset"
 
 
 def test_unawaited_lookup_checked_on_its_user() -> None:
     """Was: the GF004 fix added a second check and no `await`, once more on every run."""
-    check_source(
+    fixes, written = check_source(
         "app/actions.ts",
         """"use server";
 
@@ -741,11 +756,23 @@ export async function deletePost(formData: FormData) {
 }
 """,
     )
+    assert fixes == [("GF002", 6, OWNER_FIX), ("GF004", 6, "Await the session lookup")]
+    assert (
+        written
+        == """"use server";
+
+export async function deletePost(formData: FormData) {
+  const session = await auth();
+  if (!session?.user?.id) throw new Error("Unauthorized");
+  await prisma.post.delete({ where: { id: String(formData.get("id")), authorId: session.user.id } });
+}
+"""
+    )
 
 
 def test_unawaited_lookup_in_a_sync_inline_action() -> None:
     """Was: the GF004 fix awaited the lookup in a function that is not async."""
-    check_source(
+    fixes, written = check_source(
         "app/page.tsx",
         """export default function Page() {
   function deletePost(formData: FormData) {
@@ -757,11 +784,30 @@ def test_unawaited_lookup_in_a_sync_inline_action() -> None:
 }
 """,
     )
+    assert fixes == [
+        ("GF002", 5, OWNER_FIX),
+        ("GF004", 5, "Refuse the request when there is no session"),
+    ]
+    assert (
+        written
+        == """export default function Page() {
+  async function deletePost(formData: FormData) {
+    "use server";
+    const session = await auth();
+    if (!session?.user?.id) {
+      throw new Error("Unauthorized");
+    }
+    prisma.post.delete({ where: { id: String(formData.get("id")), authorId: session.user.id } });
+  }
+  return <form action={deletePost} />;
+}
+"""
+    )
 
 
 def test_two_prisma_4_owner_fixes_in_one_action() -> None:
     """Was: both writes became `const result = await ...Many(...)` in one block."""
-    check_source(
+    fixes, written = check_source(
         "app/actions.ts",
         """"use server";
 
@@ -772,12 +818,44 @@ export async function deletePosts(formData: FormData) {
 """,
         prisma="^4.16.0",
     )
+    assert fixes == [
+        ("GF001", 4, PRESET_FIX.format("deletePosts")),
+        ("GF002", 4, OWNER_FIX),
+        ("GF002", 5, OWNER_FIX),
+    ]
+    assert (
+        written
+        == """"use server";
+
+import { auth } from "../auth";
+
+export async function deletePosts(formData: FormData) {
+  const session = await auth();
+  if (!session?.user?.id) {
+    throw new Error("Unauthorized");
+  }
+  const result = await prisma.post.deleteMany({ where: { id: String(formData.get("a")), authorId: session.user.id } });
+  if (result.count === 0) {
+    throw new Error("Not found or forbidden");
+  }
+  const deleted = await prisma.post.deleteMany({ where: { id: String(formData.get("b")), authorId: session.user.id } });
+  if (deleted.count === 0) {
+    throw new Error("Not found or forbidden");
+  }
+}
+"""
+    )
 
 
 def test_guard_idiom_learned_from_a_one_line_action() -> None:
     """Was: the copied guard began with the line's `export async function ... {`, the GF001
     fix did not parse and was dropped, and the GF002 fix read the `session` it declares."""
-    check_source(
+    guarded = (
+        "export async function updatePost(formData: FormData) {"
+        ' const session = await auth(); if (!session?.user?.id) throw new Error("Unauthorized");'
+        ' await prisma.post.update({ where: { id: String(formData.get("id")), authorId: session.user.id }, data: { title: "x" } }); }\n'
+    )
+    fixes, written = check_source(
         "app/actions.ts",
         """"use server";
 import { auth } from "../auth";
@@ -786,15 +864,35 @@ export async function deletePost(formData: FormData) {
   await prisma.post.delete({ where: { id: String(formData.get("id")) } });
 }
 
-export async function updatePost(formData: FormData) { const session = await auth(); if (!session?.user?.id) throw new Error("Unauthorized"); await prisma.post.update({ where: { id: String(formData.get("id")), authorId: session.user.id }, data: { title: "x" } }); }
-""",
+"""
+        + guarded,
+    )
+    assert fixes == [
+        (
+            "GF001",
+            5,
+            "Check the session at the top of `deletePost`, as 1 guarded action in this project does",
+        ),
+        ("GF002", 5, OWNER_FIX),
+    ]
+    assert written == (
+        """"use server";
+import { auth } from "../auth";
+
+export async function deletePost(formData: FormData) {
+  const session = await auth(); if (!session?.user?.id) throw new Error("Unauthorized");
+  await prisma.post.delete({ where: { id: String(formData.get("id")), authorId: session.user.id } });
+}
+
+"""
+        + guarded
     )
 
 
 def test_jsdoc_does_not_hide_four_space_indentation() -> None:
     """Was: a JSDoc block's ` * ` lines made the file look indented by one space, so the
     inserted guard used two."""
-    check_source(
+    fixes, written = check_source(
         "app/actions.ts",
         """"use server";
 
@@ -805,6 +903,25 @@ export async function deletePost(formData: FormData) {
     await prisma.post.delete({ where: { id: String(formData.get("id")) } });
 }
 """,
+    )
+    assert fixes == [("GF001", 7, PRESET_FIX.format("deletePost")), ("GF002", 7, OWNER_FIX)]
+    assert (
+        written
+        == """"use server";
+
+import { auth } from "../auth";
+
+/**
+ * Deletes a post.
+ */
+export async function deletePost(formData: FormData) {
+    const session = await auth();
+    if (!session?.user?.id) {
+        throw new Error("Unauthorized");
+    }
+    await prisma.post.delete({ where: { id: String(formData.get("id")), authorId: session.user.id } });
+}
+"""
     )
 
 

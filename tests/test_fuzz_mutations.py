@@ -54,7 +54,7 @@ import typer.main
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from guardfix import cli, git, select
+from guardfix import cli, git, rewrite, select
 from guardfix.model import Edit, Report, Rewrite
 from guardfix.parse import parse
 from tests.test_fix_properties import PROJECT, TSCONFIG, error_count, splice
@@ -500,7 +500,7 @@ def apply(root: Path, path: str, unsafe: bool) -> Run:
     Only the one file is named: the others are read when it imports them, or when a fix
     looks for the project's guard idiom."""
     calls: list[tuple[Report, list[Rewrite]]] = []
-    real = cli._rewrites
+    real = rewrite.rewrites
 
     def spy(report: Report, *args: Any, **kwargs: Any) -> list[Rewrite]:
         rewrites = real(report, *args, **kwargs)
@@ -511,7 +511,7 @@ def apply(root: Path, path: str, unsafe: bool) -> Run:
     args = ["--apply", *(["--unsafe-fixes"] if unsafe else []), path]
     with (
         inside(root),
-        mock.patch.object(cli, "_rewrites", spy),
+        mock.patch.object(rewrite, "rewrites", spy),
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
     ):

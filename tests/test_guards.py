@@ -549,7 +549,7 @@ GUARDS = [
 
 
 @pytest.mark.parametrize("source", GUARDS)
-def test_guard_counts(project, source: str) -> None:  # type: ignore[no-untyped-def]
+def test_guard_counts(project, source: str) -> None:
     assert project(source) == []
 
 
@@ -829,7 +829,7 @@ NOT_GUARDS = [
 
 
 @pytest.mark.parametrize(("source", "expected"), NOT_GUARDS)
-def test_not_a_guard(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+def test_not_a_guard(project, source: str, expected: list[tuple[str, str, int]]) -> None:
     assert project(source) == expected
 
 
@@ -1170,7 +1170,7 @@ HELPERS = [
 
 
 @pytest.mark.parametrize(("files", "expected"), HELPERS)
-def test_helpers_across_files(  # type: ignore[no-untyped-def]
+def test_helpers_across_files(
     project, files: dict[str, str], expected: list[tuple[str, str, int]]
 ) -> None:
     assert project(files, path="app/actions.ts") == expected
@@ -1394,7 +1394,7 @@ BUILT += [
 
 
 @pytest.mark.parametrize(("files", "expected"), BUILT)
-def test_built_actions(  # type: ignore[no-untyped-def]
+def test_built_actions(
     project, files: dict[str, str], expected: list[tuple[str, str, int]]
 ) -> None:
     assert project({"tsconfig.json": TSCONFIG, **files}, path="app/actions.ts") == expected
@@ -1559,7 +1559,7 @@ PUBLIC = [
 
 
 @pytest.mark.parametrize(("source", "expected"), PUBLIC)
-def test_public_by_design(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+def test_public_by_design(project, source: str, expected: list[tuple[str, str, int]]) -> None:
     assert project(source) == expected
 
 
@@ -1687,14 +1687,16 @@ AWAITING += [
 
 
 @pytest.mark.parametrize(("source", "expected"), AWAITING)
-def test_awaiting(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+def test_awaiting(project, source: str, expected: list[tuple[str, str, int]]) -> None:
     assert project(source, path="app/actions/posts.ts") == expected
 
 
-def test_unawaited_lookup_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_unawaited_lookup_is_named_in_the_message(tmp_path) -> None:
     from tests.conftest import run_on_files
 
-    report = run_on_files(tmp_path, {"app/actions/posts.ts": AWAITING[0].values[0]})
+    source = AWAITING[0].values[0]
+    assert isinstance(source, str)
+    report = run_on_files(tmp_path, {"app/actions/posts.ts": source})
     (finding,) = [f for f in report.findings if f.rule == "GF004"]
     assert "`auth()` is called without `await`" in finding.message
 
@@ -1798,7 +1800,7 @@ PASSED_SESSION += [
 
 
 @pytest.mark.parametrize(("files", "expected"), PASSED_SESSION)
-def test_session_passed_to_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_session_passed_to_helpers(project, files: dict[str, str], expected: list) -> None:
     assert project(files, path="app/actions/posts.ts") == expected
 
 
@@ -1902,7 +1904,7 @@ GUEST_SESSIONS = [
 
 
 @pytest.mark.parametrize(("files", "expected"), GUEST_SESSIONS)
-def test_guest_sessions(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_guest_sessions(project, files: dict[str, str], expected: list) -> None:
     assert project(files, path="app/actions/posts.ts") == expected
 
 
@@ -2255,7 +2257,7 @@ REAL_WORLD += [
 
 
 @pytest.mark.parametrize(("files", "expected"), REAL_WORLD)
-def test_real_world_patterns(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_real_world_patterns(project, files: dict[str, str], expected: list) -> None:
     assert project(files, path="app/actions/posts.ts") == expected
 
 
@@ -2685,7 +2687,7 @@ LAYERED = [
 
 
 @pytest.mark.parametrize(("files", "expected"), LAYERED)
-def test_layered_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_layered_helpers(project, files: dict[str, str], expected: list) -> None:
     assert project(files, path="app/actions.ts") == expected
 
 
@@ -2803,7 +2805,7 @@ SELF_CHECKED = [
 
 
 @pytest.mark.parametrize(("files", "expected"), SELF_CHECKED)
-def test_callee_checks_for_itself(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_callee_checks_for_itself(project, files: dict[str, str], expected: list) -> None:
     assert project(files, path="app/actions.ts") == expected
 
 
@@ -2834,14 +2836,16 @@ ASYNC_TESTED = [
 
 
 @pytest.mark.parametrize(("source", "expected"), ASYNC_TESTED)
-def test_async_helper_tested_without_await(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_async_helper_tested_without_await(project, source: str, expected: list) -> None:
     assert project(source) == expected
 
 
-def test_unawaited_helper_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_unawaited_helper_is_named_in_the_message(tmp_path) -> None:
     from tests.conftest import run_on_files
 
-    report = run_on_files(tmp_path, {"app/actions.ts": ASYNC_TESTED[0].values[0]})
+    source = ASYNC_TESTED[0].values[0]
+    assert isinstance(source, str)
+    report = run_on_files(tmp_path, {"app/actions.ts": source})
     (finding,) = [f for f in report.findings if f.rule == "GF004"]
     assert "`isSignedIn()` is called without `await`" in finding.message
 
@@ -3018,11 +3022,11 @@ UNFOLLOWED = [
 
 
 @pytest.mark.parametrize(("files", "expected"), UNFOLLOWED)
-def test_unfollowed_helpers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_unfollowed_helpers(project, files: dict[str, str], expected: list) -> None:
     assert project(files, path="app/actions.ts") == expected
 
 
-def test_unfollowed_helper_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_unfollowed_helper_is_named_in_the_message(tmp_path) -> None:
     from tests.conftest import run_on_files
 
     files = unfollowed("const viewer = getViewer();", "console.log(viewer);")
@@ -3034,7 +3038,7 @@ def test_unfollowed_helper_is_named_in_the_message(tmp_path) -> None:  # type: i
     )
 
 
-def test_recursive_helper_is_named_in_the_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_recursive_helper_is_named_in_the_message(tmp_path) -> None:
     from tests.conftest import run_on_files
 
     files = unfollowed("const viewer = requireViewer();", "console.log(viewer);")

@@ -44,7 +44,7 @@ def spy_on_processes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.mark.parametrize("output", ["text", "json", "sarif"])
-def test_any_number_of_jobs_prints_the_same_report(  # type: ignore[no-untyped-def]
+def test_any_number_of_jobs_prints_the_same_report(
     monorepo: Path, monkeypatch, capsys, output: str
 ) -> None:
     monkeypatch.chdir(monorepo)
@@ -60,9 +60,7 @@ def test_any_number_of_jobs_prints_the_same_report(  # type: ignore[no-untyped-d
     assert runs["3"] == one
 
 
-def test_a_failure_in_a_process_is_reported_as_in_one(  # type: ignore[no-untyped-def]
-    monorepo: Path, monkeypatch, capsys
-) -> None:
+def test_a_failure_in_a_process_is_reported_as_in_one(monorepo: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(monorepo)
 
     def broken(*args: object) -> engine.Checked:
@@ -74,13 +72,13 @@ def test_a_failure_in_a_process_is_reported_as_in_one(  # type: ignore[no-untype
     assert "internal error" in err and "boom" in err and "apps/app0/" in err
 
 
-def test_jobs_must_be_a_positive_number(monorepo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_jobs_must_be_a_positive_number(monorepo: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(monorepo)
     assert main(["--all", "--jobs", "0"]) == 2
     assert "--jobs" in capsys.readouterr().err
 
 
-def test_a_branch_checked_in_processes_reads_its_commit_in_each(  # type: ignore[no-untyped-def]
+def test_a_branch_checked_in_processes_reads_its_commit_in_each(
     monorepo: Path, monkeypatch, capsys
 ) -> None:
     # --diff-base reads files from the commit through one `git cat-file` per process: a

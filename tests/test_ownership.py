@@ -12,6 +12,8 @@ from textwrap import dedent, indent
 
 import pytest
 
+from tests.conftest import Found
+
 OWNERSHIP = ("GF002", "GF003")
 
 
@@ -64,11 +66,11 @@ def action(
     )
 
 
-def case(body: str, expected: list[tuple[str, str, int]], id: str, **kw: str) -> object:
+def case(body: str, expected: list[Found], id: str, **kw: str) -> object:
     return pytest.param(action(body, **kw), expected, id=id)
 
 
-def gf002(line: int, name: str | None = "act") -> tuple[str, str | None, int]:
+def gf002(line: int, name: str | None = "act") -> Found:
     return ("GF002", name, line)
 
 
@@ -297,7 +299,7 @@ PRISMA = [
 
 
 @pytest.mark.parametrize(("source", "expected"), PRISMA)
-def test_prisma(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+def test_prisma(project, source: str, expected: list[tuple[str, str, int]]) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
@@ -707,7 +709,7 @@ CHECKS = [
 
 
 @pytest.mark.parametrize(("source", "expected"), CHECKS)
-def test_checks(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+def test_checks(project, source: str, expected: list[tuple[str, str, int]]) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
@@ -832,7 +834,7 @@ DRIZZLE = [
 
 
 @pytest.mark.parametrize(("source", "expected"), DRIZZLE)
-def test_drizzle(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+def test_drizzle(project, source: str, expected: list[tuple[str, str, int]]) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
@@ -980,7 +982,7 @@ UPDATE_NOTE = """
 
 def rls_case(
     body: str,
-    expected: list[tuple[str, str, int]],
+    expected: list[Found],
     id: str,
     *,
     client: str = USER_CLIENT,
@@ -1135,12 +1137,12 @@ RLS_CASES = [
 
 
 @pytest.mark.parametrize(("files", "expected"), RLS_CASES)
-def test_supabase_row_level_security(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_supabase_row_level_security(project, files: dict[str, str], expected: list) -> None:
     assert project(files, rules=OWNERSHIP) == expected
 
 
 @pytest.mark.parametrize(("source", "expected"), SUPABASE_CASES)
-def test_supabase(project, source: str, expected: list[tuple[str, str, int]]) -> None:  # type: ignore[no-untyped-def]
+def test_supabase(project, source: str, expected: list[tuple[str, str, int]]) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
@@ -1357,7 +1359,7 @@ BUILT = [
 
 
 @pytest.mark.parametrize(("files", "expected"), BUILT)
-def test_built_actions(project, files: str | dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_built_actions(project, files: str | dict[str, str], expected: list) -> None:
     assert project(files, rules=OWNERSHIP) == expected
 
 
@@ -1738,7 +1740,7 @@ PRISMA_SCHEMA = ts("""
 
 
 def in_project(
-    body: str, expected: list[tuple[str, str, int]], id: str, files: dict[str, str], **kw: str
+    body: str, expected: list[Found], id: str, files: dict[str, str], **kw: str
 ) -> object:
     """An action beside project files; `files["after"]` goes below it in its own file."""
     source = action(body, **kw) + files.pop("after", "")
@@ -2002,7 +2004,7 @@ IDENTITY += [
 @pytest.mark.parametrize(("source", "expected"), IDENTITY)
 def test_identity(
     project, source: str | dict[str, str], expected: list[tuple[str, str, int]]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
@@ -2113,7 +2115,7 @@ PUBLIC = [
 
 
 @pytest.mark.parametrize(("source", "expected"), PUBLIC)
-def test_public_by_design(project, source: str | dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_public_by_design(project, source: str | dict[str, str], expected: list) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
@@ -2313,7 +2315,7 @@ REALISTIC = [
 
 
 @pytest.mark.parametrize(("source", "expected"), REALISTIC)
-def test_realistic(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_realistic(project, source: str, expected: list) -> None:
     path = "app/page.tsx" if "export default" in source else "app/actions.ts"
     assert project(source, path=path, rules=OWNERSHIP) == expected
 
@@ -2507,7 +2509,7 @@ WRAPPERS = [
 
 
 @pytest.mark.parametrize(("files", "expected"), WRAPPERS)
-def test_wrappers(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_wrappers(project, files: dict[str, str], expected: list) -> None:
     assert project(files, rules=OWNERSHIP) == expected
 
 
@@ -2548,7 +2550,7 @@ PERMISSIONS_LIB = ts("""
 LIB = BODY + 1
 
 
-def permission_case(body: str, expected: list[tuple[str, str, int]], id: str) -> object:
+def permission_case(body: str, expected: list[Found], id: str) -> object:
     source = action(body).replace(
         '"@/db";',
         '"@/db";\nimport { allowed, ensureDraft, ensureEditor, gate, requirePermission } '
@@ -2733,7 +2735,7 @@ PERMISSIONS = [
 
 
 @pytest.mark.parametrize(("source", "expected"), PERMISSIONS)
-def test_permissions(project, source: str | dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_permissions(project, source: str | dict[str, str], expected: list) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
@@ -3088,11 +3090,11 @@ PARENTS += [
 
 
 @pytest.mark.parametrize(("source", "expected"), PARENTS)
-def test_parents(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_parents(project, source: str, expected: list) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
-def test_parent_message_names_the_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_parent_message_names_the_key(tmp_path) -> None:
     from tests.conftest import run_on_files
 
     source = action('await prisma.task.create({ data: { boardId: String(formData.get("b")) } });\n')
@@ -3101,7 +3103,7 @@ def test_parent_message_names_the_key(tmp_path) -> None:  # type: ignore[no-unty
     assert "`boardId`" in found.message
 
 
-def test_parent_message_says_an_update_links_the_rows(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_parent_message_says_an_update_links_the_rows(tmp_path) -> None:
     from tests.conftest import run_on_files
 
     source = action(
@@ -3200,12 +3202,12 @@ STRIPE_SUBJECTS = [
 
 
 @pytest.mark.parametrize(("source", "expected"), STRIPE_SUBJECTS)
-def test_stripe_subjects(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_stripe_subjects(project, source: str, expected: list) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
 @pytest.mark.parametrize(("source", "expected"), PICKED_BY_IDENTITY)
-def test_picked_by_identity(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_picked_by_identity(project, source: str, expected: list) -> None:
     assert project(source, rules=OWNERSHIP) == expected
 
 
@@ -3316,7 +3318,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("source", "expected"), PAGES)
-def test_pages(project, source: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_pages(project, source: str, expected: list) -> None:
     assert project(source, path="app/posts/[id]/page.tsx", rules=OWNERSHIP) == expected
 
 
@@ -3383,5 +3385,5 @@ THROUGH = [
 
 
 @pytest.mark.parametrize(("files", "expected"), THROUGH)
-def test_rows_picked_in_a_helper(project, files: dict[str, str], expected: list) -> None:  # type: ignore[no-untyped-def]
+def test_rows_picked_in_a_helper(project, files: dict[str, str], expected: list) -> None:
     assert project(files, rules=OWNERSHIP, path="app/actions.ts") == expected

@@ -1298,7 +1298,8 @@ def test_database_refusal_is_worded_as_such(tmp_path: Path) -> None:
 
 def test_row_level_security_refusal_names_the_table(tmp_path: Path) -> None:
     (files,) = [c.values[0] for c in RLS_REFUSALS if c.id == "rls-owner-policy-refuses-anonymous"]
-    (finding,) = run_on_files(tmp_path, dict(files)).findings  # type: ignore[arg-type]
+    assert isinstance(files, dict)
+    (finding,) = run_on_files(tmp_path, files).findings
     assert "relies on the database to turn the anonymous caller away" in finding.message
     assert "row level security on `tasks`" in finding.message
 

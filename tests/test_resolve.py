@@ -689,7 +689,7 @@ ACTION_CALLING_DELETE = dedent("""\
         ),
     ],
 )
-def test_workspace_packages_through_the_rules(  # type: ignore[no-untyped-def]
+def test_workspace_packages_through_the_rules(
     project, files: dict[str, str], expected: list[tuple[str, str, int]]
 ) -> None:
     assert project({**MONOREPO, **files}, path=APP) == expected

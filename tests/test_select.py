@@ -55,7 +55,7 @@ def commit_all(repo: Path, message: str = "commit") -> None:
     git(repo, "commit", "-q", "-m", message)
 
 
-def test_staged_new_file_is_reported(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_staged_new_file_is_reported(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/actions.ts": VULNERABLE})
     git(repo, "add", "app/actions.ts")
     assert run_json(repo, monkeypatch, capsys) == (
@@ -64,12 +64,12 @@ def test_staged_new_file_is_reported(repo: Path, monkeypatch, capsys) -> None:  
     )
 
 
-def test_repo_without_commits_and_empty_stage(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_repo_without_commits_and_empty_stage(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/actions.ts": VULNERABLE})  # not staged
     assert run_json(repo, monkeypatch, capsys) == (0, [])
 
 
-def test_index_content_not_working_tree(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_index_content_not_working_tree(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/actions.ts": VULNERABLE})
     git(repo, "add", "app/actions.ts")
     write_tree(repo, {"app/actions.ts": GUARDED})  # fixed, but the fix is not staged
@@ -79,7 +79,7 @@ def test_index_content_not_working_tree(repo: Path, monkeypatch, capsys) -> None
     assert run_json(repo, monkeypatch, capsys) == (0, [])
 
 
-def test_untouched_legacy_action_does_not_block(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_untouched_legacy_action_does_not_block(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/legacy.ts": LEGACY})
     commit_all(repo)
     write_tree(repo, {"app/legacy.ts": LEGACY.replace("return 1;", "return 2;")})
@@ -91,7 +91,7 @@ def test_untouched_legacy_action_does_not_block(repo: Path, monkeypatch, capsys)
     ]
 
 
-def test_touching_the_legacy_action_reports_it(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_touching_the_legacy_action_reports_it(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/legacy.ts": LEGACY})
     commit_all(repo)
     write_tree(repo, {"app/legacy.ts": LEGACY.replace("(id: string)", "(id: string, _x?: number)")})
@@ -99,7 +99,7 @@ def test_touching_the_legacy_action_reports_it(repo: Path, monkeypatch, capsys) 
     assert run_json(repo, monkeypatch, capsys)[1] == [("GF001", "app/legacy.ts", "legacyDelete", 4)]
 
 
-def test_deleting_the_guard_line_reports_the_action(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_the_guard_line_reports_the_action(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/actions.ts": GUARDED})
     commit_all(repo)
     assert run_json(repo, monkeypatch, capsys) == (0, [])
@@ -108,7 +108,7 @@ def test_deleting_the_guard_line_reports_the_action(repo: Path, monkeypatch, cap
     assert run_json(repo, monkeypatch, capsys)[1] == [("GF004", "app/actions.ts", "deletePost", 6)]
 
 
-def test_adding_the_directive_reports_every_action(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_adding_the_directive_reports_every_action(repo: Path, monkeypatch, capsys) -> None:
     body = LEGACY.replace('"use server";\n', "")
     write_tree(repo, {"app/posts.ts": body})
     commit_all(repo)
@@ -120,7 +120,7 @@ def test_adding_the_directive_reports_every_action(repo: Path, monkeypatch, caps
 def test_rename_without_change_is_quiet_and_deleted_files_are_skipped(
     repo: Path,
     monkeypatch,
-    capsys,  # type: ignore[no-untyped-def]
+    capsys,
 ) -> None:
     write_tree(repo, {"app/legacy.ts": LEGACY, "app/gone.ts": VULNERABLE})
     commit_all(repo)
@@ -129,7 +129,7 @@ def test_rename_without_change_is_quiet_and_deleted_files_are_skipped(
     assert run_json(repo, monkeypatch, capsys) == (0, [])
 
 
-def test_rename_with_change_in_the_action(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_rename_with_change_in_the_action(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/legacy.ts": LEGACY})
     commit_all(repo)
     git(repo, "mv", "app/legacy.ts", "app/renamed.ts")
@@ -140,7 +140,7 @@ def test_rename_with_change_in_the_action(repo: Path, monkeypatch, capsys) -> No
     ]
 
 
-def test_binary_file_with_source_extension_is_not_checked(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_binary_file_with_source_extension_is_not_checked(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/blob.ts": b"\x00\x01use server\x00\xff"})
     git(repo, "add", "-A")
     monkeypatch.chdir(repo)
@@ -150,7 +150,7 @@ def test_binary_file_with_source_extension_is_not_checked(repo: Path, monkeypatc
     assert "1 file could not be checked" in out
 
 
-def test_staged_mode_needs_git(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_staged_mode_needs_git(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
     assert main([]) == 2
     err = capsys.readouterr().err
@@ -158,7 +158,7 @@ def test_staged_mode_needs_git(tmp_path: Path, monkeypatch, capsys) -> None:  # 
     assert "Traceback" not in err
 
 
-def test_staged_paths_from_pre_commit(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_staged_paths_from_pre_commit(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/legacy.ts": LEGACY, "app/other.ts": LEGACY})
     commit_all(repo)
     write_tree(repo, {"app/legacy.ts": LEGACY.replace("return 1;", "return 2;")})
@@ -168,7 +168,7 @@ def test_staged_paths_from_pre_commit(repo: Path, monkeypatch, capsys) -> None: 
     assert (code, found) == (1, [("GF001", "app/other.ts", "legacyDelete", 4)])
 
 
-def test_diff_base_checks_what_the_branch_changes(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_diff_base_checks_what_the_branch_changes(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"app/legacy.ts": LEGACY})
     commit_all(repo)
     git(repo, "checkout", "-q", "-b", "feature")
@@ -180,7 +180,7 @@ def test_diff_base_checks_what_the_branch_changes(repo: Path, monkeypatch, capsy
     ]
 
 
-def test_diff_base_unknown_ref(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_diff_base_unknown_ref(repo: Path, monkeypatch, capsys) -> None:
     write_tree(repo, {"a.ts": "export {};\n"})
     commit_all(repo)
     monkeypatch.chdir(repo)
@@ -189,13 +189,13 @@ def test_diff_base_unknown_ref(repo: Path, monkeypatch, capsys) -> None:  # type
 
 
 @pytest.mark.parametrize("name", ["app/my actions.ts", "app/действия.ts", "app/it's.ts"])
-def test_odd_file_names(repo: Path, monkeypatch, capsys, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_odd_file_names(repo: Path, monkeypatch, capsys, name: str) -> None:
     write_tree(repo, {name: VULNERABLE})
     git(repo, "add", "-A")
     assert run_json(repo, monkeypatch, capsys)[1] == [("GF004", name, "deletePost", 6)]
 
 
-def test_all_outside_git_walks_the_folder(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_all_outside_git_walks_the_folder(tmp_path: Path, monkeypatch, capsys) -> None:
     write_tree(
         tmp_path,
         {
@@ -209,7 +209,7 @@ def test_all_outside_git_walks_the_folder(tmp_path: Path, monkeypatch, capsys) -
     ]
 
 
-def test_tsconfig_alias_read_from_the_index(repo: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_tsconfig_alias_read_from_the_index(repo: Path, monkeypatch, capsys) -> None:
     guard = (
         'import { auth } from "@/auth";\n'
         'import { redirect } from "next/navigation";\n'
@@ -255,7 +255,7 @@ def spy_on_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], 
     return lambda: log.read_text().splitlines() if log.exists() else []
 
 
-def test_staged_run_reads_every_file_through_one_git_process(  # type: ignore[no-untyped-def]
+def test_staged_run_reads_every_file_through_one_git_process(
     repo: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:
     helper = "export async function removePost(id: string) {\n  await prisma.post.delete({ where: { id } });\n}\n"
@@ -283,7 +283,7 @@ def test_staged_run_reads_every_file_through_one_git_process(  # type: ignore[no
     assert sorted(set(calls)) == ["cat-file", "diff", "grep", "ls-files", "rev-parse"]
 
 
-def test_staged_run_lists_no_index_it_does_not_need(  # type: ignore[no-untyped-def]
+def test_staged_run_lists_no_index_it_does_not_need(
     repo: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:
     write_tree(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 
-def test_article_delete_post_is_reported(project) -> None:  # type: ignore[no-untyped-def]
+def test_article_delete_post_is_reported(project) -> None:
     source = """"use server";
 import { prisma } from "@/lib/prisma";
 

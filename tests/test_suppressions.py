@@ -98,17 +98,17 @@ CASES = [
 
 
 @pytest.mark.parametrize(("source", "expected"), CASES)
-def test_suppressions(project, source: str, expected: list[tuple[str, str | None, int]]) -> None:  # type: ignore[no-untyped-def]
+def test_suppressions(project, source: str, expected: list[tuple[str, str | None, int]]) -> None:
     assert project(source, rules=RULES) == sorted(expected, key=lambda f: f[2])
 
 
-def test_a_rule_turned_off_is_not_judged(project) -> None:  # type: ignore[no-untyped-def]
+def test_a_rule_turned_off_is_not_judged(project) -> None:
     source = action("// guardfix-ignore GF002: reviewed\n", CHECKED)
     assert project(source, rules=RULES) == [("GF900", None, 5)]
     assert project(source, rules=RULES, config=Config(ignore=frozenset({"GF002"}))) == []
 
 
-def test_the_honesty_rules_can_be_turned_off(project) -> None:  # type: ignore[no-untyped-def]
+def test_the_honesty_rules_can_be_turned_off(project) -> None:
     source = action("// guardfix-ignore GF001\n")
     config = Config(ignore=frozenset({"GF901"}))
     assert project(source, rules=RULES, config=config) == [("GF001", "send", 7)]
