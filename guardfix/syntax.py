@@ -25,6 +25,14 @@ TRANSPARENT_TYPES = frozenset(
         "type_assertion",
     }
 )
+# The same and `await x`: the value a promise settles to, as the walks follow it.
+TRANSPARENT_OR_AWAIT_TYPES = TRANSPARENT_TYPES | {"await_expression"}
+# The wrappers looked through from a call up to what keeps its result (`const p = f()!`).
+RESULT_WRAPPER_TYPES = TRANSPARENT_TYPES - {"type_assertion"}
+# The wrappers looked through from a call up to the condition testing it (`if (!(f()))`).
+CONDITION_WRAPPER_TYPES = RESULT_WRAPPER_TYPES - {"satisfies_expression"}
+# The wrappers looked through from a function up to the declaration naming it.
+FUNCTION_WRAPPER_TYPES = RESULT_WRAPPER_TYPES - {"non_null_expression"}
 
 
 def text(node: Node | None) -> str:
@@ -34,16 +42,18 @@ def text(node: Node | None) -> str:
 
 
 def unwrap(node: Node | None) -> Node | None:
-    """Strip parentheses, `!`, `as` and `satisfies` (and `await` when asked elsewhere)."""
-    while node is not None and node.type in TRANSPARENT_TYPES:
-        node = node.named_children[0] if node.named_children else None
-    return node
+    """Strip parentheses, `!`, `as`, `satisfies` and `<T>`."""
+    return _strip(node, TRANSPARENT_TYPES)
 
 
 def unwrap_await(node: Node | None) -> Node | None:
-    node = unwrap(node)
-    while node is not None and node.type == "await_expression":
-        node = unwrap(node.named_children[0] if node.named_children else None)
+    """Strip what `unwrap` strips and `await`."""
+    return _strip(node, TRANSPARENT_OR_AWAIT_TYPES)
+
+
+def _strip(node: Node | None, wrappers: frozenset[str]) -> Node | None:
+    while node is not None and node.type in wrappers:
+        node = node.named_children[0] if node.named_children else None
     return node
 
 

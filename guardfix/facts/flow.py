@@ -37,7 +37,10 @@ from guardfix.facts.values import (
 from guardfix.model import Mutation, MutationEvent
 from guardfix.module import Import, Module
 from guardfix.syntax import (
+    CONDITION_WRAPPER_TYPES,
     FUNCTION_TYPES,
+    RESULT_WRAPPER_TYPES,
+    TRANSPARENT_OR_AWAIT_TYPES,
     call_arguments,
     callee_of,
     is_optional_member,
@@ -414,14 +417,7 @@ class Walker:
         if kind == "string":
             literal = string_value(node)
             return Val(TRUTHY if literal else FALSY, literal=literal)
-        if kind in (
-            "parenthesized_expression",
-            "non_null_expression",
-            "as_expression",
-            "satisfies_expression",
-            "type_assertion",
-            "await_expression",
-        ):
+        if kind in TRANSPARENT_OR_AWAIT_TYPES:
             inner = next((c for c in node.named_children if not c.type.endswith("type")), None)
             value = self.expr(inner, st) if inner is not None else UNKNOWN
             if kind == "await_expression" and value.promise:
@@ -934,7 +930,7 @@ def _tested(call: Node) -> bool:
     """The call's own result is a condition: `if (!isOwner(...))`, `ok() && ...`."""
     node, parent = call, call.parent
     while parent is not None and (
-        parent.type in ("parenthesized_expression", "non_null_expression", "as_expression")
+        parent.type in CONDITION_WRAPPER_TYPES
         or (
             parent.type == "unary_expression"
             and text(parent.child_by_field_name("operator")) == "!"
@@ -958,12 +954,7 @@ def _holds_promise(call: Node) -> bool:
     if callee is not None and callee.type == "await_expression":
         return False  # `await f<T>(...)` parses as a call of `await f`
     parent = call.parent
-    while parent is not None and parent.type in (
-        "parenthesized_expression",
-        "non_null_expression",
-        "as_expression",
-        "satisfies_expression",
-    ):
+    while parent is not None and parent.type in RESULT_WRAPPER_TYPES:
         parent = parent.parent
     if parent is None:
         return False
