@@ -15,6 +15,8 @@ FUNCTION_TYPES = frozenset(
         "method_definition",
     }
 )
+# Operators comparing two values: `a === b`, `a != b`.
+EQUALITY = frozenset({"===", "==", "!==", "!="})
 # Wrappers that do not change a value: (x), x!, x as T, x satisfies T, <T>x.
 TRANSPARENT_TYPES = frozenset(
     {

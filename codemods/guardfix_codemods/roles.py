@@ -13,14 +13,13 @@ from guardfix.facts.flow import Walker
 from guardfix.facts.lookups import EXIT_CALLS
 from guardfix.module import Module
 from guardfix.parse import parse
-from guardfix.syntax import FUNCTION_TYPES, callee_name, text, walk
+from guardfix.syntax import EQUALITY, FUNCTION_TYPES, callee_name, text, walk
 from guardfix_codemods import session
 from guardfix_codemods.callers import fixed_value
 from guardfix_codemods.plan import ActionPlan, bound_names
 from guardfix_codemods.session import ROLE_PROPERTY
 from guardfix_codemods.workspace import Workspace, exported_names
 
-EQUALITY = frozenset({"===", "!==", "==", "!="})
 USERS_DEPTH = 3  # from the action through the components that use it to the page
 
 

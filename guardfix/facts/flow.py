@@ -38,6 +38,7 @@ from guardfix.model import Mutation, MutationEvent
 from guardfix.module import Import, Module
 from guardfix.syntax import (
     CONDITION_WRAPPER_TYPES,
+    EQUALITY,
     FUNCTION_TYPES,
     RESULT_WRAPPER_TYPES,
     TRANSPARENT_OR_AWAIT_TYPES,
@@ -66,7 +67,6 @@ SKIPPED_STATEMENTS = frozenset(
         "ambient_declaration",
     }
 )
-EQUALITY = frozenset({"===", "==", "!==", "!="})
 PRISMA_UNIQUE_READS = frozenset({"findUnique", "findUniqueOrThrow"})
 
 

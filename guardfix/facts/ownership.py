@@ -19,6 +19,7 @@ from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
 from guardfix.model import ActionKind, Mutation, MutationEvent, Scope, ServerAction
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
+    EQUALITY,
     FUNCTION_TYPES,
     TRANSPARENT_TYPES,
     binding,
@@ -76,7 +77,6 @@ NOT_A_CHECK = LazyPattern(
     re.IGNORECASE,
 )
 ROLE_PROPERTY = LazyPattern(r"role|admin|permission|owner|author|member", re.IGNORECASE)
-EQUALITY = frozenset({"===", "==", "!==", "!="})
 # Destructured keys of a next-safe-action or zsa handler's argument.
 CONTEXT_KEYS = frozenset({"ctx", "context"})
 INPUT_KEYS = frozenset({"parsedInput", "input", "clientInput", "bindArgsParsedInputs"})
