@@ -5,9 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from guardfix.report.colors import BOLD, CYAN, GREEN, RED, RESET
 from guardfix.rewrite import Rewrite
-
-RED, GREEN, CYAN, BOLD, RESET = "\033[31m", "\033[32m", "\033[36m", "\033[1m", "\033[0m"
 
 
 def render(rewrites: Sequence[Rewrite], *, color: bool) -> str:

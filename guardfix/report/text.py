@@ -7,17 +7,8 @@ from collections.abc import Callable, Sequence
 from guardfix.engine import Report
 from guardfix.model import Applicability, Finding, Severity
 from guardfix.report import diff
+from guardfix.report.colors import BOLD, CYAN, DIM, GREEN, RED, RESET, YELLOW
 from guardfix.rewrite import Rewrite
-
-RED, BOLD, DIM, CYAN, GREEN, YELLOW, RESET = (
-    "\033[31m",
-    "\033[1m",
-    "\033[2m",
-    "\033[36m",
-    "\033[32m",
-    "\033[33m",
-    "\033[0m",
-)
 
 FRAME_WIDTH = 160  # characters of a source line shown in a code frame
 
