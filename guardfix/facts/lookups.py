@@ -18,12 +18,14 @@ from guardfix.libraries import ANY, LookupRule, lookup_rules
 from guardfix.module import Import
 from guardfix.syntax import (
     call_arguments,
+    callee_name,
     callee_of,
     member_parts,
     object_property,
     string_value,
     text,
     unwrap,
+    walk,
 )
 
 # Calls that end the request for everyone who reaches them (they throw inside Next.js).
@@ -31,6 +33,15 @@ EXIT_CALLS = frozenset(
     {"redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden", "redirectToSignIn"}
 )
 ASSERT_CALLS = frozenset({"assert", "invariant", "ok"})
+
+
+def stops_request(branch: Node) -> bool:
+    """The branch (an `if`'s consequence) throws, returns or calls an exit somewhere."""
+    return any(
+        n.type in ("throw_statement", "return_statement")
+        or (n.type == "call_expression" and callee_name(n) in EXIT_CALLS)
+        for n in walk(branch)
+    )
 
 
 @dataclass(frozen=True)

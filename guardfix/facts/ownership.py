@@ -15,7 +15,7 @@ from typing import NamedTuple
 from tree_sitter import Node
 
 from guardfix.actions import chain_calls
-from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
+from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS, stops_request
 from guardfix.model import ActionKind, Mutation, MutationEvent, Scope, ServerAction
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
@@ -682,7 +682,7 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             if condition is None or consequence is None or not _compares(condition, taint):
                 continue
             role = not _from_client(condition, taint)
-            if _stops(consequence):
+            if stops_request(consequence):
                 ranges.append(_Range(consequence.end_byte, _block_end(node), role, condition))
                 taint.pinned.update(_pinned(condition, taint))
             if not _negates(condition):
@@ -719,7 +719,7 @@ def _claims(fn: Node, taint: _Taint) -> list[tuple[_Range, str, Node]]:
         for key, value, differ in _claimed(condition, taint):
             # The write goes ahead when the two match: after `!==` refuses, or inside `===`;
             # `if (row.userId === input.userId) return` only turns a duplicate away.
-            if differ and _stops(consequence):
+            if differ and stops_request(consequence):
                 found.append((after, key, value))
             elif not differ and not _negates(condition):
                 found.append((inside, key, value))
@@ -1009,15 +1009,6 @@ def _negates(condition: Node) -> bool:
         if (node.type == "unary_expression" and operator == "!") or (
             node.type == "binary_expression" and operator in ("!==", "!=")
         ):
-            return True
-    return False
-
-
-def _stops(node: Node) -> bool:
-    for child in walk(node):
-        if child.type in ("throw_statement", "return_statement"):
-            return True
-        if child.type == "call_expression" and callee_name(child) in EXIT_CALLS:
             return True
     return False
 
@@ -1344,7 +1335,7 @@ def filter_params(mutation: Mutation, fn: Node) -> tuple[int, ...]:
             break
         condition = node.child_by_field_name("condition") if node.type == "if_statement" else None
         consequence = node.child_by_field_name("consequence")
-        if condition is not None and consequence is not None and _stops(consequence):
+        if condition is not None and consequence is not None and stops_request(consequence):
             names |= _names_in_nodes([condition])
     return tuple(i for i, name in enumerate(param_names(fn)) if name in names)
 
