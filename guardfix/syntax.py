@@ -182,6 +182,16 @@ def walk(node: Node) -> Iterator[Node]:
         stack.extend(reversed(current.named_children))
 
 
+def pattern_names(pattern: Node) -> list[str]:
+    """The names a binding pattern binds, in source order: `x` of `const x`, `a` and `b` of
+    `{ a, b: [b] }`; every identifier in it counts, a default's `d` in `{ a = d }` too."""
+    return [
+        text(n)
+        for n in walk(pattern)
+        if n.type in ("identifier", "shorthand_property_identifier_pattern")
+    ]
+
+
 def object_property(obj: Node | None, key: str) -> Node | None:
     """The value of `key` in an object literal (or the shorthand identifier)."""
     obj = unwrap(obj)

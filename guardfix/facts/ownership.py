@@ -28,6 +28,7 @@ from guardfix.syntax import (
     callee_of,
     object_property,
     param_names,
+    pattern_names,
     string_value,
     text,
     unwrap,
@@ -357,11 +358,7 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
         pattern, value = bound
         if value is None or pattern is None or pattern.type == "member_expression":
             continue
-        names = [
-            text(n)
-            for n in walk(pattern)
-            if n.type in ("identifier", "shorthand_property_identifier_pattern")
-        ]
+        names = pattern_names(pattern)
         made = unwrap_await(value)
         if made is not None and made.start_byte in taint.created:
             continue  # a row the server just made: its id is not the caller's choice
@@ -1212,11 +1209,7 @@ def _flows(fn: Node, before: int) -> list[tuple[set[str], Node]]:
 
 
 def _bound(pattern: Node) -> set[str]:
-    return {
-        text(n)
-        for n in walk(pattern)
-        if n.type in ("identifier", "shorthand_property_identifier_pattern")
-    }
+    return set(pattern_names(pattern))
 
 
 def _derived(terms: set[str], flows: list[tuple[set[str], Node]]) -> set[str]:
