@@ -8,6 +8,7 @@ anonymous caller by itself (Clerk's `auth.protect()`, WorkOS's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,6 +34,18 @@ EXIT_CALLS = frozenset(
     {"redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden", "redirectToSignIn"}
 )
 ASSERT_CALLS = frozenset({"assert", "invariant", "ok"})
+# Names of cookies that hold a session or its token: `cookies().get("session")`.
+SESSION_COOKIE = re.compile(r"sess|auth|token|sid|jwt|user", re.IGNORECASE)
+# Next.js's request data: `cookies()` gives the cookie store; reading it does not throw.
+REQUEST_MODULE = "next/headers"
+COOKIES_CALL = "cookies"
+# Prisma's unique reads throw when every key of their `where` is undefined.
+UNIQUE_READS = frozenset({"findUnique", "findUniqueOrThrow"})
+# Writes to the caller's own account, not to anyone's data: the APIs whose writes take the
+# signed-in user's id first (Clerk's `updateUser(userId, ...)`), and the method saving a
+# session object itself (iron-session's `session.save()`, which looks like a Mongoose save).
+OWN_ACCOUNT_APIS = frozenset({"clerk"})
+SESSION_SAVE = "save"
 
 
 def stops_request(branch: Node) -> bool:
