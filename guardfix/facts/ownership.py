@@ -21,7 +21,7 @@ from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     EQUALITY,
     FUNCTION_TYPES,
-    TRANSPARENT_TYPES,
+    TRANSPARENT_OR_AWAIT_TYPES,
     binding,
     call_arguments,
     callee_name,
@@ -835,9 +835,7 @@ def _in_condition(call: Node) -> bool:
 def _result_used(call: Node) -> bool:
     """The call's result is kept or tested, not dropped as a statement."""
     parent = call.parent
-    while parent is not None and (
-        parent.type in TRANSPARENT_TYPES or parent.type == "await_expression"
-    ):
+    while parent is not None and parent.type in TRANSPARENT_OR_AWAIT_TYPES:
         parent = parent.parent
     return parent is not None and parent.type != "expression_statement"
 
@@ -846,8 +844,8 @@ def _checked_position(call: Node) -> bool:
     """The call's result decides something: a statement, a declared value or a condition."""
     parent = call.parent
     while parent is not None and (
-        parent.type in TRANSPARENT_TYPES
-        or parent.type in ("await_expression", "unary_expression")
+        parent.type in TRANSPARENT_OR_AWAIT_TYPES
+        or parent.type == "unary_expression"
         or (
             parent.type == "binary_expression"
             and text(parent.child_by_field_name("operator")) in ("&&", "||")
