@@ -207,20 +207,24 @@ def object_property(obj: Node | None, key: str) -> Node | None:
     return None
 
 
-def param_names(fn: Node) -> list[str | None]:
-    """Each parameter's name; None for destructured ones."""
+def param_patterns(fn: Node) -> list[Node | None]:
+    """The pattern each parameter binds: a name, or `{ parsedInput, ctx }`; None for a
+    parameter without one."""
     params = fn.child_by_field_name("parameters")
     if params is None:
         single = fn.child_by_field_name("parameter")
-        return [text(single)] if single is not None else []
-    names: list[str | None] = []
-    for param in params.named_children:
-        pattern = (
-            param.child_by_field_name("pattern")
-            if param.type in ("required_parameter", "optional_parameter")
-            else param
-        )
-        names.append(
-            text(pattern) if pattern is not None and pattern.type == "identifier" else None
-        )
-    return names
+        return [single] if single is not None else []
+    return [
+        param.child_by_field_name("pattern")
+        if param.type in ("required_parameter", "optional_parameter")
+        else param
+        for param in params.named_children
+    ]
+
+
+def param_names(fn: Node) -> list[str | None]:
+    """Each parameter's name; None for destructured ones."""
+    return [
+        text(pattern) if pattern is not None and pattern.type == "identifier" else None
+        for pattern in param_patterns(fn)
+    ]

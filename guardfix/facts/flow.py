@@ -55,6 +55,7 @@ from guardfix.syntax import (
     call_arguments,
     callee_of,
     is_optional_member,
+    param_patterns,
     string_value,
     text,
     unwrap,
@@ -196,7 +197,8 @@ class Walker:
         """Walk `fn`; `params` are parameters bound to session values by the caller, and
         `arguments` what it is called with, bound to its parameters in order."""
         st = State(stopped=stopped, env={k: v for k, v in (params or {}).items() if k})
-        for pattern, value in zip(_parameters(fn), arguments, strict=False):
+        patterns = [p for p in param_patterns(fn) if p is not None]
+        for pattern, value in zip(patterns, arguments, strict=False):
             self.bind(pattern, value, st)
         body = fn.child_by_field_name("body")
         if body is None:
@@ -978,24 +980,6 @@ def _search(method: str, callback: Val) -> Val | None:
     if method == "find":
         return Val(NULLISH, session=answer.session)
     return None
-
-
-def _parameters(fn: Node) -> list[Node]:
-    """The pattern of each parameter: a name, or `{ parsedInput, ctx }`."""
-    params = fn.child_by_field_name("parameters")
-    if params is None:
-        single = fn.child_by_field_name("parameter")
-        return [single] if single is not None else []
-    patterns = []
-    for param in params.named_children:
-        pattern = (
-            param.child_by_field_name("pattern")
-            if param.type in ("required_parameter", "optional_parameter")
-            else param
-        )
-        if pattern is not None:
-            patterns.append(pattern)
-    return patterns
 
 
 def _own_account(mutation: Mutation, receiver: Val, args: list[Val]) -> bool:
