@@ -8,6 +8,7 @@ from guardfix.model import ActionKind, ServerAction
 from guardfix.module import Module
 from guardfix.syntax import (
     FUNCTION_TYPES,
+    FUNCTION_WRAPPER_TYPES,
     call_arguments,
     callee_name,
     callee_of,
@@ -171,11 +172,7 @@ def _local_name(fn: Node) -> str | None:
     if name is not None:
         return text(name)
     parent = fn.parent
-    while parent is not None and parent.type in (
-        "parenthesized_expression",
-        "as_expression",
-        "satisfies_expression",
-    ):
+    while parent is not None and parent.type in FUNCTION_WRAPPER_TYPES:
         parent = parent.parent
     if parent is not None and parent.type == "variable_declarator":
         return text(parent.child_by_field_name("name")) or None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,15 +127,13 @@ def load_config(path: Path | None, rule_codes: frozenset[str]) -> Config:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     # Imported only when a file is read: start-up time is the hook's budget.
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    from guardfix import tomlfile
+
     try:
         with path.open("rb") as handle:
-            data: dict[str, Any] = tomllib.load(handle)
+            data: dict[str, Any] = tomlfile.load(handle)
             return data
-    except tomllib.TOMLDecodeError as exc:
+    except tomlfile.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name}: not valid TOML ({exc})") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(

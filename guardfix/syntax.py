@@ -15,6 +15,8 @@ FUNCTION_TYPES = frozenset(
         "method_definition",
     }
 )
+# Operators comparing two values: `a === b`, `a != b`.
+EQUALITY = frozenset({"===", "==", "!==", "!="})
 # Wrappers that do not change a value: (x), x!, x as T, x satisfies T, <T>x.
 TRANSPARENT_TYPES = frozenset(
     {
@@ -25,6 +27,14 @@ TRANSPARENT_TYPES = frozenset(
         "type_assertion",
     }
 )
+# The same and `await x`: the value a promise settles to, as the walks follow it.
+TRANSPARENT_OR_AWAIT_TYPES = TRANSPARENT_TYPES | {"await_expression"}
+# The wrappers looked through from a call up to what keeps its result (`const p = f()!`).
+RESULT_WRAPPER_TYPES = TRANSPARENT_TYPES - {"type_assertion"}
+# The wrappers looked through from a call up to the condition testing it (`if (!(f()))`).
+CONDITION_WRAPPER_TYPES = RESULT_WRAPPER_TYPES - {"satisfies_expression"}
+# The wrappers looked through from a function up to the declaration naming it.
+FUNCTION_WRAPPER_TYPES = RESULT_WRAPPER_TYPES - {"non_null_expression"}
 
 
 def text(node: Node | None) -> str:
@@ -34,16 +44,18 @@ def text(node: Node | None) -> str:
 
 
 def unwrap(node: Node | None) -> Node | None:
-    """Strip parentheses, `!`, `as` and `satisfies` (and `await` when asked elsewhere)."""
-    while node is not None and node.type in TRANSPARENT_TYPES:
-        node = node.named_children[0] if node.named_children else None
-    return node
+    """Strip parentheses, `!`, `as`, `satisfies` and `<T>`."""
+    return _strip(node, TRANSPARENT_TYPES)
 
 
 def unwrap_await(node: Node | None) -> Node | None:
-    node = unwrap(node)
-    while node is not None and node.type == "await_expression":
-        node = unwrap(node.named_children[0] if node.named_children else None)
+    """Strip what `unwrap` strips and `await`."""
+    return _strip(node, TRANSPARENT_OR_AWAIT_TYPES)
+
+
+def _strip(node: Node | None, wrappers: frozenset[str]) -> Node | None:
+    while node is not None and node.type in wrappers:
+        node = node.named_children[0] if node.named_children else None
     return node
 
 
@@ -170,6 +182,16 @@ def walk(node: Node) -> Iterator[Node]:
         stack.extend(reversed(current.named_children))
 
 
+def pattern_names(pattern: Node) -> list[str]:
+    """The names a binding pattern binds, in source order: `x` of `const x`, `a` and `b` of
+    `{ a, b: [b] }`; every identifier in it counts, a default's `d` in `{ a = d }` too."""
+    return [
+        text(n)
+        for n in walk(pattern)
+        if n.type in ("identifier", "shorthand_property_identifier_pattern")
+    ]
+
+
 def object_property(obj: Node | None, key: str) -> Node | None:
     """The value of `key` in an object literal (or the shorthand identifier)."""
     obj = unwrap(obj)
@@ -185,20 +207,24 @@ def object_property(obj: Node | None, key: str) -> Node | None:
     return None
 
 
-def param_names(fn: Node) -> list[str | None]:
-    """Each parameter's name; None for destructured ones."""
+def param_patterns(fn: Node) -> list[Node | None]:
+    """The pattern each parameter binds: a name, or `{ parsedInput, ctx }`; None for a
+    parameter without one."""
     params = fn.child_by_field_name("parameters")
     if params is None:
         single = fn.child_by_field_name("parameter")
-        return [text(single)] if single is not None else []
-    names: list[str | None] = []
-    for param in params.named_children:
-        pattern = (
-            param.child_by_field_name("pattern")
-            if param.type in ("required_parameter", "optional_parameter")
-            else param
-        )
-        names.append(
-            text(pattern) if pattern is not None and pattern.type == "identifier" else None
-        )
-    return names
+        return [single] if single is not None else []
+    return [
+        param.child_by_field_name("pattern")
+        if param.type in ("required_parameter", "optional_parameter")
+        else param
+        for param in params.named_children
+    ]
+
+
+def param_names(fn: Node) -> list[str | None]:
+    """Each parameter's name; None for destructured ones."""
+    return [
+        text(pattern) if pattern is not None and pattern.type == "identifier" else None
+        for pattern in param_patterns(fn)
+    ]

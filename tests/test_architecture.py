@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "guardfix.model",
             "guardfix.files",
             "guardfix.patterns",
+            "guardfix.tomlfile",
             "guardfix.syntax",
             "guardfix.parse",
             "guardfix.module",

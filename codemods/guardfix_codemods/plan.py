@@ -10,7 +10,7 @@ from tree_sitter import Node
 from guardfix.edits import Style, style_of
 from guardfix.model import ActionFacts, ActionKind, Edit
 from guardfix.module import Module
-from guardfix.syntax import callee_name, is_async, text, walk
+from guardfix.syntax import callee_name, is_async, pattern_names, text, walk
 from guardfix_codemods import guests, session
 from guardfix_codemods.safe_action import ClientSwitch, authenticated_client
 from guardfix_codemods.session import SessionRecipe
@@ -129,9 +129,8 @@ def bound_names(stmt: Node) -> frozenset[str]:
     names = set()
     for decl in stmt.named_children:
         pattern = decl.child_by_field_name("name") if decl.type == "variable_declarator" else None
-        for node in walk(pattern) if pattern is not None else ():
-            if node.type == "identifier" or node.type == "shorthand_property_identifier_pattern":
-                names.add(text(node))
+        if pattern is not None:
+            names.update(pattern_names(pattern))
     return frozenset(names)
 
 

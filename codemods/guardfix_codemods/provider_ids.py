@@ -18,7 +18,7 @@ from itertools import pairwise
 from tree_sitter import Node
 
 from guardfix.edits import line_indent
-from guardfix.facts.guests import exits
+from guardfix.facts.lookups import stops_request
 from guardfix.model import Edit
 from guardfix.module import Module
 from guardfix.syntax import (
@@ -285,7 +285,7 @@ def _stops(check: Node, names: frozenset[str]) -> bool:
     parts = member_parts(unwrap(condition.child_by_field_name("argument")))
     if parts is None or parts[0] not in names:
         return False
-    return exits(consequence)
+    return stops_request(consequence)
 
 
 def _mapping_edits(plan: ActionPlan, mapping: Mapping) -> list[Edit] | str:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+from guardfix import tomlfile
 
 RECIPES = Path(__file__).parent / "recipes"
 
@@ -18,5 +14,5 @@ RECIPES = Path(__file__).parent / "recipes"
 @cache
 def owners(orm: str) -> dict[str, Any]:
     """How an ORM ties a filter to the caller (recipes/owners/<orm>.toml)."""
-    data: dict[str, Any] = tomllib.loads((RECIPES / "owners" / f"{orm}.toml").read_text("utf-8"))
+    data: dict[str, Any] = tomlfile.loads((RECIPES / "owners" / f"{orm}.toml").read_text("utf-8"))
     return data

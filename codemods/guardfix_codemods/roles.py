@@ -10,16 +10,15 @@ from tree_sitter import Node
 
 from guardfix.actions import find_actions
 from guardfix.facts.fixed_ids import fixed_value
-from guardfix.facts.lookups import EXIT_CALLS
+from guardfix.facts.lookups import stops_request
 from guardfix.module import Module
 from guardfix.parse import parse
-from guardfix.syntax import FUNCTION_TYPES, callee_name, text, walk
+from guardfix.syntax import EQUALITY, FUNCTION_TYPES, text, walk
 from guardfix_codemods import session
 from guardfix_codemods.plan import ActionPlan, bound_names
 from guardfix_codemods.session import ROLE_PROPERTY
 from guardfix_codemods.workspace import Workspace, exported_names
 
-EQUALITY = frozenset({"===", "!==", "==", "!="})
 USERS_DEPTH = 3  # from the action through the components that use it to the page
 
 
@@ -89,7 +88,7 @@ def _admin_gate(workspace: Workspace, module: Module) -> str | None:
             consequence = stmt.child_by_field_name("consequence")
             if stmt.type != "if_statement" or condition is None or consequence is None:
                 continue
-            if _stops(consequence) and _admin_test(condition, names, fn):
+            if stops_request(consequence) and _admin_test(condition, names, fn):
                 return " ".join(text(condition).strip("()").split())
     return None
 
@@ -136,14 +135,6 @@ def _declared(node: Node, fn: Node) -> Node:
             value = decl.child_by_field_name("value")
             return value if value is not None else node
     return node
-
-
-def _stops(consequence: Node) -> bool:
-    return any(
-        n.type in ("throw_statement", "return_statement")
-        or (n.type == "call_expression" and callee_name(n) in EXIT_CALLS)
-        for n in walk(consequence)
-    )
 
 
 def weaker_note(guard: RoleGuard) -> str:

@@ -6,9 +6,9 @@ from tree_sitter import Node
 
 from guardfix.edits import line_indent
 from guardfix.facts.guests import USER
-from guardfix.facts.lookups import EXIT_CALLS
+from guardfix.facts.lookups import stops_request
 from guardfix.model import Applicability, Edit, Exclusion, Finding, Fix
-from guardfix.syntax import callee_name, text, walk
+from guardfix.syntax import text, walk
 from guardfix_codemods import guests
 from guardfix_codemods.codestyle import restyle
 from guardfix_codemods.exits import THROW
@@ -83,11 +83,7 @@ def _checked_next(statement: Node, names: frozenset[str]) -> bool:
         return False
     if not any(n.type == "identifier" and text(n) in names for n in walk(condition)):
         return False
-    return any(
-        n.type in ("throw_statement", "return_statement")
-        or (n.type == "call_expression" and callee_name(n) in EXIT_CALLS)
-        for n in walk(consequence)
-    )
+    return stops_request(consequence)
 
 
 def _turn_guests_away(plan: ActionPlan, statement: Node, exclusion: Exclusion) -> Fix | str:

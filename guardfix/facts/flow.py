@@ -8,14 +8,24 @@ mutation is recorded with the answer at the point it runs.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from tree_sitter import Node
 
 from guardfix.actions import has_inline_directive
-from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS, classify_lookup
+from guardfix.facts.lookups import (
+    ASSERT_CALLS,
+    COOKIES_CALL,
+    EXIT_CALLS,
+    OWN_ACCOUNT_APIS,
+    REQUEST_MODULE,
+    SESSION_COOKIE,
+    SESSION_SAVE,
+    UNIQUE_READS,
+    classify_lookup,
+)
 from guardfix.facts.mutations import classify_call, classify_new
 from guardfix.facts.values import (
     COOKIE_STORE,
@@ -37,16 +47,20 @@ from guardfix.facts.values import (
 from guardfix.model import Mutation, MutationEvent
 from guardfix.module import Import, Module
 from guardfix.syntax import (
+    CONDITION_WRAPPER_TYPES,
+    EQUALITY,
     FUNCTION_TYPES,
+    RESULT_WRAPPER_TYPES,
+    TRANSPARENT_OR_AWAIT_TYPES,
     call_arguments,
     callee_of,
     is_optional_member,
+    param_patterns,
     string_value,
     text,
     unwrap,
 )
 
-SESSION_COOKIE = re.compile(r"sess|auth|token|sid|jwt|user", re.IGNORECASE)
 LOOP_TYPES = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 SKIPPED_STATEMENTS = frozenset(
     {
@@ -63,8 +77,8 @@ SKIPPED_STATEMENTS = frozenset(
         "ambient_declaration",
     }
 )
-EQUALITY = frozenset({"===", "==", "!==", "!="})
-PRISMA_UNIQUE_READS = frozenset({"findUnique", "findUniqueOrThrow"})
+# Expressions whose value their type says: `null`, `true`.
+LITERALS = {"null": NULL, "undefined": NULL, "true": TRUE, "false": FALSE}
 
 
 # Arguments that carry session values into a call: (position, value).
@@ -132,6 +146,20 @@ class State:
         self.doubts += tuple(d for d in doubts if d not in self.doubts)
 
 
+@dataclass(frozen=True)
+class _Call:
+    """A call's parts, evaluated."""
+
+    node: Node
+    callee: Node | None
+    name: str  # the callee's last name: `c` of `a.b.c()`; "" when it has none
+    receiver: Val  # what a method is called on
+    callee_val: Val
+    args: list[Node]
+    arg_vals: list[Val]
+    promise: bool  # its result is kept or tested as it is, with no `await` in between
+
+
 class Walker:
     def __init__(
         self,
@@ -155,6 +183,7 @@ class Walker:
         # Per call that may throw, in the order they run: does it yield the session?
         self.throwers: list[bool] = []
         self._pending: dict[int, Mutation] = {}
+        self._expressions = self._table()
 
     # -- entry point -------------------------------------------------------------------
 
@@ -168,7 +197,8 @@ class Walker:
         """Walk `fn`; `params` are parameters bound to session values by the caller, and
         `arguments` what it is called with, bound to its parameters in order."""
         st = State(stopped=stopped, env={k: v for k, v in (params or {}).items() if k})
-        for pattern, value in zip(_parameters(fn), arguments, strict=False):
+        patterns = [p for p in param_patterns(fn) if p is not None]
+        for pattern, value in zip(patterns, arguments, strict=False):
             self.bind(pattern, value, st)
         body = fn.child_by_field_name("body")
         if body is None:
@@ -397,93 +427,108 @@ class Walker:
         return value
 
     def _expr(self, node: Node, st: State) -> Val:
+        return self._expressions.get(node.type, self._other)(node, st)
+
+    def _table(self) -> dict[str, Callable[[Node, State], Val]]:
+        """The method that evaluates each type of expression."""
+        table: dict[str, Callable[[Node, State], Val]] = {
+            "identifier": self._identifier,
+            "number": self._number,
+            "string": self._string,
+            "member_expression": self.member,
+            "subscript_expression": self._subscript,
+            "call_expression": self.call,
+            "new_expression": self._new,
+            "unary_expression": self.unary,
+            "binary_expression": self.binary,
+            "ternary_expression": self.ternary,
+            "assignment_expression": self._assignment,
+            "array": self._array,
+            "object": self.object_literal,
+            "template_string": self._template,
+            "sequence_expression": self._sequence,
+        }
+        table.update(dict.fromkeys(LITERALS, self._literal))
+        table.update(dict.fromkeys(TRANSPARENT_OR_AWAIT_TYPES, self._wrapped))
+        table.update(dict.fromkeys(FUNCTION_TYPES, self.nested_function))
+        return table
+
+    def _identifier(self, node: Node, st: State) -> Val:
+        name = text(node)
+        if name in st.env:
+            return st.env[name]
+        return NULL if name == "undefined" else UNKNOWN
+
+    def _literal(self, node: Node, st: State) -> Val:
+        return LITERALS[node.type]
+
+    def _number(self, node: Node, st: State) -> Val:
+        return FALSE if text(node) in ("0", "0.0") else TRUE
+
+    def _string(self, node: Node, st: State) -> Val:
+        literal = string_value(node)
+        return Val(TRUTHY if literal else FALSY, literal=literal)
+
+    def _wrapped(self, node: Node, st: State) -> Val:
+        """`(x)`, `x!`, `x as T`, `await x`: the value inside, settled when awaited."""
+        inner = next((c for c in node.named_children if not c.type.endswith("type")), None)
+        value = self.expr(inner, st) if inner is not None else UNKNOWN
+        if node.type == "await_expression" and value.promise:
+            if value.guard:
+                st.stopped = True
+            return value.inner or UNKNOWN
+        return value
+
+    def _subscript(self, node: Node, st: State) -> Val:
+        obj_node = node.child_by_field_name("object")
+        index = node.child_by_field_name("index")
+        obj = self.expr(obj_node, st) if obj_node is not None else UNKNOWN
+        key = string_value(index) if index is not None else None
+        if index is not None:
+            self.expr(index, st)
+        return self.access(obj, key, is_optional_member(node), st)
+
+    def _new(self, node: Node, st: State) -> Val:
+        for child in node.named_children:
+            self.expr(child, st)
+        mutation = classify_new(node, self.module)
+        if mutation is not None:
+            self.record(mutation, st)
+        return TRUE
+
+    def _assignment(self, node: Node, st: State) -> Val:
+        right = node.child_by_field_name("right")
+        value = self.expr(right, st) if right is not None else UNKNOWN
+        left = node.child_by_field_name("left")
+        if left is not None and left.type in ("identifier", "object_pattern", "array_pattern"):
+            self.bind(left, value, st)
+        elif left is not None:
+            self.expr(left, st)
+        return value
+
+    def _array(self, node: Node, st: State) -> Val:
+        items = tuple((str(i), self.expr(c, st)) for i, c in enumerate(node.named_children))
+        spread = any(c.type == "spread_element" for c in node.named_children)
+        return TRUE if spread else Val(TRUTHY, fields=items)
+
+    def _template(self, node: Node, st: State) -> Val:
+        # `${await getCookie("session")}` still carries the session's answer.
+        parts = [
+            self.expr(sub.named_children[0], st)
+            for sub in node.named_children
+            if sub.type == "template_substitution" and sub.named_children
+        ]
+        return Val(TRUTHY, session=any(v.session for v in parts))
+
+    def _sequence(self, node: Node, st: State) -> Val:
+        value = UNKNOWN
+        for child in node.named_children:
+            value = self.expr(child, st)
+        return value
+
+    def _other(self, node: Node, st: State) -> Val:
+        """Types and comments are no values; anything else is walked for what it runs."""
         kind = node.type
-        if kind == "identifier":
-            name = text(node)
-            if name in st.env:
-                return st.env[name]
-            return NULL if name == "undefined" else UNKNOWN
-        if kind in ("null", "undefined"):
-            return NULL
-        if kind == "true":
-            return TRUE
-        if kind == "false":
-            return FALSE
-        if kind == "number":
-            return FALSE if text(node) in ("0", "0.0") else TRUE
-        if kind == "string":
-            literal = string_value(node)
-            return Val(TRUTHY if literal else FALSY, literal=literal)
-        if kind in (
-            "parenthesized_expression",
-            "non_null_expression",
-            "as_expression",
-            "satisfies_expression",
-            "type_assertion",
-            "await_expression",
-        ):
-            inner = next((c for c in node.named_children if not c.type.endswith("type")), None)
-            value = self.expr(inner, st) if inner is not None else UNKNOWN
-            if kind == "await_expression" and value.promise:
-                if value.guard:
-                    st.stopped = True
-                return value.inner or UNKNOWN
-            return value
-        if kind == "member_expression":
-            return self.member(node, st)
-        if kind == "subscript_expression":
-            obj_node = node.child_by_field_name("object")
-            index = node.child_by_field_name("index")
-            obj = self.expr(obj_node, st) if obj_node is not None else UNKNOWN
-            key = string_value(index) if index is not None else None
-            if index is not None:
-                self.expr(index, st)
-            return self.access(obj, key, is_optional_member(node), st)
-        if kind == "call_expression":
-            return self.call(node, st)
-        if kind == "new_expression":
-            for child in node.named_children:
-                self.expr(child, st)
-            mutation = classify_new(node, self.module)
-            if mutation is not None:
-                self.record(mutation, st)
-            return TRUE
-        if kind == "unary_expression":
-            return self.unary(node, st)
-        if kind == "binary_expression":
-            return self.binary(node, st)
-        if kind == "ternary_expression":
-            return self.ternary(node, st)
-        if kind == "assignment_expression":
-            right = node.child_by_field_name("right")
-            value = self.expr(right, st) if right is not None else UNKNOWN
-            left = node.child_by_field_name("left")
-            if left is not None and left.type in ("identifier", "object_pattern", "array_pattern"):
-                self.bind(left, value, st)
-            elif left is not None:
-                self.expr(left, st)
-            return value
-        if kind in FUNCTION_TYPES:
-            return self.nested_function(node, st)
-        if kind == "array":
-            items = tuple((str(i), self.expr(c, st)) for i, c in enumerate(node.named_children))
-            spread = any(c.type == "spread_element" for c in node.named_children)
-            return TRUE if spread else Val(TRUTHY, fields=items)
-        if kind == "object":
-            return self.object_literal(node, st)
-        if kind == "template_string":
-            # `${await getCookie("session")}` still carries the session's answer.
-            parts = [
-                self.expr(sub.named_children[0], st)
-                for sub in node.named_children
-                if sub.type == "template_substitution" and sub.named_children
-            ]
-            return Val(TRUTHY, session=any(v.session for v in parts))
-        if kind == "sequence_expression":
-            value = UNKNOWN
-            for child in node.named_children:
-                value = self.expr(child, st)
-            return value
         if kind.endswith("type") or kind in ("type_arguments", "type_annotation", "comment"):
             return UNKNOWN
         for child in node.named_children:
@@ -668,9 +713,21 @@ class Walker:
         if callee is None or callee.type != "identifier":
             return False
         origin = self.resolver.origin(self.module, text(callee))
-        return origin is not None and origin.specifier == "next/headers"
+        return origin is not None and origin.specifier == REQUEST_MODULE
 
     def _call(self, node: Node, st: State) -> Val:
+        call = self._call_parts(node, st)
+        value = self._plain_value(call)
+        if value is not None:
+            return value
+        mutation = self._call_effects(call, st)
+        if _ends_request(call):
+            st.stopped = True
+            return UNKNOWN
+        return self._call_value(call, mutation, st)
+
+    def _call_parts(self, node: Node, st: State) -> _Call:
+        """The callee, then the arguments, evaluated in the order they run."""
         callee = callee_of(node)
         callee_val = receiver = UNKNOWN
         name = ""
@@ -684,124 +741,144 @@ class Walker:
             name = text(callee) if callee.type == "identifier" else ""
         args = call_arguments(node)
         arg_vals = [self.expr(a, st) for a in args]
-        callee_text = text(callee)
         promise = _holds_promise(node) or _tested(node)
-        if callee_text == "Promise.all" and arg_vals:
-            return arg_vals[0]  # `const [session, post] = await Promise.all([auth(), ...])`
-        if callee_val.short:
-            return callee_val  # `session?.user.roles.includes(r)` stops at the `?.`
-        if callee is not None and callee.type == "member_expression" and arg_vals:
-            found = _search(name, arg_vals[0])
-            if found is not None:
-                return found
-        if callee_text == "Boolean" and arg_vals and self.module.definitions.get(name) is None:
-            return _boolean(arg_vals[0].truth(), arg_vals[0].session)
+        return _Call(node, callee, name, receiver, callee_val, args, arg_vals, promise)
 
-        if callee_text in self.sinks:
+    def _plain_value(self, call: _Call) -> Val | None:
+        """What the call yields by its parts alone, with nothing of its own run."""
+        callee_text = text(call.callee)
+        first = call.arg_vals[0] if call.arg_vals else None
+        if callee_text == "Promise.all" and first is not None:
+            return first  # `const [session, post] = await Promise.all([auth(), ...])`
+        if call.callee_val.short:
+            return call.callee_val  # `session?.user.roles.includes(r)` stops at the `?.`
+        method = call.callee is not None and call.callee.type == "member_expression"
+        found = _search(call.name, first) if method and first is not None else None
+        if found is not None:
+            return found
+        shadowed = self.module.definitions.get(call.name) is not None
+        if callee_text == "Boolean" and first is not None and not shadowed:
+            return _boolean(first.truth(), first.session)
+        return None
+
+    def _call_effects(self, call: _Call, st: State) -> Mutation | None:
+        """What running the call does: a wrapped action run, a write (returned) recorded."""
+        if text(call.callee) in self.sinks:
             self.sink_states.append(st.stopped)
             if not st.stopped:
-                self.sink_args.append(arg_vals[0] if arg_vals else NULL)
+                self.sink_args.append(call.arg_vals[0] if call.arg_vals else NULL)
+        mutation = classify_call(call.node, self.module)
+        if mutation is None or _own_account(mutation, call.receiver, call.arg_vals):
+            return None
+        if mutation.node.id == call.node.id:
+            self.record(mutation, st)
+        else:
+            self._pending[mutation.node.id] = mutation
+        return mutation
 
-        mutation = classify_call(node, self.module)
-        if mutation is not None and _own_account(mutation, receiver, arg_vals):
-            mutation = None
-        if mutation is not None:
-            if mutation.node.id == node.id:
-                self.record(mutation, st)
-            else:
-                self._pending[mutation.node.id] = mutation
-
-        if callee is not None and callee.type == "identifier" and name in EXIT_CALLS:
-            st.stopped = True
-            return UNKNOWN
-        if (
-            name in PRISMA_UNIQUE_READS
-            and callee is not None
-            and callee.type == "member_expression"
-            and arg_vals
-            and _no_unique_key(arg_vals[0])
-        ):
-            st.stopped = True  # Prisma refuses a unique lookup with every key undefined
-            return UNKNOWN
-        if name in ASSERT_CALLS and arg_vals and arg_vals[0].truth() is False:
-            st.stopped = True
-            return UNKNOWN
-
+    def _call_value(self, call: _Call, mutation: Mutation | None, st: State) -> Val:
+        """What the call yields to an anonymous caller, and what it proves about them."""
         # A project function that stops anonymous callers is a guard whatever its name says
         # in the catalog: the Next.js DAL's `verifySession()` redirects by itself.
-        resolved = None
-        if mutation is None:
-            session_args = tuple(
-                (i, v) for i, v in enumerate(arg_vals) if v.session or _session_cookie(v)
-            )
-            resolved = self.resolver.call_summary(node, self.module, session_args)
+        resolved = self._summary(call) if mutation is None else None
         if resolved is not None and resolved[1].guards:
-            if resolved[1].is_async and promise:
-                summary = replace(resolved[1], guards=False)
-                self.apply_summary(node, resolved[0], summary, st)
-                return self.pending(resolved[0], Val(TRUTHY, session=True), node, st, guard=True)
-            return self.apply_summary(node, resolved[0], resolved[1], st)
+            return self._guard(call, resolved, st)
+        value = self._lookup(call, st)
+        if value is None:
+            value = self._cookie(call, st)
+        if value is not None:
+            return value
+        if resolved is not None:
+            return self._followed(call, resolved, st)
+        return self._not_followed(call, mutation, st)
 
+    def _summary(self, call: _Call) -> tuple[str, Summary] | None:
+        session_args = tuple(
+            (i, v) for i, v in enumerate(call.arg_vals) if v.session or _session_cookie(v)
+        )
+        return self.resolver.call_summary(call.node, self.module, session_args)
+
+    def _guard(self, call: _Call, resolved: tuple[str, Summary], st: State) -> Val:
+        name, summary = resolved
+        if summary.is_async and call.promise:
+            self.apply_summary(call.node, name, replace(summary, guards=False), st)
+            return self.pending(name, Val(TRUTHY, session=True), call.node, st, guard=True)
+        return self.apply_summary(call.node, name, summary, st)
+
+    def _lookup(self, call: _Call, st: State) -> Val | None:
+        """A session lookup: a library's, a configured one, or a function given one."""
         lookup = classify_lookup(
-            node,
+            call.node,
             lambda name: self.resolver.origin(self.module, name),
             self.resolver.lookups,
             self.resolver.guards,
         )
         if lookup is not None:
-            if lookup.is_async and promise:
-                return self.pending(lookup.label, lookup.value, node, st, guard=lookup.stops)
+            if lookup.is_async and call.promise:
+                return self.pending(lookup.label, lookup.value, call.node, st, guard=lookup.stops)
             st.lookup = True
             if lookup.stops:
                 st.stopped = True
             return lookup.value
-
-        if callee_val.kind == FUNCTION and callee_val.session:
+        if call.callee_val.kind == FUNCTION and call.callee_val.session:
             st.lookup = True
-            if callee_val.guard:
+            if call.callee_val.guard:
                 st.stopped = True
-            return callee_val.inner or UNKNOWN
+            return call.callee_val.inner or UNKNOWN
+        return None
 
-        if callee is not None and callee.type == "identifier" and text(callee) == "cookies":
+    def _cookie(self, call: _Call, st: State) -> Val | None:
+        """The cookie store, or a cookie read from it: a session cookie is a lookup."""
+        callee = call.callee
+        if callee is not None and callee.type == "identifier" and text(callee) == COOKIES_CALL:
             return COOKIE_STORE
-        if callee_val.kind == FUNCTION and callee_val.cookies:
-            # `cookieStore.get("session")`, or `get(key)` in a helper given that name
-            cookie = string_value(args[0]) if args else None
-            if cookie is None and arg_vals:
-                cookie = arg_vals[0].literal
-            first = unwrap(args[0]) if args else None
-            if cookie is None and first is not None and first.type == "identifier":
-                cookie = self.resolver.constant(self.module, text(first))
-            if cookie is not None and SESSION_COOKIE.search(cookie):
-                st.lookup = True
-                return NO_SESSION
-            return UNKNOWN
+        if call.callee_val.kind != FUNCTION or not call.callee_val.cookies:
+            return None
+        # `cookieStore.get("session")`, or `get(key)` in a helper given that name
+        cookie = self._cookie_name(call)
+        if cookie is not None and SESSION_COOKIE.search(cookie):
+            st.lookup = True
+            return NO_SESSION
+        return UNKNOWN
 
-        if resolved is not None:
-            value = self.apply_summary(node, resolved[0], resolved[1], st)
-            doubt = resolved[1].doubts[0] if resolved[1].doubts else resolved[1].value.doubt
-            if doubt is not None:  # it may stop the caller through a call not followed
-                value = self.doubted(node, doubt, value, st)
-            if resolved[1].is_async and promise:
-                # `if (!isOwner(user, id))` tests the promise, never what it resolves to.
-                held = Val(TRUTHY, session=value.session, inner=value, promise=True)
-                return replace(held, label=resolved[0])
-            if self.helper and value == UNKNOWN and any(v.session for v in arg_vals):
-                # `decode(token)`, `findSession(id)`: what a helper makes of the session's
-                # token is a session or nothing, as for calls it cannot follow.
-                return NO_SESSION
-            return value
+    def _cookie_name(self, call: _Call) -> str | None:
+        first = unwrap(call.args[0]) if call.args else None
+        cookie = string_value(first)
+        if cookie is None and call.arg_vals:
+            cookie = call.arg_vals[0].literal
+        if cookie is None and first is not None and first.type == "identifier":
+            cookie = self.resolver.constant(self.module, text(first))
+        return cookie
 
+    def _followed(self, call: _Call, resolved: tuple[str, Summary], st: State) -> Val:
+        """A project function followed: what it yields to an anonymous caller."""
+        name, summary = resolved
+        value = self.apply_summary(call.node, name, summary, st)
+        doubt = summary.doubts[0] if summary.doubts else summary.value.doubt
+        if doubt is not None:  # it may stop the caller through a call not followed
+            value = self.doubted(call.node, doubt, value, st)
+        if summary.is_async and call.promise:
+            # `if (!isOwner(user, id))` tests the promise, never what it resolves to.
+            held = Val(TRUTHY, session=value.session, inner=value, promise=True)
+            return replace(held, label=name)
+        if self.helper and value == UNKNOWN and any(v.session for v in call.arg_vals):
+            # `decode(token)`, `findSession(id)`: what a helper makes of the session's
+            # token is a session or nothing, as for calls it cannot follow.
+            return NO_SESSION
+        return value
+
+    def _not_followed(self, call: _Call, mutation: Mutation | None, st: State) -> Val:
         if self.helper and (
-            any(v.session for v in arg_vals) or (callee_val.session and name != "get")
+            any(v.session for v in call.arg_vals)
+            or (call.callee_val.session and call.name != "get")
         ):
             # A helper that looks a row up by a session token yields a session or nothing.
             return NO_SESSION
-        unfollowed = self.resolver.unfollowed(node, self.module) if mutation is None else None
-        if unfollowed is not None:
-            helper, why, may_guard = unfollowed
-            return self.doubted(node, (helper, why), UNKNOWN, st, may_guard=may_guard)
-        return UNKNOWN
+        unfollowed = self.resolver.unfollowed(call.node, self.module) if mutation is None else None
+        if unfollowed is None:
+            return UNKNOWN
+        helper, why, may_guard = unfollowed
+        return self.doubted(call.node, (helper, why), UNKNOWN, st, may_guard=may_guard)
 
     def doubted(
         self, call: Node, doubt: tuple[str, str], value: Val, st: State, *, may_guard: bool = True
@@ -873,6 +950,18 @@ def _boolean(truth: bool | None, session: bool) -> Val:
     return Val(kind, session=session)
 
 
+def _ends_request(call: _Call) -> bool:
+    """The call ends the request when it runs here: an exit such as `redirect()`, an
+    assertion of a false value, a Prisma unique read with every key undefined."""
+    kind = call.callee.type if call.callee is not None else None
+    first = call.arg_vals[0] if call.arg_vals else None
+    exit_call = kind == "identifier" and call.name in EXIT_CALLS
+    unique_read = call.name in UNIQUE_READS and kind == "member_expression"
+    refused = unique_read and first is not None and _no_unique_key(first)
+    failed = call.name in ASSERT_CALLS and first is not None and first.truth() is False
+    return exit_call or refused or failed
+
+
 def _no_unique_key(args: Val) -> bool:
     """`{ where: { id: session?.user?.id } }` with no session: every key is undefined."""
     where = args.field("where") if args.kind == OBJECT and args.closed else None
@@ -893,33 +982,15 @@ def _search(method: str, callback: Val) -> Val | None:
     return None
 
 
-def _parameters(fn: Node) -> list[Node]:
-    """The pattern of each parameter: a name, or `{ parsedInput, ctx }`."""
-    params = fn.child_by_field_name("parameters")
-    if params is None:
-        single = fn.child_by_field_name("parameter")
-        return [single] if single is not None else []
-    patterns = []
-    for param in params.named_children:
-        pattern = (
-            param.child_by_field_name("pattern")
-            if param.type in ("required_parameter", "optional_parameter")
-            else param
-        )
-        if pattern is not None:
-            patterns.append(pattern)
-    return patterns
-
-
 def _own_account(mutation: Mutation, receiver: Val, args: list[Val]) -> bool:
     """A write to the caller's own session or account, not to anyone's data.
 
     Clerk user updates keyed by the `userId` from `auth()`, and `session.save()` of an
     iron-session cookie, which looks like a Mongoose document save.
     """
-    if mutation.api == "clerk":
+    if mutation.api in OWN_ACCOUNT_APIS:
         return bool(args) and args[0].session
-    return mutation.operation == "save" and receiver.session
+    return mutation.operation == SESSION_SAVE and receiver.session
 
 
 def _statement_of(call: Node, *, through_await: bool = False) -> bool:
@@ -934,7 +1005,7 @@ def _tested(call: Node) -> bool:
     """The call's own result is a condition: `if (!isOwner(...))`, `ok() && ...`."""
     node, parent = call, call.parent
     while parent is not None and (
-        parent.type in ("parenthesized_expression", "non_null_expression", "as_expression")
+        parent.type in CONDITION_WRAPPER_TYPES
         or (
             parent.type == "unary_expression"
             and text(parent.child_by_field_name("operator")) == "!"
@@ -958,12 +1029,7 @@ def _holds_promise(call: Node) -> bool:
     if callee is not None and callee.type == "await_expression":
         return False  # `await f<T>(...)` parses as a call of `await f`
     parent = call.parent
-    while parent is not None and parent.type in (
-        "parenthesized_expression",
-        "non_null_expression",
-        "as_expression",
-        "satisfies_expression",
-    ):
+    while parent is not None and parent.type in RESULT_WRAPPER_TYPES:
         parent = parent.parent
     if parent is None:
         return False

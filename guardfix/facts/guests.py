@@ -16,13 +16,13 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from guardfix.facts.lookups import EXIT_CALLS
+from guardfix.facts.lookups import stops_request
 from guardfix.facts.public import session_names
 from guardfix.facts.view import ProjectView
 from guardfix.model import ActionKind, Exclusion, MutationEvent, ServerAction
 from guardfix.module import Module
 from guardfix.parse import is_source_path
-from guardfix.syntax import callee_name, callee_of, member_parts, string_value, text, unwrap, walk
+from guardfix.syntax import callee_of, member_parts, string_value, text, unwrap, walk
 
 ANONYMOUS = frozenset({"isAnonymous", "is_anonymous", "isGuest", "is_guest"})
 OWNER = re.compile(r"user|session|viewer|account|^me$", re.IGNORECASE)  # whose flag it is
@@ -57,15 +57,6 @@ def tests(condition: Node | None) -> Iterator[tuple[str, Node]]:
                 continue  # a booking's `type === "guest"` says nothing about sessions
             if parent is None or parent.type != "member_expression":
                 yield f"{USER}.{parts[-1]}", node
-
-
-def exits(statement: Node) -> bool:
-    """`statement` (an `if`'s consequence) throws, returns or redirects."""
-    return any(
-        n.type in ("throw_statement", "return_statement")
-        or (n.type == "call_expression" and callee_name(n) in EXIT_CALLS)
-        for n in walk(statement)
-    )
 
 
 class Guests:
@@ -171,7 +162,7 @@ def _turned_away(fn: Node) -> tuple[str, str] | None:
             continue
         consequence = node.child_by_field_name("consequence")
         found = next(tests(node.child_by_field_name("condition")), None)
-        if found is not None and consequence is not None and exits(consequence):
+        if found is not None and consequence is not None and stops_request(consequence):
             return found[0], " ".join(text(found[1]).split())
     return None
 

@@ -8,6 +8,7 @@ anonymous caller by itself (Clerk's `auth.protect()`, WorkOS's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,12 +19,14 @@ from guardfix.libraries import ANY, LookupRule, lookup_rules
 from guardfix.module import Import
 from guardfix.syntax import (
     call_arguments,
+    callee_name,
     callee_of,
     member_parts,
     object_property,
     string_value,
     text,
     unwrap,
+    walk,
 )
 
 # Calls that end the request for everyone who reaches them (they throw inside Next.js).
@@ -31,6 +34,27 @@ EXIT_CALLS = frozenset(
     {"redirect", "permanentRedirect", "notFound", "unauthorized", "forbidden", "redirectToSignIn"}
 )
 ASSERT_CALLS = frozenset({"assert", "invariant", "ok"})
+# Names of cookies that hold a session or its token: `cookies().get("session")`.
+SESSION_COOKIE = re.compile(r"sess|auth|token|sid|jwt|user", re.IGNORECASE)
+# Next.js's request data: `cookies()` gives the cookie store; reading it does not throw.
+REQUEST_MODULE = "next/headers"
+COOKIES_CALL = "cookies"
+# Prisma's unique reads throw when every key of their `where` is undefined.
+UNIQUE_READS = frozenset({"findUnique", "findUniqueOrThrow"})
+# Writes to the caller's own account, not to anyone's data: the APIs whose writes take the
+# signed-in user's id first (Clerk's `updateUser(userId, ...)`), and the method saving a
+# session object itself (iron-session's `session.save()`, which looks like a Mongoose save).
+OWN_ACCOUNT_APIS = frozenset({"clerk"})
+SESSION_SAVE = "save"
+
+
+def stops_request(branch: Node) -> bool:
+    """The branch (an `if`'s consequence) throws, returns or calls an exit somewhere."""
+    return any(
+        n.type in ("throw_statement", "return_statement")
+        or (n.type == "call_expression" and callee_name(n) in EXIT_CALLS)
+        for n in walk(branch)
+    )
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,20 @@ from typing import NamedTuple
 from tree_sitter import Node
 
 from guardfix.actions import chain_calls
-from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
+from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS, stops_request
 from guardfix.model import ActionKind, Mutation, MutationEvent, Scope, ServerAction
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
+    EQUALITY,
     FUNCTION_TYPES,
-    TRANSPARENT_TYPES,
+    TRANSPARENT_OR_AWAIT_TYPES,
     binding,
     call_arguments,
     callee_name,
     callee_of,
     object_property,
     param_names,
+    pattern_names,
     string_value,
     text,
     unwrap,
@@ -76,7 +78,6 @@ NOT_A_CHECK = LazyPattern(
     re.IGNORECASE,
 )
 ROLE_PROPERTY = LazyPattern(r"role|admin|permission|owner|author|member", re.IGNORECASE)
-EQUALITY = frozenset({"===", "==", "!==", "!="})
 # Destructured keys of a next-safe-action or zsa handler's argument.
 CONTEXT_KEYS = frozenset({"ctx", "context"})
 INPUT_KEYS = frozenset({"parsedInput", "input", "clientInput", "bindArgsParsedInputs"})
@@ -357,11 +358,7 @@ def _propagate(body: Node, taint: _Taint, before: int | None = None) -> None:
         pattern, value = bound
         if value is None or pattern is None or pattern.type == "member_expression":
             continue
-        names = [
-            text(n)
-            for n in walk(pattern)
-            if n.type in ("identifier", "shorthand_property_identifier_pattern")
-        ]
+        names = pattern_names(pattern)
         made = unwrap_await(value)
         if made is not None and made.start_byte in taint.created:
             continue  # a row the server just made: its id is not the caller's choice
@@ -682,7 +679,7 @@ def _checks(fn: Node, taint: _Taint, writes: frozenset[int]) -> list[_Range]:
             if condition is None or consequence is None or not _compares(condition, taint):
                 continue
             role = not _from_client(condition, taint)
-            if _stops(consequence):
+            if stops_request(consequence):
                 ranges.append(_Range(consequence.end_byte, _block_end(node), role, condition))
                 taint.pinned.update(_pinned(condition, taint))
             if not _negates(condition):
@@ -719,7 +716,7 @@ def _claims(fn: Node, taint: _Taint) -> list[tuple[_Range, str, Node]]:
         for key, value, differ in _claimed(condition, taint):
             # The write goes ahead when the two match: after `!==` refuses, or inside `===`;
             # `if (row.userId === input.userId) return` only turns a duplicate away.
-            if differ and _stops(consequence):
+            if differ and stops_request(consequence):
                 found.append((after, key, value))
             elif not differ and not _negates(condition):
                 found.append((inside, key, value))
@@ -838,9 +835,7 @@ def _in_condition(call: Node) -> bool:
 def _result_used(call: Node) -> bool:
     """The call's result is kept or tested, not dropped as a statement."""
     parent = call.parent
-    while parent is not None and (
-        parent.type in TRANSPARENT_TYPES or parent.type == "await_expression"
-    ):
+    while parent is not None and parent.type in TRANSPARENT_OR_AWAIT_TYPES:
         parent = parent.parent
     return parent is not None and parent.type != "expression_statement"
 
@@ -849,8 +844,8 @@ def _checked_position(call: Node) -> bool:
     """The call's result decides something: a statement, a declared value or a condition."""
     parent = call.parent
     while parent is not None and (
-        parent.type in TRANSPARENT_TYPES
-        or parent.type in ("await_expression", "unary_expression")
+        parent.type in TRANSPARENT_OR_AWAIT_TYPES
+        or parent.type == "unary_expression"
         or (
             parent.type == "binary_expression"
             and text(parent.child_by_field_name("operator")) in ("&&", "||")
@@ -1009,15 +1004,6 @@ def _negates(condition: Node) -> bool:
         if (node.type == "unary_expression" and operator == "!") or (
             node.type == "binary_expression" and operator in ("!==", "!=")
         ):
-            return True
-    return False
-
-
-def _stops(node: Node) -> bool:
-    for child in walk(node):
-        if child.type in ("throw_statement", "return_statement"):
-            return True
-        if child.type == "call_expression" and callee_name(child) in EXIT_CALLS:
             return True
     return False
 
@@ -1221,11 +1207,7 @@ def _flows(fn: Node, before: int) -> list[tuple[set[str], Node]]:
 
 
 def _bound(pattern: Node) -> set[str]:
-    return {
-        text(n)
-        for n in walk(pattern)
-        if n.type in ("identifier", "shorthand_property_identifier_pattern")
-    }
+    return set(pattern_names(pattern))
 
 
 def _derived(terms: set[str], flows: list[tuple[set[str], Node]]) -> set[str]:
@@ -1344,7 +1326,7 @@ def filter_params(mutation: Mutation, fn: Node) -> tuple[int, ...]:
             break
         condition = node.child_by_field_name("condition") if node.type == "if_statement" else None
         consequence = node.child_by_field_name("consequence")
-        if condition is not None and consequence is not None and _stops(consequence):
+        if condition is not None and consequence is not None and stops_request(consequence):
             names |= _names_in_nodes([condition])
     return tuple(i for i, name in enumerate(param_names(fn)) if name in names)
 

@@ -29,6 +29,7 @@ from guardfix.syntax import (
     callee_of,
     member_parts,
     object_property,
+    pattern_names,
     string_value,
     text,
     unwrap,
@@ -220,14 +221,7 @@ def session_names(fn: Node, lookups: list[Node]) -> set[str]:
             pattern, value = bound[0], unwrap_await(bound[1])
             if value is None or pattern is None or not _from(value, spans, names):
                 continue
-            if pattern.type == "identifier":
-                names.add(text(pattern))
-            else:
-                names.update(
-                    text(n)
-                    for n in walk(pattern)
-                    if n.type in ("shorthand_property_identifier_pattern", "identifier")
-                )
+            names.update(pattern_names(pattern))
     return names
 
 

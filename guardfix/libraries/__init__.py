@@ -8,12 +8,12 @@ described once; adding one is adding a file.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from guardfix import tomlfile
 from guardfix.facts.values import (
     CLERK_AUTH,
     KINDE_SESSION,
@@ -22,11 +22,6 @@ from guardfix.facts.values import (
     SUPABASE_AUTH,
     Val,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 FOLDER = Path(__file__).parent
 ANY = "*"
@@ -244,8 +239,8 @@ def _fix(file: str, data: Any, package: str) -> FixPreset:
 def _library(path: Path) -> AuthLibrary:
     file = path.name
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+        data = tomlfile.loads(path.read_text(encoding="utf-8"))
+    except tomlfile.TOMLDecodeError as exc:
         raise LibraryError(f"{file}: not valid TOML ({exc})") from None
     table = _Table(file, "", data)
     name = table.get("name", str)

@@ -6,8 +6,7 @@ import difflib
 from collections.abc import Sequence
 
 from guardfix.model import Rewrite
-
-RED, GREEN, CYAN, BOLD, RESET = "\033[31m", "\033[32m", "\033[36m", "\033[1m", "\033[0m"
+from guardfix.report.colors import BOLD, CYAN, GREEN, RED, RESET
 
 
 def render(rewrites: Sequence[Rewrite], *, color: bool) -> str:

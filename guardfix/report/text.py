@@ -6,16 +6,7 @@ from collections.abc import Callable, Sequence
 
 from guardfix.model import Applicability, Finding, Report, Rewrite, Severity
 from guardfix.report import diff
-
-RED, BOLD, DIM, CYAN, GREEN, YELLOW, RESET = (
-    "\033[31m",
-    "\033[1m",
-    "\033[2m",
-    "\033[36m",
-    "\033[32m",
-    "\033[33m",
-    "\033[0m",
-)
+from guardfix.report.colors import BOLD, CYAN, DIM, GREEN, RED, RESET, YELLOW
 
 FRAME_WIDTH = 160  # characters of a source line shown in a code frame
 
