@@ -32,7 +32,7 @@ def test_every_library_loads() -> None:
     names = [lib.name for lib in LIBRARIES]
     assert len(set(names)) == len(names)
     for lib in LIBRARIES:
-        assert lib.lookups, f"{lib.file} recognises no lookup"
+        assert lib.lookup_rules, f"{lib.file} recognises no lookup"
         assert (lib.fix is None) != (lib.no_fix is None)
 
 
@@ -170,7 +170,7 @@ def test_good_description_loads(tmp_path: Path) -> None:
     (tmp_path / "good.toml").write_text(GOOD)
     (lib,) = load(tmp_path)
     assert lib.fix is not None and lib.fix.user_id == "viewer.id"
-    assert lib.lookups[0].from_module("example-auth")
+    assert lib.lookup_rules[0].from_module("example-auth")
 
 
 def test_one_call_in_two_flows(tmp_path: Path) -> None:

@@ -44,10 +44,10 @@ def _signed_out_mode(plan: ActionPlan, findings: list[Finding]) -> list[Finding]
     the id from a lookup of their own that also answers when nobody is signed in."""
     fixes = [f.fix for f in findings if f.fix is not None]
     # Fixes first: the guard is learned from the project, and no safe fix needs no guard.
-    if all(f.applicability is not Applicability.SAFE for f in fixes) or plan.guard is None:
+    if all(f.applicability is not Applicability.SAFE for f in fixes) or plan.recipe is None:
         return findings
     found = anonymous_lookup(plan.workspace, plan.module, plan.facts.action.name)
-    if found is None or found[0] in call_names(plan.guard.guard):
+    if found is None or found[0] in call_names(plan.recipe.guard):
         return findings
     name, path = found
     note = (

@@ -35,8 +35,8 @@ class ActionPlan:
         return self.facts.lookup_statement
 
     @property
-    def guard(self) -> SessionRecipe | None:
-        """The lookup and check the GF001 fix inserts."""
+    def recipe(self) -> SessionRecipe | None:
+        """The guard the GF001 fix inserts: the lookup, its check and the user id."""
         return self._identity[0]
 
     @property
@@ -51,7 +51,7 @@ class ActionPlan:
     @property
     def user_id_from(self) -> str | None:
         """The rule whose fix declares what `user_id` reads (None: the action already does)."""
-        return "GF001" if self.guard is not None or self.client is not None else None
+        return "GF001" if self.recipe is not None or self.client is not None else None
 
     @cached_property
     def guest_test(self) -> str | None:

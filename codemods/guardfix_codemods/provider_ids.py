@@ -180,7 +180,7 @@ def user_id_for(plan: ActionPlan, field: str) -> tuple[str, list[Edit]] | str:
 
 
 def _permission(plan: ActionPlan) -> str | None:
-    check = permission_check(plan.guard) if plan.guard is not None else None
+    check = permission_check(plan.recipe) if plan.recipe is not None else None
     if check is None:
         return None
     return (
@@ -207,8 +207,8 @@ def _provider(plan: ActionPlan, field: str) -> str | None:
 
 def _from_clerk(plan: ActionPlan) -> bool:
     """The user id comes from Clerk: the inserted guard's or the action's own lookup."""
-    if plan.guard is not None:
-        return any(need.module.startswith(CLERK) for need in plan.guard.imports)
+    if plan.recipe is not None:
+        return any(need.module.startswith(CLERK) for need in plan.recipe.imports)
     lookup = plan.lookup
     call = next((n for n in walk(lookup) if n.type == "call_expression"), None) if lookup else None
     name = callee_name(call) if call is not None else None
@@ -297,7 +297,7 @@ def _mapping_edits(plan: ActionPlan, mapping: Mapping) -> list[Edit] | str:
     taken = mapping.declares & declared_in(fn)
     if taken:
         return f"`{'`, `'.join(sorted(taken))}` is already declared in the action"
-    bound = plan.guard.declares if plan.guard is not None else frozenset()
+    bound = plan.recipe.declares if plan.recipe is not None else frozenset()
     if plan.lookup is not None:
         bound |= bound_names(plan.lookup)
     if mapping.provider_id not in bound:

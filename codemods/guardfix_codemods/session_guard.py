@@ -23,7 +23,7 @@ RULE = "GF001"
 def fix(finding: Finding, plan: ActionPlan) -> Fix | str:
     if plan.client is not None:
         return _switch_client(plan, plan.client)
-    recipe = plan.guard
+    recipe = plan.recipe
     if recipe is None:
         return plan.why_no_user_id
     fn = plan.facts.action.function

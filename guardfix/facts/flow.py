@@ -102,8 +102,8 @@ class Summary:
 
 
 class Resolver(Protocol):
-    lookups: frozenset[str]
-    guards: frozenset[str]
+    lookup_names: frozenset[str]  # the project's own lookup functions
+    guard_names: frozenset[str]  # the project's own guard functions
 
     def call_summary(
         self, call: Node, module: Module, session_args: SessionArgs = ()
@@ -810,8 +810,8 @@ class Walker:
         lookup = classify_lookup(
             call.node,
             lambda name: self.resolver.origin(self.module, name),
-            self.resolver.lookups,
-            self.resolver.guards,
+            self.resolver.lookup_names,
+            self.resolver.guard_names,
         )
         if lookup is not None:
             if lookup.is_async and call.promise:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from guardfix.facts.lookups import stops_request
-from guardfix.facts.public import session_names
+from guardfix.facts.public import opening_session_names
 from guardfix.facts.view import ProjectView
 from guardfix.model import ActionKind, Exclusion, MutationEvent, ServerAction
 from guardfix.module import Module
@@ -76,7 +76,7 @@ class Guests:
         if not events or not all(e.guarded for e in events) or not events[0].lookup_seen:
             return None
         own = [c for c in lookups if fn.start_byte <= c.start_byte < fn.end_byte]
-        names = session_names(fn, own)
+        names = opening_session_names(fn, own)
         if not own or not names:
             return None
         before = min(e.mutation.node.start_byte for e in events)

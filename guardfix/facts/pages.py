@@ -253,7 +253,7 @@ class Pages:
             if parts is not None and parts[0] in library:
                 return True  # `useSession()`, `useUser()`
             origin = lambda name: self.project.origin(module, name)  # noqa: E731
-            if classify_lookup(node, origin, self.project.lookups, self.project.guards):
+            if classify_lookup(node, origin, self.project.lookup_names, self.project.guard_names):
                 return True
             found = self.project.call_summary(node, module)
             summary = found[1] if found is not None else None

@@ -27,7 +27,7 @@ from guardfix.facts.ownership import (
     scopes,
 )
 from guardfix.facts.policies import rls_scoped
-from guardfix.facts.public import Publicity, session_names
+from guardfix.facts.public import Publicity, opening_session_names
 from guardfix.facts.resolve import ModuleResolver, alias_match
 from guardfix.facts.schema import (
     database_refuses,
@@ -72,16 +72,16 @@ class Project:
         self,
         reader: Reader,
         *,
-        lookups: frozenset[str] = frozenset(),
-        guards: frozenset[str] = frozenset(),
+        lookup_names: frozenset[str] = frozenset(),
+        guard_names: frozenset[str] = frozenset(),
         files: Callable[[], Iterable[str]] = tuple,
         max_size: int | None = None,
     ) -> None:
         self.reader = reader
         self.max_size = max_size  # larger files are not parsed (minified bundles, vendored code)
         self.files = files  # every file of the project, to find who imports an action
-        self.lookups = lookups
-        self.guards = guards
+        self.lookup_names = lookup_names
+        self.guard_names = guard_names
         self.notices: list[str] = []
         self.resolver = ModuleResolver(reader, self.notices)
         self._modules: dict[str, Module | None] = {}
@@ -143,7 +143,7 @@ class Project:
     ) -> tuple[Module, Node] | None:
         """Where a name used in `module` (at node `at`) is defined, across imports."""
         if at is not None:
-            local = _scope_definition(at, name)
+            local = _block_definition(at, name)
             if local is not None:
                 return module, local
         if name in module.definitions:
@@ -314,7 +314,7 @@ class Project:
         found = self.function_for(module, name, call)
         if found is not None:  # found, but no summary: the walk went too deep
             return _label(name, found[0].path), f"it calls helpers more than {MAX_DEPTH} deep", True
-        if _scope_definition(call, name) is not None:
+        if _block_definition(call, name) is not None:
             return None  # a local value such as `const t = await getTranslations()`
         definition = self.definition(module, name)
         if definition is not None:
@@ -514,7 +514,7 @@ class Project:
         if any(not e.guarded for e in events):
             public, hint = self.publicity.flow(action, module, events, walker.lookups)
             page = self.publicity.open_page(action, module) if public is None else None
-            names = session_names(action.function, walker.lookups)
+            names = opening_session_names(action.function, walker.lookups)
             refuses = database_refuses(self, module.path, events, public, names)
         return ActionFacts(
             action,
@@ -663,7 +663,7 @@ class Project:
         """The lookup `call` returns a promise: a library's async lookup or an async
         project helper."""
         lookup = classify_lookup(
-            call, lambda name: self.origin(module, name), self.lookups, self.guards
+            call, lambda name: self.origin(module, name), self.lookup_names, self.guard_names
         )
         if lookup is not None:
             return lookup.is_async
@@ -889,7 +889,7 @@ def _holds(content: bytes | None, needles: tuple[bytes, ...], ignore_case: bool)
     return any(n in content for n in needles)
 
 
-def _scope_definition(at: Node, name: str) -> Node | None:
+def _block_definition(at: Node, name: str) -> Node | None:
     """A function or const named `name` in a block enclosing `at` (not the file level)."""
     node = at.parent
     while node is not None and node.type != "program":
@@ -924,6 +924,6 @@ def configured_project(
     reader: Reader, config: Config, files: Callable[[], Iterable[str]] = tuple
 ) -> Project:
     """The project as the configuration describes it: its guards, lookups and size limit."""
-    project = Project(reader, guards=config.guards, files=files, max_size=config.max_file_size)
-    project.lookups = config.project_lookups(project.resolver.resolve)
+    project = Project(reader, guard_names=config.guards, files=files, max_size=config.max_file_size)
+    project.lookup_names = config.project_lookups(project.resolver.resolve)
     return project

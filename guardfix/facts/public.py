@@ -531,7 +531,7 @@ def _redirect_away(fn: Node, lookups: list[Node]) -> list[Signal]:
     body = fn.child_by_field_name("body")
     if body is None or body.type != "statement_block":
         return []
-    names = session_names(fn, lookups)
+    names = opening_session_names(fn, lookups)
     for stmt in body.named_children:
         if stmt.type != "if_statement":
             continue
@@ -550,8 +550,9 @@ def _redirect_away(fn: Node, lookups: list[Node]) -> list[Signal]:
     return []
 
 
-def session_names(fn: Node, lookups: list[Node]) -> set[str]:
-    """Names a function binds to a session lookup's result, or to a value read from one."""
+def opening_session_names(fn: Node, lookups: list[Node]) -> set[str]:
+    """Names the function's own top-level declarations bind to a session lookup's result,
+    or to a value read from one (`submission.session_names` looks at every depth)."""
     body = fn.child_by_field_name("body")
     if body is None or body.type != "statement_block":
         return set()

@@ -123,7 +123,7 @@ class AuthLibrary:
     package: str | None  # None: a convention no package provides
     modules: tuple[str, ...]  # where the library's own code is imported from
     public_calls: tuple[tuple[str, str], ...]  # (its call, the public flow it belongs to)
-    lookups: tuple[LookupRule, ...]
+    lookup_rules: tuple[LookupRule, ...]
     fix: FixPreset | None
     no_fix: str | None  # why there is no preset
 
@@ -297,7 +297,7 @@ def libraries() -> tuple[AuthLibrary, ...]:
 def _rules(folder: Path) -> tuple[LookupRule, ...]:
     # A rule tied to modules goes before one for any module, and a longer member path
     # before a shorter one: Clerk's `auth` before the project's own `auth`.
-    rules = [rule for library in load(folder) for rule in library.lookups]
+    rules = [rule for library in load(folder) for rule in library.lookup_rules]
     return tuple(sorted(rules, key=_specificity))
 
 
