@@ -12,18 +12,7 @@ from guardfix.actions import DIRECTIVE, chain_calls, chain_root, find_actions
 from guardfix.facts.flow import SessionArgs, Summary, Walker
 from guardfix.facts.guests import Guests
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS
-from guardfix.facts.ownership import (
-    CLIENT,
-    Context,
-    Handoff,
-    RowKeys,
-    enclosing,
-    filter_params,
-    handoff,
-    returned,
-    row_keys,
-    scopes,
-)
+from guardfix.facts.ownership import Context, filter_params, scopes
 from guardfix.facts.policies import rls_scoped
 from guardfix.facts.public import Publicity, session_names
 from guardfix.facts.resolve import ModuleResolver, Reader, _match
@@ -34,6 +23,7 @@ from guardfix.facts.schema import (
     referenced_tables,
     references,
 )
+from guardfix.facts.taint import CLIENT, Handoff, RowKeys, enclosing, handoff, returned, row_keys
 from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
 from guardfix.model import ActionFacts, ActionKind, ServerAction
 from guardfix.module import Import, Module, build_module

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from guardfix.facts.ownership import written_model
+from guardfix.facts.orms import written_model
 from guardfix.facts.policies import rls_refuses
 from guardfix.model import Mutation, MutationEvent, PublicFlow
 from guardfix.module import Module

@@ -17,7 +17,7 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls
 from guardfix.facts.mutations import classify_call, classify_new
-from guardfix.facts.ownership import written_model
+from guardfix.facts.orms import written_model
 from guardfix.facts.schema import user_columns
 from guardfix.model import Mutation
 from guardfix.module import Module
