@@ -234,7 +234,7 @@ def _scope(
 ) -> Scope | None:
     mutation = event.mutation
     node = mutation.node
-    covering = [c for c in checks if c.covers(node)]
+    covering = _covering(checks, node)
     found = write_parts(mutation)
     if found is None:
         return None
@@ -265,16 +265,13 @@ def _scope(
             signed_in or not (names_in(value) & targets and any(_inside(value, f) for f in filters))
         )
     )
-    return Scope(
-        mutation=mutation,
-        orm=mutation.api,
+    return replace(
+        _checked(mutation, covering),
         model=model,
         filter=filter_node,
         client=any(taint.has_client(v) for v in filters),
         owned=any(taint.has_session(v) or taint.has_owned(v) for v in filters)
         or _links_only_caller(data, taint),
-        checked=bool(covering),
-        role_checked=any(c.role for c in covering),
         identity=identity,
         owner_from_client=any(_inside(value, f) for _, value in identity for f in filters),
         parent=_parent([resolved(d, fn) for d in data], (mutation.api, model), taint, fn, covering),
@@ -535,38 +532,41 @@ def _through(mutation: Mutation, taint: Taint, checks: list[Check]) -> Scope:
     """A helper's write, as the action's arguments pick its rows."""
     args = call_arguments(mutation.node)
     picked = [args[i] for i in mutation.keyed_by if i < len(args)]
-    covering = [c for c in checks if c.covers(mutation.node)]
-    return Scope(
-        mutation=mutation,
-        orm=mutation.api,
-        model=None,
-        filter=None,
+    return replace(
+        _checked(mutation, _covering(checks, mutation.node)),
         client=any(taint.has_client(a) for a in picked),
         owned=any(taint.has_session(a) or taint.has_owned(a) for a in picked),
-        checked=bool(covering),
-        role_checked=any(c.role for c in covering),
         through=mutation.via,
     )
 
 
 def _subjects(mutation: Mutation, taint: Taint, checks: list[Check]) -> Iterator[Scope]:
     """The Stripe objects a call acts on, one per id the caller sent."""
-    covering = [c for c in checks if c.covers(mutation.node)]
+    checked = _checked(mutation, _covering(checks, mutation.node))
     for kind, value in mutation.subjects:
         if taint.has_session(value) or taint.has_owned(value) or stored_value(value, taint):
             continue
         if taint.has_client(value):
-            yield Scope(
-                mutation=mutation,
-                orm=mutation.api,
-                model=None,
-                filter=None,
-                client=True,
-                owned=False,
-                checked=bool(covering),
-                role_checked=any(c.role for c in covering),
-                subject=(kind, value),
-            )
+            yield replace(checked, client=True, subject=(kind, value))
+
+
+def _covering(checks: list[Check], write: Node) -> list[Check]:
+    return [c for c in checks if c.covers(write)]
+
+
+def _checked(mutation: Mutation, covering: list[Check]) -> Scope:
+    """A write's scope with only what the checks before it say: the rest is filled in by
+    how its rows are picked."""
+    return Scope(
+        mutation=mutation,
+        orm=mutation.api,
+        model=None,
+        filter=None,
+        client=False,
+        owned=False,
+        checked=bool(covering),
+        role_checked=any(c.role for c in covering),
+    )
 
 
 def _links_only_caller(data: list[Node], taint: Taint) -> bool:
