@@ -14,12 +14,13 @@ import re
 
 from tree_sitter import Node
 
+from guardfix.facts.orms import drizzle, prisma, supabase
+from guardfix.facts.orms.shape import chain_top, label
 from guardfix.model import Mutation
 from guardfix.module import Module
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     call_arguments,
-    callee_name,
     callee_of,
     declared_value,
     member_parts,
@@ -30,41 +31,6 @@ from guardfix.syntax import (
     unwrap_await,
 )
 
-PRISMA_OPS = frozenset(
-    {
-        "create",
-        "createMany",
-        "createManyAndReturn",
-        "update",
-        "updateMany",
-        "updateManyAndReturn",
-        "upsert",
-        "delete",
-        "deleteMany",
-    }
-)
-PRISMA_RAW = frozenset({"$executeRaw", "$executeRawUnsafe"})
-# The client in `<client>.<model>.<op>()`: OpenAI, Stripe and Twilio SDKs share the shape.
-PRISMA_CLIENT = LazyPattern(r"prisma|db$|^(tx|trx)$|database", re.IGNORECASE)
-# Every Prisma write given an object literal names its rows or its data.
-PRISMA_ARG_KEYS = frozenset({"where", "data"})
-DRIZZLE_OPS = frozenset({"insert", "update", "delete"})
-DRIZZLE_CHAIN = frozenset(
-    {
-        "values",
-        "set",
-        "where",
-        "returning",
-        "onConflictDoNothing",
-        "onConflictDoUpdate",
-        "onDuplicateKeyUpdate",
-    }
-)
-DB_NAME = LazyPattern(r"(^|_)(db|tx|trx)$|database|drizzle|^orm$", re.IGNORECASE)
-SUPABASE_OPS = frozenset({"insert", "update", "upsert", "delete"})
-STORAGE_OPS = frozenset(
-    {"upload", "remove", "update", "move", "copy", "uploadToSignedUrl", "createSignedUploadUrl"}
-)
 KYSELY_OPS = frozenset({"insertInto", "updateTable", "deleteFrom", "replaceInto", "mergeInto"})
 MONGOOSE_ANY_RECEIVER = frozenset(
     {
@@ -403,11 +369,11 @@ def classify_call(call: Node, module: Module) -> Mutation | None:
         return None
     parts = member_parts(callee)
     for recognise in (
-        _prisma,
-        _supabase,
+        prisma.recognise,
+        supabase.recognise,
         _firebase,
         _gcs,
-        _drizzle,
+        drizzle.recognise,
         _kysely,
         _mongoose,
         _redis,
@@ -456,25 +422,6 @@ def _presigned_by(node: Node, module: Module) -> bool:
     callee = callee_of(call)
     origin = module.imports.get(text(callee)) if callee is not None else None
     return origin is not None and origin.specifier == PRESIGNER
-
-
-def chain_top(call: Node) -> Node:
-    """The outermost call of a query-builder chain that starts at `call`."""
-    current = call
-    while True:
-        parent = current.parent
-        if parent is None or parent.type != "member_expression":
-            return current
-        grand = parent.parent
-        if grand is None or grand.type != "call_expression":
-            return current
-        if grand.child_by_field_name("function") != parent:
-            return current
-        current = grand
-
-
-def _label(callee_parts: list[str] | None, fallback: str) -> str:
-    return ".".join(callee_parts) if callee_parts else fallback
 
 
 def _identifier_call(call: Node, name: str, module: Module) -> Mutation | None:
@@ -643,63 +590,6 @@ def _is_write_template(call: Node) -> bool:
     return SQL_WRITE.search(fragments) is not None
 
 
-def _prisma(
-    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
-) -> Mutation | None:
-    if op in PRISMA_RAW:
-        return Mutation(call, "prisma", op, _label(parts, op))
-    if op not in PRISMA_OPS or receiver.type != "member_expression" or len(args) > 1:
-        return None
-    model = receiver.child_by_field_name("property")
-    if model is None or model.type != "property_identifier":
-        return None
-    first = unwrap(args[0]) if args else None
-    if first is not None and first.type not in ("object", "identifier", "member_expression"):
-        return None
-    if first is None and op not in ("deleteMany", "updateMany"):
-        return None
-    if not (_looks_like_db(receiver.child_by_field_name("object")) or _prisma_args(first)):
-        return None
-    return Mutation(call, "prisma", op, _label(parts, f"{text(model)}.{op}"))
-
-
-def _looks_like_db(client: Node | None) -> bool:
-    """`prisma`, `db`, `ctx.db`, `this.prisma`, `getDb()`: a name that says database."""
-    client = unwrap_await(client)
-    if client is not None and client.type == "call_expression":
-        return PRISMA_CLIENT.search(callee_name(client) or "") is not None
-    parts = member_parts(client)
-    return parts is not None and PRISMA_CLIENT.search(parts[-1]) is not None
-
-
-def _prisma_args(first: Node | None) -> bool:
-    """`{ where: ... }` or `{ data: ... }`: the argument Prisma's writes take."""
-    if first is None or first.type != "object":
-        return False
-    return any(object_property(first, key) is not None for key in PRISMA_ARG_KEYS)
-
-
-def _supabase(
-    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
-) -> Mutation | None:
-    if op == "rpc":
-        return Mutation(call, "supabase", "rpc", f"rpc({text(args[0]) if args else ''})")
-    if receiver.type != "call_expression" or callee_name(receiver) != "from":
-        return None
-    table = string_value(call_arguments(receiver)[0]) if call_arguments(receiver) else None
-    from_callee = unwrap(receiver.child_by_field_name("function"))
-    from_parts = member_parts(from_callee) or []
-    if len(from_parts) >= 2 and from_parts[-2] == "storage":
-        if op in STORAGE_OPS:
-            return Mutation(chain_top(call), "supabase-storage", op, f"storage.from(...).{op}")
-        return None
-    if op in SUPABASE_OPS:
-        return Mutation(
-            chain_top(call), "supabase", op, f"from({table!r}).{op}" if table else f"from(...).{op}"
-        )
-    return None
-
-
 def _firebase(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
@@ -751,62 +641,25 @@ def _gcs(
     return None
 
 
-def _drizzle(
-    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
-) -> Mutation | None:
-    if op not in DRIZZLE_OPS or len(args) != 1:
-        return None
-    table = unwrap(args[0])
-    if table is None or table.type not in ("identifier", "member_expression"):
-        return None
-    # The client may be a call too: `getDb().insert(notes)`.
-    client = (
-        parts[-2]
-        if parts is not None
-        else callee_name(receiver)
-        if (receiver.type == "call_expression")
-        else None
-    )
-    if client is None:
-        return None
-    top = chain_top(call)
-    chained = _chain_method_names(call, top)
-    if not (DB_NAME.search(client) or chained & DRIZZLE_CHAIN):
-        return None
-    return Mutation(top, "drizzle", op, f"{text(receiver)}.{op}({text(table)})")
-
-
-def _chain_method_names(start: Node, top: Node) -> set[str]:
-    names: set[str] = set()
-    current = start
-    while current != top and current.parent is not None:
-        member = current.parent
-        names.add(text(member.child_by_field_name("property")))
-        if member.parent is None:
-            break
-        current = member.parent
-    return names
-
-
 def _kysely(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
     if op not in KYSELY_OPS:
         return None
-    return Mutation(chain_top(call), "kysely", op, _label(parts, op))
+    return Mutation(chain_top(call), "kysely", op, label(parts, op))
 
 
 def _mongoose(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
     if op in MONGOOSE_ANY_RECEIVER:
-        return Mutation(call, "mongoose", op, _label(parts, op))
+        return Mutation(call, "mongoose", op, label(parts, op))
     if op in MONGOOSE_MODEL_ONLY and receiver.type == "identifier":
         name = text(receiver)
         if name[:1].isupper() and name not in ("Object", "Array", "Reflect", "Promise", "JSON"):
             return Mutation(call, "mongoose", op, f"{name}.{op}")
     if op == "save" and len(args) <= 1 and receiver.type in ("identifier", "member_expression"):
-        return Mutation(call, "mongoose", "save", _label(parts, "save"))
+        return Mutation(call, "mongoose", "save", label(parts, "save"))
     return None
 
 
@@ -832,7 +685,7 @@ def _stripe(
     if len(names) < 3 or "stripe" not in names[0].lower():
         return None
     subjects = _stripe_subjects(names[-2], op, args, module)
-    return Mutation(call, "stripe", op, _label(parts, ".".join(names)), subjects=subjects)
+    return Mutation(call, "stripe", op, label(parts, ".".join(names)), subjects=subjects)
 
 
 def _chain_names(node: Node | None) -> list[str]:
@@ -885,7 +738,7 @@ def _email(
     if args and _to_the_site(_value_of(args[0], module)):
         return None  # a contact form mailing the site's own inbox changes nobody's data
     if op == "sendMail":
-        return Mutation(call, "email", op, _label(parts, "sendMail"))
+        return Mutation(call, "email", op, label(parts, "sendMail"))
     if parts is not None and op == "send" and len(parts) >= 3 and parts[-2] in ("emails", "batch"):
         return Mutation(call, "email", op, ".".join(parts))
     return None
@@ -937,7 +790,7 @@ def _s3_v2_presign(
     operation = string_value(args[0])
     if operation not in S3_V2_WRITES:
         return None
-    return Mutation(call, "s3", "presign", f"{_label(parts, op)}({operation})")
+    return Mutation(call, "s3", "presign", f"{label(parts, op)}({operation})")
 
 
 def _raw_sql(
@@ -952,7 +805,7 @@ def _raw_sql(
     if sql is None and first.type == "template_string":
         sql = "".join(text(c) for c in first.named_children if c.type == "string_fragment")
     if sql is not None and SQL_WRITE.search(sql):
-        return Mutation(chain_top(call), "sql", "write", _label(parts, op))
+        return Mutation(chain_top(call), "sql", "write", label(parts, op))
     return None
 
 
@@ -968,5 +821,5 @@ def _services(
         return None
     for api, name, writes in SERVICE_WRITES:
         if op in writes and name.search(client):
-            return Mutation(call, api, op, _label(parts, f"{client}.{op}"))
+            return Mutation(call, api, op, label(parts, f"{client}.{op}"))
     return None

@@ -32,8 +32,9 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls
 from guardfix.facts.lookups import EXIT_CALLS
-from guardfix.facts.mutations import chain_top, classify_call
+from guardfix.facts.mutations import classify_call
 from guardfix.facts.orms import written_model
+from guardfix.facts.orms.shape import chain_top
 from guardfix.facts.pages import Pages
 from guardfix.facts.submission import Submissions
 from guardfix.libraries import is_auth_library, public_flow

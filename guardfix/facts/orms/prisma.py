@@ -1,25 +1,86 @@
-"""Prisma writes: `prisma.post.update({ where, data })`, and the rows a relation links."""
+"""Prisma writes: which calls are one (`prisma.post.update({ where, data })`), where their
+filter and data are, and the rows a relation write links."""
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
-from guardfix.facts.orms.shape import Parts
+from guardfix.facts.orms.shape import Parts, label
 from guardfix.model import Mutation
+from guardfix.module import Module
+from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     call_arguments,
     callee_name,
     callee_of,
+    member_parts,
     object_property,
     string_value,
     text,
     unwrap,
+    unwrap_await,
 )
 
 ROW_WRITES = frozenset(
     {"update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany"}
 )
 DATA_KEYS = ("data", "create", "update")
+OPS = frozenset(
+    {
+        "create",
+        "createMany",
+        "createManyAndReturn",
+        "update",
+        "updateMany",
+        "updateManyAndReturn",
+        "upsert",
+        "delete",
+        "deleteMany",
+    }
+)
+RAW = frozenset({"$executeRaw", "$executeRawUnsafe"})
+# The client in `<client>.<model>.<op>()`: OpenAI, Stripe and Twilio SDKs share the shape.
+CLIENT = LazyPattern(r"prisma|db$|^(tx|trx)$|database", re.IGNORECASE)
+# Every Prisma write given an object literal names its rows or its data.
+ARG_KEYS = frozenset({"where", "data"})
+
+
+def recognise(
+    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
+) -> Mutation | None:
+    if op in RAW:
+        return Mutation(call, "prisma", op, label(parts, op))
+    if op not in OPS or receiver.type != "member_expression" or len(args) > 1:
+        return None
+    model = receiver.child_by_field_name("property")
+    if model is None or model.type != "property_identifier":
+        return None
+    first = unwrap(args[0]) if args else None
+    if first is not None and first.type not in ("object", "identifier", "member_expression"):
+        return None
+    if first is None and op not in ("deleteMany", "updateMany"):
+        return None
+    if not (_looks_like_db(receiver.child_by_field_name("object")) or _prisma_args(first)):
+        return None
+    return Mutation(call, "prisma", op, label(parts, f"{text(model)}.{op}"))
+
+
+def _looks_like_db(client: Node | None) -> bool:
+    """`prisma`, `db`, `ctx.db`, `this.prisma`, `getDb()`: a name that says database."""
+    client = unwrap_await(client)
+    if client is not None and client.type == "call_expression":
+        return CLIENT.search(callee_name(client) or "") is not None
+    parts = member_parts(client)
+    return parts is not None and CLIENT.search(parts[-1]) is not None
+
+
+def _prisma_args(first: Node | None) -> bool:
+    """`{ where: ... }` or `{ data: ... }`: the argument Prisma's writes take."""
+    if first is None or first.type != "object":
+        return False
+    return any(object_property(first, key) is not None for key in ARG_KEYS)
 
 
 def parts(mutation: Mutation) -> Parts | None:
