@@ -46,7 +46,7 @@ def owner_field(workspace: Workspace, scope: Scope, module: Module) -> Owner | s
     if scope.orm == "supabase":
         guess = recipes.owners("supabase")["guessed-field"]
         return Owner(guess, f"the usual Supabase column `{guess}`", guessed=True)
-    return f"no owner field is known for {scope.orm}"
+    return f"no owner field is known for {scope.orm.value}"
 
 
 def identity_owner(
@@ -86,7 +86,7 @@ def _relations(
         return _prisma_relations(workspace, module.path, scope.model or "")
     if scope.orm == "drizzle":
         return _drizzle_relations(workspace, scope, module)
-    return f"no schema is read for {scope.orm}"
+    return f"no schema is read for {scope.orm.value}"
 
 
 def _prisma_owner(workspace: Workspace, path: str, delegate: str) -> Owner | str:

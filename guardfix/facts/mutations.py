@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from guardfix.facts.orms import drizzle, prisma, supabase
 from guardfix.facts.orms.shape import chain_top, label
-from guardfix.model import Mutation
+from guardfix.model import Api, Mutation
 from guardfix.module import Module
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
@@ -199,9 +199,9 @@ PRESIGNED_POST = "@aws-sdk/s3-presigned-post"
 # AWS SDK v2 `s3.getSignedUrl("putObject", params)`: the operations that write.
 S3_V2_WRITES = frozenset({"putObject", "deleteObject", "copyObject", "uploadPart"})
 # Hosted services written to through a client object: (receiver name pattern, writes).
-SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
+SERVICE_WRITES: tuple[tuple[Api, re.Pattern[str], frozenset[str]], ...] = (
     (
-        "s3",
+        Api.S3,
         re.compile(r"s3", re.IGNORECASE),
         frozenset(
             {
@@ -215,13 +215,13 @@ SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
     ),
     (
-        "uploadthing",
+        Api.UPLOADTHING,
         re.compile(r"^utapi$", re.IGNORECASE),
         frozenset({"deleteFiles", "uploadFiles", "uploadFilesFromUrl", "renameFiles"}),
     ),
-    ("cloudinary", re.compile(r"^uploader$"), frozenset({"upload", "destroy", "rename"})),
+    (Api.CLOUDINARY, re.compile(r"^uploader$"), frozenset({"upload", "destroy", "rename"})),
     (
-        "appwrite",
+        Api.APPWRITE,
         re.compile(r"database|storage|^db$|tables", re.IGNORECASE),
         frozenset(
             {
@@ -248,12 +248,12 @@ SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
     ),
     (
-        "resend",
+        Api.RESEND,
         re.compile(r"^(contacts|audiences|broadcasts)$"),
         frozenset({"create", "update", "remove", "send"}),
     ),
     (
-        "supabase-admin",
+        Api.SUPABASE_ADMIN,
         re.compile(r"^admin$"),
         frozenset(
             {"createUser", "deleteUser", "updateUserById", "inviteUserByEmail", "generateLink"}
@@ -262,7 +262,7 @@ SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     # Clerk user writes; one keyed by the caller's own `userId` from `auth()` is exempt
     # (the flow walker knows which values come from the session).
     (
-        "clerk",
+        Api.CLERK,
         re.compile(r"^(users|organizations)$"),
         frozenset(
             {
@@ -395,7 +395,7 @@ def classify_new(node: Node, module: Module) -> Mutation | None:
     command = _s3_command(node, module)
     if command is None or _presigned_by(node, module):
         return None
-    return Mutation(node, "s3", command, f"new {command}")
+    return Mutation(node, Api.S3, command, f"new {command}")
 
 
 def _s3_command(node: Node | None, module: Module) -> str | None:
@@ -430,26 +430,26 @@ def _identifier_call(call: Node, name: str, module: Module) -> Mutation | None:
         return _fetch(call, module)
     if origin is None:
         if name == "sql" and _is_write_template(call):
-            return Mutation(call, "sql", "write", "sql`...`")
+            return Mutation(call, Api.SQL, "write", "sql`...`")
         return None
     if origin.specifier.startswith("firebase") and origin.name in FIRESTORE_WRITES:
-        return Mutation(call, "firestore", origin.name, name)
+        return Mutation(call, Api.FIRESTORE, origin.name, name)
     if origin.specifier.startswith("firebase") and origin.name in FIREBASE_STORAGE_WRITES:
-        return Mutation(call, "firebase-storage", origin.name, name)
+        return Mutation(call, Api.FIREBASE_STORAGE, origin.name, name)
     if origin.specifier == PRESIGNER and origin.name == "getSignedUrl":
         args = call_arguments(call)
         command = _s3_command(_value_of(args[1], module), module) if len(args) > 1 else None
         if command is not None:
-            return Mutation(call, "s3", "presign", f"{name}({command})")
+            return Mutation(call, Api.S3, "presign", f"{name}({command})")
         return None
     if origin.specifier == PRESIGNED_POST and origin.name == "createPresignedPost":
-        return Mutation(call, "s3", "presign", name)
+        return Mutation(call, Api.S3, "presign", name)
     if origin.specifier == "@vercel/blob" and origin.name in BLOB_WRITES:
-        return Mutation(call, "blob", origin.name, name)
+        return Mutation(call, Api.BLOB, origin.name, name)
     if origin.specifier in FS_MODULES and origin.name in FS_WRITES:
-        return Mutation(call, "fs", origin.name, name)
+        return Mutation(call, Api.FS, origin.name, name)
     if origin.name == "sql" and _is_write_template(call):
-        return Mutation(call, "sql", "write", f"{name}`...`")
+        return Mutation(call, Api.SQL, "write", f"{name}`...`")
     return None
 
 
@@ -468,7 +468,7 @@ def _fetch(call: Node, module: Module) -> Mutation | None:
         return None
     if method.upper() == "POST" and _asks(args[0], module):
         return None
-    return Mutation(call, "http", method.upper(), f"fetch {method.upper()}")
+    return Mutation(call, Api.HTTP, method.upper(), f"fetch {method.upper()}")
 
 
 def _asks(url: Node, module: Module) -> bool:
@@ -598,16 +598,16 @@ def _firebase(
     if op in FIREBASE_AUTH_WRITES and args:
         specifier = _origin(receiver, module)
         if specifier is not None and FIREBASE.search(specifier):
-            return Mutation(call, "firebase-auth", op, f"firebase auth.{op}")
+            return Mutation(call, Api.FIREBASE_AUTH, op, f"firebase auth.{op}")
     if op == "runTransaction" and args:
-        return Mutation(call, "firestore", op, "firestore runTransaction")
+        return Mutation(call, Api.FIRESTORE, op, "firestore runTransaction")
     if op not in FIRESTORE_OPS:
         return None
     made_by = _made_by(receiver, module)
     if made_by is not None and op in FIRESTORE_REF_WRITES.get(made_by, ()):
-        return Mutation(call, "firestore", op, f"firestore {made_by}.{op}")
+        return Mutation(call, Api.FIRESTORE, op, f"firestore {made_by}.{op}")
     if op == "commit" and not args and made_by == "batch":
-        return Mutation(call, "firestore", op, "firestore batch.commit")
+        return Mutation(call, Api.FIRESTORE, op, "firestore batch.commit")
     return None
 
 
@@ -635,9 +635,9 @@ def _gcs(
         bucket = value.child_by_field_name("function") if value is not None else None
         inner = bucket.child_by_field_name("object") if bucket is not None else None
         if inner is not None and _made_by(inner, module) == "bucket":
-            return Mutation(call, "gcs", op, f"storage file.{op}")
+            return Mutation(call, Api.GCS, op, f"storage file.{op}")
     if made_by == "bucket" and op in GCS_BUCKET_WRITES:
-        return Mutation(call, "gcs", op, f"storage bucket.{op}")
+        return Mutation(call, Api.GCS, op, f"storage bucket.{op}")
     return None
 
 
@@ -646,20 +646,20 @@ def _kysely(
 ) -> Mutation | None:
     if op not in KYSELY_OPS:
         return None
-    return Mutation(chain_top(call), "kysely", op, label(parts, op))
+    return Mutation(chain_top(call), Api.KYSELY, op, label(parts, op))
 
 
 def _mongoose(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
     if op in MONGOOSE_ANY_RECEIVER:
-        return Mutation(call, "mongoose", op, label(parts, op))
+        return Mutation(call, Api.MONGOOSE, op, label(parts, op))
     if op in MONGOOSE_MODEL_ONLY and receiver.type == "identifier":
         name = text(receiver)
         if name[:1].isupper() and name not in ("Object", "Array", "Reflect", "Promise", "JSON"):
-            return Mutation(call, "mongoose", op, f"{name}.{op}")
+            return Mutation(call, Api.MONGOOSE, op, f"{name}.{op}")
     if op == "save" and len(args) <= 1 and receiver.type in ("identifier", "member_expression"):
-        return Mutation(call, "mongoose", "save", label(parts, "save"))
+        return Mutation(call, Api.MONGOOSE, "save", label(parts, "save"))
     return None
 
 
@@ -669,7 +669,7 @@ def _redis(
     if parts is None or op.lower() not in REDIS_WRITES or not args:
         return None
     if any(REDIS_NAME.search(p) for p in parts[:-1]):
-        return Mutation(call, "redis", op, ".".join(parts))
+        return Mutation(call, Api.REDIS, op, ".".join(parts))
     return None
 
 
@@ -685,7 +685,7 @@ def _stripe(
     if len(names) < 3 or "stripe" not in names[0].lower():
         return None
     subjects = _stripe_subjects(names[-2], op, args, module)
-    return Mutation(call, "stripe", op, label(parts, ".".join(names)), subjects=subjects)
+    return Mutation(call, Api.STRIPE, op, label(parts, ".".join(names)), subjects=subjects)
 
 
 def _chain_names(node: Node | None) -> list[str]:
@@ -738,9 +738,9 @@ def _email(
     if args and _to_the_site(_value_of(args[0], module)):
         return None  # a contact form mailing the site's own inbox changes nobody's data
     if op == "sendMail":
-        return Mutation(call, "email", op, label(parts, "sendMail"))
+        return Mutation(call, Api.EMAIL, op, label(parts, "sendMail"))
     if parts is not None and op == "send" and len(parts) >= 3 and parts[-2] in ("emails", "batch"):
-        return Mutation(call, "email", op, ".".join(parts))
+        return Mutation(call, Api.EMAIL, op, ".".join(parts))
     return None
 
 
@@ -763,7 +763,7 @@ def _fs(
     root = parts[0]
     origin = module.imports.get(root)
     if (origin is not None and origin.specifier in FS_MODULES) or root in FS_NAMES:
-        return Mutation(call, "fs", op, ".".join(parts))
+        return Mutation(call, Api.FS, op, ".".join(parts))
     return None
 
 
@@ -778,7 +778,7 @@ def _http_client(
         return None
     if op == "post" and args and _asks(args[0], module):
         return None
-    return Mutation(call, "http", op.upper(), f"{text(receiver)}.{op}")
+    return Mutation(call, Api.HTTP, op.upper(), f"{text(receiver)}.{op}")
 
 
 def _s3_v2_presign(
@@ -790,7 +790,7 @@ def _s3_v2_presign(
     operation = string_value(args[0])
     if operation not in S3_V2_WRITES:
         return None
-    return Mutation(call, "s3", "presign", f"{label(parts, op)}({operation})")
+    return Mutation(call, Api.S3, "presign", f"{label(parts, op)}({operation})")
 
 
 def _raw_sql(
@@ -805,7 +805,7 @@ def _raw_sql(
     if sql is None and first.type == "template_string":
         sql = "".join(text(c) for c in first.named_children if c.type == "string_fragment")
     if sql is not None and SQL_WRITE.search(sql):
-        return Mutation(chain_top(call), "sql", "write", label(parts, op))
+        return Mutation(chain_top(call), Api.SQL, "write", label(parts, op))
     return None
 
 

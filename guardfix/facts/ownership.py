@@ -42,7 +42,7 @@ from guardfix.facts.taint import (
     resolved,
     stored_value,
 )
-from guardfix.model import Mutation, MutationEvent, Scope, ServerAction
+from guardfix.model import Api, Mutation, MutationEvent, Scope, ServerAction
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     FUNCTION_TYPES,
@@ -118,7 +118,7 @@ class Context:
     reads: Callable[[Node], RowKeys | None] = field(default=lambda call: None)
     # Each column of a write's table and the table it refers to.
     columns: Callable[[Mutation], Columns | None] = field(default=lambda write: None)
-    references: Callable[[str, str | None, str], str | bool | None] = field(
+    references: Callable[[Api, str | None, str], str | bool | None] = field(
         default=lambda api, model, key: None
     )
 
@@ -310,7 +310,7 @@ def _inside(node: Node, outer: Node) -> bool:
 
 def _parent(
     data: list[Node],
-    written: tuple[str, str | None],
+    written: tuple[Api, str | None],
     taint: Taint,
     fn: Node,
     covering: list[Check],
@@ -446,7 +446,7 @@ def _rows(node: Node, fn: Node, depth: int) -> list[Node]:
 
 
 def _pairs_at_top(
-    row: Node, written: tuple[str, str | None], taint: Taint
+    row: Node, written: tuple[Api, str | None], taint: Taint
 ) -> list[tuple[str, Node]]:
     """The row's parent keys and their values: `projectId: x`, `{ projectId }`, a column the
     schema says points at a row someone owns, and `project: { connect: { id: x } }` unless
@@ -474,7 +474,7 @@ def _pairs_at_top(
     return pairs
 
 
-def _points_at_row(key: str, written: tuple[str, str | None], taint: Taint) -> bool:
+def _points_at_row(key: str, written: tuple[Api, str | None], taint: Taint) -> bool:
     """`projectId` by its name, or `account` where `@relation(fields: [account])` relates
     it to a model of containers (`crm_Accounts`) whose rows belong to someone: a booked
     listing or a liked post is no container, whoever owns it."""

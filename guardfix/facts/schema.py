@@ -22,7 +22,7 @@ from tree_sitter import Node
 
 from guardfix.facts.orms import written_model
 from guardfix.facts.policies import rls_refuses
-from guardfix.model import Mutation, MutationEvent, PublicFlow
+from guardfix.model import Api, Mutation, MutationEvent, PublicFlow
 from guardfix.module import Module
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
@@ -231,7 +231,7 @@ def database_refuses(
     mutation = event.mutation
     args = call_arguments(mutation.node)
     first = unwrap(args[0]) if args else None
-    if mutation.api != "prisma" or mutation.via is not None or first is None:
+    if mutation.api is not Api.PRISMA or mutation.via is not None or first is None:
         return None
     where = _pairs(object_property(first, "where"))
     if any(_from_session(v, names) for _, v in where):
@@ -285,10 +285,10 @@ def referenced_tables(
     model = written_model(mutation)
     if model is None:
         return None
-    if mutation.api == "drizzle":
+    if mutation.api is Api.DRIZZLE:
         found = drizzle_columns(project, module, model, mutation.node)
         return {k: referenced_table(c) for k, c in found[1].items()} if found else None
-    if mutation.api != "prisma":
+    if mutation.api is not Api.PRISMA:
         return None
     schema_path = prisma_schema(project.reader.read, module.path)
     if schema_path is None:
@@ -323,13 +323,13 @@ def user_columns(project: Project, module: Module, mutation: Mutation) -> list[C
     model = written_model(mutation)
     if model is None:
         return None
-    if mutation.api == "prisma":
+    if mutation.api is Api.PRISMA:
         schema_path = prisma_schema(project.reader.read, module.path)
         if schema_path is None:
             return None
         schema = (project.reader.read(schema_path) or b"").decode("utf-8", "replace")
         return prisma_user_columns(schema, model)
-    if mutation.api == "drizzle":
+    if mutation.api is Api.DRIZZLE:
         found = drizzle_columns(project, module, model, mutation.node)
         return drizzle_user_columns(found[1]) if found is not None else None
     return None

@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls
 from guardfix.facts.orms import field_pairs
-from guardfix.model import ActionKind, Mutation, ServerAction
+from guardfix.model import ActionKind, Api, Mutation, ServerAction
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     FUNCTION_TYPES,
@@ -97,7 +97,7 @@ class Taint:
     columns: Callable[[Mutation], Columns | None] = field(default=lambda write: None)
     # The model a written key points at when its rows belong to someone, from the schema:
     # (orm, model, key) -> its name, False for none, None where no schema knows the model.
-    references: Callable[[str, str | None, str], str | bool | None] = field(
+    references: Callable[[Api, str | None, str], str | bool | None] = field(
         default=lambda api, model, key: None
     )
     # Whether a stored value is a yes/no answer worked out from the session (see

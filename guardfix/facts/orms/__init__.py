@@ -10,13 +10,13 @@ from tree_sitter import Node
 from guardfix.facts.orms import drizzle, prisma, supabase
 from guardfix.facts.orms.prisma import connected_ids
 from guardfix.facts.orms.shape import Parts, column_pair
-from guardfix.model import Mutation
+from guardfix.model import Api, Mutation
 from guardfix.syntax import callee_name, string_value, text, unwrap, walk
 
-_PARTS: dict[str, Callable[[Mutation], Parts | None]] = {
-    "prisma": prisma.parts,
-    "drizzle": drizzle.parts,
-    "supabase": supabase.parts,
+_PARTS: dict[Api, Callable[[Mutation], Parts | None]] = {
+    Api.PRISMA: prisma.parts,
+    Api.DRIZZLE: drizzle.parts,
+    Api.SUPABASE: supabase.parts,
 }
 
 

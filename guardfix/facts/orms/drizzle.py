@@ -9,7 +9,7 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls
 from guardfix.facts.orms.shape import Parts, chain_top
-from guardfix.model import Mutation
+from guardfix.model import Api, Mutation
 from guardfix.module import Module
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import call_arguments, callee_name, text, unwrap
@@ -51,7 +51,7 @@ def recognise(
     chained = _chain_method_names(call, top)
     if not (DB_NAME.search(client) or chained & CHAIN):
         return None
-    return Mutation(top, "drizzle", op, f"{text(receiver)}.{op}({text(table)})")
+    return Mutation(top, Api.DRIZZLE, op, f"{text(receiver)}.{op}({text(table)})")
 
 
 def _chain_method_names(start: Node, top: Node) -> set[str]:

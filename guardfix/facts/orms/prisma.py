@@ -8,7 +8,7 @@ import re
 from tree_sitter import Node
 
 from guardfix.facts.orms.shape import Parts, label
-from guardfix.model import Mutation
+from guardfix.model import Api, Mutation
 from guardfix.module import Module
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
@@ -51,7 +51,7 @@ def recognise(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
     if op in RAW:
-        return Mutation(call, "prisma", op, label(parts, op))
+        return Mutation(call, Api.PRISMA, op, label(parts, op))
     if op not in OPS or receiver.type != "member_expression" or len(args) > 1:
         return None
     model = receiver.child_by_field_name("property")
@@ -64,7 +64,7 @@ def recognise(
         return None
     if not (_looks_like_db(receiver.child_by_field_name("object")) or _prisma_args(first)):
         return None
-    return Mutation(call, "prisma", op, label(parts, f"{text(model)}.{op}"))
+    return Mutation(call, Api.PRISMA, op, label(parts, f"{text(model)}.{op}"))
 
 
 def _looks_like_db(client: Node | None) -> bool:

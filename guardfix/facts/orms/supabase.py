@@ -7,7 +7,7 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls
 from guardfix.facts.orms.shape import Parts, chain_top, column_pair
-from guardfix.model import Mutation
+from guardfix.model import Api, Mutation
 from guardfix.module import Module
 from guardfix.syntax import call_arguments, callee_name, member_parts, string_value, text, unwrap
 
@@ -24,7 +24,7 @@ def recognise(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
     if op == "rpc":
-        return Mutation(call, "supabase", "rpc", f"rpc({text(args[0]) if args else ''})")
+        return Mutation(call, Api.SUPABASE, "rpc", f"rpc({text(args[0]) if args else ''})")
     if receiver.type != "call_expression" or callee_name(receiver) != "from":
         return None
     table = string_value(call_arguments(receiver)[0]) if call_arguments(receiver) else None
@@ -32,12 +32,11 @@ def recognise(
     from_parts = member_parts(from_callee) or []
     if len(from_parts) >= 2 and from_parts[-2] == "storage":
         if op in STORAGE_OPS:
-            return Mutation(chain_top(call), "supabase-storage", op, f"storage.from(...).{op}")
+            return Mutation(chain_top(call), Api.SUPABASE_STORAGE, op, f"storage.from(...).{op}")
         return None
     if op in OPS:
-        return Mutation(
-            chain_top(call), "supabase", op, f"from({table!r}).{op}" if table else f"from(...).{op}"
-        )
+        written = f"from({table!r}).{op}" if table else f"from(...).{op}"
+        return Mutation(chain_top(call), Api.SUPABASE, op, written)
     return None
 
 
