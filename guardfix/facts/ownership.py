@@ -24,6 +24,7 @@ from guardfix.facts.permissions import (
     stops_request,
     verdict,
 )
+from guardfix.facts.schema import user_table
 from guardfix.facts.taint import (
     CLIENT,
     OWNED,
@@ -100,8 +101,9 @@ PERSON_KEY = LazyPattern(
     r"|followed|following|friend|blocked)_?id$",
     re.IGNORECASE,
 )
-# The table the project keeps its users in: `users`, `userTable`, `User`, `profiles`.
-USERS_TABLE = LazyPattern(r"^(auth_?)?(user|profile)s?(_?table)?$", re.IGNORECASE)
+# The table of one row per person: `users`, `userTable`, `User`, `profiles`; not accounts
+# (often a bank, CRM or billing account) nor memberships.
+PEOPLE_TABLE = LazyPattern(user_table("user", "profile"), re.IGNORECASE)
 # Tables whose `role` is a chat message's speaker ("user", "assistant"), not a permission.
 MESSAGE_MODEL = LazyPattern(r"message|chat|prompt|completion|conversation", re.IGNORECASE)
 
@@ -289,7 +291,7 @@ def _targeted_users(events: list[MutationEvent]) -> set[str]:
     found: set[str] = set()
     for event in events:
         got = write_parts(event.mutation) if event.mutation.via is None else None
-        if got is None or got.filter is None or not USERS_TABLE.match(got.model or ""):
+        if got is None or got.filter is None or not PEOPLE_TABLE.match(got.model or ""):
             continue
         for key, value in field_pairs(got.filters) + got.columns:
             if key in ROW_ID:
@@ -301,7 +303,7 @@ def _names_no_user(key: str, columns: Columns | None) -> bool:
     """The schema ties the column to another table than the users': an `ownerId` there is
     a company's, not a user's. A column tied to no table may still hold a user's id."""
     target = columns.get(key) if columns is not None and key.lower() != "role" else None
-    return target is not None and not USERS_TABLE.match(target)
+    return target is not None and not PEOPLE_TABLE.match(target)
 
 
 def _inside(node: Node, outer: Node) -> bool:

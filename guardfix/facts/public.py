@@ -36,6 +36,7 @@ from guardfix.facts.mutations import classify_call
 from guardfix.facts.orms import written_model
 from guardfix.facts.orms.shape import chain_top
 from guardfix.facts.pages import Pages
+from guardfix.facts.schema import user_table
 from guardfix.facts.submission import Submissions
 from guardfix.libraries import is_auth_library, public_flow
 from guardfix.model import MutationEvent, PublicFlow, ServerAction
@@ -60,7 +61,8 @@ from guardfix.syntax import (
 if TYPE_CHECKING:
     from guardfix.facts.project import Project
 
-USER_MODEL = LazyPattern(r"^(auth_?)?(user|account)s?(_?table)?$", re.IGNORECASE)
+# What a sign-up creates: a user or an auth account.
+SIGN_UP_MODEL = LazyPattern(user_table("user", "account"), re.IGNORECASE)
 SESSION_MODEL = LazyPattern(r"^(auth_?|user_?)?sessions?(_?table)?$", re.IGNORECASE)
 # The table of a raw SQL write: `INSERT INTO session ...`, `UPDATE "user" SET ...`.
 SQL_WRITE = LazyPattern(
@@ -401,7 +403,7 @@ def _write(node: Node, api: str, operation: str, model: str | None) -> list[Sign
     data = " ".join(text(a) for a in call_arguments(node))
     if operation in CREATES and model is not None and SESSION_MODEL.search(model):
         return [Signal("sign-in", f"`{label}` stores a session", node, identifies=True, step=True)]
-    if operation in CREATES and model is not None and USER_MODEL.search(model):
+    if operation in CREATES and model is not None and SIGN_UP_MODEL.search(model):
         return [Signal("sign-up", f"`{label}` creates a user", node, identifies=True, step=True)]
     if model is not None and TOKEN_MODEL.search(model) and not re.search("invit", model, re.I):
         evidence = f"`{label}` stores a token"

@@ -55,8 +55,16 @@ UNIQUE_WHERE = frozenset({"update", "delete", "upsert"})
 # A field of a Prisma model: name, type, `?` or `[]`, the rest of the line.
 PRISMA_FIELD = LazyPattern(r"^\s*(\w+)\s+(\w+)(\?|\[\])?(.*)$", re.MULTILINE)
 PRISMA_FIELDS = LazyPattern(r"fields:\s*\[\s*(\w+)")
+
+
+def user_table(*words: str) -> str:
+    """The name of a table of users, by the words it may say: `users`, `userTable`,
+    `auth_user`, `Profile` for ("user", "profile")."""
+    return rf"^(auth_?)?({'|'.join(words)})s?(_?table)?$"
+
+
 # The model or table of the users, and a column named for the user a row belongs to.
-USER_TABLE = LazyPattern(r"^(auth_?)?(users?|profiles?|accounts?|members?)(_?table)?$", re.I)
+USER_TABLE = LazyPattern(user_table("user", "profile", "account", "member"), re.I)
 USER_COLUMN = LazyPattern(r"^(user|owner|author|creator|created_?by|member|profile)_?id$", re.I)
 
 

@@ -18,7 +18,7 @@ from tree_sitter import Node
 from guardfix.actions import chain_calls
 from guardfix.facts.mutations import classify_call, classify_new
 from guardfix.facts.orms import written_model
-from guardfix.facts.schema import user_columns
+from guardfix.facts.schema import user_columns, user_table
 from guardfix.model import Mutation
 from guardfix.module import Module
 from guardfix.syntax import (
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 ROW_CREATES = frozenset({"create", "createMany", "createManyAndReturn", "insert", "upsert"})
 # Models of the sign-in flows themselves: never an anonymous submission.
 AUTH_MODEL = re.compile(
-    r"^(auth_?)?(users?|accounts?|sessions?|profiles?|members?)(_?table)?$"
-    r"|token|reset|verif|invit|otp|password",
+    user_table("user", "account", "session", "profile", "member")
+    + r"|token|reset|verif|invit|otp|password",
     re.IGNORECASE,
 )
 STORAGE = frozenset(
