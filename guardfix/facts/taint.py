@@ -14,8 +14,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node
 
-from guardfix.actions import chain_calls
-from guardfix.facts.orms import field_pairs
+from guardfix.facts.orms import field_pairs, reads_rows
 from guardfix.model import ActionKind, Api, Mutation, ServerAction
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
@@ -37,20 +36,6 @@ SESSION_PARAM = LazyPattern(
 # Destructured keys of a next-safe-action or zsa handler's argument.
 CONTEXT_KEYS = frozenset({"ctx", "context"})
 INPUT_KEYS = frozenset({"parsedInput", "input", "clientInput", "bindArgsParsedInputs"})
-ROW_READS = frozenset(
-    {
-        "findUnique",
-        "findUniqueOrThrow",
-        "findFirst",
-        "findFirstOrThrow",
-        "findOne",
-        "findById",
-        "select",
-        "selectFrom",
-        "single",
-        "maybeSingle",
-    }
-)
 # A row's own id.
 ROW_ID = frozenset({"id", "_id"})
 # Array methods whose callback gets the items: `ids.map((id) => ...)`.
@@ -67,6 +52,8 @@ _COUNTS = {CLIENT: (CLIENT,), SESSION: (SESSION,), OWNED: (CLIENT, OWNED)}
 
 @dataclass
 class Taint:
+    """What the walk of one function knows about where the values of its names come from."""
+
     client: set[str] = field(default_factory=set)
     session: set[str] = field(default_factory=set)
     # Rows read with both the caller's input and the session: `findFirst({ where: { id,
@@ -527,17 +514,10 @@ def bound_in(pattern: Node) -> set[str]:
     }
 
 
-def _reads_rows(value: Node | None) -> bool:
-    """`prisma.x.findUnique(...)`, `db.select().from(t)`, `supabase.from(t).select()`."""
-    if value is None or value.type != "call_expression":
-        return False
-    return any(callee_name(c) in ROW_READS for c in chain_calls(value))
-
-
 def _row_read(made: Node | None, value: Node, taint: Taint) -> frozenset[str] | None:
     """The keys the caller's input picked, when `value` is a row read (directly or by a
     project helper) or a value worked out from stored values alone; None otherwise."""
-    if made is not None and _reads_rows(made):
+    if made is not None and reads_rows(made):
         return _picked(k for k, v in field_pairs([made]) if _chosen(v, taint))
     found = taint.reads(made) if made is not None and made.type == "call_expression" else None
     if made is not None and found is not None:
@@ -636,7 +616,7 @@ def row_keys(fn: Node, reads: Callable[[Node], RowKeys | None]) -> RowKeys | Non
         made = unwrap_await(resolved(returned_value, fn))
         if made is None or made.type in ("null", "undefined"):
             continue
-        if _reads_rows(made):
+        if reads_rows(made):
             filled = field_pairs([made])
         else:
             inner = reads(made) if made.type == "call_expression" else None

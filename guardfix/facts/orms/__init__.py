@@ -1,5 +1,6 @@
-"""How each ORM's database writes name their rows: the model or table, the filter that
-picks the rows and the data written. One module per ORM."""
+"""What Prisma, Drizzle and Supabase calls look like: which are writes (one module per
+ORM), where a write names its model or table, the filter that picks its rows and the data
+it writes, and which calls read rows."""
 
 from __future__ import annotations
 
@@ -7,12 +8,28 @@ from collections.abc import Callable
 
 from tree_sitter import Node
 
+from guardfix.actions import chain_calls
 from guardfix.facts.orms import drizzle, prisma, supabase
 from guardfix.facts.orms.prisma import connected_ids
 from guardfix.facts.orms.shape import Parts, column_pair
 from guardfix.model import Api, Mutation
 from guardfix.syntax import callee_name, string_value, text, unwrap, walk
 
+# Calls that read rows: Prisma's `findUnique`, Drizzle's `select`, Supabase's `single`.
+ROW_READS = frozenset(
+    {
+        "findUnique",
+        "findUniqueOrThrow",
+        "findFirst",
+        "findFirstOrThrow",
+        "findOne",
+        "findById",
+        "select",
+        "selectFrom",
+        "single",
+        "maybeSingle",
+    }
+)
 _PARTS: dict[Api, Callable[[Mutation], Parts | None]] = {
     Api.PRISMA: prisma.parts,
     Api.DRIZZLE: drizzle.parts,
@@ -55,3 +72,10 @@ def written_model(mutation: Mutation) -> str | None:
     """The Prisma model, Drizzle table or Supabase table a database write changes."""
     found = write_parts(mutation)
     return found.model if found is not None else None
+
+
+def reads_rows(value: Node | None) -> bool:
+    """`prisma.x.findUnique(...)`, `db.select().from(t)`, `supabase.from(t).select()`."""
+    if value is None or value.type != "call_expression":
+        return False
+    return any(callee_name(c) in ROW_READS for c in chain_calls(value))
