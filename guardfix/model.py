@@ -49,12 +49,41 @@ class ServerAction:
     layers: tuple[tuple[Node, Node], ...] = ()
 
 
+class Api(str, Enum):
+    """What a mutation writes through: an ORM, a database client or an outside service."""
+
+    PRISMA = "prisma"
+    DRIZZLE = "drizzle"
+    SUPABASE = "supabase"
+    KYSELY = "kysely"
+    MONGOOSE = "mongoose"
+    SQL = "sql"
+    REDIS = "redis"
+    FIRESTORE = "firestore"
+    FIREBASE_AUTH = "firebase-auth"
+    FIREBASE_STORAGE = "firebase-storage"
+    SUPABASE_STORAGE = "supabase-storage"
+    SUPABASE_ADMIN = "supabase-admin"
+    GCS = "gcs"
+    S3 = "s3"
+    BLOB = "blob"
+    FS = "fs"
+    UPLOADTHING = "uploadthing"
+    CLOUDINARY = "cloudinary"
+    APPWRITE = "appwrite"
+    STRIPE = "stripe"
+    CLERK = "clerk"
+    RESEND = "resend"
+    EMAIL = "email"
+    HTTP = "http"
+
+
 @dataclass(frozen=True)
 class Mutation:
     """A call that changes state: a database write or an outside side effect."""
 
     node: Node  # the expression reported (the whole query chain for builders)
-    api: str  # "prisma", "drizzle", "supabase", "stripe", "fs", "call" ...
+    api: Api
     operation: str
     label: str  # short text for messages, e.g. "prisma.post.delete"
     via: str | None = None  # helper function name when reached through a call
@@ -85,7 +114,7 @@ class Scope:
     """How a mutation picks the rows it changes, as seen by a signed-in caller."""
 
     mutation: Mutation
-    orm: str  # "prisma", "drizzle" or "supabase"
+    orm: Api  # Prisma, Drizzle or Supabase for a row filter; any for a helper's or Stripe's
     model: str | None  # Prisma delegate (`post`), Drizzle table (`posts`), Supabase table
     filter: Node | None  # Prisma `where` object, Drizzle `.where(...)` call, last Supabase filter
     client: bool  # the filter's values come from the caller's input

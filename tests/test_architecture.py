@@ -174,13 +174,27 @@ def test_the_codemods_read_facts_not_the_walker() -> None:
 
 def test_the_architecture_page_names_every_module() -> None:
     page = (CHECKOUT / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    # A module by its file name, a package by its folder: `run.py`, `guardfix/libraries/`.
-    named = {
+    assert [name for name, token in page_names(KNOWN).items() if token not in page] == []
+
+
+def page_names(known: dict[str, Path]) -> dict[str, str]:
+    """How the page names each module: by its file name (`run.py`), a package by its
+    folder (`libraries/`); by its path from the package where two share a name
+    (`guardfix/facts/orms/prisma.py`, `guardfix_codemods/orms/prisma.py`)."""
+    short = {
         name: f"{path.parent.name}/`" if path.name == "__init__.py" else f"{path.name}`"
-        for name, path in KNOWN.items()
-        if name != "guardfix"
+        for name, path in known.items()
+        if name not in ("guardfix", "guardfix_codemods")
     }
-    assert [name for name, token in named.items() if token not in page] == []
+    shared = {token for token in short.values() if list(short.values()).count(token) > 1}
+    return {
+        name: f"{name.replace('.', '/')}/`"
+        if token.endswith("/`")
+        else f"{name.replace('.', '/')}.py`"
+        if token in shared
+        else token
+        for name, token in short.items()
+    }
 
 
 # The checks themselves, on a small package made for them: each must be able to fail.

@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from guardfix.facts.schema import (
-    USER_TABLE,
-    drizzle_columns,
-    prisma_models,
-    prisma_relations,
-    prisma_schema,
-    references_users,
-)
-from guardfix.model import Applicability, Scope
+from guardfix.model import Api, Applicability, Scope
 from guardfix.module import Module
-from guardfix_codemods import recipes
+from guardfix_codemods.orms import Owner, Relations, Wording, drizzle, prisma, supabase
 from guardfix_codemods.workspace import Workspace
 
 OWNER_NAME = re.compile(r"author|owner|user|creator|created_?by", re.IGNORECASE)
-# A relation to a user the caller names on purpose: an assignee, an invitee, a recipient.
-ANOTHER_USER = re.compile(
-    r"^(assign|recipient|receiver|reviewer|follow|friend|mention|target|blocked|sent_?to)",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Owner:
-    field: str
-    source: str  # where it was found, for the fix title
-    guessed: bool = False
 
 
 def owner_field(workspace: Workspace, scope: Scope, module: Module) -> Owner | str:
@@ -39,14 +18,15 @@ def owner_field(workspace: Workspace, scope: Scope, module: Module) -> Owner | s
     for name in names:
         if name in workspace.config.owner_fields:
             return Owner(workspace.config.owner_fields[name], "the configuration")
-    if scope.orm == "prisma":
-        return _prisma_owner(workspace, module.path, model)
-    if scope.orm == "drizzle":
-        return _drizzle_owner(workspace, scope, module)
-    if scope.orm == "supabase":
-        guess = recipes.owners("supabase")["guessed-field"]
-        return Owner(guess, f"the usual Supabase column `{guess}`", guessed=True)
-    return f"no owner field is known for {scope.orm}"
+    if scope.orm is Api.SUPABASE:
+        return supabase.guessed_owner()
+    if scope.orm is Api.PRISMA:
+        wording = prisma.WORDING
+    elif scope.orm is Api.DRIZZLE:
+        wording = drizzle.WORDING
+    else:
+        return f"no owner field is known for {scope.orm.value}"
+    return _pick(_relations(workspace, scope, module), wording, model)
 
 
 def identity_owner(
@@ -78,67 +58,28 @@ def identity_owner(
     return Applicability.SAFE if len(owners) == 1 else Applicability.UNSAFE
 
 
-def _relations(
-    workspace: Workspace, scope: Scope, module: Module
-) -> tuple[list[str], list[str], str] | str:
-    """The model's foreign keys to users: (owner candidates, other users', where from)."""
-    if scope.orm == "prisma":
-        return _prisma_relations(workspace, module.path, scope.model or "")
-    if scope.orm == "drizzle":
-        return _drizzle_relations(workspace, scope, module)
-    return f"no schema is read for {scope.orm}"
+def _relations(workspace: Workspace, scope: Scope, module: Module) -> Relations | str:
+    """The model's foreign keys to users, or why they cannot be read."""
+    if scope.orm is Api.PRISMA:
+        return prisma.relations(workspace, scope, module)
+    if scope.orm is Api.DRIZZLE:
+        return drizzle.relations(workspace, scope, module)
+    return f"no schema is read for {scope.orm.value}"
 
 
-def _prisma_owner(workspace: Workspace, path: str, delegate: str) -> Owner | str:
-    return _pick(
-        _prisma_relations(workspace, path, delegate),
-        several=f"`{delegate}` has several relations to users",
-        others=f"`{delegate}` relates to users only as others",
-        none=f"`{delegate}` in {{where}} has no relation to a user model",
-    )
-
-
-def _pick(
-    relations: tuple[list[str], list[str], str] | str, *, several: str, others: str, none: str
-) -> Owner | str:
+def _pick(relations: Relations | str, wording: Wording, model: str) -> Owner | str:
     """The owner among a model's relations to users: the one, a hinted guess among several,
-    or why there is none (`none` may name `{where}`, the schema read)."""
+    or why there is none."""
     if isinstance(relations, str):
         return relations
     owners, other_users, where = relations
     if len(owners) == 1:
         return Owner(owners[0], where)
     if owners:
-        return _one_of(owners, several)
+        return _one_of(owners, wording.several.format(model=model))
     if other_users:
-        return f"{others} ({', '.join(other_users)})"
-    return none.format(where=where)
-
-
-def _prisma_relations(
-    workspace: Workspace, path: str, delegate: str
-) -> tuple[list[str], list[str], str] | str:
-    schema_path = prisma_schema(workspace.read, path)
-    if schema_path is None:
-        return (
-            f"no prisma/schema.prisma found; set owner-fields for `{delegate}` in the configuration"
-        )
-    schema = (workspace.read(schema_path) or b"").decode("utf-8", "replace")
-    for name, body in prisma_models(schema):
-        if name[:1].lower() + name[1:] != delegate:
-            continue
-        if USER_TABLE.match(name):
-            return f"`{name}` is the user model itself; its rows are the users"
-        owners: list[str] = []
-        others: list[str] = []
-        for field, target, foreign in prisma_relations(body):
-            if not USER_TABLE.match(target):
-                continue
-            # `assignedUser User @relation(fields: [userId])`: a user the caller picks.
-            other = ANOTHER_USER.match(field) or ANOTHER_USER.match(foreign)
-            (others if other else owners).append(foreign)
-        return owners, others, schema_path
-    return f"no model for `{delegate}` in {schema_path}"
+        return f"{wording.others.format(model=model)} ({', '.join(other_users)})"
+    return wording.none.format(model=model, where=where)
 
 
 def _one_of(owners: list[str], several: str) -> Owner | str:
@@ -149,29 +90,3 @@ def _one_of(owners: list[str], several: str) -> Owner | str:
     if len(named) == 1:
         return Owner(named[0], f"a guess among {listed}; set owner-fields", guessed=True)
     return f"{several} ({listed}); set owner-fields in the configuration"
-
-
-def _drizzle_owner(workspace: Workspace, scope: Scope, module: Module) -> Owner | str:
-    table = scope.model or ""
-    return _pick(
-        _drizzle_relations(workspace, scope, module),
-        several=f"the table `{table}` references users in several columns",
-        others=f"the table `{table}` references users only as others",
-        none=f"no column of `{table}` in {{where}} references a users table",
-    )
-
-
-def _drizzle_relations(
-    workspace: Workspace, scope: Scope, module: Module
-) -> tuple[list[str], list[str], str] | str:
-    table = scope.model or ""
-    found = drizzle_columns(workspace.project, module, table, scope.mutation.node)
-    if found is None:
-        return f"cannot find the definition of the table `{table}` with an object of columns"
-    where, columns = found
-    owners: list[str] = []
-    others: list[str] = []
-    for key, column in columns.items():
-        if references_users(column):
-            (others if ANOTHER_USER.match(key) else owners).append(key)
-    return owners, others, where.path

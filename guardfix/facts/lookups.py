@@ -16,6 +16,7 @@ from tree_sitter import Node
 
 from guardfix.facts.values import NO_SESSION, Val
 from guardfix.libraries import ANY, LookupRule, lookup_rules
+from guardfix.model import Api
 from guardfix.module import Import
 from guardfix.syntax import (
     call_arguments,
@@ -44,7 +45,7 @@ UNIQUE_READS = frozenset({"findUnique", "findUniqueOrThrow"})
 # Writes to the caller's own account, not to anyone's data: the APIs whose writes take the
 # signed-in user's id first (Clerk's `updateUser(userId, ...)`), and the method saving a
 # session object itself (iron-session's `session.save()`, which looks like a Mongoose save).
-OWN_ACCOUNT_APIS = frozenset({"clerk"})
+OWN_ACCOUNT_APIS = frozenset({Api.CLERK})
 SESSION_SAVE = "save"
 
 

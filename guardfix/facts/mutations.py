@@ -14,12 +14,13 @@ import re
 
 from tree_sitter import Node
 
-from guardfix.model import Mutation
+from guardfix.facts.orms import drizzle, prisma, supabase
+from guardfix.facts.orms.shape import chain_top, label
+from guardfix.model import Api, Mutation
 from guardfix.module import Module
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     call_arguments,
-    callee_name,
     callee_of,
     declared_value,
     member_parts,
@@ -30,41 +31,6 @@ from guardfix.syntax import (
     unwrap_await,
 )
 
-PRISMA_OPS = frozenset(
-    {
-        "create",
-        "createMany",
-        "createManyAndReturn",
-        "update",
-        "updateMany",
-        "updateManyAndReturn",
-        "upsert",
-        "delete",
-        "deleteMany",
-    }
-)
-PRISMA_RAW = frozenset({"$executeRaw", "$executeRawUnsafe"})
-# The client in `<client>.<model>.<op>()`: OpenAI, Stripe and Twilio SDKs share the shape.
-PRISMA_CLIENT = LazyPattern(r"prisma|db$|^(tx|trx)$|database", re.IGNORECASE)
-# Every Prisma write given an object literal names its rows or its data.
-PRISMA_ARG_KEYS = frozenset({"where", "data"})
-DRIZZLE_OPS = frozenset({"insert", "update", "delete"})
-DRIZZLE_CHAIN = frozenset(
-    {
-        "values",
-        "set",
-        "where",
-        "returning",
-        "onConflictDoNothing",
-        "onConflictDoUpdate",
-        "onDuplicateKeyUpdate",
-    }
-)
-DB_NAME = LazyPattern(r"(^|_)(db|tx|trx)$|database|drizzle|^orm$", re.IGNORECASE)
-SUPABASE_OPS = frozenset({"insert", "update", "upsert", "delete"})
-STORAGE_OPS = frozenset(
-    {"upload", "remove", "update", "move", "copy", "uploadToSignedUrl", "createSignedUploadUrl"}
-)
 KYSELY_OPS = frozenset({"insertInto", "updateTable", "deleteFrom", "replaceInto", "mergeInto"})
 MONGOOSE_ANY_RECEIVER = frozenset(
     {
@@ -233,9 +199,9 @@ PRESIGNED_POST = "@aws-sdk/s3-presigned-post"
 # AWS SDK v2 `s3.getSignedUrl("putObject", params)`: the operations that write.
 S3_V2_WRITES = frozenset({"putObject", "deleteObject", "copyObject", "uploadPart"})
 # Hosted services written to through a client object: (receiver name pattern, writes).
-SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
+SERVICE_WRITES: tuple[tuple[Api, re.Pattern[str], frozenset[str]], ...] = (
     (
-        "s3",
+        Api.S3,
         re.compile(r"s3", re.IGNORECASE),
         frozenset(
             {
@@ -249,13 +215,13 @@ SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
     ),
     (
-        "uploadthing",
+        Api.UPLOADTHING,
         re.compile(r"^utapi$", re.IGNORECASE),
         frozenset({"deleteFiles", "uploadFiles", "uploadFilesFromUrl", "renameFiles"}),
     ),
-    ("cloudinary", re.compile(r"^uploader$"), frozenset({"upload", "destroy", "rename"})),
+    (Api.CLOUDINARY, re.compile(r"^uploader$"), frozenset({"upload", "destroy", "rename"})),
     (
-        "appwrite",
+        Api.APPWRITE,
         re.compile(r"database|storage|^db$|tables", re.IGNORECASE),
         frozenset(
             {
@@ -282,12 +248,12 @@ SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
         ),
     ),
     (
-        "resend",
+        Api.RESEND,
         re.compile(r"^(contacts|audiences|broadcasts)$"),
         frozenset({"create", "update", "remove", "send"}),
     ),
     (
-        "supabase-admin",
+        Api.SUPABASE_ADMIN,
         re.compile(r"^admin$"),
         frozenset(
             {"createUser", "deleteUser", "updateUserById", "inviteUserByEmail", "generateLink"}
@@ -296,7 +262,7 @@ SERVICE_WRITES: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
     # Clerk user writes; one keyed by the caller's own `userId` from `auth()` is exempt
     # (the flow walker knows which values come from the session).
     (
-        "clerk",
+        Api.CLERK,
         re.compile(r"^(users|organizations)$"),
         frozenset(
             {
@@ -403,11 +369,11 @@ def classify_call(call: Node, module: Module) -> Mutation | None:
         return None
     parts = member_parts(callee)
     for recognise in (
-        _prisma,
-        _supabase,
+        prisma.recognise,
+        supabase.recognise,
         _firebase,
         _gcs,
-        _drizzle,
+        drizzle.recognise,
         _kysely,
         _mongoose,
         _redis,
@@ -429,7 +395,7 @@ def classify_new(node: Node, module: Module) -> Mutation | None:
     command = _s3_command(node, module)
     if command is None or _presigned_by(node, module):
         return None
-    return Mutation(node, "s3", command, f"new {command}")
+    return Mutation(node, Api.S3, command, f"new {command}")
 
 
 def _s3_command(node: Node | None, module: Module) -> str | None:
@@ -458,51 +424,32 @@ def _presigned_by(node: Node, module: Module) -> bool:
     return origin is not None and origin.specifier == PRESIGNER
 
 
-def chain_top(call: Node) -> Node:
-    """The outermost call of a query-builder chain that starts at `call`."""
-    current = call
-    while True:
-        parent = current.parent
-        if parent is None or parent.type != "member_expression":
-            return current
-        grand = parent.parent
-        if grand is None or grand.type != "call_expression":
-            return current
-        if grand.child_by_field_name("function") != parent:
-            return current
-        current = grand
-
-
-def _label(callee_parts: list[str] | None, fallback: str) -> str:
-    return ".".join(callee_parts) if callee_parts else fallback
-
-
 def _identifier_call(call: Node, name: str, module: Module) -> Mutation | None:
     origin = module.imports.get(name)
     if name == "fetch" and (origin is None or origin.specifier in FETCH_MODULES):
         return _fetch(call, module)
     if origin is None:
         if name == "sql" and _is_write_template(call):
-            return Mutation(call, "sql", "write", "sql`...`")
+            return Mutation(call, Api.SQL, "write", "sql`...`")
         return None
     if origin.specifier.startswith("firebase") and origin.name in FIRESTORE_WRITES:
-        return Mutation(call, "firestore", origin.name, name)
+        return Mutation(call, Api.FIRESTORE, origin.name, name)
     if origin.specifier.startswith("firebase") and origin.name in FIREBASE_STORAGE_WRITES:
-        return Mutation(call, "firebase-storage", origin.name, name)
+        return Mutation(call, Api.FIREBASE_STORAGE, origin.name, name)
     if origin.specifier == PRESIGNER and origin.name == "getSignedUrl":
         args = call_arguments(call)
         command = _s3_command(_value_of(args[1], module), module) if len(args) > 1 else None
         if command is not None:
-            return Mutation(call, "s3", "presign", f"{name}({command})")
+            return Mutation(call, Api.S3, "presign", f"{name}({command})")
         return None
     if origin.specifier == PRESIGNED_POST and origin.name == "createPresignedPost":
-        return Mutation(call, "s3", "presign", name)
+        return Mutation(call, Api.S3, "presign", name)
     if origin.specifier == "@vercel/blob" and origin.name in BLOB_WRITES:
-        return Mutation(call, "blob", origin.name, name)
+        return Mutation(call, Api.BLOB, origin.name, name)
     if origin.specifier in FS_MODULES and origin.name in FS_WRITES:
-        return Mutation(call, "fs", origin.name, name)
+        return Mutation(call, Api.FS, origin.name, name)
     if origin.name == "sql" and _is_write_template(call):
-        return Mutation(call, "sql", "write", f"{name}`...`")
+        return Mutation(call, Api.SQL, "write", f"{name}`...`")
     return None
 
 
@@ -521,7 +468,7 @@ def _fetch(call: Node, module: Module) -> Mutation | None:
         return None
     if method.upper() == "POST" and _asks(args[0], module):
         return None
-    return Mutation(call, "http", method.upper(), f"fetch {method.upper()}")
+    return Mutation(call, Api.HTTP, method.upper(), f"fetch {method.upper()}")
 
 
 def _asks(url: Node, module: Module) -> bool:
@@ -643,63 +590,6 @@ def _is_write_template(call: Node) -> bool:
     return SQL_WRITE.search(fragments) is not None
 
 
-def _prisma(
-    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
-) -> Mutation | None:
-    if op in PRISMA_RAW:
-        return Mutation(call, "prisma", op, _label(parts, op))
-    if op not in PRISMA_OPS or receiver.type != "member_expression" or len(args) > 1:
-        return None
-    model = receiver.child_by_field_name("property")
-    if model is None or model.type != "property_identifier":
-        return None
-    first = unwrap(args[0]) if args else None
-    if first is not None and first.type not in ("object", "identifier", "member_expression"):
-        return None
-    if first is None and op not in ("deleteMany", "updateMany"):
-        return None
-    if not (_looks_like_db(receiver.child_by_field_name("object")) or _prisma_args(first)):
-        return None
-    return Mutation(call, "prisma", op, _label(parts, f"{text(model)}.{op}"))
-
-
-def _looks_like_db(client: Node | None) -> bool:
-    """`prisma`, `db`, `ctx.db`, `this.prisma`, `getDb()`: a name that says database."""
-    client = unwrap_await(client)
-    if client is not None and client.type == "call_expression":
-        return PRISMA_CLIENT.search(callee_name(client) or "") is not None
-    parts = member_parts(client)
-    return parts is not None and PRISMA_CLIENT.search(parts[-1]) is not None
-
-
-def _prisma_args(first: Node | None) -> bool:
-    """`{ where: ... }` or `{ data: ... }`: the argument Prisma's writes take."""
-    if first is None or first.type != "object":
-        return False
-    return any(object_property(first, key) is not None for key in PRISMA_ARG_KEYS)
-
-
-def _supabase(
-    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
-) -> Mutation | None:
-    if op == "rpc":
-        return Mutation(call, "supabase", "rpc", f"rpc({text(args[0]) if args else ''})")
-    if receiver.type != "call_expression" or callee_name(receiver) != "from":
-        return None
-    table = string_value(call_arguments(receiver)[0]) if call_arguments(receiver) else None
-    from_callee = unwrap(receiver.child_by_field_name("function"))
-    from_parts = member_parts(from_callee) or []
-    if len(from_parts) >= 2 and from_parts[-2] == "storage":
-        if op in STORAGE_OPS:
-            return Mutation(chain_top(call), "supabase-storage", op, f"storage.from(...).{op}")
-        return None
-    if op in SUPABASE_OPS:
-        return Mutation(
-            chain_top(call), "supabase", op, f"from({table!r}).{op}" if table else f"from(...).{op}"
-        )
-    return None
-
-
 def _firebase(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
@@ -708,16 +598,16 @@ def _firebase(
     if op in FIREBASE_AUTH_WRITES and args:
         specifier = _origin(receiver, module)
         if specifier is not None and FIREBASE.search(specifier):
-            return Mutation(call, "firebase-auth", op, f"firebase auth.{op}")
+            return Mutation(call, Api.FIREBASE_AUTH, op, f"firebase auth.{op}")
     if op == "runTransaction" and args:
-        return Mutation(call, "firestore", op, "firestore runTransaction")
+        return Mutation(call, Api.FIRESTORE, op, "firestore runTransaction")
     if op not in FIRESTORE_OPS:
         return None
     made_by = _made_by(receiver, module)
     if made_by is not None and op in FIRESTORE_REF_WRITES.get(made_by, ()):
-        return Mutation(call, "firestore", op, f"firestore {made_by}.{op}")
+        return Mutation(call, Api.FIRESTORE, op, f"firestore {made_by}.{op}")
     if op == "commit" and not args and made_by == "batch":
-        return Mutation(call, "firestore", op, "firestore batch.commit")
+        return Mutation(call, Api.FIRESTORE, op, "firestore batch.commit")
     return None
 
 
@@ -745,47 +635,10 @@ def _gcs(
         bucket = value.child_by_field_name("function") if value is not None else None
         inner = bucket.child_by_field_name("object") if bucket is not None else None
         if inner is not None and _made_by(inner, module) == "bucket":
-            return Mutation(call, "gcs", op, f"storage file.{op}")
+            return Mutation(call, Api.GCS, op, f"storage file.{op}")
     if made_by == "bucket" and op in GCS_BUCKET_WRITES:
-        return Mutation(call, "gcs", op, f"storage bucket.{op}")
+        return Mutation(call, Api.GCS, op, f"storage bucket.{op}")
     return None
-
-
-def _drizzle(
-    call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
-) -> Mutation | None:
-    if op not in DRIZZLE_OPS or len(args) != 1:
-        return None
-    table = unwrap(args[0])
-    if table is None or table.type not in ("identifier", "member_expression"):
-        return None
-    # The client may be a call too: `getDb().insert(notes)`.
-    client = (
-        parts[-2]
-        if parts is not None
-        else callee_name(receiver)
-        if (receiver.type == "call_expression")
-        else None
-    )
-    if client is None:
-        return None
-    top = chain_top(call)
-    chained = _chain_method_names(call, top)
-    if not (DB_NAME.search(client) or chained & DRIZZLE_CHAIN):
-        return None
-    return Mutation(top, "drizzle", op, f"{text(receiver)}.{op}({text(table)})")
-
-
-def _chain_method_names(start: Node, top: Node) -> set[str]:
-    names: set[str] = set()
-    current = start
-    while current != top and current.parent is not None:
-        member = current.parent
-        names.add(text(member.child_by_field_name("property")))
-        if member.parent is None:
-            break
-        current = member.parent
-    return names
 
 
 def _kysely(
@@ -793,20 +646,20 @@ def _kysely(
 ) -> Mutation | None:
     if op not in KYSELY_OPS:
         return None
-    return Mutation(chain_top(call), "kysely", op, _label(parts, op))
+    return Mutation(chain_top(call), Api.KYSELY, op, label(parts, op))
 
 
 def _mongoose(
     call: Node, op: str, receiver: Node, parts: list[str] | None, args: list[Node], module: Module
 ) -> Mutation | None:
     if op in MONGOOSE_ANY_RECEIVER:
-        return Mutation(call, "mongoose", op, _label(parts, op))
+        return Mutation(call, Api.MONGOOSE, op, label(parts, op))
     if op in MONGOOSE_MODEL_ONLY and receiver.type == "identifier":
         name = text(receiver)
         if name[:1].isupper() and name not in ("Object", "Array", "Reflect", "Promise", "JSON"):
-            return Mutation(call, "mongoose", op, f"{name}.{op}")
+            return Mutation(call, Api.MONGOOSE, op, f"{name}.{op}")
     if op == "save" and len(args) <= 1 and receiver.type in ("identifier", "member_expression"):
-        return Mutation(call, "mongoose", "save", _label(parts, "save"))
+        return Mutation(call, Api.MONGOOSE, "save", label(parts, "save"))
     return None
 
 
@@ -816,7 +669,7 @@ def _redis(
     if parts is None or op.lower() not in REDIS_WRITES or not args:
         return None
     if any(REDIS_NAME.search(p) for p in parts[:-1]):
-        return Mutation(call, "redis", op, ".".join(parts))
+        return Mutation(call, Api.REDIS, op, ".".join(parts))
     return None
 
 
@@ -832,7 +685,7 @@ def _stripe(
     if len(names) < 3 or "stripe" not in names[0].lower():
         return None
     subjects = _stripe_subjects(names[-2], op, args, module)
-    return Mutation(call, "stripe", op, _label(parts, ".".join(names)), subjects=subjects)
+    return Mutation(call, Api.STRIPE, op, label(parts, ".".join(names)), subjects=subjects)
 
 
 def _chain_names(node: Node | None) -> list[str]:
@@ -885,9 +738,9 @@ def _email(
     if args and _to_the_site(_value_of(args[0], module)):
         return None  # a contact form mailing the site's own inbox changes nobody's data
     if op == "sendMail":
-        return Mutation(call, "email", op, _label(parts, "sendMail"))
+        return Mutation(call, Api.EMAIL, op, label(parts, "sendMail"))
     if parts is not None and op == "send" and len(parts) >= 3 and parts[-2] in ("emails", "batch"):
-        return Mutation(call, "email", op, ".".join(parts))
+        return Mutation(call, Api.EMAIL, op, ".".join(parts))
     return None
 
 
@@ -910,7 +763,7 @@ def _fs(
     root = parts[0]
     origin = module.imports.get(root)
     if (origin is not None and origin.specifier in FS_MODULES) or root in FS_NAMES:
-        return Mutation(call, "fs", op, ".".join(parts))
+        return Mutation(call, Api.FS, op, ".".join(parts))
     return None
 
 
@@ -925,7 +778,7 @@ def _http_client(
         return None
     if op == "post" and args and _asks(args[0], module):
         return None
-    return Mutation(call, "http", op.upper(), f"{text(receiver)}.{op}")
+    return Mutation(call, Api.HTTP, op.upper(), f"{text(receiver)}.{op}")
 
 
 def _s3_v2_presign(
@@ -937,7 +790,7 @@ def _s3_v2_presign(
     operation = string_value(args[0])
     if operation not in S3_V2_WRITES:
         return None
-    return Mutation(call, "s3", "presign", f"{_label(parts, op)}({operation})")
+    return Mutation(call, Api.S3, "presign", f"{label(parts, op)}({operation})")
 
 
 def _raw_sql(
@@ -952,7 +805,7 @@ def _raw_sql(
     if sql is None and first.type == "template_string":
         sql = "".join(text(c) for c in first.named_children if c.type == "string_fragment")
     if sql is not None and SQL_WRITE.search(sql):
-        return Mutation(chain_top(call), "sql", "write", _label(parts, op))
+        return Mutation(chain_top(call), Api.SQL, "write", label(parts, op))
     return None
 
 
@@ -968,5 +821,5 @@ def _services(
         return None
     for api, name, writes in SERVICE_WRITES:
         if op in writes and name.search(client):
-            return Mutation(call, api, op, _label(parts, f"{client}.{op}"))
+            return Mutation(call, api, op, label(parts, f"{client}.{op}"))
     return None

@@ -24,6 +24,7 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls
 from guardfix.facts.view import ProjectView
+from guardfix.model import Api
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     FUNCTION_TYPES,
@@ -351,7 +352,7 @@ def scoped_table(project: ProjectView, module: Module, mutation: Mutation) -> st
     """The table of a direct `supabase.from(t).<write>` made through a client that RLS
     applies to (anon or publishable key); None for a service-role client or one that
     cannot be read."""
-    if mutation.api != "supabase" or mutation.via is not None:
+    if mutation.api is not Api.SUPABASE or mutation.via is not None:
         return None
     calls = chain_calls(mutation.node)
     source = next((c for c in calls if callee_name(c) == "from"), None)

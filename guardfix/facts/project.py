@@ -14,18 +14,7 @@ from guardfix.facts.fixed_ids import answers_fixed_id
 from guardfix.facts.flow import SessionArgs, State, Summary, Walker
 from guardfix.facts.guests import Guests
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS, classify_lookup
-from guardfix.facts.ownership import (
-    CLIENT,
-    Context,
-    Handoff,
-    RowKeys,
-    enclosing,
-    filter_params,
-    handoff,
-    returned,
-    row_keys,
-    scopes,
-)
+from guardfix.facts.ownership import Context, filter_params, scopes
 from guardfix.facts.policies import rls_scoped
 from guardfix.facts.public import Publicity, opening_session_names
 from guardfix.facts.resolve import ModuleResolver, alias_match
@@ -36,9 +25,10 @@ from guardfix.facts.schema import (
     referenced_tables,
     references,
 )
+from guardfix.facts.taint import CLIENT, Handoff, RowKeys, enclosing, handoff, returned, row_keys
 from guardfix.facts.values import OBJECT, UNKNOWN, Val, join, one_of, session_answer
 from guardfix.files import Reader
-from guardfix.model import ActionFacts, ActionKind, ServerAction
+from guardfix.model import ActionFacts, ActionKind, Api, ServerAction
 from guardfix.module import Import, Module, build_module
 from guardfix.parse import is_source_path, parse
 from guardfix.syntax import (
@@ -552,20 +542,20 @@ class Project:
 
     def _references(
         self, module: Module, at: Node
-    ) -> Callable[[str, str | None, str], str | bool | None]:
+    ) -> Callable[[Api, str | None, str], str | bool | None]:
         """The model or table a written key points at, as the Prisma schema or the Drizzle
         table says (see `references`); None where neither knows the model."""
         where = prisma_schema(self.reader.read, module.path)
         schema = (self.reader.read(where) or b"").decode("utf-8", "replace") if where else None
         answers: dict[tuple[str, str, str], str | bool | None] = {}
 
-        def answer(api: str, model: str | None, key: str) -> str | bool | None:
+        def answer(api: Api, model: str | None, key: str) -> str | bool | None:
             if model is None or (api, model, key) in answers:
                 return answers.get((api, model or "", key))
             found: str | bool | None = None
-            if api == "prisma" and schema is not None:
+            if api is Api.PRISMA and schema is not None:
                 found = references(schema, model, key)
-            elif api == "drizzle":
+            elif api is Api.DRIZZLE:
                 found = drizzle_references(self, module, model, key, at)
             answers[api, model, key] = found
             return found

@@ -31,13 +31,15 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls
 from guardfix.facts.lookups import EXIT_CALLS
-from guardfix.facts.mutations import chain_top, classify_call
-from guardfix.facts.ownership import written_model
+from guardfix.facts.mutations import classify_call
+from guardfix.facts.orms import written_model
+from guardfix.facts.orms.shape import chain_top
 from guardfix.facts.pages import Pages
+from guardfix.facts.schema import user_table
 from guardfix.facts.submission import Submissions
 from guardfix.facts.view import ProjectView
 from guardfix.libraries import is_auth_library, public_flow
-from guardfix.model import MutationEvent, PublicFlow, ServerAction
+from guardfix.model import Api, MutationEvent, PublicFlow, ServerAction
 from guardfix.module import Module
 from guardfix.parse import is_source_path
 from guardfix.patterns import LazyPattern
@@ -56,7 +58,8 @@ from guardfix.syntax import (
     walk,
 )
 
-USER_MODEL = LazyPattern(r"^(auth_?)?(user|account)s?(_?table)?$", re.IGNORECASE)
+# What a sign-up creates: a user or an auth account.
+SIGN_UP_MODEL = LazyPattern(user_table("user", "account"), re.IGNORECASE)
 SESSION_MODEL = LazyPattern(r"^(auth_?|user_?)?sessions?(_?table)?$", re.IGNORECASE)
 # The table of a raw SQL write: `INSERT INTO session ...`, `UPDATE "user" SET ...`.
 SQL_WRITE = LazyPattern(
@@ -174,7 +177,7 @@ class Publicity:
         mutation = classify_call(call, module)
         if mutation is not None:
             operation, model = mutation.operation, written_model(mutation)
-            if mutation.api == "sql":
+            if mutation.api is Api.SQL:
                 operation, model = _sql_write(mutation.node) or (operation, None)
             return _write(mutation.node, mutation.api, operation, model)
         consumed = self.consumed(call, module)
@@ -388,16 +391,16 @@ def _verdict(kind: str, signals: list[Signal], events: tuple[MutationEvent, ...]
     return PublicFlow(kind, evidence, anchor.evidence if anchor else None, writes)
 
 
-def _write(node: Node, api: str, operation: str, model: str | None) -> list[Signal]:
+def _write(node: Node, api: Api, operation: str, model: str | None) -> list[Signal]:
     """A database write or an email: which public step it is, if any."""
     label = text(node).split("(", 1)[0]
-    if api == "email":
+    if api is Api.EMAIL:
         evidence = f"`{label}()` sends an email"
         return [Signal("password-reset", evidence, node, step=True, hint=True, sends="email")]
     data = " ".join(text(a) for a in call_arguments(node))
     if operation in CREATES and model is not None and SESSION_MODEL.search(model):
         return [Signal("sign-in", f"`{label}` stores a session", node, identifies=True, step=True)]
-    if operation in CREATES and model is not None and USER_MODEL.search(model):
+    if operation in CREATES and model is not None and SIGN_UP_MODEL.search(model):
         return [Signal("sign-up", f"`{label}` creates a user", node, identifies=True, step=True)]
     if model is not None and TOKEN_MODEL.search(model) and not re.search("invit", model, re.I):
         evidence = f"`{label}` stores a token"

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from guardfix.facts.ownership import written_model
+from guardfix.facts.orms import written_model
 from guardfix.facts.policies import rls_refuses
 from guardfix.facts.view import ProjectView
-from guardfix.model import Mutation, MutationEvent, PublicFlow
+from guardfix.model import Api, Mutation, MutationEvent, PublicFlow
 from guardfix.module import Module
 from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
@@ -52,8 +52,16 @@ UNIQUE_WHERE = frozenset({"update", "delete", "upsert"})
 # A field of a Prisma model: name, type, `?` or `[]`, the rest of the line.
 PRISMA_FIELD = LazyPattern(r"^\s*(\w+)\s+(\w+)(\?|\[\])?(.*)$", re.MULTILINE)
 PRISMA_FIELDS = LazyPattern(r"fields:\s*\[\s*(\w+)")
+
+
+def user_table(*words: str) -> str:
+    """The name of a table of users, by the words it may say: `users`, `userTable`,
+    `auth_user`, `Profile` for ("user", "profile")."""
+    return rf"^(auth_?)?({'|'.join(words)})s?(_?table)?$"
+
+
 # The model or table of the users, and a column named for the user a row belongs to.
-USER_TABLE = LazyPattern(r"^(auth_?)?(users?|profiles?|accounts?|members?)(_?table)?$", re.I)
+USER_TABLE = LazyPattern(user_table("user", "profile", "account", "member"), re.I)
 USER_COLUMN = LazyPattern(r"^(user|owner|author|creator|created_?by|member|profile)_?id$", re.I)
 
 
@@ -228,7 +236,7 @@ def database_refuses(
     mutation = event.mutation
     args = call_arguments(mutation.node)
     first = unwrap(args[0]) if args else None
-    if mutation.api != "prisma" or mutation.via is not None or first is None:
+    if mutation.api is not Api.PRISMA or mutation.via is not None or first is None:
         return None
     where = _pairs(object_property(first, "where"))
     if any(_from_session(v, names) for _, v in where):
@@ -282,10 +290,10 @@ def referenced_tables(
     model = written_model(mutation)
     if model is None:
         return None
-    if mutation.api == "drizzle":
+    if mutation.api is Api.DRIZZLE:
         found = drizzle_columns(project, module, model, mutation.node)
         return {k: referenced_table(c) for k, c in found[1].items()} if found else None
-    if mutation.api != "prisma":
+    if mutation.api is not Api.PRISMA:
         return None
     schema_path = prisma_schema(project.reader.read, module.path)
     if schema_path is None:
@@ -320,13 +328,13 @@ def user_columns(project: ProjectView, module: Module, mutation: Mutation) -> li
     model = written_model(mutation)
     if model is None:
         return None
-    if mutation.api == "prisma":
+    if mutation.api is Api.PRISMA:
         schema_path = prisma_schema(project.reader.read, module.path)
         if schema_path is None:
             return None
         schema = (project.reader.read(schema_path) or b"").decode("utf-8", "replace")
         return prisma_user_columns(schema, model)
-    if mutation.api == "drizzle":
+    if mutation.api is Api.DRIZZLE:
         found = drizzle_columns(project, module, model, mutation.node)
         return drizzle_user_columns(found[1]) if found is not None else None
     return None

@@ -16,10 +16,10 @@ from tree_sitter import Node
 
 from guardfix.actions import chain_calls
 from guardfix.facts.mutations import classify_call, classify_new
-from guardfix.facts.ownership import written_model
-from guardfix.facts.schema import user_columns
+from guardfix.facts.orms import written_model
+from guardfix.facts.schema import user_columns, user_table
 from guardfix.facts.view import ProjectView
-from guardfix.model import Mutation
+from guardfix.model import Api, Mutation
 from guardfix.module import Module
 from guardfix.syntax import (
     FUNCTION_TYPES,
@@ -40,12 +40,20 @@ from guardfix.syntax import (
 ROW_CREATES = frozenset({"create", "createMany", "createManyAndReturn", "insert", "upsert"})
 # Models of the sign-in flows themselves: never an anonymous submission.
 AUTH_MODEL = re.compile(
-    r"^(auth_?)?(users?|accounts?|sessions?|profiles?|members?)(_?table)?$"
-    r"|token|reset|verif|invit|otp|password",
+    user_table("user", "account", "session", "profile", "member")
+    + r"|token|reset|verif|invit|otp|password",
     re.IGNORECASE,
 )
 STORAGE = frozenset(
-    {"blob", "s3", "uploadthing", "cloudinary", "firebase-storage", "gcs", "supabase-storage"}
+    {
+        Api.BLOB,
+        Api.S3,
+        Api.UPLOADTHING,
+        Api.CLOUDINARY,
+        Api.FIREBASE_STORAGE,
+        Api.GCS,
+        Api.SUPABASE_STORAGE,
+    }
 )
 UPLOADS = frozenset(
     {
@@ -129,12 +137,12 @@ class Submissions:
     def part(self, module: Module, mutation: Mutation, lookups: list[Node]) -> str | None:
         """Why a change belongs to a submission: a row (its evidence), or "" for what
         goes with one; None when it does not."""
-        if mutation.api == "email" or (mutation.api in STORAGE and mutation.operation in UPLOADS):
+        if mutation.api is Api.EMAIL or (mutation.api in STORAGE and mutation.operation in UPLOADS):
             return ""
-        if mutation.api == "http":
+        if mutation.api is Api.HTTP:
             args = call_arguments(mutation.node)
             return "" if args and self._configured(args[0], module) else None
-        if mutation.api not in ("prisma", "drizzle") or mutation.operation not in ROW_CREATES:
+        if mutation.api not in (Api.PRISMA, Api.DRIZZLE) or mutation.operation not in ROW_CREATES:
             return None
         model = written_model(mutation)
         columns = user_columns(self.project, module, mutation)
@@ -165,7 +173,7 @@ class Submissions:
 def _row_values(mutation: Mutation) -> dict[str, Node] | None:
     """The values a create sets, by column: Prisma `data` (an upsert's `create` and
     `update`), Drizzle `.values({...})`; None when one is not an object literal."""
-    if mutation.api == "prisma":
+    if mutation.api is Api.PRISMA:
         args = call_arguments(mutation.node)
         first = unwrap(args[0]) if args else None
         keys = ("create", "update") if mutation.operation == "upsert" else ("data",)
