@@ -6,20 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
-from pathlib import Path
 
 from guardfix.actions import find_actions, may_hold_actions
 from guardfix.config import Config
 from guardfix.facts.project import Project, configured_project
-from guardfix.files import MemoryReader, unreadable
+from guardfix.files import unreadable
 from guardfix.fixes import Fixer
 from guardfix.model import Applicability, Finding, InternalError, Report, Rewrite, Source
 from guardfix.module import Module
-from guardfix.parse import SKIPPED_DIRS, is_source_path
+from guardfix.parse import is_source_path
 from guardfix.rewrite import rebuilder, rewrites
 from guardfix.rules import RULES_BY_CODE
 from guardfix.rules.run import run_rules
-from guardfix.select import Selection, touched
+from guardfix.select import Selection, in_memory, touched
 from guardfix.severity import configured
 from guardfix.suppressions import MARKER, audit, suppressions
 
@@ -199,28 +198,17 @@ def _first_error_line(module: Module) -> int:
         cursor = child
 
 
-def _walk_order(path: str) -> tuple[tuple[int, str], ...]:
-    """Sorts paths as a sorted walk of the tree lists them: a folder's files, then its folders."""
-    *folders, name = path.split("/")
-    return (*((1, folder) for folder in folders), (0, name))
-
-
 def fix_project(
     files: Mapping[str, bytes], config: Config | None = None, unsafe: bool = False
 ) -> tuple[Report, list[Rewrite]]:
     """What `guardfix --apply --all` (with `--unsafe-fixes` when `unsafe`) reports and
     writes in a project held in memory, outside git: the report, and each file's rewrite."""
     config = config or Config()
-    reader = MemoryReader(files)
-    walked = sorted(
-        (p for p in files if not SKIPPED_DIRS.intersection(p.split("/")[:-1])), key=_walk_order
-    )
-    sources = [Source(p, files[p]) for p in walked if is_source_path(p)]
-    listing = [p for p in walked if is_source_path(p) or p.endswith(".sql")]
-    report = check(Selection(Path("."), sources, reader, lambda: listing), config)
+    selection = in_memory(files)
+    report = check(selection, config)
     report.findings = configured(report.findings, config)
     allowed = frozenset({Applicability.SAFE, *([Applicability.UNSAFE] if unsafe else [])})
-    return report, rewrites(report, rebuilder(report, allowed, reader, config))
+    return report, rewrites(report, rebuilder(report, allowed, selection.reader, config))
 
 
 def fix_source(

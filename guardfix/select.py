@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guardfix.files import Reader, within
+from guardfix.files import MemoryReader, Reader, within
 from guardfix.git import BlobReader, DiskReader, GitError, git, index_state, ls_files, toplevel
 from guardfix.model import ActionKind, ServerAction, Source
 from guardfix.module import Module
@@ -82,6 +82,17 @@ def touched(action: ServerAction, module: Module, source: Source) -> bool:
         and directive is not None
         and directive.start_point[0] + 1 in source.changed_lines
     )
+
+
+def in_memory(files: Mapping[str, bytes]) -> Selection:
+    """Every file of a project held in memory by root-relative path, selected as
+    `every_file` selects a folder outside git (the same files, in the same order)."""
+    listed = sorted(
+        (p for p in files if not SKIPPED_DIRS.intersection(p.split("/")[:-1])), key=_walk_order
+    )
+    sources = [Source(p, files[p]) for p in listed if is_source_path(p)]
+    listing = [p for p in listed if is_source_path(p) or p.endswith(".sql")]
+    return Selection(Path("."), sources, MemoryReader(files), lambda: listing)
 
 
 def staged(cwd: Path, paths: list[str] | None = None) -> Selection:
@@ -306,6 +317,12 @@ def _walk(root: Path, rel: str, *, sql: bool = False) -> list[str]:
             if is_source_path(path) or (sql and path.endswith(".sql")):
                 found.append(path)
     return found
+
+
+def _walk_order(path: str) -> tuple[tuple[int, str], ...]:
+    """Sorts paths as `_walk` lists them: a folder's files, then its folders."""
+    *folders, name = path.split("/")
+    return (*((1, folder) for folder in folders), (0, name))
 
 
 def _all_below(cwd: Path, paths: list[str]) -> bool:
