@@ -18,6 +18,7 @@ from guardfix.facts.values import NO_SESSION, Val
 from guardfix.libraries import ANY, LookupRule, lookup_rules
 from guardfix.model import Api
 from guardfix.module import Import
+from guardfix.patterns import LazyPattern
 from guardfix.syntax import (
     call_arguments,
     callee_name,
@@ -36,7 +37,7 @@ EXIT_CALLS = frozenset(
 )
 ASSERT_CALLS = frozenset({"assert", "invariant", "ok"})
 # Names of cookies that hold a session or its token: `cookies().get("session")`.
-SESSION_COOKIE = re.compile(r"sess|auth|token|sid|jwt|user", re.IGNORECASE)
+SESSION_COOKIE = LazyPattern(r"sess|auth|token|sid|jwt|user", re.IGNORECASE)
 # Next.js's request data: `cookies()` gives the cookie store; reading it does not throw.
 REQUEST_MODULE = "next/headers"
 COOKIES_CALL = "cookies"

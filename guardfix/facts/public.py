@@ -71,7 +71,8 @@ TOKEN_MODEL = LazyPattern(
     r"reset|verif|invit|otp|magic|one_?time|^tokens?(_?table)?$", re.IGNORECASE
 )
 TOKEN_NAME = LazyPattern(r"token|code|otp", re.IGNORECASE)
-SESSION_COOKIE = LazyPattern(r"sess|auth|token|sid|jwt", re.IGNORECASE)
+# A cookie a sign-in sets: its name says session or token (`lookups.SESSION_COOKIE` reads more).
+SIGN_IN_COOKIE = LazyPattern(r"sess|auth|token|sid|jwt", re.IGNORECASE)
 PASSWORD = LazyPattern(r"password", re.IGNORECASE)
 ROUTE = LazyPattern(
     r"(^|[-_.(])(sign-?in|sign-?up|log-?in|register|reset|forgot|verify|verification"
@@ -497,7 +498,7 @@ def _session_cookie(call: Node) -> Signal | None:
         position = _param_position(call, text(name))
         if position is not None:
             return Signal("sign-in", evidence, call, identifies=True, param=position)
-    if SESSION_COOKIE.search(string_value(name) or text(name)):
+    if SIGN_IN_COOKIE.search(string_value(name) or text(name)):
         return Signal("sign-in", evidence, call, identifies=True)
     return None
 
@@ -519,7 +520,7 @@ def _passes(signal: Signal, call: Node) -> bool:
     if signal.param >= len(args):
         return False
     name = unwrap(args[signal.param])
-    return name is not None and SESSION_COOKIE.search(string_value(name) or text(name)) is not None
+    return name is not None and SIGN_IN_COOKIE.search(string_value(name) or text(name)) is not None
 
 
 def _sql_write(node: Node) -> tuple[str, str] | None:
