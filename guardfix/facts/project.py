@@ -52,6 +52,8 @@ MAX_DEPTH = 4
 # Calls that wrap a function (their first argument) in a cache and return it.
 MEMOIZERS = frozenset({"cache", "unstable_cache"})
 _ChainCheck = Callable[[Node, Module, int], bool]
+# A wrapper function, where it is defined, and the position of the argument it calls.
+Wrapper = tuple[Module, Node, int]
 _IN_PROGRESS = Summary(guards=False, value=UNKNOWN, mutation=None)
 # Values of a project object whose methods guardfix does not follow.
 _OBJECT_TYPES = frozenset({"object", "new_expression", "class"})
@@ -562,18 +564,42 @@ class Project:
 
         return answer
 
-    def wrapper_handoff(self, call: Node, inner: Node, module: Module) -> Handoff | None:
-        """What `withX(fn)`'s wrapper passes to `fn`; None when it cannot be read."""
+    def _wrapper(self, call: Node, inner: Node, module: Module) -> Wrapper | str | None:
+        """The function `withX(fn)` calls and the position it hands `fn` at; the callee's
+        name when the project defines no such function (a next-safe-action v6 client may
+        be called so); None when it cannot be read."""
         callee = callee_of(call)
         if callee is None or callee.type != "identifier":
             return None
         found = self.function_for(module, text(callee), call)
         if found is None:
-            return self._v6_handoff(text(callee), module)
-        wrapper_module, wrapper = found
-        position = _handed_at(wrapper, call, inner)
-        if position is None:
+            return text(callee)
+        position = _handed_at(found[1], call, inner)
+        return None if position is None else (*found, position)
+
+    def _v6_client(self, name: str, module: Module) -> tuple[Node, Module] | None:
+        """The `createSafeActionClient(...)` call `name` holds (next-safe-action v6), and
+        the module it is in; None when `name` holds no such client."""
+        found = self.definition(module, name)
+        value = declared_value(found[1]) if found is not None else None
+        if found is None or value is None or callee_name(value) != "createSafeActionClient":
             return None
+        return value, found[0]
+
+    def _middleware(self, client: Node, module: Module) -> tuple[Module, Node] | None:
+        """The function a v6 client's `{ middleware }` option names, when it has one."""
+        args = call_arguments(client)
+        middleware = _member(args[0], "middleware") if args else None
+        return self._function_arg(middleware, module) if middleware is not None else None
+
+    def wrapper_handoff(self, call: Node, inner: Node, module: Module) -> Handoff | None:
+        """What `withX(fn)`'s wrapper passes to `fn`; None when it cannot be read."""
+        wrapped = self._wrapper(call, inner, module)
+        if isinstance(wrapped, str):
+            return self._v6_handoff(wrapped, module)
+        if wrapped is None:
+            return None
+        wrapper_module, wrapper, position = wrapped
         key = (wrapper_module.path, wrapper.start_byte, position)
         if key not in self._handoffs:
             walker = Walker(wrapper_module, self)
@@ -585,13 +611,10 @@ class Project:
     def _v6_handoff(self, name: str, module: Module) -> Handoff | None:
         """next-safe-action v6's `client(schema, async (input, ctx) => ...)`: the input,
         then what the client's `middleware` returns."""
-        found = self.definition(module, name)
-        value = declared_value(found[1]) if found is not None else None
-        if found is None or value is None or callee_name(value) != "createSafeActionClient":
+        client = self._v6_client(name, module)
+        if client is None:
             return None
-        args = call_arguments(value)
-        middleware = _member(args[0], "middleware") if args else None
-        target = self._function_arg(middleware, found[0]) if middleware is not None else None
+        target = self._middleware(*client)
         if target is None:
             return Handoff({0: CLIENT})
         walker = Walker(target[0], self)
@@ -801,16 +824,12 @@ class Project:
 
     def wrapper_guards(self, call: Node, inner: Node, module: Module) -> bool:
         """`withAuth(async () => ...)`: the wrapper calls the action only after a guard."""
-        callee = callee_of(call)
-        if callee is None or callee.type != "identifier":
+        wrapped = self._wrapper(call, inner, module)
+        if isinstance(wrapped, str):
+            return self._v6_client_guards(wrapped, module)
+        if wrapped is None:
             return False
-        found = self.function_for(module, text(callee), call)
-        if found is None:
-            return self._v6_client_guards(text(callee), module)
-        wrapper_module, wrapper = found
-        position = _handed_at(wrapper, call, inner)
-        if position is None:
-            return False
+        wrapper_module, wrapper, position = wrapped
         walker = Walker(
             wrapper_module, self, sinks=frozenset({param_names(wrapper)[position] or ""})
         )
@@ -819,13 +838,8 @@ class Project:
 
     def _v6_client_guards(self, name: str, module: Module) -> bool:
         """next-safe-action v6: `createSafeActionClient({ middleware })` used as `client(s, fn)`."""
-        found = self.definition(module, name)
-        value = declared_value(found[1]) if found is not None else None
-        if found is None or value is None or callee_name(value) != "createSafeActionClient":
-            return False
-        args = call_arguments(value)
-        middleware = _member(args[0], "middleware") if args else None
-        target = self._function_arg(middleware, found[0]) if middleware is not None else None
+        client = self._v6_client(name, module)
+        target = self._middleware(*client) if client is not None else None
         summary = self.summary(*target) if target is not None else None
         return summary is not None and summary.guards
 
