@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
+from guardfix.facts.fixed_ids import answers_fixed_id
 from guardfix.module import Module
 from guardfix.syntax import callee_of, text
 from guardfix_codemods.workspace import Workspace, function_name
@@ -55,7 +56,7 @@ def _fixed_identity(workspace: Workspace, module: Module, call: Node) -> tuple[s
         return None
     where, fn = found
     try:
-        fixed = workspace.project.answers_fixed_id(where, fn)
+        fixed = answers_fixed_id(where, fn, workspace.project)
     except RecursionError:
         return None
     return (text(callee), where.path) if fixed else None

@@ -10,7 +10,6 @@ from tree_sitter import Node
 
 from guardfix.actions import DIRECTIVE, chain_calls, chain_root, find_actions
 from guardfix.config import Config
-from guardfix.facts.fixed_ids import answers_fixed_id
 from guardfix.facts.flow import SessionArgs, State, Summary, Walker
 from guardfix.facts.guests import Guests
 from guardfix.facts.lookups import ASSERT_CALLS, EXIT_CALLS, classify_lookup
@@ -666,11 +665,6 @@ class Project:
             if (first is None and index >= lead) or (first is not None and index > first):
                 break
         return None
-
-    def answers_fixed_id(self, module: Module, fn: Node) -> bool:
-        """The helper `fn` answers from the session on one path and, before any lookup, with
-        a fixed id on another (a mode without sign-in)."""
-        return answers_fixed_id(module, fn, self)
 
     def lookup_is_async(self, call: Node, module: Module) -> bool:
         """The lookup `call` returns a promise: a library's async lookup or an async
